@@ -1,0 +1,170 @@
+"""Hidden checks for the gradients exercise (solutions/gradients/gradients.ipynb).
+
+Grade cells and what their checks ask:
+    test_numeric_gradient  numeric_gradient(f, w, h=1e-5)  centered, any shape, honours h
+    test_relative_error    relative_error(x, y)             the lecture's formula, its 1e-8 floor
+    test_gradient_check    gradient_check(f, grad_f, w, h)  small for a right gradient, large for a wrong one
+    test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and real data
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.datasets import load_digits
+
+from optlab.problems import Quadratic, Rosenbrock, quadratic
+from optlab.testing import as_array, as_float, as_pair, assert_close
+
+from . import CheckFailed, Registry, problem_argument
+from ..reference import gradients as reference
+
+CHECKS = Registry("gradients", blocked={
+    "optlab.gradcheck": "optlab.gradcheck is not available while this exercise is graded: "
+                        "the exercise asks you to write these functions yourself.",
+})
+
+
+def random_quadratic(rng: np.random.Generator, dim: int) -> Quadratic:
+    return quadratic(condition_number=float(rng.uniform(1, 50)), dim=dim, seed=int(rng.integers(2**31)))
+
+
+def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
+    return tuple(int(n) for n in rng.integers(2, 5, size=int(rng.integers(1, 3))))
+
+
+# --- numeric_gradient ---------------------------------------------------------------------
+
+
+@CHECKS.check("test_numeric_gradient", "Does it match the exact gradient of a random quadratic?")
+def numeric_gradient_on_quadratic(student, rng):
+    problem = random_quadratic(rng, dim=int(rng.integers(3, 9)))
+    w = rng.standard_normal(problem.A.shape[0])
+    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), w), "numeric_gradient", w.shape)
+    # A centered difference is exact on a quadratic, up to round-off.
+    assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=f"gradient of a quadratic in {w.size} variables")
+
+
+@CHECKS.check("test_numeric_gradient", "Does it take the centered difference, with the h it is given?")
+def numeric_gradient_is_centered(student, rng):
+    problem = Rosenbrock()
+    w = rng.uniform(-1.5, 1.5, 2)
+    h = float(rng.choice([1e-3, 1e-4]))
+    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), w, h=h), "numeric_gradient", w.shape)
+    expected = reference.numeric_gradient(problem.loss, w.copy(), h=h)
+    one_sided = np.array([(problem.loss(w + h * e) - problem.loss(w)) / h for e in np.eye(2)])
+    try:
+        assert_close(got, expected, rtol=1e-7, atol=1e-9, what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}")
+    except CheckFailed as failure:
+        if np.allclose(got, one_sided, rtol=1e-7, atol=1e-9):
+            raise CheckFailed(f"{failure}\n    This is the one-sided difference (f(w+h) - f(w)) / h: "
+                              "use the centered one, (f(w+h) - f(w-h)) / (2h).") from None
+        raise
+
+
+@CHECKS.check("test_numeric_gradient", "Does it work when w is a matrix?")
+def numeric_gradient_on_matrix(student, rng):
+    shape = random_shape(rng) + (2,)
+    problem = random_quadratic(rng, dim=int(np.prod(shape)))
+    W = rng.standard_normal(shape)
+    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), W), "numeric_gradient", W.shape)
+    assert_close(got, problem.grad(W), rtol=1e-6, atol=1e-8, what=f"gradient with respect to a {shape} matrix")
+
+
+# --- relative_error -----------------------------------------------------------------------
+
+
+@CHECKS.check("test_relative_error", "Is it the lecture's relative error on random arrays?")
+def relative_error_on_random_arrays(student, rng):
+    shape = random_shape(rng)
+    x = rng.standard_normal(shape)
+    y = x + rng.standard_normal(shape) * 10.0 ** rng.uniform(-8, 0, shape)
+    got = as_float(student.call("relative_error", x, y), "relative_error")
+    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error")
+
+
+@CHECKS.check("test_relative_error", "Does it use the 1e-8 floor when both values are tiny or zero?")
+def relative_error_floor(student, rng):
+    x = rng.uniform(1e-11, 1e-10, 4)
+    y = np.zeros(4)
+    y[0] = x[0]  # one equal pair: 0/0 would be nan without the floor
+    got = as_float(student.call("relative_error", x, y), "relative_error")
+    if np.isnan(got):
+        raise CheckFailed("relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |x|+|y|)")
+    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error of tiny values")
+
+
+@CHECKS.check("test_relative_error", "Is the result the maximum over elements, not an array or a mean?")
+def relative_error_is_max(student, rng):
+    x = rng.standard_normal(6)
+    y = x.copy()
+    y[int(rng.integers(6))] *= 1.5
+    got = as_float(student.call("relative_error", x, y), "relative_error")
+    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error with one entry off")
+
+
+# --- gradient_check -----------------------------------------------------------------------
+
+
+@CHECKS.check("test_gradient_check", "Does it report a tiny error for a correct gradient?")
+def gradient_check_passes_right_gradient(student, rng):
+    problem = random_quadratic(rng, dim=int(rng.integers(3, 8)))
+    w = rng.standard_normal(problem.A.shape[0])
+    got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
+                                problem_argument(problem, "grad"), w), "gradient_check")
+    if not 0 <= got < 1e-7:
+        raise CheckFailed(f"gradient_check returned {got:.3g} for a correct gradient; expected below 1e-7 "
+                          f"(the reference gives {reference.gradient_check(problem.loss, problem.grad, w.copy()):.2g})")
+
+
+@CHECKS.check("test_gradient_check", "Does it report the error of a wrong gradient, as the reference does?")
+def gradient_check_catches_wrong_gradient(student, rng):
+    dim = int(rng.integers(3, 8))
+    A = random_quadratic(rng, dim).A + np.triu(rng.uniform(0.5, 1.0, (dim, dim)), 1)  # not symmetric: grad is wrong
+    problem = Quadratic(A=A, b=rng.standard_normal(dim))
+    w = rng.standard_normal(dim)
+    got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
+                                problem_argument(problem, "grad"), w), "gradient_check")
+    expected = reference.gradient_check(problem.loss, problem.grad, w.copy())
+    assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
+
+
+# --- svm_loss -----------------------------------------------------------------------------
+
+
+def random_classification(rng: np.random.Generator):
+    n, d, c = (int(v) for v in (rng.integers(5, 20), rng.integers(3, 10), rng.integers(3, 7)))
+    X = rng.standard_normal((n, d))
+    y = rng.integers(0, c, n)
+    W = rng.standard_normal((d, c)) * 0.3
+    return W, X, y
+
+
+def check_svm(student, W, X, y, what):
+    loss, dW = as_pair(student.call("svm_loss", W, X, y), "svm_loss")
+    expected_loss, expected_dW = reference.svm_loss(W, X, y)
+    assert_close(as_float(loss, "svm_loss loss"), expected_loss, rtol=1e-9, atol=1e-12, what=f"loss {what}")
+    assert_close(as_array(dW, "svm_loss gradient", W.shape), expected_dW, rtol=1e-7, atol=1e-10,
+                 what=f"gradient dW {what}")
+
+
+@CHECKS.check("test_svm_loss", "Are the loss and gradient right on a random problem?", weight=2)
+def svm_on_random_problem(student, rng):
+    W, X, y = random_classification(rng)
+    check_svm(student, W, X, y, f"(N={X.shape[0]}, D={X.shape[1]}, C={W.shape[1]})")
+
+
+@CHECKS.check("test_svm_loss", "Are they right at W = 0, where every margin is exactly 1?")
+def svm_at_zero(student, rng):
+    _, X, y = random_classification(rng)
+    W = np.zeros((X.shape[1], int(y.max()) + 1))
+    check_svm(student, W, X, y, "at W = 0")
+
+
+@CHECKS.check("test_svm_loss", "Are they right on real digits images?")
+def svm_on_digits(student, rng):
+    digits = load_digits()
+    rows = rng.choice(len(digits.target), size=40, replace=False)
+    X = np.hstack([digits.data[rows] / 16.0, np.ones((40, 1))])
+    y = digits.target[rows]
+    W = rng.standard_normal((65, 10)) * 0.01
+    check_svm(student, W, X, y, "on 40 digits images (D=65, C=10)")

@@ -1,0 +1,71 @@
+"""The course directory in nbgrader's terms, and the one nbgrader configuration for it.
+
+    solutions/<assignment>/<assignment>.ipynb   nbgrader's source: solutions and hidden-test markers
+    exercises/<assignment>/<assignment>.ipynb   nbgrader's release: what students get (generated)
+    submitted/<student>/<assignment>/           collected submissions (nbgrader's layout)
+    autograded/, feedback/, gradebook.db        written by grading; ignored by git
+
+`configure_nbgrader` is used both by `python -m autograder` and by the course's
+nbgrader_config.py, so that plain `nbgrader` commands (and formgrader) grade the same,
+trusted way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+COURSE_ID = "optimization-for-deep-learning"
+SOURCE = "solutions"
+RELEASE = "exercises"
+SUBMITTED = "submitted"
+GRADES_CSV = "grades.csv"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def put_environment_on_path() -> None:
+    """nbgrader runs its own scripts (alembic) by name: find them beside this interpreter."""
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def configure_nbgrader(c: Config, root: str | Path) -> Config:
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                        GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+    from .preprocessors.run_hidden_checks import RunHiddenChecks
+
+    put_environment_on_path()
+    root = str(Path(root).resolve())
+    c.CourseDirectory.root = root
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = SOURCE
+    c.CourseDirectory.release_directory = RELEASE
+    c.CourseDirectory.submitted_directory = SUBMITTED
+    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks.
+    c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    c.RunHiddenChecks.course_root = root
+    # Stock feedback shows test cells as the grader restored them, hidden tests included.
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    return c
+
+
+def nbgrader_config(root: str | Path, **overrides) -> Config:
+    c = configure_nbgrader(Config(), root)
+    for dotted, value in overrides.items():
+        section, name = dotted.split(".")
+        setattr(c[section], name, value)
+    return c
+
+
+def assignments(root: str | Path) -> list[str]:
+    """Every assignment that has a source notebook, by name."""
+    return sorted(p.parent.name for p in Path(root, SOURCE).glob("*/*.ipynb") if p.stem == p.parent.name)

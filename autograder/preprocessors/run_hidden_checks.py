@@ -1,0 +1,88 @@
+"""RunHiddenChecks: nbgrader's autograde step, with the verdict decided outside the student's process.
+
+It takes the place of nbgrader's `Execute` in `Autograde.autograde_preprocessors`
+(see nbgrader_config.py). Stock nbgrader runs the hidden tests in the student's own
+kernel, where an answer cell can patch `assert`, numpy or the traceback machinery. Here
+the notebook's code runs in a sandboxed process that only answers calls with plain
+data; the checks registered for each autograded test cell (autograder/checks/) run in
+the grader and compare those answers with the hidden reference on problems drawn from
+a seed chosen now.
+
+Each test cell then gets outputs that nbgrader's own `SaveAutoGrades` turns into a
+score: a report of its checks, and the cell's partial credit as the cell's result.
+The test cell's source (visible tests and the hidden-tests marker) is never run.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Float, Integer, Unicode
+
+import autograder
+from ..checks import load_registry, run_checks, score
+from ..report import cell_report
+from ..sandbox.isolation import Limits, can_isolate, IsolationError
+from ..sandbox.session import SandboxConfig, StudentSession
+
+CODE_ROOT = Path(autograder.__file__).resolve().parent.parent
+
+
+def is_test_cell(cell) -> bool:
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def student_cells(nb) -> list[dict]:
+    """The code the student's process runs: every code cell but the autograded test cells."""
+    cells = []
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and not is_test_cell(cell):
+            name = cell.metadata.get("nbgrader", {}).get("grade_id")
+            cells.append({"label": f"cell {index}" + (f" ({name})" if name else ""), "source": cell.source})
+    return cells
+
+
+class RunHiddenChecks(NbGraderPreprocessor):
+    call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
+    setup_timeout = Float(60.0, help="Seconds the notebook's code may take to run.").tag(config=True)
+    memory_mb = Integer(2048, help="Memory (address space) of the student process, in MiB.").tag(config=True)
+    isolate = Bool(True, help="Run student code as its own user in namespaces (needs root). "
+                              "Only turn off to try the grader on your own code.").tag(config=True)
+    seed = Integer(None, allow_none=True,
+                   help="Seed for the hidden problems; by default a fresh one each run.").tag(config=True)
+    course_root = Unicode(".", help="The course directory, hidden from student code.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        if self.isolate and (reason := can_isolate()):
+            raise IsolationError(reason)
+        assignment = resources["nbgrader"]["assignment"]
+        registry = load_registry(assignment)
+        seed = self.seed if self.seed is not None else secrets.randbits(63)
+        config = SandboxConfig.for_course(Path(self.course_root), CODE_ROOT,
+                                          limits=Limits(memory_bytes=self.memory_mb * 1024**2),
+                                          call_timeout=self.call_timeout, setup_timeout=self.setup_timeout,
+                                          isolate=self.isolate)
+        self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
+        with StudentSession(student_cells(nb), config, registry.blocked) as student:
+            for cell in nb.cells:
+                if not is_test_cell(cell):
+                    continue
+                grade_id = cell.metadata.nbgrader["grade_id"]
+                checks = registry.groups.get(grade_id)
+                if not checks:
+                    raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
+                                   f"of {assignment} (autograder/checks/{assignment}.py)")
+                results = run_checks(checks, student, seed)
+                points = float(cell.metadata.nbgrader["points"])
+                earned = score(results, points)
+                cell.outputs = [
+                    nbformat.v4.new_output("stream", name="stdout",
+                                           text=cell_report(results, earned, points, student.cell_errors)),
+                    nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=None),
+                ]
+        nb.metadata["autograder"] = {"seed": str(seed)}
+        return nb, resources

@@ -1,0 +1,47 @@
+"""Release: generate the student notebooks in exercises/ from solutions/, with nbgrader.
+
+nbgrader's generate_assignment strips the solutions (leaving a stub that raises
+NotImplementedError), removes the hidden-test regions, locks the cells students must
+not edit, records checksums, and enters the assignment in the gradebook.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+
+from .course import assignments, nbgrader_config
+
+
+class ReleaseFailed(RuntimeError):
+    pass
+
+
+def _api(root: Path, **overrides) -> NbGraderAPI:
+    config = nbgrader_config(root, **overrides)
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def release(root: Path, names: list[str] | None = None, release_dir: Path | None = None) -> list[str]:
+    """Generate the release of the named assignments (all by default); return their names.
+
+    ``release_dir`` writes the release somewhere else than exercises/ (for checking
+    drift, or to enter an assignment in the gradebook without touching exercises/).
+    """
+    names = names or assignments(root)
+    overrides = {"CourseDirectory.release_directory": str(release_dir)} if release_dir else {}
+    api = _api(root, **overrides)
+    for name in names:
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise ReleaseFailed(f"nbgrader could not generate {name}:\n{result.get('log', '')}\n{result.get('error', '')}")
+    return names
+
+
+def enter_in_gradebook(root: Path, name: str) -> None:
+    """Record the current source of an assignment in the gradebook, leaving exercises/ as it is."""
+    with tempfile.TemporaryDirectory() as scratch:
+        release(root, [name], release_dir=Path(scratch))

@@ -1,0 +1,163 @@
+"""Isolation of a student process: what it may see, whom it may touch, what it may use.
+
+The grader runs as root; each student process is forked from it and, before it runs
+any Python, is put in its own mount, network and IPC namespaces and dropped to an
+unprivileged uid of its own. In its view of the file system:
+
+- every hidden path (the course's and the grader's own files: reference, solutions,
+  hidden tests, gradebook, other submissions, .git) is covered by an empty tmpfs that
+  nobody may read;
+- /tmp, /var/tmp and /dev/shm are small private tmpfs;
+- the interpreter's install stays reachable even where it lives under a directory
+  closed to others (pyenv under /root): the closed directory is replaced by an empty
+  one with just that install bound back into it.
+
+With its own uid it cannot signal, trace or write to the grader or to other students'
+processes; with no network it cannot call out; resource limits bound its memory, CPU
+time, processes, open files and file sizes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 0x1
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
+SIGKILL = 9
+
+# Student processes get uids from here on: one per worker slot, none with a home or files.
+SANDBOX_UID_BASE = 2_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds for one student process (defaults suit the course's checks)."""
+
+    memory_bytes: int = 2 * 1024**3      # address space; numpy and IPython need ~0.5 GiB
+    cpu_seconds: int = 300               # whole process; each call also has a wall-clock limit
+    processes: int = 32                  # a fork bomb stops here
+    open_files: int = 256
+    file_bytes: int = 16 * 1024**2       # the largest file it may write
+    tmpfs_bytes: int = 64 * 1024**2      # its private /tmp
+
+
+class IsolationError(RuntimeError):
+    """The grader cannot isolate student code on this machine (and says why)."""
+
+
+def can_isolate() -> str | None:
+    """None if this process can isolate student code, else the reason it cannot."""
+    if os.geteuid() != 0:
+        return ("grading untrusted code needs root, to give each student process its own "
+                "unprivileged user and namespaces (run as root, e.g. in the course's container)")
+    return None
+
+
+def _closed_to_others(path: Path) -> bool:
+    return not (path.stat().st_mode & stat.S_IXOTH)
+
+
+def _topmost_closed_ancestor(path: Path) -> Path | None:
+    """The highest directory on the way to ``path`` that others may not traverse."""
+    for ancestor in reversed(path.parents):
+        if ancestor != Path("/") and _closed_to_others(ancestor):
+            return ancestor
+    return None
+
+
+def plan_reachable(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """(closed directory, install inside it) pairs to re-expose in the student's view."""
+    plan: dict[Path, Path] = {}
+    for path in paths:
+        closed = _topmost_closed_ancestor(path)
+        if closed is not None and closed not in plan:
+            plan[closed] = path
+    return sorted(plan.items())
+
+
+class _Libc:
+    def __init__(self) -> None:
+        self.lib = ctypes.CDLL(None, use_errno=True)
+        self.lib.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                   ctypes.c_ulong, ctypes.c_char_p]
+
+    def check(self, result: int, what: str) -> None:
+        if result != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+    def unshare(self, flags: int) -> None:
+        self.check(self.lib.unshare(flags), "unshare")
+
+    def mount(self, source: str | None, target: str | Path, fstype: str | None, flags: int,
+              data: str | None = None) -> None:
+        encode = lambda s: None if s is None else os.fsencode(str(s))  # noqa: E731
+        self.check(self.lib.mount(encode(source), encode(target), encode(fstype), flags, encode(data)),
+                   f"mount {target}")
+
+    def prctl(self, option: int, value: int) -> None:
+        self.check(self.lib.prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
+
+
+SANDBOX_DIR = Path("/tmp/sandbox")  # where the student process sees its work directory
+
+
+def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], reachable: list[tuple[Path, Path]],
+                 limits: Limits):
+    """The function the forked child runs, as root, before it execs the student interpreter.
+
+    Everything is computed beforehand: after fork only system calls happen here.
+    """
+    libc = _Libc()
+    hidden_dirs = [p for p in hidden if p.is_dir() and not p.is_symlink()]
+    hidden_files = [p for p in hidden if p.is_file() and not p.is_symlink()]
+    private_tmp = [p for p in (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")) if p.is_dir()]
+    keep = [inside for _, inside in reachable] + [workdir]
+
+    def preexec() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # the student process dies with its grader
+        libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
+        libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
+        # Handles to what is about to be covered, opened in this namespace so they can be bound.
+        handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in keep]
+        for path in hidden_dirs:
+            libc.mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0000")
+        for path in hidden_files:
+            libc.mount("/dev/null", path, None, MS_BIND)
+        for index, (closed, inside) in enumerate(reachable):
+            libc.mount("tmpfs", closed, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            os.makedirs(inside, mode=0o755, exist_ok=True)
+            libc.mount(handles[index], inside, None, MS_BIND | MS_REC)
+        for path in private_tmp:
+            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV,
+                       f"size={limits.tmpfs_bytes},mode=1777")
+        os.makedirs(SANDBOX_DIR, mode=0o700)
+        libc.mount(handles[-1], SANDBOX_DIR, None, MS_BIND)
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1)
+        for which, value in ((resource.RLIMIT_AS, limits.memory_bytes),
+                             (resource.RLIMIT_CPU, limits.cpu_seconds),
+                             (resource.RLIMIT_NPROC, limits.processes),
+                             (resource.RLIMIT_NOFILE, limits.open_files),
+                             (resource.RLIMIT_FSIZE, limits.file_bytes),
+                             (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(which, (value, value))
+        os.chdir(SANDBOX_DIR)
+
+    return preexec

@@ -1,0 +1,190 @@
+"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, a saddle.
+
+Every problem is a differentiable function of a weight vector ``w`` (a 1-D float array)
+with the same small interface:
+
+    problem.loss(w) -> float          the value L(w)
+    problem.grad(w) -> ndarray        the gradient dL/dw, same shape as w
+    problem.minimizer                 a known minimizer (or None)
+    problem.start                     a starting point that makes a good picture
+    problem.bounds                    ((xmin, xmax), (ymin, ymax)) for 2-D contour plots
+    problem.to_spec() -> dict         the problem as plain data (numbers and lists)
+
+``from_spec(problem.to_spec())`` rebuilds an equal problem. The autograder uses this to
+hand a problem to student code as plain data, never as a pickled object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class Problem:
+    """Base class: a named, differentiable function of a weight vector."""
+
+    name = "problem"
+    minimizer: np.ndarray | None = None
+    start: np.ndarray | None = None
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    def loss(self, w: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def to_spec(self) -> dict:
+        raise NotImplementedError
+
+    def __call__(self, w: np.ndarray) -> float:
+        return self.loss(w)
+
+
+@dataclass(eq=False)
+class Quadratic(Problem):
+    """L(w) = 1/2 w^T A w - b^T w, for A symmetric positive definite.
+
+    The gradient is A w - b, the Hessian is A, the minimizer solves A w = b. The
+    condition number of A (largest over smallest eigenvalue) sets how elongated the
+    contours are, and so how hard the problem is for gradient descent.
+
+    ``w`` may have any shape with A.shape[0] entries (a weight matrix is read in C
+    order); the gradient has the shape of ``w``. `grad` assumes A is symmetric: for a
+    non-symmetric A the true gradient is (A + A^T)/2 w - b, and `grad` is then wrong
+    on purpose (the gradient checks use it as a buggy gradient to catch).
+    """
+
+    A: np.ndarray
+    b: np.ndarray
+    start: np.ndarray | None = None
+    bounds: tuple | None = None
+    name: str = "quadratic"
+
+    def __post_init__(self) -> None:
+        self.A = np.asarray(self.A, dtype=np.float64)
+        self.b = np.asarray(self.b, dtype=np.float64)
+        if self.start is not None:
+            self.start = np.asarray(self.start, dtype=np.float64)
+
+    def loss(self, w: np.ndarray) -> float:
+        w = np.asarray(w, dtype=np.float64).reshape(-1)
+        return float(0.5 * w @ self.A @ w - self.b @ w)
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=np.float64)
+        return (self.A @ w.reshape(-1) - self.b).reshape(w.shape)
+
+    @property
+    def hessian(self) -> np.ndarray:
+        return self.A
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.linalg.solve(self.A, self.b)
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        return np.linalg.eigvalsh(self.A)
+
+    @property
+    def condition_number(self) -> float:
+        eig = self.eigenvalues
+        return float(eig[-1] / eig[0])
+
+    def to_spec(self) -> dict:
+        return {"kind": "quadratic", "A": self.A.tolist(), "b": self.b.tolist()}
+
+
+def quadratic(condition_number: float = 10.0, dim: int = 2, seed: int | None = 0,
+              smallest_eigenvalue: float = 1.0) -> Quadratic:
+    """A random quadratic whose Hessian has exactly the given condition number.
+
+    The eigenvalues are spread geometrically from ``smallest_eigenvalue`` to
+    ``smallest_eigenvalue * condition_number``; the eigenvectors are a random rotation
+    drawn from ``seed``. The minimizer is a random point, so that it is not at 0.
+    """
+    if condition_number < 1:
+        raise ValueError("the condition number of a positive definite matrix is at least 1")
+    rng = np.random.default_rng(seed)
+    eigenvalues = smallest_eigenvalue * np.geomspace(1.0, condition_number, dim)
+    rotation, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+    A = rotation @ np.diag(eigenvalues) @ rotation.T
+    A = (A + A.T) / 2  # exactly symmetric despite round-off
+    w_star = rng.uniform(-1.0, 1.0, dim)
+    start = w_star + rng.choice([-1.0, 1.0], dim) * 2.0
+    span = 3.5
+    bounds = ((w_star[0] - span, w_star[0] + span), (w_star[-1] - span, w_star[-1] + span))
+    return Quadratic(A=A, b=A @ w_star, start=start, bounds=bounds)
+
+
+@dataclass(eq=False)
+class Rosenbrock(Problem):
+    """L(x, y) = (a - x)^2 + b (y - x^2)^2: a curved valley with its minimum at (a, a^2).
+
+    The classic start is (-1.2, 1). The valley floor is nearly flat along the curve and
+    very steep across it, which makes it a hard test for first-order methods.
+    """
+
+    a: float = 1.0
+    b: float = 100.0
+    name: str = "rosenbrock"
+    start: np.ndarray = field(default_factory=lambda: np.array([-1.2, 1.0]))
+    bounds: tuple = ((-2.0, 2.0), (-1.0, 3.0))
+
+    def loss(self, w: np.ndarray) -> float:
+        x, y = np.asarray(w, dtype=np.float64)
+        return float((self.a - x) ** 2 + self.b * (y - x * x) ** 2)
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        x, y = np.asarray(w, dtype=np.float64)
+        return np.array([-2 * (self.a - x) - 4 * self.b * x * (y - x * x), 2 * self.b * (y - x * x)])
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([self.a, self.a**2])
+
+    def to_spec(self) -> dict:
+        return {"kind": "rosenbrock", "a": self.a, "b": self.b}
+
+
+@dataclass(eq=False)
+class Saddle(Problem):
+    """L(x, y) = x^2 + y^4/4 - y^2/2: a saddle point at the origin, minima at (0, +-1).
+
+    Along x the origin is a minimum, along y a maximum, so the gradient vanishes there
+    without it being a minimum. Started on the line y = 0, plain gradient descent walks
+    into the saddle and stays; anything that breaks the symmetry rolls off to a minimum.
+    """
+
+    name: str = "saddle"
+    start: np.ndarray = field(default_factory=lambda: np.array([-1.5, 1e-3]))
+    bounds: tuple = ((-2.0, 2.0), (-1.6, 1.6))
+
+    def loss(self, w: np.ndarray) -> float:
+        x, y = np.asarray(w, dtype=np.float64)
+        return float(x * x + y**4 / 4 - y * y / 2)
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        x, y = np.asarray(w, dtype=np.float64)
+        return np.array([2 * x, y**3 - y])
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([0.0, 1.0])
+
+    def to_spec(self) -> dict:
+        return {"kind": "saddle"}
+
+
+def from_spec(spec: dict) -> Problem:
+    """Rebuild a problem from the plain data that ``Problem.to_spec`` returns."""
+    kind = spec.get("kind")
+    if kind == "quadratic":
+        return Quadratic(A=np.array(spec["A"], dtype=np.float64), b=np.array(spec["b"], dtype=np.float64))
+    if kind == "rosenbrock":
+        return Rosenbrock(a=float(spec["a"]), b=float(spec["b"]))
+    if kind == "saddle":
+        return Saddle()
+    raise ValueError(f"unknown problem kind: {kind!r}")

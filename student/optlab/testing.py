@@ -1,0 +1,70 @@
+"""Checking values with messages that say what is wrong: type and shape first, then closeness.
+
+The exercises' visible tests use these, and so do the autograder's hidden checks, so a
+student sees the same kind of message in the notebook and in the feedback. Each
+function raises AssertionError with observed and expected values, or returns quietly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def describe(value) -> str:
+    """A few words for what a value is ('an array of shape (3,) and dtype float64')."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if hasattr(value, "wire_description"):  # a value that could not cross from a sandbox as data
+        return value.wire_description
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} values"
+    return f"a value of type {type(value).__name__}"
+
+
+def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
+    """The returned value as a float array, if it is a numeric NumPy array of the right shape."""
+    if not isinstance(value, np.ndarray):
+        raise AssertionError(f"{what}: expected a NumPy array"
+                             + (f" of shape {shape}" if shape is not None else "") + f", got {describe(value)}")
+    if value.dtype.kind not in "biuf":
+        raise AssertionError(f"{what}: expected real numbers, got dtype {value.dtype}")
+    if shape is not None and value.shape != tuple(shape):
+        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got shape {value.shape}")
+    return value.astype(np.float64)
+
+
+def as_float(value, what: str) -> float:
+    """The returned value as a Python float, if it is one number (a float, an int or a 0-d array)."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        return float(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise AssertionError(f"{what}: expected a single number, got {describe(value)}")
+
+
+def as_pair(value, what: str) -> tuple:
+    """The returned value as a (loss, gradient) pair."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise AssertionError(f"{what}: expected a pair (loss, gradient), got {describe(value)}")
+    return tuple(value)
+
+
+def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) -> None:
+    """Elementwise |got - expected| <= atol + rtol * |expected|, or a message naming the worst entry."""
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}")
+    if not np.all(np.isfinite(got)):
+        bad = np.argwhere(~np.isfinite(got))[0]
+        raise AssertionError(f"{what}: contains {got[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
+    excess = np.abs(got - expected) - (atol + rtol * np.abs(expected))
+    if np.all(excess <= 0):
+        return
+    worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
+    error = abs(got[worst] - expected[worst]) / max(abs(expected[worst]), 1e-300)
+    where = f" at index {tuple(int(i) for i in worst)}" if excess.ndim else ""
+    count = int(np.sum(excess > 0))
+    raise AssertionError(f"{what}: {count} of {excess.size} entries are off{where}: "
+                      f"got {got[worst]:.10g}, expected {expected[worst]:.10g} "
+                      f"(relative error {error:.2g}; tolerance rtol={rtol:g}, atol={atol:g})")
