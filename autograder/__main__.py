@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="grade only this student (repeatable); their old scores are replaced")
     grade.add_argument("--seed", type=int, default=None,
                        help="seed of the hidden problems (default: a fresh one; set it to reproduce a run)")
+    grade.add_argument("--call-timeout", type=float, default=None, metavar="SECONDS",
+                       help="time limit of one call into student code (default: 10)")
     grade.add_argument("--no-isolation", dest="isolate", action="store_false",
                        help="run student code without a sandbox user and namespaces: only for trying "
                             "the grader on your own code, never on submissions")
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
     from .grading import grade as do_grade, summary
 
-    run = do_grade(root, args.assignment, students=args.students, seed=args.seed, isolate=args.isolate,
+    run = do_grade(root, args.assignment, students=args.students, seed=args.seed, call_timeout=args.call_timeout, isolate=args.isolate,
                    progress=lambda line: print(line, file=sys.stderr, flush=True))
     print(summary(run))
     print(f"\nScores are in gradebook.db, feedback in feedback/, grades in {run.csv.name}.")

@@ -38,6 +38,9 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                         GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+
+    from .preprocessors.forget_unknown_cells import ForgetUnknownCells
     from .preprocessors.run_hidden_checks import RunHiddenChecks
 
     put_environment_on_path()
@@ -49,6 +52,8 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.submitted_directory = SUBMITTED
     c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells,
+                                          OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks.
     c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

@@ -48,12 +48,14 @@ def submissions(root: Path, assignment: str) -> list[str]:
 
 
 def grade(root: Path, assignment: str, *, students: list[str] | None = None, seed: int | None = None,
-          isolate: bool = True, progress=print) -> GradingRun:
+          call_timeout: float | None = None, isolate: bool = True, progress=print) -> GradingRun:
     root = Path(root).resolve()
     enter_in_gradebook(root, assignment)
     overrides = {"RunHiddenChecks.isolate": isolate}
     if seed is not None:
         overrides["RunHiddenChecks.seed"] = seed
+    if call_timeout is not None:
+        overrides["RunHiddenChecks.call_timeout"] = call_timeout
     config = nbgrader_config(root, **overrides)
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     run = GradingRun(assignment)

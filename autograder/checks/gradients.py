@@ -54,7 +54,7 @@ def numeric_gradient_is_centered(student, rng):
     one_sided = np.array([(problem.loss(w + h * e) - problem.loss(w)) / h for e in np.eye(2)])
     try:
         assert_close(got, expected, rtol=1e-7, atol=1e-9, what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}")
-    except CheckFailed as failure:
+    except AssertionError as failure:
         if np.allclose(got, one_sided, rtol=1e-7, atol=1e-9):
             raise CheckFailed(f"{failure}\n    This is the one-sided difference (f(w+h) - f(w)) / h: "
                               "use the centered one, (f(w+h) - f(w-h)) / (2h).") from None
@@ -105,26 +105,30 @@ def relative_error_is_max(student, rng):
 # --- gradient_check -----------------------------------------------------------------------
 
 
-@CHECKS.check("test_gradient_check", "Does it report a tiny error for a correct gradient?")
-def gradient_check_passes_right_gradient(student, rng):
-    problem = random_quadratic(rng, dim=int(rng.integers(3, 8)))
-    w = rng.standard_normal(problem.A.shape[0])
+@CHECKS.check("test_gradient_check", "Does it report the small error of a correct gradient, with the h it is given?")
+def gradient_check_measures_right_gradient(student, rng):
+    problem = Rosenbrock()
+    w = rng.uniform(-1.5, 1.5, 2)
+    # With h = 1e-3 the centered difference is off by O(h^2): an error the check can measure.
     got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
-                                problem_argument(problem, "grad"), w), "gradient_check")
-    if not 0 <= got < 1e-7:
-        raise CheckFailed(f"gradient_check returned {got:.3g} for a correct gradient; expected below 1e-7 "
-                          f"(the reference gives {reference.gradient_check(problem.loss, problem.grad, w.copy()):.2g})")
+                                problem_argument(problem, "grad"), w, h=1e-3), "gradient_check")
+    expected = reference.gradient_check(problem.loss, problem.grad, w.copy(), h=1e-3)
+    assert_close(got, expected, rtol=1e-3, what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3")
 
 
 @CHECKS.check("test_gradient_check", "Does it report the error of a wrong gradient, as the reference does?")
 def gradient_check_catches_wrong_gradient(student, rng):
-    dim = int(rng.integers(3, 8))
-    A = random_quadratic(rng, dim).A + np.triu(rng.uniform(0.5, 1.0, (dim, dim)), 1)  # not symmetric: grad is wrong
-    problem = Quadratic(A=A, b=rng.standard_normal(dim))
-    w = rng.standard_normal(dim)
+    # A non-symmetric A makes Quadratic.grad wrong. Redraw until no entry flips sign
+    # (which would make the error exactly 1, a value a constant could match).
+    expected = 1.0
+    while not 1e-3 < expected < 0.9:
+        dim = int(rng.integers(3, 8))
+        A = random_quadratic(rng, dim).A + np.triu(rng.uniform(0.1, 0.5, (dim, dim)), 1)
+        problem = Quadratic(A=A, b=rng.standard_normal(dim))
+        w = rng.standard_normal(dim)
+        expected = reference.gradient_check(problem.loss, problem.grad, w.copy())
     got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
                                 problem_argument(problem, "grad"), w), "gradient_check")
-    expected = reference.gradient_check(problem.loss, problem.grad, w.copy())
     assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
 
 

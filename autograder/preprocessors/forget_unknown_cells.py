@@ -1,0 +1,30 @@
+"""ForgetUnknownCells: a cell claiming an nbgrader role the source does not give it becomes a plain cell.
+
+Stock nbgrader drops the unknown grade_id but keeps the rest of the claim (say,
+``grade: true`` with points), and the submission then fails validation as a whole. A
+student-added or edited cell should cost nothing but itself: it is kept, as plain code
+or text, and graded like any other cell the student wrote.
+"""
+
+from __future__ import annotations
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+
+class ForgetUnknownCells(NbGraderPreprocessor):
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            try:
+                notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            except MissingEntry:
+                return nb, resources
+            known = {cell.name for cell in notebook.source_cells}
+        for cell in nb.cells:
+            claim = cell.metadata.get("nbgrader")
+            if claim is not None and claim.get("grade_id") not in known:
+                self.log.warning("Cell claiming grade id %r is not in the source: graded as a plain cell",
+                                 claim.get("grade_id"))
+                del cell.metadata["nbgrader"]
+        return nb, resources

@@ -1,0 +1,285 @@
+"""Grading the gradients exercise end to end, with nbgrader's gradebook: honest work, stubs, cheats.
+
+One class of submissions is graded once (the `graded` fixture); each test reads its
+student's scores back from the gradebook and its feedback from feedback/.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from autograder.grading import grade
+from grading_support import (cell_scores, feedback_text, make_course, released, solution, submit,
+                              total_score, with_answers)
+
+ASSIGNMENT = "gradients"
+FULL_MARKS = 10.0
+
+# Wrong answers a cheat pairs its trick with: no trick may turn these into points.
+WRONG = {
+    "numeric_gradient": "def numeric_gradient(f, w, h=1e-5):\n    return np.zeros_like(w)",
+    "relative_error": "def relative_error(x, y):\n    return 0.0",
+    "gradient_check": "def gradient_check(f, grad_f, w, h=1e-5):\n    return 0.0",
+    "svm_loss": "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)",
+}
+
+CHEATS = {
+    "patches_numpy": """
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *args, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+np.max = lambda *a, **k: 0.0
+""",
+    "patches_builtins_and_assert_helpers": """
+import builtins
+import optlab.testing
+for name in dir(optlab.testing):
+    if name.startswith(("as_", "assert")):
+        setattr(optlab.testing, name, lambda *a, **k: a[0] if a else None)
+builtins.AssertionError = type("Ignored", (Exception,), {})
+builtins.abs = lambda x: 0.0
+builtins.float = lambda *a: 0.0
+""",
+    "swallows_errors_with_set_custom_exc": """
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+""",
+    "replaces_traceback_hooks": """
+import sys, traceback
+sys.excepthook = lambda *a: None
+traceback.print_exception = lambda *a, **k: None
+get_ipython().showtraceback = lambda *a, **k: None
+get_ipython().showsyntaxerror = lambda *a, **k: None
+""",
+    "returns_values_equal_to_anything": """
+class Anything(float):
+    __eq__ = lambda self, other: True
+    __ne__ = lambda self, other: False
+    __lt__ = __le__ = __gt__ = __ge__ = lambda self, other: True
+    __sub__ = __rsub__ = __abs__ = lambda self, *a: Anything(0.0)
+    __hash__ = float.__hash__
+
+class AnyArray(np.ndarray):
+    __eq__ = lambda self, other: np.ones(self.shape, dtype=bool)
+    __array_priority__ = 1000
+
+def numeric_gradient(f, w, h=1e-5):
+    return np.zeros_like(w).view(AnyArray)
+
+def relative_error(x, y):
+    return Anything(0.0)
+
+def gradient_check(f, grad_f, w, h=1e-5):
+    return Anything(0.0)
+
+def svm_loss(W, X, y):
+    return Anything(0.0), np.zeros_like(W).view(AnyArray)
+""",
+    "exits_the_process": """
+import os
+os._exit(0)
+""",
+    "exits_inside_the_functions": """
+import sys
+def numeric_gradient(f, w, h=1e-5):
+    sys.exit(0)
+def relative_error(x, y):
+    raise SystemExit(0)
+def gradient_check(f, grad_f, w, h=1e-5):
+    exit()
+def svm_loss(W, X, y):
+    import os; os._exit(0)
+""",
+    "kills_the_grader": """
+import os, signal
+for target in (os.getppid(), 1, -1):
+    try:
+        os.kill(target, signal.SIGKILL)
+    except OSError:
+        pass
+""",
+    "imports_or_reads_the_reference": """
+import glob, json, os, sys
+stolen = {}
+root = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
+candidates = [root] + ["/proc/%s/cwd" % p for p in os.listdir("/proc") if p.isdigit()]
+for base in candidates:
+    sys.path.insert(0, base)
+    try:
+        from autograder.reference import gradients as reference
+        stolen.update(vars(reference))
+    except Exception:
+        pass
+    for path in glob.glob(base + "/autograder/reference/*.py"):
+        try:
+            exec(open(path).read(), stolen)
+        except Exception:
+            pass
+    for path in glob.glob(base + "/solutions/*/*.ipynb") + glob.glob(base + "/*/solutions/*/*.ipynb"):
+        try:
+            for cell in json.load(open(path))["cells"]:
+                if cell["cell_type"] == "code":
+                    exec("".join(cell["source"]), stolen)
+        except Exception:
+            pass
+    try:
+        import sqlite3
+        rows = sqlite3.connect(base + "/gradebook.db").execute("select source from base_cells").fetchall()
+        for (source,) in rows:
+            try:
+                exec(source, stolen)
+            except Exception:
+                pass
+    except Exception:
+        pass
+for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss"):
+    if name in stolen:
+        globals()[name + "_stolen"] = stolen[name]
+""",
+    "uses_the_course_package": """
+try:
+    from optlab.gradcheck import numeric_gradient as numeric_gradient_stolen
+    from optlab.gradcheck import relative_error as relative_error_stolen
+    from optlab.gradcheck import gradient_check as gradient_check_stolen
+except ImportError:
+    pass
+""",
+    "writes_fake_replies_to_the_grader": """
+import json, os
+answer = json.dumps({"op": "result", "ok": True, "value": {"__tuple__": [0.0, 1.0]}}).encode() + b"\\n"
+os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer * 100)
+""",
+}
+
+# After a cheat's setup, answers that use whatever it managed to steal (nothing, we expect).
+STEALING = {name: (f"def {name}(*args, **kwargs):\n"
+                   f"    stolen = globals().get('{name}_stolen')\n"
+                   f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
+                   + WRONG[name].replace(f"def {name}(", f"def _wrong_{name}(", 1))
+            for name in WRONG}
+
+HARD_CODED_VISIBLE_TESTS = {
+    "numeric_gradient": "def numeric_gradient(f, w, h=1e-5):\n    return 2 * w if w.size == 3 else np.zeros_like(w)",
+    "relative_error": "def relative_error(x, y):\n    return 1 / 9 if np.size(x) == 2 and x[1] == 4 else 0.0",
+    "gradient_check": "def gradient_check(f, grad_f, w, h=1e-5):\n    return 1.0 if f(w) > 0 else 0.0",
+    "svm_loss": "def svm_loss(W, X, y):\n    return 2.0, np.array([[-1.0, 1.0, 0.0], [-2.0, 2.0, 0.0]])",
+}
+
+ONE_SIDED = ("def numeric_gradient(f, w, h=1e-5):\n"
+             "    grad = np.zeros_like(w)\n"
+             "    base = f(w)\n"
+             "    for i in np.ndindex(w.shape):\n"
+             "        old = w[i]\n"
+             "        w[i] = old + h\n"
+             "        grad[i] = (f(w) - base) / h\n"
+             "        w[i] = old\n"
+             "    return grad")
+
+ENDLESS = "def numeric_gradient(f, w, h=1e-5):\n    while True:\n        pass"
+
+
+def tampered_test_cells(nb):
+    """The solution's answers, wrong, with test cells rewritten and pre-filled with full marks."""
+    import nbformat
+
+    nb = with_answers(nb, WRONG)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            cell.source = "print('all good')"
+            meta["points"] = 1000
+            cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1000"})]
+    nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "my_bonus",
+        "schema_version": 3, "task": False}}))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
+    submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "stub", ASSIGNMENT, released(ASSIGNMENT))
+    submit(course, "wrong", ASSIGNMENT, with_answers(released(ASSIGNMENT), WRONG))
+    for name, setup in CHEATS.items():
+        defines_answers = "def " in setup and "_stolen" not in setup
+        answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
+        submit(course, f"cheat_{name}", ASSIGNMENT,
+               with_answers(released(ASSIGNMENT), answers, setup=setup, setup_last=defines_answers))
+    submit(course, "cheat_hard_codes_visible_tests", ASSIGNMENT,
+           with_answers(released(ASSIGNMENT), HARD_CODED_VISIBLE_TESTS))
+    submit(course, "cheat_tampers_with_test_cells", ASSIGNMENT, tampered_test_cells(solution(ASSIGNMENT)))
+    submit(course, "one_sided", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}))
+    submit(course, "endless_loop", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}))
+    run = grade(course, ASSIGNMENT, call_timeout=3.0, progress=lambda line: None)
+    return course, run
+
+
+def test_does_the_solution_score_full_marks(graded):
+    course, _ = graded
+    assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
+    assert all(score > 0 for score in cell_scores(course, ASSIGNMENT, "honest").values())
+
+
+@pytest.mark.parametrize("student", ["stub", "wrong"])
+def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
+    course, _ = graded
+    assert total_score(course, ASSIGNMENT, student) == 0.0
+
+
+@pytest.mark.parametrize("cheat", sorted(CHEATS) + ["hard_codes_visible_tests", "tampers_with_test_cells"])
+def test_does_each_cheat_score_zero(graded, cheat):
+    course, run = graded
+    student = f"cheat_{cheat}"
+    assert [o.graded for o in run.outcomes if o.student == student] == [True]
+    assert total_score(course, ASSIGNMENT, student) == 0.0, cell_scores(course, ASSIGNMENT, student)
+
+
+def test_does_a_cheat_leave_the_others_graded(graded):
+    course, run = graded
+    assert len(run.outcomes) == len({o.student for o in run.outcomes}) == 18
+    assert all(o.graded for o in run.outcomes)
+    assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
+
+
+def test_does_a_one_sided_difference_lose_only_its_cell_and_get_named(graded):
+    course, _ = graded
+    scores = cell_scores(course, ASSIGNMENT, "one_sided")
+    assert scores["test_numeric_gradient"] == 0.0
+    assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
+    feedback = feedback_text(course, ASSIGNMENT, "one_sided")
+    assert "This is the one-sided difference" in feedback
+    assert "expected" in feedback and "relative error" in feedback
+
+
+def test_does_an_endless_loop_cost_only_the_checks_it_touches(graded):
+    course, _ = graded
+    scores = cell_scores(course, ASSIGNMENT, "endless_loop")
+    assert scores["test_numeric_gradient"] == 0.0
+    assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
+    assert "time limit: the call to numeric_gradient() did not finish within 3 s" in \
+        feedback_text(course, ASSIGNMENT, "endless_loop")
+
+
+def test_does_feedback_explain_without_showing_hidden_material(graded):
+    course, _ = graded
+    feedback = feedback_text(course, ASSIGNMENT, "stub")
+    assert "numeric_gradient() is still the stub" in feedback
+    assert "Does it match the exact gradient of a random quadratic?" in feedback
+    source = (course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    for secret in ("HIDDEN TESTS", "registered for this cell", "margins[rows, y] = 0.0",
+                   "f_plus - f_minus", "np.maximum(1e-8"):
+        assert secret in source  # the secret is real...
+        assert secret not in feedback  # ...and the feedback does not show it
+
+
+def test_is_every_grade_in_the_csv_export(graded):
+    course, run = graded
+    with open(run.csv) as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {o.student for o in run.outcomes}
+    assert float(rows["honest"]["score"]) == FULL_MARKS
+    assert float(rows["cheat_kills_the_grader"]["score"]) == 0.0
+    assert float(rows["honest"]["max_score"]) == FULL_MARKS
