@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +11,31 @@ import nbformat
 from nbgrader.api import Gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Every line of the assignment's solution and hidden-test regions long enough to identify it."""
+    text = "\n".join(cell.source for cell in solution(assignment).cells)
+    regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
+    return {line.strip() for region in regions for line in region.splitlines() if len(line.strip()) >= 16}
+
+
+def hidden_code_lines(parts: tuple[str, ...] = ("reference", "checks")) -> set[str]:
+    """The code lines of every function in the hidden references and checks (docstrings left out)."""
+    lines = set()
+    for path in [p for part in parts for p in ROOT.glob(f"autograder/{part}/*.py")]:
+        source = path.read_text()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                for statement in body:
+                    segment = ast.get_source_segment(source, statement) or ""
+                    lines |= {line.strip() for line in segment.splitlines() if len(line.strip()) >= 20}
+    return lines
 
 
 def make_course(path: Path, assignment: str) -> Path:
@@ -72,3 +99,34 @@ def feedback_text(course: Path, assignment: str, student: str) -> str:
 
     page = (course / "feedback" / student / assignment / f"{assignment}.html").read_text()
     return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+class LocalStudent:
+    """Stands in for a sandboxed student process: calls functions of a namespace, in-process,
+    with arguments and results passed through the same wire format. For testing the checks."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+
+    def call(self, name: str, *args, **kwargs):
+        from autograder.sandbox import harness
+        from autograder.sandbox.session import StudentCallFailed
+
+        if name not in self.namespace:
+            raise StudentCallFailed(f"no function named {name!r}")
+        decode = lambda value: harness.build(harness.decode(harness.encode(value)))  # noqa: E731
+        try:
+            value = self.namespace[name](*map(decode, args), **{k: decode(v) for k, v in kwargs.items()})
+        except Exception as error:  # noqa: BLE001 - reported like the sandbox reports it
+            raise StudentCallFailed(f"{name}() raised {type(error).__name__}: {error}") from None
+        return harness.decode(harness.encode(value))
+
+
+def failed_checks(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
+    """For each grade cell, the questions of its checks that the namespace's functions fail."""
+    from autograder.checks import load_registry, run_checks
+
+    registry = load_registry(assignment)
+    student = LocalStudent(namespace)
+    return {grade_id: [r.question for r in run_checks(checks, student, seed) if not r.passed]
+            for grade_id, checks in registry.groups.items()}

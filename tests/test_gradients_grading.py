@@ -153,6 +153,16 @@ os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer *
 """,
 }
 
+# Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any comparison.
+PATCHES_THE_TEST_HELPERS = """
+class Anything(float):
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = lambda self, other: True
+    __hash__ = float.__hash__
+as_array = as_float = as_pair = lambda value, *args, **kwargs: value
+assert_close = lambda *args, **kwargs: None
+"""
+ANYTHING_GRADIENT_CHECK = dict(WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)")
+
 # After a cheat's setup, answers that use whatever it managed to steal (nothing, we expect).
 STEALING = {name: (f"def {name}(*args, **kwargs):\n"
                    f"    stolen = globals().get('{name}_stolen')\n"
@@ -208,6 +218,8 @@ def graded(tmp_path_factory):
         answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
         submit(course, f"cheat_{name}", ASSIGNMENT,
                with_answers(released(ASSIGNMENT), answers, setup=setup, setup_last=defines_answers))
+    submit(course, "cheat_patches_the_test_helpers", ASSIGNMENT,
+           with_answers(released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS))
     submit(course, "cheat_hard_codes_visible_tests", ASSIGNMENT,
            with_answers(released(ASSIGNMENT), HARD_CODED_VISIBLE_TESTS))
     submit(course, "cheat_tampers_with_test_cells", ASSIGNMENT, tampered_test_cells(solution(ASSIGNMENT)))
@@ -229,7 +241,8 @@ def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
     assert total_score(course, ASSIGNMENT, student) == 0.0
 
 
-@pytest.mark.parametrize("cheat", sorted(CHEATS) + ["hard_codes_visible_tests", "tampers_with_test_cells"])
+@pytest.mark.parametrize("cheat", sorted(CHEATS) + ["patches_the_test_helpers", "hard_codes_visible_tests",
+                                                     "tampers_with_test_cells"])
 def test_does_each_cheat_score_zero(graded, cheat):
     course, run = graded
     student = f"cheat_{cheat}"
@@ -239,7 +252,7 @@ def test_does_each_cheat_score_zero(graded, cheat):
 
 def test_does_a_cheat_leave_the_others_graded(graded):
     course, run = graded
-    assert len(run.outcomes) == len({o.student for o in run.outcomes}) == 18
+    assert len(run.outcomes) == len({o.student for o in run.outcomes}) == 19
     assert all(o.graded for o in run.outcomes)
     assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
 
@@ -283,3 +296,26 @@ def test_is_every_grade_in_the_csv_export(graded):
     assert float(rows["honest"]["score"]) == FULL_MARKS
     assert float(rows["cheat_kills_the_grader"]["score"]) == 0.0
     assert float(rows["honest"]["max_score"]) == FULL_MARKS
+
+
+def test_would_stock_nbgrader_have_been_fooled(tmp_path):
+    """The cheats are real threats: stock nbgrader runs the tests in the student's own kernel,
+    where patching the test helpers earns full marks for wrong answers. (Only this harmless
+    cheat is tried: others, like the one that kills every process it may, would take the
+    test run down with them outside the sandbox.)"""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder.course import nbgrader_config
+    from autograder.release import enter_in_gradebook
+
+    course = make_course(tmp_path, ASSIGNMENT)
+    submit(course, "cheat", ASSIGNMENT, with_answers(released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK,
+                                                      setup=PATCHES_THE_TEST_HELPERS))
+    enter_in_gradebook(course, ASSIGNMENT)
+    stock = Autograde.class_traits()["autograde_preprocessors"].default()
+    config = nbgrader_config(course, **{"Autograde.autograde_preprocessors": stock})
+    result = NbGraderAPI(CourseDirectory(config=config), config=config).autograde(ASSIGNMENT, "cheat")
+    assert result["success"], result.get("log")
+    assert total_score(course, ASSIGNMENT, "cheat") == FULL_MARKS

@@ -49,7 +49,7 @@ def encode(value, depth: int = 0):
         array = np.asarray(value)
         if array.dtype.kind not in NUMERIC_KINDS:
             return {"__unsupported__": f"array of dtype {array.dtype}"}
-        array = np.ascontiguousarray(array)
+        array = np.array(array, order="C", copy=True)  # ascontiguousarray would make 0-d arrays 1-d
         return {"__ndarray__": {"dtype": array.dtype.str, "shape": list(array.shape),
                                 "data": base64.b64encode(array.tobytes()).decode("ascii")}}
     if isinstance(value, ProblemArgument):

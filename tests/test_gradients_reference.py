@@ -1,0 +1,207 @@
+"""The gradients reference against closed forms and independent implementations,
+and the hidden checks against known-wrong versions (each must be caught)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.differentiate import jacobian
+
+from autograder.reference import gradients as reference
+from grading_support import failed_checks
+from optlab.problems import Quadratic, Rosenbrock, Saddle, quadratic
+
+RNG = np.random.default_rng(20261124)
+
+
+def scipy_gradient(f, w):
+    """An independent numeric gradient: SciPy's adaptive, extrapolated finite differences."""
+    w = np.asarray(w, dtype=np.float64)
+    flat = lambda v: np.apply_along_axis(lambda column: f(column.reshape(w.shape)), 0, v)  # noqa: E731
+    return jacobian(flat, w.reshape(-1)).df.reshape(w.shape)
+
+
+def naive_svm_loss(W, X, y):
+    """The multiclass SVM loss and gradient written the slow, obvious way (an independent version)."""
+    n, c = X.shape[0], W.shape[1]
+    loss, dW = 0.0, np.zeros_like(W)
+    for i in range(n):
+        scores = X[i] @ W
+        for j in range(c):
+            if j == y[i]:
+                continue
+            margin = scores[j] - scores[y[i]] + 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    return loss / n, dW / n
+
+
+# --- numeric_gradient ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("problem", [quadratic(30.0, dim=5, seed=1), Rosenbrock(), Saddle()],
+                         ids=lambda p: p.name)
+def test_does_the_numeric_gradient_match_the_closed_form(problem):
+    w = RNG.uniform(-1.0, 1.0, problem.start.shape if problem.start is not None else 5)
+    assert np.allclose(reference.numeric_gradient(problem.loss, w.copy()), problem.grad(w), rtol=1e-6, atol=1e-8)
+
+
+def test_does_the_numeric_gradient_match_scipy_on_a_smooth_function():
+    f = lambda W: float(np.sum(np.sin(W) * np.exp(W[::-1])))  # noqa: E731
+    W = RNG.standard_normal((3, 4))
+    assert np.allclose(reference.numeric_gradient(f, W.copy()), scipy_gradient(f, W), rtol=1e-7, atol=1e-9)
+
+
+def test_is_the_centered_difference_exact_on_a_quadratic_and_second_order_elsewhere():
+    w = np.array([0.7])
+    quadratic_error = reference.numeric_gradient(lambda v: 3 * v[0] ** 2, w.copy(), h=1e-2) - 6 * w
+    assert abs(quadratic_error[0]) < 1e-10
+    cubic = lambda v: v[0] ** 3  # noqa: E731 - centered error is exactly h^2
+    for h in (1e-1, 1e-2):
+        assert reference.numeric_gradient(cubic, w.copy(), h=h)[0] - 3 * w[0] ** 2 == pytest.approx(h * h, rel=1e-6)
+
+
+def test_does_the_numeric_gradient_restore_w_and_refuse_float32():
+    w = RNG.standard_normal(4)
+    before = w.copy()
+    reference.numeric_gradient(lambda v: float(v @ v), w)
+    assert np.array_equal(w, before)
+    with pytest.raises(TypeError, match="float64"):
+        reference.numeric_gradient(lambda v: float(v @ v), w.astype(np.float32))
+
+
+# --- relative_error and gradient_check ----------------------------------------------------
+
+
+def test_is_the_relative_error_the_lectures_formula():
+    assert reference.relative_error(np.array([1.0, 4.0]), np.array([1.0, 5.0])) == pytest.approx(1 / 9)
+    assert reference.relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    # both tiny: the floor 1e-8 replaces |x|+|y| = 3e-10
+    assert reference.relative_error(np.array([1e-10]), np.array([2e-10])) == pytest.approx(1e-2)
+    assert reference.relative_error(np.array([1.0]), np.array([-1.0])) == 1.0
+    with pytest.raises(ValueError):
+        reference.relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_does_the_gradient_check_tell_right_from_wrong():
+    bowl = quadratic(10.0, dim=4, seed=3)
+    w = RNG.standard_normal(4)
+    assert reference.gradient_check(bowl.loss, bowl.grad, w.copy()) < 1e-7
+    assert reference.gradient_check(bowl.loss, lambda v: bowl.grad(v) * 1.1, w.copy()) > 1e-2
+    lopsided = Quadratic(A=np.array([[2.0, 1.0], [0.0, 2.0]]), b=np.zeros(2))  # grad ignores A's asymmetry
+    assert reference.gradient_check(lopsided.loss, lopsided.grad, np.array([1.0, 1.0])) > 1e-2
+
+
+# --- svm_loss -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_does_the_svm_loss_match_a_naive_implementation(seed):
+    rng = np.random.default_rng(seed)
+    X, y, W = rng.standard_normal((12, 5)), rng.integers(0, 4, 12), rng.standard_normal((5, 4))
+    loss, dW = reference.svm_loss(W, X, y)
+    naive_loss, naive_dW = naive_svm_loss(W, X, y)
+    assert loss == pytest.approx(naive_loss, rel=1e-12)
+    assert np.allclose(dW, naive_dW, rtol=1e-12, atol=1e-14)
+
+
+def test_does_the_svm_gradient_match_scipys_numeric_gradient():
+    X, y, W = RNG.standard_normal((10, 4)), RNG.integers(0, 3, 10), RNG.standard_normal((4, 3))
+    _, dW = reference.svm_loss(W, X, y)
+    assert np.allclose(dW, scipy_gradient(lambda V: reference.svm_loss(V, X, y)[0], W), rtol=1e-6, atol=1e-8)
+
+
+def test_is_the_svm_loss_at_zero_weights_c_minus_one():
+    X, y = RNG.standard_normal((7, 3)), np.array([0, 1, 2, 3, 0, 1, 2])
+    loss, dW = reference.svm_loss(np.zeros((3, 4)), X, y)
+    assert loss == pytest.approx(3.0)  # every margin is exactly 1, for C - 1 = 3 wrong classes
+    expected = np.stack([X[y != k].sum(0) - 3 * X[y == k].sum(0) for k in range(4)], axis=1) / 7
+    assert np.allclose(dW, expected)
+
+
+# --- the hidden checks catch known-wrong versions -----------------------------------------
+
+RIGHT = {name: getattr(reference, name) for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss")}
+
+
+def one_sided(f, w, h=1e-5):
+    base, grad = f(w), np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        old = w[i]
+        w[i] = old + h
+        grad[i] = (f(w) - base) / h
+        w[i] = old
+    return grad
+
+
+def not_restored(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        w[i] += h
+        f_plus = f(w)
+        w[i] -= 2 * h
+        grad[i] = (f_plus - f(w)) / (2 * h)
+    return grad
+
+
+def svm_without_mean(W, X, y):
+    loss, dW = reference.svm_loss(W, X, y)
+    return loss * X.shape[0], dW * X.shape[0]
+
+
+def svm_counting_the_true_class(W, X, y):
+    loss, dW = reference.svm_loss(W, X, y)
+    return loss + 1.0, dW
+
+
+def svm_without_the_true_class_term(W, X, y):
+    scores = X @ W
+    margins = scores - scores[np.arange(len(y)), y][:, None] + 1
+    margins[np.arange(len(y)), y] = 0
+    active = (margins > 0).astype(float)
+    return float(np.sum(margins * active) / len(y)), X.T @ active / len(y)
+
+
+MUTANTS = {
+    "test_numeric_gradient": {
+        "one-sided difference": one_sided,
+        "w not restored": not_restored,
+        "divides by h, not 2h": lambda f, w, h=1e-5: 2 * reference.numeric_gradient(f, w, h),
+        "ignores the h it is given": lambda f, w, h=1e-5: reference.numeric_gradient(f, w, 1e-5),
+    },
+    "test_relative_error": {
+        "no floor": lambda x, y: float(np.max(np.abs(x - y) / (np.abs(x) + np.abs(y)))),
+        "mean, not max": lambda x, y: float(np.mean(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))),
+        "returns the array": lambda x, y: np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)),
+        "absolute error": lambda x, y: float(np.max(np.abs(x - y))),
+    },
+    "test_gradient_check": {
+        "always zero": lambda f, grad_f, w, h=1e-5: 0.0,
+        "ignores h": lambda f, grad_f, w, h=1e-5: reference.gradient_check(f, grad_f, w),
+        "absolute error": lambda f, grad_f, w, h=1e-5: float(np.max(np.abs(grad_f(w) - reference.numeric_gradient(f, w, h)))),
+    },
+    "test_svm_loss": {
+        "no mean over examples": svm_without_mean,
+        "counts the true class": svm_counting_the_true_class,
+        "gradient misses the true-class term": svm_without_the_true_class_term,
+        "transposed gradient shape": lambda W, X, y: (reference.svm_loss(W, X, y)[0], reference.svm_loss(W, X, y)[1].T.copy()),
+    },
+}
+FUNCTION_OF = {"test_numeric_gradient": "numeric_gradient", "test_relative_error": "relative_error",
+               "test_gradient_check": "gradient_check", "test_svm_loss": "svm_loss"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_does_the_reference_pass_every_hidden_check(seed):
+    assert failed_checks("gradients", RIGHT, seed) == {grade_id: [] for grade_id in FUNCTION_OF}
+
+
+@pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
+def test_is_each_known_wrong_version_caught(grade_id, mutant):
+    namespace = dict(RIGHT, **{FUNCTION_OF[grade_id]: MUTANTS[grade_id][mutant]})
+    for seed in range(3):
+        failures = failed_checks("gradients", namespace, seed)
+        assert failures[grade_id], f"{mutant!r} passed every check of {grade_id} (seed {seed})"
+        assert all(not failed for other, failed in failures.items() if other != grade_id and other != "test_gradient_check")

@@ -1,0 +1,136 @@
+"""The student package optlab: the softmax model, the digits data, the plotting helpers."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from scipy.special import log_softmax  # noqa: E402
+
+from optlab import data, gradcheck, models, plotting, problems  # noqa: E402
+
+
+# --- optlab.models: the softmax classifier --------------------------------------------
+
+def test_is_the_softmax_gradient_equal_to_a_numeric_gradient():
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((7, 4)), rng.integers(0, 3, 7)
+    W = rng.standard_normal((4, 3))
+    for reg in (0.0, 0.3):
+        error = gradcheck.gradient_check(lambda V: models.softmax_loss(V, X, y, reg)[0],
+                                         lambda V: models.softmax_loss(V, X, y, reg)[1], W)
+        assert error < 1e-7, f"reg={reg}: relative error {error:.2e}"
+
+
+def test_does_the_softmax_loss_match_its_closed_form():
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((5, 3)), np.array([0, 1, 2, 1, 0])
+    W = rng.standard_normal((3, 3))
+    reg = 0.1
+    log_p = log_softmax(X @ W, axis=1)
+    expected_loss = -np.mean(log_p[np.arange(5), y]) + reg * np.sum(W**2)
+    expected_grad = X.T @ (np.exp(log_p) - np.eye(3)[y]) / 5 + 2 * reg * W
+    loss, grad = models.softmax_loss(W, X, y, reg=reg)
+    assert isinstance(loss, float)
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-12)
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-15)
+
+
+def test_is_the_loss_log_c_at_zero_weights():
+    X, y = np.array([[1.0, 2.0], [-1.0, 0.5]]), np.array([0, 3])
+    loss, grad = models.softmax_loss(np.zeros((2, 4)), X, y)
+    assert loss == pytest.approx(np.log(4), rel=1e-12)
+    # P is uniform (1/4), so dW = X^T (1/4 - Y) / N
+    np.testing.assert_allclose(grad, X.T @ (0.25 - np.eye(4)[y]) / 2, rtol=1e-12)
+
+
+def test_is_the_softmax_loss_stable_for_huge_scores():
+    X, y = np.array([[1000.0, -1000.0]]), np.array([1])
+    loss, grad = models.softmax_loss(np.array([[1.0, -1.0], [0.0, 0.0]]), X, y)
+    assert np.isfinite(loss) and np.all(np.isfinite(grad))
+    assert loss == pytest.approx(2000.0)
+
+
+def test_does_the_softmax_loss_keep_float32():
+    X = np.ones((3, 2), dtype=np.float32)
+    _, grad = models.softmax_loss(np.zeros((2, 3), dtype=np.float32), X, np.array([0, 1, 2]), reg=0.5)
+    assert grad.dtype == np.float32
+
+
+def test_do_predict_and_accuracy_agree_with_the_scores():
+    X, y = np.eye(3), np.array([2, 1, 0])
+    W = np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(models.predict(W, X), [2, 1, 2])
+    assert models.accuracy(W, X, y) == pytest.approx(2 / 3)
+
+
+# --- optlab.data: the digits split -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_digits_split(seed=0)
+
+
+def test_do_the_digits_splits_cover_the_data_set(digits):
+    sizes = [len(digits.y_train), len(digits.y_val), len(digits.y_test)]
+    assert sum(sizes) == 1797
+    assert sizes[1] == sizes[2] == round(0.2 * 1797)
+    for X, y in [(digits.X_train, digits.y_train), (digits.X_val, digits.y_val), (digits.X_test, digits.y_test)]:
+        assert X.shape == (len(y), 65) and X.dtype == np.float64
+        assert set(np.unique(y)) == set(range(10))
+    assert digits.num_features == 65 and digits.num_classes == 10
+
+
+def test_are_the_digits_standardized_on_the_training_set(digits):
+    pixels = digits.X_train[:, :-1]
+    np.testing.assert_array_equal(digits.X_train[:, -1], 1.0)  # the bias column
+    np.testing.assert_allclose(pixels.mean(axis=0), 0.0, atol=1e-12)
+    constant = np.all(pixels == pixels[0], axis=0)  # a few corner pixels are always blank
+    assert 0 < constant.sum() < 10
+    np.testing.assert_allclose(pixels[:, ~constant].std(axis=0), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(pixels[:, constant], 0.0)
+    np.testing.assert_array_equal(digits.scale[constant], 1.0)
+
+
+def test_is_the_digits_split_fixed_by_its_seed(digits):
+    again = data.load_digits_split(seed=0)
+    other = data.load_digits_split(seed=1)
+    np.testing.assert_array_equal(again.X_train, digits.X_train)
+    assert not np.array_equal(other.y_train, digits.y_train)
+
+
+def test_can_the_digits_come_without_bias_and_in_float32():
+    split = data.load_digits_split(seed=0, bias=False, dtype=np.float32)
+    assert split.X_train.shape[1] == 64 and split.X_test.dtype == np.float32
+
+
+# --- optlab.plotting -------------------------------------------------------------------
+
+def test_does_every_optimizer_have_its_own_color():
+    names = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton",
+             "bfgs", "lbfgs", "random_search", "gd"]
+    assert set(names) <= set(plotting.COLORS)
+    assert len({plotting.COLORS[name] for name in names}) == len(names)
+    assert plotting.color_for("Random search") == plotting.COLORS["random_search"]
+
+
+def test_do_the_plot_helpers_label_their_axes():
+    ax = plotting.contour(problems.Rosenbrock(), resolution=40)
+    plotting.plot_trajectory(ax, [[-1.2, 1.0], [-1.0, 0.9], [0.0, 0.0]], "adam")
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+    assert ax.get_lines()[-2].get_color() == plotting.COLORS["adam"]
+    ax = plotting.plot_loss_curves({"sgd": [1.0, 0.5, 0.25], "momentum": [1.0, 0.3, 0.1]})
+    assert ax.get_yscale() == "log" and ax.get_xlabel() and ax.get_legend() is not None
+    plt.close("all")
+
+
+@pytest.mark.parametrize("value, text", [
+    (2.34e-9, "2.3 × 10⁻⁹"), (0.35, "0.35"), (1300, "1300"), (0.00999, "0.010"),
+    (9.996e-8, "1.0 × 10⁻⁷"), (-3e-5, "-3.0 × 10⁻⁵"), (2.302585, "2.3"),
+])
+def test_does_format_number_write_numbers_as_the_prose_does(value, text):
+    assert plotting.format_number(value) == text
