@@ -8,9 +8,9 @@ unprivileged uid of its own. In its view of the file system:
   hidden tests, gradebook, other submissions, .git) is covered by an empty tmpfs that
   nobody may read;
 - /tmp, /var/tmp and /dev/shm are small private tmpfs;
-- the interpreter's install stays reachable even where it lives under a directory
-  closed to others (pyenv under /root): the closed directory is replaced by an empty
-  one with just that install bound back into it.
+- the interpreter's install and environment stay reachable where they are, even under
+  a directory closed to others (pyenv under /root) or under /tmp: the covering directory
+  is replaced by an empty one with just them bound back into it.
 
 With its own uid it cannot signal, trace or write to the grader or to other students'
 processes; with no network it cannot call out; resource limits bound its memory, CPU
@@ -71,22 +71,15 @@ def _closed_to_others(path: Path) -> bool:
     return not (path.stat().st_mode & stat.S_IXOTH)
 
 
-def _topmost_closed_ancestor(path: Path) -> Path | None:
-    """The highest directory on the way to ``path`` that others may not traverse."""
-    for ancestor in reversed(path.parents):
-        if ancestor != Path("/") and _closed_to_others(ancestor):
-            return ancestor
-    return None
-
-
-def plan_reachable(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(closed directory, install inside it) pairs to re-expose in the student's view."""
-    plan: dict[Path, Path] = {}
+def closed_ancestors(paths: list[Path]) -> list[Path]:
+    """For each path, the highest directory on the way to it that others may not traverse."""
+    found = set()
     for path in paths:
-        closed = _topmost_closed_ancestor(path)
-        if closed is not None and closed not in plan:
-            plan[closed] = path
-    return sorted(plan.items())
+        for ancestor in reversed(path.parents):
+            if ancestor != Path("/") and _closed_to_others(ancestor):
+                found.add(ancestor)
+                break
+    return sorted(found)
 
 
 class _Libc:
@@ -114,37 +107,42 @@ class _Libc:
 
 
 SANDBOX_DIR = Path("/tmp/sandbox")  # where the student process sees its work directory
+PRIVATE_TMP = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
 
 
-def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], reachable: list[tuple[Path, Path]],
-                 limits: Limits):
+def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Path], limits: Limits):
     """The function the forked child runs, as root, before it execs the student interpreter.
 
-    Everything is computed beforehand: after fork only system calls happen here.
+    ``hidden`` are covered up; ``needed`` (the interpreter's install and environment) stay
+    visible at their paths even where a cover (a closed directory, the private /tmp) hides
+    them; ``workdir`` appears as SANDBOX_DIR. Everything is computed beforehand: after
+    fork only system calls happen here.
     """
     libc = _Libc()
     hidden_dirs = [p for p in hidden if p.is_dir() and not p.is_symlink()]
     hidden_files = [p for p in hidden if p.is_file() and not p.is_symlink()]
-    private_tmp = [p for p in (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")) if p.is_dir()]
-    keep = [inside for _, inside in reachable] + [workdir]
+    closed = closed_ancestors(needed)
+    private_tmp = [p for p in PRIVATE_TMP if p.is_dir()]
+    covers = closed + private_tmp
+    rebind = [p for p in needed if any(p == c or c in p.parents for c in covers)]
 
     def preexec() -> None:
         libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # the student process dies with its grader
         libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
         libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
         # Handles to what is about to be covered, opened in this namespace so they can be bound.
-        handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in keep]
+        handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in rebind + [workdir]]
         for path in hidden_dirs:
             libc.mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0000")
         for path in hidden_files:
             libc.mount("/dev/null", path, None, MS_BIND)
-        for index, (closed, inside) in enumerate(reachable):
-            libc.mount("tmpfs", closed, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-            os.makedirs(inside, mode=0o755, exist_ok=True)
-            libc.mount(handles[index], inside, None, MS_BIND | MS_REC)
+        for path in closed:
+            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
         for path in private_tmp:
-            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV,
-                       f"size={limits.tmpfs_bytes},mode=1777")
+            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmpfs_bytes},mode=1777")
+        for handle, path in zip(handles, rebind):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            libc.mount(handle, path, None, MS_BIND | MS_REC)
         os.makedirs(SANDBOX_DIR, mode=0o700)
         libc.mount(handles[-1], SANDBOX_DIR, None, MS_BIND)
         os.setgroups([])

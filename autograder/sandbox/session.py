@@ -117,9 +117,9 @@ class StudentSession:
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         isolate = None
         if self.config.isolate:
-            reachable = isolation.plan_reachable([Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()])
+            needed = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()})
             isolate = isolation.make_preexec(uid=self.config.uid, workdir=self.workdir,
-                                             hidden=self.config.hidden, reachable=reachable,
+                                             hidden=self.config.hidden, needed=needed,
                                              limits=self.config.limits)
 
         def preexec() -> None:

@@ -1,0 +1,76 @@
+"""The instructor's commands, run as an instructor runs them, and nbgrader's own tools on the result."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from grading_support import ROOT, make_course, released, solution, submit
+
+ASSIGNMENT = "gradients"
+
+
+def run(*args: str, cwd) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "bob", ASSIGNMENT, released(ASSIGNMENT))
+    return course
+
+
+def test_does_grade_print_a_summary_and_write_every_output(course):
+    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[1/2] grading ada" in result.stderr and "[2/2] grading bob" in result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.split() == ["ada", "10", "/", "10"] for line in lines), result.stdout
+    assert any(line.split() == ["bob", "0", "/", "10"] for line in lines), result.stdout
+    for student in ("ada", "bob"):
+        assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
+        assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    assert (course / "grades.csv").exists()
+
+
+def test_does_nbgrader_export_read_the_grades(course):
+    result = run("nbgrader", "export", "--to", "export.csv", cwd=course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(course / "export.csv") as handle:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert scores == {"ada": 10.0, "bob": 0.0}
+
+
+def test_does_regrading_one_student_keep_the_others(course):
+    submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))
+    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "bob", cwd=course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "grading ada" not in result.stderr
+    with open(course / "grades.csv") as handle:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert scores == {"ada": 10.0, "bob": 10.0}
+
+
+def test_does_the_cli_refuse_an_unknown_assignment(course):
+    result = run(sys.executable, "-m", "autograder", "grade", "nonexistent", cwd=course)
+    assert result.returncode == 2
+    assert "no such assignment: nonexistent (known: gradients)" in result.stderr
+
+
+def test_does_release_regenerate_the_exercises(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    result = run(sys.executable, "-m", "autograder", "release", cwd=course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "released gradients -> exercises/gradients/" in result.stdout
+    generated = (course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+    assert generated == (ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
