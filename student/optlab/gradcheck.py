@@ -22,6 +22,17 @@ GOOD_THRESHOLD = 1e-7
 WRONG_THRESHOLD = 1e-2
 
 
+def centered_difference(f: Callable[[np.ndarray], float], w: np.ndarray, index: tuple, h: float) -> float:
+    """(f(w + h e_i) - f(w - h e_i)) / (2h) for the entry ``index`` of ``w``, restored afterwards."""
+    saved = w[index]
+    w[index] = saved + h
+    f_plus = f(w)
+    w[index] = saved - h
+    f_minus = f(w)
+    w[index] = saved
+    return (f_plus - f_minus) / (2 * h)
+
+
 def numeric_gradient(f: Callable[[np.ndarray], float], w: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Centered-difference gradient of the scalar function ``f`` at ``w`` (any shape).
 
@@ -34,13 +45,7 @@ def numeric_gradient(f: Callable[[np.ndarray], float], w: np.ndarray, h: float =
         raise TypeError(f"w must be float64 (got {w.dtype}): h = 1e-5 is lost to float32 rounding")
     grad = np.zeros_like(w)
     for index in np.ndindex(w.shape):
-        saved = w[index]
-        w[index] = saved + h
-        f_plus = f(w)
-        w[index] = saved - h
-        f_minus = f(w)
-        w[index] = saved
-        grad[index] = (f_plus - f_minus) / (2 * h)
+        grad[index] = centered_difference(f, w, index, h)
     return grad
 
 
@@ -73,13 +78,7 @@ def sparse_gradient_check(f: Callable[[np.ndarray], float], grad_f: Callable[[np
     errors = []
     for _ in range(num_checks):
         index = tuple(int(rng.integers(n)) for n in w.shape)
-        saved = w[index]
-        w[index] = saved + h
-        f_plus = f(w)
-        w[index] = saved - h
-        f_minus = f(w)
-        w[index] = saved
-        numeric = (f_plus - f_minus) / (2 * h)
+        numeric = centered_difference(f, w, index, h)
         errors.append(relative_error(np.array([analytic[index]]), np.array([numeric])))
     return max(errors)
 

@@ -1,0 +1,77 @@
+"""How long grading takes per submission, and where the time goes.
+
+    .venv/bin/python benchmarks/grading.py [N]     # N copies of the solution (default 10); writes grading.md
+
+Reports the wall time of `python -m autograder grade` on N honest submissions, and for
+one submission: starting the sandboxed student process and running the notebook's code,
+then the hidden checks. Needs root (the sandbox).
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder.checks import load_registry, run_checks  # noqa: E402
+from autograder.grading import grade  # noqa: E402
+from autograder.preprocessors.run_hidden_checks import CODE_ROOT, student_cells  # noqa: E402
+from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
+
+ASSIGNMENT = "gradients"
+
+
+def time_sandbox(course: Path) -> tuple[float, float]:
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    registry = load_registry(ASSIGNMENT)
+    config = SandboxConfig.for_course(course, CODE_ROOT)
+    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+        start = time.perf_counter()
+        student.ensure_started()
+        started = time.perf_counter()
+        for checks in registry.groups.values():
+            assert all(r.passed for r in run_checks(checks, student, seed=0))
+        done = time.perf_counter()
+    return started - start, done - started
+
+
+def main(n: int) -> None:
+    course = Path(tempfile.mkdtemp(prefix="grading-bench-"))
+    try:
+        shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
+        for i in range(n):
+            folder = course / "submitted" / f"student{i:03d}" / ASSIGNMENT
+            folder.mkdir(parents=True)
+            shutil.copy(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", folder)
+        startup, checks = min(time_sandbox(course) for _ in range(3))
+        start = time.perf_counter()
+        run = grade(course, ASSIGNMENT, progress=lambda line: None)
+        total = time.perf_counter() - start
+        assert all(o.graded and o.score == o.max_score for o in run.outcomes)
+    finally:
+        shutil.rmtree(course)
+    report = "\n".join([
+        "# Grading: time per submission", "",
+        f"Measured by `benchmarks/grading.py {n}` on {platform.machine()}, Python {sys.version.split()[0]}: "
+        f"{n} honest submissions of `{ASSIGNMENT}`, graded one after another.", "",
+        "| what | seconds |", "|---|---|",
+        f"| grading all {n} submissions | {total:.2f} |",
+        f"| per submission | {total / n:.2f} |",
+        f"| of which: start the sandbox and run the notebook's code | {startup:.2f} |",
+        f"| of which: all hidden checks (calls into the student process) | {checks:.2f} |",
+        f"| of which: nbgrader (sanitize, gradebook, feedback) and the rest | {total / n - startup - checks:.2f} |",
+        ""])
+    (Path(__file__).parent / "grading.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
