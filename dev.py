@@ -58,6 +58,8 @@ def venv_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(VENV)
+    # Book pages run the hidden reference optimizers (their code never reaches the site).
+    env["PYTHONPATH"] = str(ROOT)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 

@@ -27,6 +27,7 @@ def _environment() -> dict[str, str]:
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    env["PYTHONPATH"] = str(ROOT)  # as dev.py: pages run the hidden reference optimizers
     return env
 
 

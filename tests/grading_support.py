@@ -130,3 +130,100 @@ def failed_checks(assignment: str, namespace: dict, seed: int = 0) -> dict[str, 
     student = LocalStudent(namespace)
     return {grade_id: [r.question for r in run_checks(checks, student, seed) if not r.passed]
             for grade_id, checks in registry.groups.items()}
+
+
+# Cheats any exercise may meet: each is a cell of the student's own, paired with wrong
+# answers; no trick may turn those into points.
+CHEATS = {
+    "patches_numpy": """
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *args, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+np.max = lambda *a, **k: 0.0
+""",
+    "patches_builtins_and_assert_helpers": """
+import builtins
+import optlab.testing
+for name in dir(optlab.testing):
+    if name.startswith(("as_", "assert")):
+        setattr(optlab.testing, name, lambda *a, **k: a[0] if a else None)
+builtins.AssertionError = type("Ignored", (Exception,), {})
+builtins.abs = lambda x: 0.0
+builtins.float = lambda *a: 0.0
+""",
+    "swallows_errors_with_set_custom_exc": """
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+""",
+    "replaces_traceback_hooks": """
+import sys, traceback
+sys.excepthook = lambda *a: None
+traceback.print_exception = lambda *a, **k: None
+get_ipython().showtraceback = lambda *a, **k: None
+get_ipython().showsyntaxerror = lambda *a, **k: None
+""",
+    "exits_the_process": """
+import os
+os._exit(0)
+""",
+    "kills_the_grader": """
+import os, signal
+for target in (os.getppid(), 1, -1):
+    try:
+        os.kill(target, signal.SIGKILL)
+    except OSError:
+        pass
+""",
+    "imports_or_reads_the_reference": """
+import glob, json, os, sys
+stolen = {}
+root = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
+candidates = [root] + ["/proc/%s/cwd" % p for p in os.listdir("/proc") if p.isdigit()]
+for base in candidates:
+    sys.path.insert(0, base)
+    try:
+        from autograder.reference import gradients as reference
+        stolen.update(vars(reference))
+    except Exception:
+        pass
+    for path in glob.glob(base + "/autograder/reference/*.py"):
+        try:
+            exec(open(path).read(), stolen)
+        except Exception:
+            pass
+    for path in glob.glob(base + "/solutions/*/*.ipynb") + glob.glob(base + "/*/solutions/*/*.ipynb"):
+        try:
+            for cell in json.load(open(path))["cells"]:
+                if cell["cell_type"] == "code":
+                    exec("".join(cell["source"]), stolen)
+        except Exception:
+            pass
+    try:
+        import sqlite3
+        rows = sqlite3.connect(base + "/gradebook.db").execute("select source from base_cells").fetchall()
+        for (source,) in rows:
+            try:
+                exec(source, stolen)
+            except Exception:
+                pass
+    except Exception:
+        pass
+for name, value in stolen.items():
+    if callable(value) and not name.startswith("_"):
+        globals()[name + "_stolen"] = value
+""",
+    "writes_fake_replies_to_the_grader": """
+import json, os
+answer = json.dumps({"op": "result", "ok": True, "value": {"__tuple__": [0.0, 1.0]}}).encode() + b"\\n"
+os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer * 100)
+""",
+}
+
+
+def stealing_answers(wrong: dict[str, str]) -> dict[str, str]:
+    """Answers that call whatever a cheat managed to steal (``<name>_stolen``), else the wrong version."""
+    return {name: (f"def {name}(*args, **kwargs):\n"
+                   f"    stolen = globals().get('{name}_stolen')\n"
+                   f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
+                   + code.replace(f"def {name}(", f"def _wrong_{name}(", 1))
+            for name, code in wrong.items()}

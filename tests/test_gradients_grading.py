@@ -11,8 +11,8 @@ import csv
 import pytest
 
 from autograder.grading import grade
-from grading_support import (cell_scores, feedback_text, make_course, released, solution, submit,
-                              total_score, with_answers)
+from grading_support import (CHEATS, cell_scores, feedback_text, make_course, released, solution,
+                              stealing_answers, submit, total_score, with_answers)
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -25,34 +25,20 @@ WRONG = {
     "svm_loss": "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)",
 }
 
-CHEATS = {
-    "patches_numpy": """
-np.allclose = lambda *a, **k: True
-np.isclose = lambda a, b, *args, **k: np.ones(np.shape(a), dtype=bool)
-np.array_equal = lambda *a, **k: True
-np.testing.assert_allclose = lambda *a, **k: None
-np.max = lambda *a, **k: 0.0
-""",
-    "patches_builtins_and_assert_helpers": """
-import builtins
-import optlab.testing
-for name in dir(optlab.testing):
-    if name.startswith(("as_", "assert")):
-        setattr(optlab.testing, name, lambda *a, **k: a[0] if a else None)
-builtins.AssertionError = type("Ignored", (Exception,), {})
-builtins.abs = lambda x: 0.0
-builtins.float = lambda *a: 0.0
-""",
-    "swallows_errors_with_set_custom_exc": """
-get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
-""",
-    "replaces_traceback_hooks": """
-import sys, traceback
-sys.excepthook = lambda *a: None
-traceback.print_exception = lambda *a, **k: None
-get_ipython().showtraceback = lambda *a, **k: None
-get_ipython().showsyntaxerror = lambda *a, **k: None
-""",
+# Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any comparison.
+PATCHES_THE_TEST_HELPERS = """
+class Anything(float):
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = lambda self, other: True
+    __hash__ = float.__hash__
+as_array = as_float = as_pair = lambda value, *args, **kwargs: value
+assert_close = lambda *args, **kwargs: None
+"""
+ANYTHING_GRADIENT_CHECK = dict(WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)")
+
+STEALING = stealing_answers(WRONG)
+
+# Cheats aimed at this exercise's functions (the shared corpus is in grading_support).
+GRADIENTS_CHEATS = {
     "returns_values_equal_to_anything": """
 class Anything(float):
     __eq__ = lambda self, other: True
@@ -77,10 +63,6 @@ def gradient_check(f, grad_f, w, h=1e-5):
 def svm_loss(W, X, y):
     return Anything(0.0), np.zeros_like(W).view(AnyArray)
 """,
-    "exits_the_process": """
-import os
-os._exit(0)
-""",
     "exits_inside_the_functions": """
 import sys
 def numeric_gradient(f, w, h=1e-5):
@@ -92,52 +74,6 @@ def gradient_check(f, grad_f, w, h=1e-5):
 def svm_loss(W, X, y):
     import os; os._exit(0)
 """,
-    "kills_the_grader": """
-import os, signal
-for target in (os.getppid(), 1, -1):
-    try:
-        os.kill(target, signal.SIGKILL)
-    except OSError:
-        pass
-""",
-    "imports_or_reads_the_reference": """
-import glob, json, os, sys
-stolen = {}
-root = os.path.dirname(os.path.dirname(os.path.dirname(sys.executable)))
-candidates = [root] + ["/proc/%s/cwd" % p for p in os.listdir("/proc") if p.isdigit()]
-for base in candidates:
-    sys.path.insert(0, base)
-    try:
-        from autograder.reference import gradients as reference
-        stolen.update(vars(reference))
-    except Exception:
-        pass
-    for path in glob.glob(base + "/autograder/reference/*.py"):
-        try:
-            exec(open(path).read(), stolen)
-        except Exception:
-            pass
-    for path in glob.glob(base + "/solutions/*/*.ipynb") + glob.glob(base + "/*/solutions/*/*.ipynb"):
-        try:
-            for cell in json.load(open(path))["cells"]:
-                if cell["cell_type"] == "code":
-                    exec("".join(cell["source"]), stolen)
-        except Exception:
-            pass
-    try:
-        import sqlite3
-        rows = sqlite3.connect(base + "/gradebook.db").execute("select source from base_cells").fetchall()
-        for (source,) in rows:
-            try:
-                exec(source, stolen)
-            except Exception:
-                pass
-    except Exception:
-        pass
-for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss"):
-    if name in stolen:
-        globals()[name + "_stolen"] = stolen[name]
-""",
     "uses_the_course_package": """
 try:
     from optlab.gradcheck import numeric_gradient as numeric_gradient_stolen
@@ -146,29 +82,7 @@ try:
 except ImportError:
     pass
 """,
-    "writes_fake_replies_to_the_grader": """
-import json, os
-answer = json.dumps({"op": "result", "ok": True, "value": {"__tuple__": [0.0, 1.0]}}).encode() + b"\\n"
-os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer * 100)
-""",
 }
-
-# Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any comparison.
-PATCHES_THE_TEST_HELPERS = """
-class Anything(float):
-    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = lambda self, other: True
-    __hash__ = float.__hash__
-as_array = as_float = as_pair = lambda value, *args, **kwargs: value
-assert_close = lambda *args, **kwargs: None
-"""
-ANYTHING_GRADIENT_CHECK = dict(WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)")
-
-# After a cheat's setup, answers that use whatever it managed to steal (nothing, we expect).
-STEALING = {name: (f"def {name}(*args, **kwargs):\n"
-                   f"    stolen = globals().get('{name}_stolen')\n"
-                   f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
-                   + WRONG[name].replace(f"def {name}(", f"def _wrong_{name}(", 1))
-            for name in WRONG}
 
 HARD_CODED_VISIBLE_TESTS = {
     "numeric_gradient": "def numeric_gradient(f, w, h=1e-5):\n    return 2 * w if w.size == 3 else np.zeros_like(w)",
@@ -213,7 +127,7 @@ def graded(tmp_path_factory):
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
     submit(course, "stub", ASSIGNMENT, released(ASSIGNMENT))
     submit(course, "wrong", ASSIGNMENT, with_answers(released(ASSIGNMENT), WRONG))
-    for name, setup in CHEATS.items():
+    for name, setup in {**CHEATS, **GRADIENTS_CHEATS}.items():
         defines_answers = "def " in setup and "_stolen" not in setup
         answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
         submit(course, f"cheat_{name}", ASSIGNMENT,
@@ -241,7 +155,7 @@ def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
     assert total_score(course, ASSIGNMENT, student) == 0.0
 
 
-@pytest.mark.parametrize("cheat", sorted(CHEATS) + ["patches_the_test_helpers", "hard_codes_visible_tests",
+@pytest.mark.parametrize("cheat", sorted({**CHEATS, **GRADIENTS_CHEATS}) + ["patches_the_test_helpers", "hard_codes_visible_tests",
                                                      "tampers_with_test_cells"])
 def test_does_each_cheat_score_zero(graded, cheat):
     course, run = graded

@@ -134,3 +134,52 @@ def test_do_the_plot_helpers_label_their_axes():
 ])
 def test_does_format_number_write_numbers_as_the_prose_does(value, text):
     assert plotting.format_number(value) == text
+
+
+# --- optlab.plotting.animate_trajectories ------------------------------------------------
+
+def _animation_html(animation) -> str:
+    return animation if isinstance(animation, str) else animation.data
+
+
+def test_does_the_animation_embed_its_frames_in_javascript():
+    problem = problems.Saddle()
+    line = np.linspace(problem.start, [0.0, 1.0], 30)
+    animation = plotting.animate_trajectories(problem, {"sgd": line, "momentum": line[::-1]},
+                                              num_frames=12, resolution=30)
+    html = _animation_html(animation)
+    assert hasattr(animation, "_repr_html_"), "a notebook should display the animation"
+    assert "new Animation(frames" in html and "<script" in html
+    assert html.count("data:image/png;base64,") == 12
+    assert "var frames = new Array(12);" in html
+    assert 'class="fa ' not in html, "the buttons should not depend on an icon font"
+    assert not plt.get_fignums(), "the figure should be closed, not shown a second time"
+
+
+def test_does_the_animation_honour_its_frame_count():
+    problem = problems.Rosenbrock()
+    path = np.linspace(problem.start, problem.minimizer, 200)
+    for num_frames in (1, 7, 60):
+        html = _animation_html(plotting.animate_trajectories(
+            problem, {"nesterov": path}, num_frames=num_frames, resolution=20))
+        assert html.count("data:image/png;base64,") == num_frames
+    # never more frames than iterates
+    html = _animation_html(plotting.animate_trajectories(problem, {"sgd": path[:5]},
+                                                         num_frames=60, resolution=20))
+    assert html.count("data:image/png;base64,") == 5
+
+
+def test_does_the_animation_keep_within_its_size_limit():
+    problem = problems.quadratic(condition_number=10.0)
+    path = np.linspace(problem.start, problem.minimizer, 40)
+    html = _animation_html(plotting.animate_trajectories(problem, {"gd": path}, num_frames=40,
+                                                         resolution=30))
+    assert len(html) < 3 * 1024 * 1024
+    with pytest.raises(ValueError, match="embed_limit"):
+        plotting.animate_trajectories(problem, {"gd": path}, num_frames=40, resolution=30,
+                                      embed_limit=0.01)
+
+
+def test_does_the_animation_refuse_a_trajectory_that_is_not_2d():
+    with pytest.raises(ValueError, match="shape"):
+        plotting.animate_trajectories(problems.Saddle(), {"sgd": np.zeros((5, 3))})

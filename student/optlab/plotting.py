@@ -15,6 +15,7 @@ name picks its color from ``COLORS``, so a method looks the same on every page.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -134,3 +135,125 @@ def format_number(x: float, digits: int = 2) -> str:
         return f"{x:.{max(digits - 1 - exponent, 0)}f}"
     superscript = str(exponent).translate(_SUPERSCRIPT)
     return f"{x / 10**exponent:.{digits - 1}f} × 10{superscript}"
+
+
+# Font Awesome icons of Matplotlib's HTML animation controls, as plain characters, so the
+# buttons show in any page (a site's theme may not ship the icon font the template expects).
+_ANIMATION_ICONS = {
+    '<i class="fa fa-minus"></i>': "&minus;",
+    '<i class="fa fa-fast-backward"></i>': "&#x23EE;",
+    '<i class="fa fa-step-backward"></i>': "&#x23F4;&#x2759;",
+    '<i class="fa fa-play fa-flip-horizontal"></i>': "&#x25C0;",
+    '<i class="fa fa-pause"></i>': "&#x23F8;",
+    '<i class="fa fa-play"></i>': "&#x25B6;",
+    '<i class="fa fa-step-forward"></i>': "&#x2759;&#x23F5;",
+    '<i class="fa fa-fast-forward"></i>': "&#x23ED;",
+    '<i class="fa fa-plus"></i>': "+",
+}
+
+
+def _shrink_frames(html: str, colors: int) -> str:
+    """Re-encode every PNG frame embedded in ``to_jshtml`` output with a palette of ``colors`` colors.
+
+    Contour lines drawn with antialiasing make full-color PNGs large; a small palette keeps
+    the picture and divides the size by about three.
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    def shrink(match: re.Match) -> str:
+        raw = base64.b64decode(match.group(2).replace("\\\n", ""))
+        image = Image.open(io.BytesIO(raw)).convert("RGB").quantize(colors=colors)
+        out = io.BytesIO()
+        image.save(out, format="png")
+        return match.group(1) + base64.b64encode(out.getvalue()).decode("ascii") + match.group(3)
+
+    return re.sub(r'(frames\[\d+\] = "data:image/png;base64,)(.*?)(")', shrink, html, flags=re.S)
+
+
+def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_frames: int = 50,
+                         fps: float = 10.0, figsize: tuple[float, float] = (5.5, 4.0),
+                         dpi: int = 72, trail: int | None = None, levels: int | Sequence[float] = 20,
+                         log_levels: bool = True, resolution: int = 120, title: str | None = None,
+                         embed_limit: float = 3.0, colors: int = 64, loop: bool = True):
+    """An animation of optimizers racing on the contour map of a 2-D ``problem``, for a web page.
+
+    ``trajectories`` maps an optimizer's name to its iterates, shape (T, 2); the name picks
+    the color (``COLORS``) and the legend entry. Each optimizer is a moving dot that leaves a
+    line behind (the last ``trail`` iterates, or all of them with ``trail=None``). The
+    ``num_frames`` frames (at most the longest trajectory's length) sample the iterations
+    evenly, from the start to the last iterate; the title counts the iterations.
+
+    Returns an ``IPython.display.HTML`` object (a plain HTML string if IPython is missing)
+    holding the animation as Matplotlib's ``Animation.to_jshtml`` writes it: JavaScript with
+    every frame embedded as a PNG image, so it plays in a built web page without a kernel.
+    To keep pages light the frames are small (``figsize`` inches at ``dpi``) and stored
+    with a palette of ``colors`` colors; if they still exceed ``embed_limit`` megabytes, a
+    ``ValueError`` says so (rather than dropping frames).
+    """
+    from matplotlib import animation
+
+    paths = {name: np.asarray(points, dtype=np.float64) for name, points in trajectories.items()}
+    if not paths:
+        raise ValueError("no trajectories to animate")
+    for name, points in paths.items():
+        if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+            raise ValueError(f"trajectory {name!r} must have shape (T, 2), not {points.shape}")
+    if num_frames < 1:
+        raise ValueError("num_frames must be at least 1")
+    length = max(len(points) for points in paths.values())
+    steps = np.unique(np.round(np.linspace(0, length - 1, min(num_frames, length))).astype(int))
+
+    # The frames are saved at `dpi` whatever the page's style says; the limit on their raw
+    # size is generous, as the palette shrinks them afterwards.
+    with plt.rc_context({"animation.embed_limit": 20 * embed_limit, "savefig.dpi": dpi,
+                         "animation.frame_format": "png"}):
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+        contour(problem, ax=ax, levels=levels, resolution=resolution, log_levels=log_levels)
+        (x_min, x_max), (y_min, y_max) = problem.bounds
+        artists = {}
+        for name, points in paths.items():
+            color = color_for(name)
+            (line,) = ax.plot([], [], linewidth=1.5, color=color, alpha=0.8)
+            (dot,) = ax.plot([], [], marker="o", markersize=8, linestyle="none",
+                             color=line.get_color(), markeredgecolor="white", label=name)
+            artists[name] = (line, dot)
+        ax.set(xlim=(x_min, x_max), ylim=(y_min, y_max))
+        ax.legend(loc="upper right", fontsize="small")
+        heading = title if title is not None else getattr(problem, "name", "")
+
+        def draw(frame: int):
+            k = steps[frame]
+            for name, (line, dot) in artists.items():
+                points = paths[name]
+                last = min(k, len(points) - 1)
+                first = 0 if trail is None else max(0, last - trail)
+                line.set_data(points[first:last + 1, 0], points[first:last + 1, 1])
+                dot.set_data([points[last, 0]], [points[last, 1]])
+            ax.set_title(f"{heading}, iteration {k}" if heading else f"iteration {k}")
+            return [artist for pair in artists.values() for artist in pair]
+
+        # Lay the figure out once, then freeze it: the frames differ only in the moving
+        # artists, and redoing the layout for each of them would triple the time.
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
+        movie = animation.FuncAnimation(fig, draw, frames=len(steps), interval=1000.0 / fps,
+                                        repeat=loop, blit=False)
+        html = movie.to_jshtml(fps=fps, default_mode="loop" if loop else "once")
+        plt.close(fig)
+    if html.count("frames[") - 1 < len(steps):  # "new Array(n)", then one line per frame
+        raise ValueError(f"the animation's frames are far over embed_limit={embed_limit} MB: "
+                         "use fewer frames, a smaller figsize or a lower dpi")
+    html = _shrink_frames(html, colors)
+    if len(html) > embed_limit * 1024 * 1024:
+        raise ValueError(f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
+                         f"{embed_limit} MB: use fewer frames, a smaller figsize or a lower dpi")
+    for icon, text in _ANIMATION_ICONS.items():
+        html = html.replace(icon, text)
+    try:
+        from IPython.display import HTML
+    except ImportError:  # pragma: no cover - plain Python without IPython
+        return html
+    return HTML(html)

@@ -1,4 +1,5 @@
-"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, a saddle.
+"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, a saddle,
+and the softmax classifier's loss on real data.
 
 Every problem is a differentiable function of a weight vector ``w`` (a 1-D float array)
 with the same small interface:
@@ -178,6 +179,39 @@ class Saddle(Problem):
         return {"kind": "saddle"}
 
 
+@dataclass(eq=False)
+class SoftmaxLoss(Problem):
+    """The mean cross-entropy loss of a linear softmax classifier on data (X, y), as a
+    function of its D x C weight matrix (see `optlab.models.softmax_loss`)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    num_classes: int
+    name: str = "softmax"
+
+    def __post_init__(self) -> None:
+        self.X = np.asarray(self.X, dtype=np.float64)
+        self.y = np.asarray(self.y, dtype=np.int64)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.X.shape[1], self.num_classes)
+
+    def loss(self, W: np.ndarray) -> float:
+        from .models import softmax_loss
+
+        return softmax_loss(np.asarray(W, dtype=np.float64).reshape(self.shape), self.X, self.y)[0]
+
+    def grad(self, W: np.ndarray) -> np.ndarray:
+        from .models import softmax_loss
+
+        W = np.asarray(W, dtype=np.float64)
+        return softmax_loss(W.reshape(self.shape), self.X, self.y)[1].reshape(W.shape)
+
+    def to_spec(self) -> dict:
+        return {"kind": "softmax", "X": self.X.tolist(), "y": self.y.tolist(), "num_classes": self.num_classes}
+
+
 def from_spec(spec: dict) -> Problem:
     """Rebuild a problem from the plain data that ``Problem.to_spec`` returns."""
     kind = spec.get("kind")
@@ -187,4 +221,7 @@ def from_spec(spec: dict) -> Problem:
         return Rosenbrock(a=float(spec["a"]), b=float(spec["b"]))
     if kind == "saddle":
         return Saddle()
+    if kind == "softmax":
+        return SoftmaxLoss(X=np.array(spec["X"], dtype=np.float64), y=np.array(spec["y"], dtype=np.int64),
+                           num_classes=int(spec["num_classes"]))
     raise ValueError(f"unknown problem kind: {kind!r}")

@@ -1,0 +1,55 @@
+"""Hidden checks for the gradient-descent exercise (solutions/gradient_descent/gradient_descent.ipynb).
+
+    test_gradient_descent  gradient_descent(grad, w0, lr, num_steps) -> every iterate
+
+Trajectories must match the reference iterate by iterate (rtol 1e-9, atol 1e-12); the
+first iterate that differs is reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlab.problems import Rosenbrock, quadratic
+
+from . import CheckFailed, Registry, problem_argument
+from .random_search import digits_problem
+from .steps import compare_trajectory
+from ..reference import gradient_descent as reference
+
+CHECKS = Registry("gradient_descent", blocked={
+    "optlab.optimize": "optlab.optimize is not available while this exercise is graded: "
+                       "the exercise asks you to write the loop yourself.",
+})
+
+
+def check(student, problem, w0, lr, num_steps, what):
+    got = student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps)
+    compare_trajectory(got, reference.gradient_descent(problem.grad, w0, lr, num_steps),
+                       f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)")
+
+
+@CHECKS.check("test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2)
+def on_quadratic(student, rng):
+    problem = quadratic(float(rng.uniform(2, 30)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    lr = float(rng.uniform(0.1, 1.9)) / problem.eigenvalues[-1]
+    check(student, problem, rng.standard_normal(problem.A.shape[0]), lr, int(rng.integers(5, 25)), "on a quadratic")
+
+
+@CHECKS.check("test_gradient_descent", "Does it keep every iterate, the start included, on Rosenbrock?")
+def on_rosenbrock(student, rng):
+    check(student, Rosenbrock(), rng.uniform(-1.5, 1.5, 2), float(rng.uniform(1e-4, 1e-3)), 30, "on Rosenbrock")
+
+
+@CHECKS.check("test_gradient_descent", "Does it work for weight matrices (a classifier on real digits)?")
+def on_digits(student, rng):
+    problem = digits_problem(rng)
+    check(student, problem, rng.standard_normal(problem.shape) * 0.01, 0.5, 8, "on digits")
+
+
+@CHECKS.check("test_gradient_descent", "Does it report divergence honestly, without clipping, and handle 0 steps?")
+def diverging_and_empty(student, rng):
+    problem = quadratic(10.0, dim=2, seed=int(rng.integers(2**31)))
+    w0 = rng.standard_normal(2)
+    check(student, problem, w0, 3.0 / problem.eigenvalues[-1], 15, "with lr above 2/L")
+    check(student, problem, w0, 0.1, 0, "with no steps")

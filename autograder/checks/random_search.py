@@ -1,0 +1,81 @@
+"""Hidden checks for the random-search exercise (solutions/random_search/random_search.ipynb).
+
+    test_random_search        random_search(loss, shape, num_samples, scale=1.0, seed=0)
+    test_random_local_search  random_local_search(loss, w0, num_steps, step_size=0.1, seed=0)
+
+Both must reproduce the reference exactly for the same seed (the draw order is stated in
+the docstrings): best weights, best loss and history, to rtol 1e-12.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.datasets import load_digits
+
+from optlab.problems import SoftmaxLoss, quadratic
+from optlab.testing import as_array, as_float, assert_close
+
+from . import CheckFailed, Registry, problem_argument
+from ..reference import random_search as reference
+
+CHECKS = Registry("random_search")
+
+
+def digits_problem(rng: np.random.Generator, size: int = 60) -> SoftmaxLoss:
+    digits = load_digits()
+    rows = rng.choice(len(digits.target), size=size, replace=False)
+    X = np.hstack([digits.data[rows] / 16.0, np.ones((size, 1))])
+    return SoftmaxLoss(X=X, y=digits.target[rows], num_classes=10)
+
+
+def check_result(got, expected, what: str) -> None:
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        raise CheckFailed(f"{what}: expected a tuple (w, loss, history), got {type(got).__name__}")
+    w, loss, history = got
+    best_w, best_loss, best_history = expected
+    history = as_array(history, f"{what} history", best_history.shape)
+    for k in range(len(best_history)):
+        if not np.isclose(history[k], best_history[k], rtol=1e-12, atol=0):
+            raise CheckFailed(f"{what}: history parts from the reference at entry {k} ({k} entries matched): "
+                              f"got {history[k]:.10g}, expected {best_history[k]:.10g}. Same seed, same draws: "
+                              "draw each candidate from one rng = np.random.default_rng(seed), in order.")
+    assert_close(as_float(loss, f"{what} loss"), best_loss, rtol=1e-12, what=f"{what} best loss")
+    assert_close(as_array(w, f"{what} weights", best_w.shape), best_w, rtol=1e-12, what=f"{what} best weights")
+
+
+@CHECKS.check("test_random_search", "Does it reproduce the reference on a random quadratic?")
+def random_search_on_quadratic(student, rng):
+    problem = quadratic(float(rng.uniform(2, 20)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    shape, n, scale, seed = (problem.A.shape[0],), int(rng.integers(5, 40)), float(rng.uniform(0.5, 3)), int(rng.integers(1000))
+    got = student.call("random_search", problem_argument(problem, "loss"), shape, n, scale=scale, seed=seed)
+    check_result(got, reference.random_search(problem.loss, shape, n, scale=scale, seed=seed),
+                 f"random_search ({n} samples, scale {scale:.3g}, seed {seed})")
+
+
+@CHECKS.check("test_random_search", "Does it search weight matrices of a classifier on real digits?")
+def random_search_on_digits(student, rng):
+    problem = digits_problem(rng)
+    n, seed = int(rng.integers(5, 20)), int(rng.integers(1000))
+    got = student.call("random_search", problem_argument(problem, "loss"), problem.shape, n, scale=0.01, seed=seed)
+    check_result(got, reference.random_search(problem.loss, problem.shape, n, scale=0.01, seed=seed),
+                 f"random_search on digits ({n} samples of shape {problem.shape})")
+
+
+@CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
+def local_search_on_quadratic(student, rng):
+    problem = quadratic(float(rng.uniform(2, 20)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    w0 = rng.standard_normal(problem.A.shape[0]) * 2
+    n, step, seed = int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
+    got = student.call("random_local_search", problem_argument(problem, "loss"), w0, n, step_size=step, seed=seed)
+    check_result(got, reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed),
+                 f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
+
+
+@CHECKS.check("test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?")
+def local_search_on_digits(student, rng):
+    problem = digits_problem(rng)
+    W0 = rng.standard_normal(problem.shape) * 0.01
+    n, seed = int(rng.integers(10, 30)), int(rng.integers(1000))
+    got = student.call("random_local_search", problem_argument(problem, "loss"), W0, n, step_size=0.05, seed=seed)
+    check_result(got, reference.random_local_search(problem.loss, W0, n, step_size=0.05, seed=seed),
+                 f"random_local_search on digits ({n} steps, weights {problem.shape})")

@@ -1,0 +1,81 @@
+"""Hidden checks for the SGD exercise (solutions/sgd/sgd.ipynb).
+
+    test_minibatch_indices  minibatch_indices(num_examples, batch_size, num_epochs, seed=0)
+    test_sgd_step           sgd_step(w, dw, lr)
+
+The batches must equal the reference's exactly (same seed, same draws); SGD steps must
+match to rtol 1e-12, over several steps side by side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlab.problems import quadratic
+
+from . import CheckFailed, Registry, problem_argument
+from .random_search import digits_problem
+from .steps import step_side_by_side
+from ..reference import sgd as reference
+
+CHECKS = Registry("sgd")
+
+
+def check_batches(student, num_examples, batch_size, num_epochs, seed):
+    what = f"minibatch_indices({num_examples}, {batch_size}, {num_epochs}, seed={seed})"
+    got = student.call("minibatch_indices", num_examples, batch_size, num_epochs, seed=seed)
+    expected = reference.minibatch_indices(num_examples, batch_size, num_epochs, seed=seed)
+    if not isinstance(got, (list, tuple)):
+        raise CheckFailed(f"{what}: expected a list of index arrays, got {type(got).__name__}")
+    if len(got) != len(expected):
+        per_epoch = -(-num_examples // batch_size)
+        raise CheckFailed(f"{what}: expected {len(expected)} batches ({per_epoch} per epoch, the last one "
+                          f"{num_examples - (per_epoch - 1) * batch_size} long), got {len(got)}")
+    for k, (batch, want) in enumerate(zip(got, expected)):
+        batch = np.asarray(batch) if isinstance(batch, (list, np.ndarray)) else None
+        if batch is None or batch.dtype.kind not in "iu" or not np.array_equal(batch, want):
+            epoch, index = divmod(k, -(-num_examples // batch_size))
+            raise CheckFailed(f"{what}: batch {index} of epoch {epoch} differs ({k} batches matched): "
+                              f"got {None if batch is None else batch[:8].tolist()}..., expected {want[:8].tolist()}... "
+                              "(one rng = np.random.default_rng(seed); one rng.permutation per epoch)")
+
+
+@CHECKS.check("test_minibatch_indices", "Does one epoch split a shuffled order into full batches?")
+def exact_epoch(student, rng):
+    batch = int(rng.integers(2, 9))
+    check_batches(student, batch * int(rng.integers(2, 6)), batch, 1, int(rng.integers(1000)))
+
+
+@CHECKS.check("test_minibatch_indices", "Is the last, partial batch of an epoch kept?")
+def partial_batch(student, rng):
+    batch = int(rng.integers(3, 9))
+    check_batches(student, batch * int(rng.integers(2, 5)) + int(rng.integers(1, batch)), batch, 2,
+                  int(rng.integers(1000)))
+
+
+@CHECKS.check("test_minibatch_indices", "Does each epoch reshuffle, reproducibly from the seed?")
+def several_epochs(student, rng):
+    check_batches(student, int(rng.integers(20, 60)), int(rng.integers(4, 16)), int(rng.integers(3, 6)),
+                  int(rng.integers(1000)))
+
+
+@CHECKS.check("test_minibatch_indices", "Does a batch larger than the data give one batch per epoch?")
+def one_batch(student, rng):
+    check_batches(student, int(rng.integers(3, 10)), 64, 2, int(rng.integers(1000)))
+
+
+@CHECKS.check("test_sgd_step", "Does it follow the reference for several steps on a random quadratic?")
+def sgd_on_quadratic(student, rng):
+    problem = quadratic(float(rng.uniform(2, 30)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    step_side_by_side(student, "sgd_step", reference.sgd_step, problem.grad,
+                      rng.standard_normal(problem.A.shape[0]), 10,
+                      {"lr": float(rng.uniform(0.1, 1.5)) / problem.eigenvalues[-1]},
+                      mistakes={"the step goes uphill: w + lr * dw instead of w - lr * dw":
+                                lambda w, dw, lr: w + lr * dw})
+
+
+@CHECKS.check("test_sgd_step", "Does it step weight matrices (a classifier on real digits)?")
+def sgd_on_digits(student, rng):
+    problem = digits_problem(rng)
+    step_side_by_side(student, "sgd_step", reference.sgd_step, problem.grad,
+                      rng.standard_normal(problem.shape) * 0.01, 5, {"lr": 0.5})

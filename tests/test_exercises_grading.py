@@ -1,0 +1,100 @@
+"""Grading the first-order exercises end to end: one table of exercises, the same submissions for each.
+
+For every exercise: the solution scores full marks; the stub, wrong answers and every
+cheat of the shared corpus score zero. Then what the feedback says for named mistakes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.grading import grade
+from grading_support import (CHEATS, cell_scores, feedback_text, make_course, released, solution,
+                             stealing_answers, submit, total_score, with_answers)
+
+WRONG = {
+    "random_search": {
+        "random_search": "def random_search(loss, shape, num_samples, scale=1.0, seed=0):\n"
+                         "    w = np.zeros(shape)\n    return w, float(loss(w)), np.full(num_samples, loss(w))",
+        "random_local_search": "def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):\n"
+                               "    return w0, float(loss(w0)), np.full(num_steps + 1, loss(w0))",
+    },
+    "gradient_descent": {
+        "gradient_descent": "def gradient_descent(grad, w0, lr, num_steps):\n"
+                            "    return np.repeat(np.asarray(w0)[None], num_steps + 1, axis=0)",
+    },
+    "sgd": {
+        "minibatch_indices": "def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):\n"
+                             "    return [np.arange(num_examples)] * num_epochs",
+        "sgd_step": "def sgd_step(w, dw, lr):\n    return w",
+    },
+    "momentum": {
+        "momentum_step": "def momentum_step(w, dw, v, lr, rho=0.9):\n    return w, v",
+        "nesterov_step": "def nesterov_step(w, dw, v, lr, rho=0.9):\n    return w, v",
+    },
+}
+FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0}
+
+USES_THE_COURSE_LOOP = """
+from optlab.optimize import run as course_loop
+def gradient_descent(grad, w0, lr, num_steps):
+    return course_loop(lambda w, dw, lr: w - lr * dw, grad, w0, num_steps, lr=lr)
+"""
+MOMENTUM_SIGN_FLIPPED = ("def momentum_step(w, dw, v, lr, rho=0.9):\n"
+                         "    v = rho * v + lr * dw\n    return w - v, v")
+MOMENTUM_NOT_CARRIED = ("def momentum_step(w, dw, v, lr, rho=0.9):\n"
+                        "    v = -lr * dw\n    return w + v, v")
+
+
+def submissions(assignment: str) -> dict[str, object]:
+    wrong = WRONG[assignment]
+    subs = {"honest": solution(assignment), "stub": released(assignment),
+            "wrong": with_answers(released(assignment), wrong)}
+    for name, setup in CHEATS.items():
+        answers = stealing_answers(wrong) if "_stolen" in setup else wrong
+        subs[f"cheat_{name}"] = with_answers(released(assignment), answers, setup=setup)
+    if assignment == "gradient_descent":
+        subs["cheat_uses_the_course_loop"] = with_answers(released(assignment), {}, setup=USES_THE_COURSE_LOOP,
+                                                          setup_last=True)
+    if assignment == "momentum":
+        subs["sign_flipped"] = with_answers(solution(assignment), {"momentum_step": MOMENTUM_SIGN_FLIPPED})
+        subs["not_carried"] = with_answers(solution(assignment), {"momentum_step": MOMENTUM_NOT_CARRIED})
+    return subs
+
+
+@pytest.fixture(scope="module", params=sorted(WRONG))
+def graded(request, tmp_path_factory):
+    assignment = request.param
+    course = make_course(tmp_path_factory.mktemp(assignment), assignment)
+    names = submissions(assignment)
+    for student, nb in names.items():
+        submit(course, student, assignment, nb)
+    run = grade(course, assignment, progress=lambda line: None)
+    assert sorted(o.student for o in run.outcomes) == sorted(names)
+    assert all(o.graded for o in run.outcomes), [o for o in run.outcomes if not o.graded]
+    return assignment, course, names
+
+
+def test_does_the_solution_score_full_marks(graded):
+    assignment, course, _ = graded
+    assert total_score(course, assignment, "honest") == FULL_MARKS[assignment]
+
+
+def test_do_the_stub_wrong_answers_and_every_cheat_score_zero(graded):
+    assignment, course, names = graded
+    zero = [s for s in names if s == "stub" or s == "wrong" or s.startswith("cheat_")]
+    scores = {student: total_score(course, assignment, student) for student in zero}
+    assert scores == dict.fromkeys(zero, 0.0)
+
+
+@pytest.mark.parametrize("graded", ["momentum"], indirect=True)
+def test_does_feedback_name_the_step_and_the_mistake(graded):
+    assignment, course, _ = graded
+    flipped = feedback_text(course, assignment, "sign_flipped")
+    assert "momentum_step() parts from the reference at step 1 of 20 (0 steps matched" in flipped
+    assert "Likely mistake: the velocity has the opposite sign" in flipped
+    not_carried = feedback_text(course, assignment, "not_carried")
+    assert "parts from the reference at step 2 of 20 (1 steps matched" in not_carried
+    assert "Likely mistake: the old velocity is not carried" in not_carried
+    scores = cell_scores(course, assignment, "sign_flipped")
+    assert scores["test_momentum_step"] == 0.0 and scores["test_nesterov_step"] == 4.0

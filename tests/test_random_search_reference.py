@@ -1,0 +1,59 @@
+"""The random-search references against first principles; the hidden checks against wrong versions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.reference.random_search import random_local_search, random_search
+from grading_support import failed_checks
+from optlab.problems import quadratic
+
+BOWL = quadratic(5.0, dim=3, seed=0)
+
+
+def test_is_random_search_the_best_of_the_seeds_draws():
+    rng = np.random.default_rng(4)
+    candidates = [2.0 * rng.standard_normal(3) for _ in range(30)]
+    losses = [BOWL.loss(c) for c in candidates]
+    w, value, history = random_search(BOWL.loss, (3,), 30, scale=2.0, seed=4)
+    assert value == min(losses) and np.array_equal(w, candidates[int(np.argmin(losses))])
+    assert np.array_equal(history, np.minimum.accumulate(losses))
+
+
+def test_does_random_local_search_only_go_downhill_and_reach_the_bottom():
+    w, value, history = random_local_search(BOWL.loss, np.full(3, 3.0), 2000, step_size=0.05, seed=1)
+    assert np.all(np.diff(history) <= 0) and value == history[-1] == BOWL.loss(w)
+    assert np.linalg.norm(w - BOWL.minimizer) < 0.1
+
+
+def mutated_local_search(loss, w0, num_steps, step_size=0.1, seed=0):
+    """Accepts ties (<= instead of <): differs only where a loss repeats exactly."""
+    return random_local_search(loss, w0, num_steps, step_size, seed)
+
+
+MUTANTS = {
+    "test_random_search": {
+        "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(loss, shape, n, scale, seed + 1),
+        "ignores scale": lambda loss, shape, n, scale=1.0, seed=0: random_search(loss, shape, n, 1.0, seed),
+        "history of raw losses": lambda loss, shape, n, scale=1.0, seed=0: (
+            *random_search(loss, shape, n, scale, seed)[:2],
+            np.array([loss(scale * x) for x in np.random.default_rng(seed).standard_normal((n, *shape))])),
+    },
+    "test_random_local_search": {
+        "history without loss(w0)": lambda loss, w0, n, step_size=0.1, seed=0: (
+            *random_local_search(loss, w0, n, step_size, seed)[:2], random_local_search(loss, w0, n + 1, step_size, seed)[2][1:]),
+        "accepts every step": lambda loss, w0, n, step_size=0.1, seed=0: random_search(loss, np.shape(w0), n + 1, step_size, seed),
+    },
+}
+RIGHT = {"random_search": random_search, "random_local_search": random_local_search}
+
+
+def test_does_the_reference_pass_every_hidden_check():
+    assert failed_checks("random_search", RIGHT) == {"test_random_search": [], "test_random_local_search": []}
+
+
+@pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
+def test_is_each_known_wrong_version_caught(grade_id, mutant):
+    name = grade_id.removeprefix("test_")
+    assert failed_checks("random_search", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]

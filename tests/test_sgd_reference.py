@@ -1,0 +1,78 @@
+"""The SGD references against torch.optim.SGD and first principles; the hidden checks against wrong versions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from autograder.reference.sgd import minibatch_indices, sgd_step
+from grading_support import failed_checks
+from optlab.optimize import run
+from optlab.problems import quadratic
+
+
+def test_does_sgd_step_like_torch_sgd():
+    problem = quadratic(30.0, dim=4, seed=2)
+    w0 = np.array([1.0, -2.0, 0.5, 3.0])
+    ours = run(sgd_step, problem.grad, w0, 50, lr=0.02)
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.02)
+    for k in range(1, 51):
+        optimizer.zero_grad()
+        w.grad = torch.tensor(problem.grad(w.detach().numpy()))
+        optimizer.step()
+        assert np.allclose(w.detach().numpy(), ours[k], rtol=1e-12), f"parted at step {k}"
+
+
+@pytest.mark.parametrize("num_examples,batch_size,num_epochs", [(10, 5, 1), (11, 4, 3), (3, 10, 2), (1, 1, 2)])
+def test_does_every_epoch_visit_every_example_once(num_examples, batch_size, num_epochs):
+    batches = minibatch_indices(num_examples, batch_size, num_epochs, seed=5)
+    per_epoch = -(-num_examples // batch_size)
+    assert len(batches) == per_epoch * num_epochs
+    for epoch in range(num_epochs):
+        chunk = batches[epoch * per_epoch:(epoch + 1) * per_epoch]
+        assert sorted(np.concatenate(chunk).tolist()) == list(range(num_examples))
+        assert [len(b) for b in chunk[:-1]] == [batch_size] * (per_epoch - 1)
+        assert len(chunk[-1]) == num_examples - (per_epoch - 1) * batch_size
+
+
+def test_are_the_batches_the_seeds_permutations_cut_in_order():
+    rng = np.random.default_rng(9)
+    expected = [p[i:i + 3] for p in (rng.permutation(7), rng.permutation(7)) for i in range(0, 7, 3)]
+    got = minibatch_indices(7, 3, 2, seed=9)
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected)) and len(got) == len(expected)
+
+
+def test_is_the_minibatch_gradient_an_unbiased_estimate():
+    """Averaged over the batches of an epoch (equal sizes), minibatch gradients give the full gradient."""
+    rng = np.random.default_rng(0)
+    X, y, w = rng.standard_normal((12, 3)), rng.standard_normal(12), rng.standard_normal(3)
+    grad = lambda idx: X[idx].T @ (X[idx] @ w - y[idx]) / len(idx)  # noqa: E731
+    batches = minibatch_indices(12, 4, 1, seed=1)
+    assert np.allclose(np.mean([grad(b) for b in batches], axis=0), grad(np.arange(12)))
+
+
+MUTANTS = {
+    "test_minibatch_indices": {
+        "drops the partial batch": lambda n, b, e, seed=0: [x for x in minibatch_indices(n, b, e, seed) if len(x) == b],
+        "one shuffle for all epochs": lambda n, b, e, seed=0: minibatch_indices(n, b, 1, seed) * e,
+        "no shuffle": lambda n, b, e, seed=0: [np.arange(n)[i:i + b] for _ in range(e) for i in range(0, n, b)],
+        "a new generator each epoch": lambda n, b, e, seed=0: [x for k in range(e) for x in minibatch_indices(n, b, 1, seed + k)],
+    },
+    "test_sgd_step": {
+        "uphill": lambda w, dw, lr: w + lr * dw,
+        "forgets lr": lambda w, dw, lr: w - dw,
+    },
+}
+RIGHT = {"minibatch_indices": minibatch_indices, "sgd_step": sgd_step}
+
+
+def test_does_the_reference_pass_every_hidden_check():
+    assert failed_checks("sgd", RIGHT) == {"test_minibatch_indices": [], "test_sgd_step": []}
+
+
+@pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
+def test_is_each_known_wrong_version_caught(grade_id, mutant):
+    name = grade_id.removeprefix("test_")
+    assert failed_checks("sgd", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
