@@ -18,24 +18,41 @@ HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS",
 
 
 def secret_lines(assignment: str) -> set[str]:
-    """Every line of the assignment's solution and hidden-test regions long enough to identify it."""
+    """The lines of the assignment's solution and hidden-test regions that the public part of
+    its notebook (instructions, docstrings, visible tests) does not already show."""
     text = "\n".join(cell.source for cell in solution(assignment).cells)
     regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
-    return {line.strip() for region in regions for line in region.splitlines() if len(line.strip()) >= 16}
+    public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", text))
+    public_lines = {line.strip() for line in public.splitlines()}
+    return {line.strip() for region in regions for line in region.splitlines()
+            if len(line.strip()) >= 16 and line.strip() not in public_lines
+            and not any(line.strip() in public_line for public_line in public_lines)}
 
 
-def hidden_code_lines(parts: tuple[str, ...] = ("reference", "checks")) -> set[str]:
-    """The code lines of every function in the hidden references and checks (docstrings left out)."""
-    lines = set()
+def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[str, set[str]]:
+    """The code lines of each function of the hidden references and checks (docstrings left out)."""
+    functions = {}
     for path in [p for part in parts for p in ROOT.glob(f"autograder/{part}/*.py")]:
         source = path.read_text()
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef):
                 body = node.body[1:] if ast.get_docstring(node) else node.body
-                for statement in body:
-                    segment = ast.get_source_segment(source, statement) or ""
-                    lines |= {line.strip() for line in segment.splitlines() if len(line.strip()) >= 20}
-    return lines
+                lines = {line.strip() for statement in body
+                         for line in (ast.get_source_segment(source, statement) or "").splitlines()
+                         if len(line.strip()) >= 8 and not line.strip().startswith("#")}
+                if lines:
+                    functions[f"{path.parent.name}/{path.stem}.{node.name}"] = lines
+    return functions
+
+
+def leaked_functions(text: str, parts: tuple[str, ...] = ("reference", "checks")) -> list[str]:
+    """Hidden functions most of whose code (over half its lines, two at least) appears in ``text``."""
+    leaked = []
+    for name, lines in hidden_functions(parts).items():
+        shown = [line for line in lines if line in text]
+        if len(shown) >= 2 and len(shown) > len(lines) / 2:
+            leaked.append(name)
+    return leaked
 
 
 def make_course(path: Path, assignment: str) -> Path:

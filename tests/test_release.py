@@ -14,7 +14,7 @@ from nbclient.exceptions import CellExecutionError
 from autograder.checks import load_registry
 from autograder.course import assignments
 from autograder.release import release
-from grading_support import HIDDEN_REGION, ROOT, hidden_code_lines, secret_lines
+from grading_support import HIDDEN_REGION, ROOT, leaked_functions, secret_lines
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -46,14 +46,14 @@ def test_does_no_solution_or_hidden_test_reach_the_exercise(name):
     lines = secret_lines(name)
     assert lines, "the secret lines should be found in the source"
     assert [line for line in lines if line in released] == []
-    assert [line for line in hidden_code_lines() if line in released] == []
+    assert leaked_functions(released) == []
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert marker not in released
 
 
 def test_does_no_hidden_reference_reach_the_student_package():
     package = "\n".join(p.read_text() for p in (ROOT / "student").rglob("*.py"))
-    assert [line for line in hidden_code_lines(("reference",)) if line in package] == []
+    assert leaked_functions(package, ("reference",)) == []
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -82,3 +82,12 @@ def test_do_the_visible_tests_stop_the_stub(name):
     released = nbformat.read(ROOT / "exercises" / name / f"{name}.ipynb", as_version=4)
     with pytest.raises(CellExecutionError, match="NotImplementedError"):
         run_notebook(released, ROOT / "exercises" / name)
+
+
+def test_would_the_leak_checks_see_a_leak():
+    """The leak tests above can fail: a copy of the hidden code or of a solution is seen."""
+    for path in sorted((ROOT / "autograder" / "reference").glob("[!_]*.py")):
+        assert leaked_functions(path.read_text(), ("reference",)), path.name
+    for name in ASSIGNMENTS:
+        source = "\n".join(cell.source for cell in source_notebook(name).cells)
+        assert all(line in source for line in secret_lines(name)) and secret_lines(name), name
