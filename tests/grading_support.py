@@ -45,10 +45,18 @@ def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[s
     return functions
 
 
-def leaked_functions(text: str, parts: tuple[str, ...] = ("reference", "checks")) -> list[str]:
-    """Hidden functions most of whose code (over half its lines, two at least) appears in ``text``."""
+def public_text() -> str:
+    """What the released exercises state openly (instructions, docstrings, visible tests)."""
+    return "\n".join(cell.source for path in sorted(ROOT.glob("exercises/*/*.ipynb"))
+                     for cell in nbformat.read(path, as_version=4).cells)
+
+
+def leaked_functions(text: str, parts: tuple[str, ...] = ("reference", "checks"), allowed: str = "") -> list[str]:
+    """Hidden functions most of whose code (over half its lines, two at least) appears in ``text``,
+    not counting lines that ``allowed`` (say, the exercises' own statement of a rule) already shows."""
     leaked = []
     for name, lines in hidden_functions(parts).items():
+        lines = {line for line in lines if line not in allowed}
         shown = [line for line in lines if line in text]
         if len(shown) >= 2 and len(shown) > len(lines) / 2:
             leaked.append(name)
@@ -244,3 +252,13 @@ def stealing_answers(wrong: dict[str, str]) -> dict[str, str]:
                    f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
                    + code.replace(f"def {name}(", f"def _wrong_{name}(", 1))
             for name, code in wrong.items()}
+
+
+def failure_messages(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
+    """For each grade cell, the feedback messages of the checks that the namespace's functions fail."""
+    from autograder.checks import load_registry, run_checks
+
+    registry = load_registry(assignment)
+    student = LocalStudent(namespace)
+    return {grade_id: [r.message for r in run_checks(checks, student, seed) if not r.passed]
+            for grade_id, checks in registry.groups.items()}

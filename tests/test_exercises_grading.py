@@ -1,4 +1,4 @@
-"""Grading the first-order exercises end to end: one table of exercises, the same submissions for each.
+"""Grading the first-order and adaptive exercises end to end: one table of exercises, the same submissions for each.
 
 For every exercise: the solution scores full marks; the stub, wrong answers and every
 cheat of the shared corpus score zero. Then what the feedback says for named mistakes.
@@ -32,8 +32,24 @@ WRONG = {
         "momentum_step": "def momentum_step(w, dw, v, lr, rho=0.9):\n    return w, v",
         "nesterov_step": "def nesterov_step(w, dw, v, lr, rho=0.9):\n    return w, v",
     },
+    "adaptive": {
+        "adagrad_step": "def adagrad_step(w, dw, h, lr, eps=1e-8):\n    return w - lr * dw, h",
+        "rmsprop_step": "def rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8):\n    return w - lr * dw, h",
+        "adam_step": "def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                     "    return w - lr * dw, m, v, t + 1",
+        "adamw_step": "def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
+                      "    return w - lr * dw, m, v, t + 1",
+    },
+    "schedules": {
+        "step_decay": "def step_decay(lr0, epoch, drop=0.5, every=10):\n    return lr0",
+        "exponential_decay": "def exponential_decay(lr0, t, k):\n    return lr0",
+        "inverse_time_decay": "def inverse_time_decay(lr0, t, k):\n    return lr0",
+        "cosine_decay": "def cosine_decay(lr0, t, total_steps, lr_min=0.0):\n    return lr0",
+        "linear_warmup": "def linear_warmup(lr0, t, warmup_steps):\n    return lr0",
+    },
 }
-FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0}
+FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0, "adaptive": 10.0,
+              "schedules": 5.0}
 
 USES_THE_COURSE_LOOP = """
 from optlab.optimize import run as course_loop

@@ -13,18 +13,27 @@ from typing import Callable
 
 import numpy as np
 
-from optlab.testing import as_array, assert_close
+from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed
 
 
-def _outputs(value, names: tuple[str, ...], name: str, shape: tuple) -> list[np.ndarray]:
-    if len(names) == 1:
-        return [as_array(value, f"{name}() result", shape)]
-    if not (isinstance(value, (tuple, list)) and len(value) == len(names)):
-        raise CheckFailed(f"{name}() should return ({', '.join(names)}), got "
-                          f"{type(value).__name__ if not isinstance(value, (tuple, list)) else f'{len(value)} values'}")
-    return [as_array(v, f"{name}() {n}", shape) for v, n in zip(value, names)]
+def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> list:
+    """The returned (w, *state) as arrays (and numbers, for scalar state), checked for shape and dtype."""
+    parts = [value] if len(names) == 1 else value
+    if len(names) > 1 and not (isinstance(value, (tuple, list)) and len(value) == len(names)):
+        described = f"{len(value)} values" if isinstance(value, (tuple, list)) else type(value).__name__
+        raise CheckFailed(f"{name}() should return ({', '.join(names)}), got {described}")
+    checked = []
+    for part, part_name, model in zip(parts, names, like):
+        if isinstance(model, np.ndarray):
+            if dtype is not None and isinstance(part, np.ndarray) and part.dtype != dtype:
+                raise CheckFailed(f"{name}() returned {part_name} as {part.dtype} for {np.dtype(dtype)} inputs: "
+                                  "keep the dtype of w (a Python float does, np.float64(...) does not)")
+            checked.append(as_array(part, f"{name}() {part_name}", model.shape))
+        else:
+            checked.append(np.float64(as_float(part, f"{name}() {part_name}")))
+    return checked
 
 
 def _as_tuple(value, count: int) -> tuple:
@@ -33,29 +42,42 @@ def _as_tuple(value, count: int) -> tuple:
 
 def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w0: np.ndarray,
                       num_steps: int, hyper: dict, state_names: tuple[str, ...] = (),
-                      mistakes: dict[str, Callable] | None = None, rtol: float = 1e-9, atol: float = 1e-12) -> None:
-    """Run ``num_steps`` steps of the student's rule ``name`` and of ``reference`` from ``w0``."""
+                      mistakes: dict[str, Callable] | None = None, rtol: float = 1e-9, atol: float = 1e-12,
+                      initial_state: tuple | None = None) -> None:
+    """Run ``num_steps`` steps of the student's rule ``name`` and of ``reference`` from ``w0``.
+
+    The state starts as ``initial_state`` (default: zero arrays shaped like ``w0``); the
+    weights keep the dtype of ``w0`` (so float32 problems are stepped in float32).
+    """
     names = ("w", *state_names)
-    w = np.array(w0, dtype=np.float64)
-    state = tuple(np.zeros_like(w) for _ in state_names)
+    w = np.array(w0)
+    state = tuple(initial_state) if initial_state is not None else tuple(np.zeros_like(w) for _ in state_names)
+    dtype = w.dtype
     for k in range(1, num_steps + 1):
-        dw = grad(w)
-        got = _outputs(student.call(name, w, dw, *state, **hyper), names, name, w.shape)
+        dw = np.asarray(grad(w), dtype=dtype)
+        like = (w, *state)
+        got = _outputs(student.call(name, w, dw, *state, **hyper), names, name, like, dtype)
         expected = _as_tuple(reference(w, dw, *state, **hyper), len(names))
         for part, got_part, expected_part in zip(names, got, expected):
             try:
                 assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
             except AssertionError as failure:
-                matched = [f"{why}" for why, wrong in (mistakes or {}).items()
-                           if all(np.allclose(g, e, rtol=1e-9, atol=1e-12)
-                                  for g, e in zip(got, _as_tuple(wrong(w, dw, *state, **hyper), len(names))))]
+                matched = [why for why, wrong in (mistakes or {}).items()
+                           if _same(got, _as_tuple(wrong(w, dw, *state, **hyper), len(names)))]
                 hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
                 settings = ", ".join(f"{key}={value:g}" for key, value in hyper.items())
                 raise CheckFailed(f"{name}() parts from the reference at step {k} of {num_steps} "
-                                  f"({k - 1} steps matched; {settings}; weights of shape {w.shape}): "
+                                  f"({k - 1} steps matched; {settings}; weights of shape {w.shape}, {dtype}): "
                                   f"{failure}{hint}") from None
-        w, *rest = got
-        state = tuple(rest)
+        w = np.asarray(got[0], dtype=dtype)
+        state = tuple(np.asarray(g, dtype=dtype) if isinstance(s, np.ndarray) else type(s)(g)
+                      for g, s in zip(got[1:], state))
+
+
+def _same(got, wrong) -> bool:
+    with np.errstate(all="ignore"):
+        return all(np.allclose(np.asarray(g, dtype=np.float64), np.asarray(e, dtype=np.float64),
+                               rtol=1e-6, atol=1e-12, equal_nan=True) for g, e in zip(got, wrong))
 
 
 def compare_trajectory(got, expected: np.ndarray, what: str, rtol: float = 1e-9, atol: float = 1e-12) -> None:

@@ -1,0 +1,121 @@
+"""Hidden checks for the adaptive-methods exercise (solutions/adaptive/adaptive.ipynb).
+
+    test_adagrad_step  adagrad_step(w, dw, h, lr, eps=1e-8) -> (w, h)
+    test_rmsprop_step  rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8) -> (w, h)
+    test_adam_step     adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8) -> (w, m, v, t)
+    test_adamw_step    adamw_step(..., weight_decay=1e-2) -> (w, m, v, t)
+
+Each rule is stepped beside the reference for many steps on random problems (fed its own
+state): in float64 (rtol 1e-9), in float32 (rtol 1e-4, and the dtype kept), and with
+zero gradients. Adam's checks name a missing bias correction, t incremented after use
+and eps inside the square root, each in its own words; eps placement is tested where it
+matters, with gradients of order 1e-4.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlab.problems import Rosenbrock, quadratic
+
+from . import Registry
+from .random_search import digits_problem
+from .steps import step_side_by_side
+from ..reference import adaptive as reference
+
+CHECKS = Registry("adaptive")
+
+
+def adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    return w - lr * m / (np.sqrt(v) + eps), m, v, t + 1
+
+
+def adam_t_after_use(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    with np.errstate(all="ignore"):
+        step = lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return w - step, m, v, t + 1
+
+
+def adam_eps_inside(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    return w - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v, t
+
+
+ADAM_MISTAKES = {
+    "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the step": adam_without_correction,
+    "t is incremented after it is used: increment it first, so the first step has t = 1": adam_t_after_use,
+    "eps is inside the square root: the course's form is sqrt(v_hat) + eps": adam_eps_inside,
+}
+ADAMW_MISTAKES = {
+    "this is L2 inside Adam (weight_decay * w added to the gradient), not decoupled weight decay":
+        lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2:
+            reference.adam_step(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps),
+    "the decay is missing its learning rate: w -= lr * weight_decay * w":
+        lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2:
+            (lambda out: (out[0] - weight_decay * w, *out[1:]))(reference.adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)),
+}
+RULES = {
+    "adagrad_step": (reference.adagrad_step, ("h",), {"lr": 0.5}, {
+        "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)":
+            lambda w, dw, h, lr, eps=1e-8: reference.rmsprop_step(w, dw, h, lr, 0.99, eps)}),
+    "rmsprop_step": (reference.rmsprop_step, ("h",), {"lr": 0.05, "decay": 0.9}, {
+        "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)":
+            lambda w, dw, h, lr, decay=0.99, eps=1e-8: reference.adagrad_step(w, dw, h, lr, eps)}),
+    "adam_step": (reference.adam_step, ("m", "v", "t"), {"lr": 0.05}, ADAM_MISTAKES),
+    "adamw_step": (reference.adamw_step, ("m", "v", "t"), {"lr": 0.05, "weight_decay": 0.1}, ADAMW_MISTAKES),
+}
+
+
+def initial_state(state_names, w):
+    return tuple(0 if name == "t" else np.zeros_like(w) for name in state_names)
+
+
+for rule, (reference_step, state_names, base_hyper, mistakes) in RULES.items():
+    grade_id = f"test_{rule}"
+    # Each check binds this rule's values as default arguments (a closure would see the loop's last).
+
+    @CHECKS.check(grade_id, "Does it follow the reference for 30 steps on a random quadratic?", weight=2)
+    def on_quadratic(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
+                 base_hyper=base_hyper, mistakes=mistakes):
+        problem = quadratic(float(rng.uniform(5, 100)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+        w0 = rng.standard_normal(problem.A.shape[0])
+        hyper = {k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()}
+        step_side_by_side(student, rule, reference_step, problem.grad, w0, 30, hyper, state_names, mistakes,
+                          initial_state=initial_state(state_names, w0))
+
+    @CHECKS.check(grade_id, "Does it work in float32, keeping the dtype?")
+    def in_float32(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
+                 base_hyper=base_hyper, mistakes=mistakes):
+        problem = Rosenbrock()
+        w0 = rng.uniform(-1.5, 1.5, 2).astype(np.float32)
+        step_side_by_side(student, rule, reference_step, problem.grad, w0, 15, base_hyper, state_names, mistakes,
+                          rtol=1e-4, atol=1e-6, initial_state=initial_state(state_names, w0))
+
+    @CHECKS.check(grade_id, "Do zero gradients, then real ones, keep it on the reference's path (eps in place)?")
+    def zero_gradient(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
+                      base_hyper=base_hyper, mistakes=mistakes):
+        problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
+        calls = iter(range(10**6))
+        gradient = lambda w: np.zeros_like(w) if next(calls) < 2 else problem.grad(w)  # noqa: E731
+        w0 = rng.standard_normal(3)
+        step_side_by_side(student, rule, reference_step, gradient, w0, 8, base_hyper, state_names, mistakes,
+                          initial_state=initial_state(state_names, w0))
+
+    @CHECKS.check(grade_id, "Does it match with small gradients, where eps's place matters, and on real digits?")
+    def small_gradients(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
+                 base_hyper=base_hyper, mistakes=mistakes):
+        problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
+        w0 = problem.minimizer + rng.standard_normal(3) * 1e-4
+        step_side_by_side(student, rule, reference_step, problem.grad, w0, 10,
+                          dict(base_hyper, lr=1e-5), state_names, mistakes,
+                          initial_state=initial_state(state_names, w0))
+        digits = digits_problem(rng)
+        W0 = rng.standard_normal(digits.shape) * 0.01
+        step_side_by_side(student, rule, reference_step, digits.grad, W0, 5, base_hyper, state_names, mistakes,
+                          initial_state=initial_state(state_names, W0))

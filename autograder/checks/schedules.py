@@ -1,0 +1,51 @@
+"""Hidden checks for the schedules exercise (solutions/schedules/schedules.ipynb).
+
+    test_step_decay, test_exponential_decay, test_inverse_time_decay, test_cosine_decay,
+    test_linear_warmup: each schedule, a function of the step (or epoch), must give the
+    reference's learning rate at every step of a random run, to rtol 1e-12; the first step
+    where they part is reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlab.testing import as_float
+
+from . import CheckFailed, Registry
+from ..reference import schedules as reference
+
+CHECKS = Registry("schedules")
+
+
+def check_schedule(student, name, steps, args_of, what):
+    function = getattr(reference, name)
+    for t in steps:
+        args, kwargs = args_of(int(t))
+        expected = function(*args, **kwargs)
+        got = as_float(student.call(name, *args, **kwargs), f"{name}()")
+        if not np.isclose(got, expected, rtol=1e-12, atol=1e-15):
+            shown = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
+            raise CheckFailed(f"{name}({shown}) = {got:.12g}, expected {expected:.12g} {what}")
+
+
+CASES = {
+    "step_decay": lambda rng: (range(0, 60, 3), (lambda lr0, drop, every: lambda t: ((lr0, t), {"drop": drop, "every": every}))(
+        float(rng.uniform(0.01, 1)), float(rng.choice([0.1, 0.5, 0.3])), int(rng.integers(2, 12))),
+        "(multiply by drop once every `every` epochs: lr0 * drop ** (epoch // every))"),
+    "exponential_decay": lambda rng: (range(0, 100, 7), (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
+        float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.1))), "(lr0 * exp(-k t))"),
+    "inverse_time_decay": lambda rng: (range(0, 100, 7), (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
+        float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.5))), "(lr0 / (1 + k t))"),
+    "cosine_decay": lambda rng: (range(0, 130, 4), (lambda lr0, total, lr_min: lambda t: ((lr0, t, total), {"lr_min": lr_min}))(
+        float(rng.uniform(0.01, 1)), int(rng.integers(20, 100)), float(rng.choice([0.0, 1e-4]))),
+        "(lr_min + (lr0 - lr_min)(1 + cos(pi t / total)) / 2, then lr_min once t >= total)"),
+    "linear_warmup": lambda rng: (range(0, 40), (lambda lr0, warmup: lambda t: ((lr0, t, warmup), {}))(
+        float(rng.uniform(0.01, 1)), int(rng.integers(2, 20))), "(lr0 * min(1, (t + 1) / warmup_steps))"),
+}
+
+for schedule, make_case in CASES.items():
+    @CHECKS.check(f"test_{schedule}", "Does it give the reference's learning rate at every step of a random run?")
+    def every_step(student, rng, schedule=schedule, make_case=make_case):
+        steps, args_of, what = make_case(rng)
+        check_schedule(student, schedule, steps, args_of, what)
