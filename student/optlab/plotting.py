@@ -141,31 +141,57 @@ def format_number(x: float, digits: int = 2) -> str:
 # buttons show in any page (a site's theme may not ship the icon font the template expects).
 _ANIMATION_ICONS = {
     '<i class="fa fa-minus"></i>': "&minus;",
-    '<i class="fa fa-fast-backward"></i>': "&#x23EE;",
-    '<i class="fa fa-step-backward"></i>': "&#x23F4;&#x2759;",
+    '<i class="fa fa-fast-backward"></i>': "|&#x25C0;",
+    '<i class="fa fa-step-backward"></i>': "&#x25C1;",
     '<i class="fa fa-play fa-flip-horizontal"></i>': "&#x25C0;",
-    '<i class="fa fa-pause"></i>': "&#x23F8;",
+    '<i class="fa fa-pause"></i>': "&#x275A;&#x275A;",
     '<i class="fa fa-play"></i>': "&#x25B6;",
-    '<i class="fa fa-step-forward"></i>': "&#x2759;&#x23F5;",
-    '<i class="fa fa-fast-forward"></i>': "&#x23ED;",
+    '<i class="fa fa-step-forward"></i>': "&#x25B7;",
+    '<i class="fa fa-fast-forward"></i>': "&#x25B6;|",
     '<i class="fa fa-plus"></i>': "+",
 }
 
 
-def _shrink_frames(html: str, colors: int) -> str:
-    """Re-encode every PNG frame embedded in ``to_jshtml`` output with a palette of ``colors`` colors.
+def _palette(colors: Sequence[str], size: int = 256):
+    """A PIL palette image: grays from black to white, and each color blended with white.
 
-    Contour lines drawn with antialiasing make full-color PNGs large; a small palette keeps
-    the picture and divides the size by about three.
+    Antialiased lines blend their color into the white background, so these tints cover
+    every pixel of a frame; an exact palette keeps each optimizer's color exact, where an
+    adaptive one would spend its few entries on the many grays of the contours.
+    """
+    from matplotlib.colors import to_rgb
+    from PIL import Image
+
+    entries = [(g, g, g) for g in np.linspace(0, 255, 64).round().astype(int)]
+    per_color = max(4, (size - len(entries)) // max(len(colors), 1))
+    for color in colors:
+        rgb = np.array(to_rgb(color)) * 255
+        for t in np.linspace(0.0, 1.0, per_color, endpoint=False):  # t = 0: the pure color
+            entries.append(tuple(int(round(c)) for c in rgb + t * (255 - rgb)))
+    entries = entries[:size]
+    entries += [entries[-1]] * (size - len(entries))
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([c for rgb in entries for c in rgb])
+    return palette
+
+
+def _shrink_frames(html: str, colors: Sequence[str]) -> str:
+    """Re-encode every PNG frame embedded in ``to_jshtml`` output with a fixed 256-color palette.
+
+    Contour lines drawn with antialiasing make full-color PNGs large; an 8-bit palette of
+    grays and of the optimizers' tints keeps the picture and divides the size by about three.
     """
     import base64
     import io
 
     from PIL import Image
 
+    palette = _palette(colors)
+
     def shrink(match: re.Match) -> str:
         raw = base64.b64decode(match.group(2).replace("\\\n", ""))
-        image = Image.open(io.BytesIO(raw)).convert("RGB").quantize(colors=colors)
+        image = Image.open(io.BytesIO(raw)).convert("RGB")
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
         out = io.BytesIO()
         image.save(out, format="png")
         return match.group(1) + base64.b64encode(out.getvalue()).decode("ascii") + match.group(3)
@@ -177,7 +203,7 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
                          fps: float = 10.0, figsize: tuple[float, float] = (5.5, 4.0),
                          dpi: int = 72, trail: int | None = None, levels: int | Sequence[float] = 20,
                          log_levels: bool = True, resolution: int = 120, title: str | None = None,
-                         embed_limit: float = 3.0, colors: int = 64, loop: bool = True):
+                         embed_limit: float = 3.0, loop: bool = True):
     """An animation of optimizers racing on the contour map of a 2-D ``problem``, for a web page.
 
     ``trajectories`` maps an optimizer's name to its iterates, shape (T, 2); the name picks
@@ -190,8 +216,9 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
     holding the animation as Matplotlib's ``Animation.to_jshtml`` writes it: JavaScript with
     every frame embedded as a PNG image, so it plays in a built web page without a kernel.
     To keep pages light the frames are small (``figsize`` inches at ``dpi``) and stored
-    with a palette of ``colors`` colors; if they still exceed ``embed_limit`` megabytes, a
-    ``ValueError`` says so (rather than dropping frames).
+    with a palette of 256 colors (grays, and tints of the optimizers' colors); if they
+    still exceed ``embed_limit`` megabytes, a ``ValueError`` says so (rather than
+    dropping frames).
     """
     from matplotlib import animation
 
@@ -246,7 +273,7 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
     if html.count("frames[") - 1 < len(steps):  # "new Array(n)", then one line per frame
         raise ValueError(f"the animation's frames are far over embed_limit={embed_limit} MB: "
                          "use fewer frames, a smaller figsize or a lower dpi")
-    html = _shrink_frames(html, colors)
+    html = _shrink_frames(html, [line.get_color() for line, _ in artists.values()])
     if len(html) > embed_limit * 1024 * 1024:
         raise ValueError(f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
                          f"{embed_limit} MB: use fewer frames, a smaller figsize or a lower dpi")

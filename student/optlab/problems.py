@@ -1,4 +1,4 @@
-"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, a saddle,
+"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, Beale, a saddle,
 and the softmax classifier's loss on real data.
 
 Every problem is a differentiable function of a weight vector ``w`` (a 1-D float array)
@@ -151,6 +151,38 @@ class Rosenbrock(Problem):
 
 
 @dataclass(eq=False)
+class Beale(Problem):
+    """L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2: minimum 0 at (3, 0.5).
+
+    Flat plateaus and steep walls in a small region: a standard test of line searches.
+    """
+
+    name: str = "beale"
+    start: np.ndarray = field(default_factory=lambda: np.array([1.0, 1.0]))
+    bounds: tuple = ((-1.0, 4.0), (-1.5, 2.0))
+
+    def _terms(self, w):
+        x, y = np.asarray(w, dtype=np.float64)
+        return x, y, np.array([1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3])
+
+    def loss(self, w: np.ndarray) -> float:
+        return float(np.sum(self._terms(w)[2] ** 2))
+
+    def grad(self, w: np.ndarray) -> np.ndarray:
+        x, y, r = self._terms(w)
+        dx = np.array([y - 1, y * y - 1, y**3 - 1])
+        dy = np.array([x, 2 * x * y, 3 * x * y * y])
+        return np.array([2 * r @ dx, 2 * r @ dy])
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([3.0, 0.5])
+
+    def to_spec(self) -> dict:
+        return {"kind": "beale"}
+
+
+@dataclass(eq=False)
 class Saddle(Problem):
     """L(x, y) = x^2 + y^4/4 - y^2/2: a saddle point at the origin, minima at (0, +-1).
 
@@ -221,6 +253,8 @@ def from_spec(spec: dict) -> Problem:
         return Rosenbrock(a=float(spec["a"]), b=float(spec["b"]))
     if kind == "saddle":
         return Saddle()
+    if kind == "beale":
+        return Beale()
     if kind == "softmax":
         return SoftmaxLoss(X=np.array(spec["X"], dtype=np.float64), y=np.array(spec["y"], dtype=np.int64),
                            num_classes=int(spec["num_classes"]))

@@ -1,0 +1,184 @@
+"""Hidden checks for the second-order exercise (solutions/second_order/second_order.ipynb).
+
+    test_newton_step                newton_step(w, g, hessian)
+    test_bfgs_update                bfgs_update(H, s, y)
+    test_lbfgs_direction            lbfgs_direction(g, s_list, y_list)
+    test_backtracking_line_search   backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4)
+    test_lbfgs                      lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500)
+
+Steps, updates and directions must match the reference to rtol 1e-9 on random problems;
+the line search must return the reference's step exactly; the full loop must reach the
+minimum (max |w - w*| <= 1e-5) in the reference's number of iterations (within 2) and
+follow its losses for the first iterations (rtol 1e-6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optlab.problems import Beale, Rosenbrock, quadratic
+from optlab.testing import as_array, as_float, assert_close
+
+from . import CheckFailed, Registry, problem_argument
+from ..reference import second_order as reference
+
+CHECKS = Registry("second_order")
+
+
+def random_spd(rng, n, condition=100.0):
+    return quadratic(condition, dim=n, seed=int(rng.integers(2**31))).A
+
+
+def curvature_pairs(rng, n, m):
+    """Pairs (s, y = A s) of a random SPD A: all meet the curvature condition."""
+    A = random_spd(rng, n)
+    s_list = [rng.standard_normal(n) for _ in range(m)]
+    return s_list, [A @ s for s in s_list]
+
+
+def named(failure: AssertionError, got, wrong_versions: dict) -> CheckFailed:
+    for why, value in wrong_versions.items():
+        if np.allclose(got, value, rtol=1e-9, atol=1e-12):
+            return CheckFailed(f"{failure}\n    Likely mistake: {why}")
+    return CheckFailed(str(failure))
+
+
+# --- newton_step --------------------------------------------------------------------------
+
+
+@CHECKS.check("test_newton_step", "Does one Newton step land on the minimum of a random quadratic?")
+def newton_on_quadratic(student, rng):
+    problem = quadratic(float(rng.uniform(10, 1e4)), dim=int(rng.integers(2, 8)), seed=int(rng.integers(2**31)))
+    w = rng.standard_normal(problem.A.shape[0]) * 3
+    g = problem.grad(w)
+    got = as_array(student.call("newton_step", w, g, problem.A), "newton_step", w.shape)
+    try:
+        assert_close(got, problem.minimizer, rtol=1e-8, atol=1e-10, what="the Newton step from a random point")
+    except AssertionError as failure:
+        raise named(failure, got, {"the step goes the wrong way: w - H^-1 g, not w + H^-1 g": w + np.linalg.solve(problem.A, g),
+                                   "the step uses H g instead of H^-1 g": w - problem.A @ g}) from None
+
+
+@CHECKS.check("test_newton_step", "Does it match the reference on Rosenbrock's Hessian?")
+def newton_on_rosenbrock(student, rng):
+    x, y = rng.uniform(-1.5, 1.5, 2)
+    hessian = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
+    w, g = np.array([x, y]), Rosenbrock().grad(np.array([x, y]))
+    got = as_array(student.call("newton_step", w, g, hessian), "newton_step", (2,))
+    assert_close(got, reference.newton_step(w, g, hessian), rtol=1e-9, atol=1e-12, what="Newton step on Rosenbrock")
+
+
+# --- bfgs_update --------------------------------------------------------------------------
+
+
+@CHECKS.check("test_bfgs_update", "Does it match the reference update and satisfy the secant equation?", weight=2)
+def bfgs_random(student, rng):
+    n = int(rng.integers(2, 7))
+    H = random_spd(rng, n, 10.0)
+    (s,), (y,) = curvature_pairs(rng, n, 1)
+    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
+    assert_close(got, reference.bfgs_update(H, s, y), rtol=1e-9, atol=1e-12, what=f"the updated {n}x{n} estimate")
+    assert_close(got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)")
+
+
+@CHECKS.check("test_bfgs_update", "Does it skip the update when the curvature condition fails?")
+def bfgs_skips(student, rng):
+    n = int(rng.integers(2, 6))
+    H = random_spd(rng, n, 10.0)
+    s = rng.standard_normal(n)
+    y = -s + 0.1 * rng.standard_normal(n)  # y^T s < 0
+    if y @ s >= 0:
+        y = -s
+    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
+    assert_close(got, H, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)")
+
+
+# --- lbfgs_direction ----------------------------------------------------------------------
+
+
+def wrong_order(g, s_list, y_list):
+    return reference.lbfgs_direction(g, s_list[::-1], y_list[::-1])
+
+
+@CHECKS.check("test_lbfgs_direction", "Does the two-loop recursion give the reference's direction?", weight=2)
+def lbfgs_random(student, rng):
+    n, m = int(rng.integers(3, 9)), int(rng.integers(2, 6))
+    s_list, y_list = curvature_pairs(rng, n, m)
+    g = rng.standard_normal(n)
+    got = as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (n,))
+    try:
+        assert_close(got, reference.lbfgs_direction(g, s_list, y_list), rtol=1e-9, atol=1e-12,
+                     what=f"the direction from {m} pairs in {n} dimensions")
+    except AssertionError as failure:
+        raise named(failure, got, {
+            "the loops run in the wrong order: the first goes from the newest pair to the oldest, "
+            "the second back from the oldest": wrong_order(g, s_list, y_list),
+            "the direction's sign: return -H g, a descent direction": -reference.lbfgs_direction(g, s_list, y_list),
+            "the initial scaling: start the second loop from gamma * q, gamma = s^T y / y^T y of the newest pair":
+                reference.lbfgs_direction(g, s_list, y_list) * float(y_list[-1] @ y_list[-1]) / float(s_list[-1] @ y_list[-1]),
+        }) from None
+
+
+@CHECKS.check("test_lbfgs_direction", "With no pairs, is the direction -g, and with one pair, the reference's?")
+def lbfgs_edges(student, rng):
+    g = rng.standard_normal(4)
+    assert_close(as_array(student.call("lbfgs_direction", g, [], []), "lbfgs_direction", (4,)), -g, rtol=1e-12,
+                 what="the direction with no pairs")
+    s_list, y_list = curvature_pairs(rng, 4, 1)
+    assert_close(as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (4,)),
+                 reference.lbfgs_direction(g, s_list, y_list), rtol=1e-9, atol=1e-12, what="the direction from one pair")
+
+
+# --- backtracking_line_search -------------------------------------------------------------
+
+
+@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock?", weight=2)
+def backtracking_rosenbrock(student, rng):
+    problem = Rosenbrock()
+    for _ in range(3):
+        w = rng.uniform(-1.5, 1.5, 2)
+        g = problem.grad(w)
+        direction = -g * float(rng.uniform(0.1, 2.0))
+        settings = {"alpha": float(rng.choice([1.0, 0.5])), "shrink": float(rng.choice([0.5, 0.3])),
+                    "c1": float(rng.choice([1e-4, 0.3]))}
+        got = as_float(student.call("backtracking_line_search", problem_argument(problem, "loss"), w, direction, g,
+                                    **settings), "backtracking_line_search")
+        expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
+        if not np.isclose(got, expected, rtol=1e-12, atol=0):
+            taken = problem.loss(w + got * direction) <= problem.loss(w) + settings["c1"] * got * float(g @ direction)
+            why = ("it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
+                   if taken else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d")
+            raise CheckFailed(f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
+                              f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}")
+
+
+# --- lbfgs --------------------------------------------------------------------------------
+
+
+def check_lbfgs(student, problem, w0, what):
+    got = student.call("lbfgs", problem_argument(problem, "loss"), problem_argument(problem, "grad"), w0)
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        raise CheckFailed(f"lbfgs {what}: expected (w, iterations, history), got {type(got).__name__}")
+    w, iterations, history = got
+    w_ref, iterations_ref, history_ref = reference.lbfgs(problem.loss, problem.grad, w0)
+    w = as_array(w, f"lbfgs {what}: w", w0.shape)
+    iterations = int(as_float(iterations, f"lbfgs {what}: iterations"))
+    history = as_array(history, f"lbfgs {what}: history")
+    assert_close(w, problem.minimizer, rtol=0, atol=1e-5, what=f"lbfgs {what}: the final w (the minimum)")
+    if abs(iterations - iterations_ref) > 2:
+        raise CheckFailed(f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
+                          "(same directions and the same Wolfe line search should agree)")
+    k = min(5, len(history_ref), len(history))
+    assert_close(history[:k], history_ref[:k], rtol=1e-6, atol=1e-12, what=f"lbfgs {what}: the first {k} losses")
+
+
+@CHECKS.check("test_lbfgs", "Does the full loop reach Rosenbrock's minimum from (-1.2, 1) like the reference?")
+def lbfgs_rosenbrock(student, rng):
+    check_lbfgs(student, Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock")
+
+
+@CHECKS.check("test_lbfgs", "Does it reach Beale's minimum and a random ill-conditioned quadratic's?", weight=2)
+def lbfgs_beale_quadratic(student, rng):
+    check_lbfgs(student, Beale(), np.array([1.0, 1.0]) + rng.uniform(-0.2, 0.2, 2), "on Beale")
+    problem = quadratic(float(rng.uniform(50, 300)), dim=int(rng.integers(5, 12)), seed=int(rng.integers(2**31)))
+    check_lbfgs(student, problem, problem.start, "on a quadratic")

@@ -1,0 +1,107 @@
+"""The second-order references against scipy.optimize and closed forms, side by side;
+the hidden checks against known-wrong versions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize
+
+from autograder.reference.second_order import (backtracking_line_search, bfgs, bfgs_update, lbfgs,
+                                               lbfgs_direction, newton_step)
+from grading_support import failed_checks
+from optlab.linesearch import wolfe_line_search
+from optlab.problems import Beale, Rosenbrock, quadratic
+
+CASES = [("rosenbrock", Rosenbrock(), np.array([-1.2, 1.0])), ("beale", Beale(), np.array([1.0, 1.0]))] + [
+    (f"quadratic-{seed}", q, q.start) for seed, q in ((s, quadratic(1000.0, dim=20, seed=s)) for s in range(3))]
+SCIPY = {"bfgs": ("BFGS", {"gtol": 1e-6}), "lbfgs": ("L-BFGS-B", {"gtol": 1e-6, "ftol": 1e-15, "maxcor": 10})}
+
+
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs"])
+@pytest.mark.parametrize("name,problem,w0", CASES, ids=[c[0] for c in CASES])
+def test_does_it_reach_the_minimum_within_1_5x_of_scipys_iterations(method, name, problem, w0):
+    ours = {"bfgs": bfgs, "lbfgs": lbfgs}[method]
+    w, iterations, history = ours(problem.loss, problem.grad, w0, tol=1e-6)
+    scipy_method, options = SCIPY[method]
+    theirs = scipy.optimize.minimize(problem.loss, w0, jac=problem.grad, method=scipy_method, options=options)
+    assert np.max(np.abs(w - problem.minimizer)) < 1e-6
+    assert theirs.success and np.max(np.abs(theirs.x - problem.minimizer)) < 1e-5
+    assert iterations <= 1.5 * theirs.nit, f"{iterations} iterations against SciPy's {theirs.nit}"
+    assert np.all(np.diff(history) <= 1e-12 * abs(history[0]))  # the losses never rise (beyond round-off)
+
+
+def test_is_the_lbfgs_direction_the_explicit_estimates_to_round_off():
+    rng = np.random.default_rng(0)
+    A = quadratic(500.0, dim=30, seed=4).A
+    s_list = [rng.standard_normal(30) for _ in range(8)]
+    y_list = [A @ s for s in s_list]
+    g = rng.standard_normal(30)
+    H = float(s_list[-1] @ y_list[-1]) / float(y_list[-1] @ y_list[-1]) * np.eye(30)
+    for s, y in zip(s_list, y_list):
+        H = bfgs_update(H, s, y)
+    assert np.allclose(lbfgs_direction(g, s_list, y_list), -H @ g, rtol=1e-10, atol=1e-13)
+
+
+def test_does_newton_solve_a_quadratic_in_one_step():
+    problem = quadratic(1e4, dim=6, seed=2)
+    w = np.arange(6.0)
+    assert np.allclose(newton_step(w, problem.grad(w), problem.hessian), problem.minimizer, rtol=1e-9)
+
+
+def test_does_the_bfgs_update_keep_the_secant_equation_and_positive_definiteness():
+    rng = np.random.default_rng(1)
+    A, H = quadratic(100.0, dim=5, seed=3).A, np.eye(5)
+    for _ in range(10):
+        s = rng.standard_normal(5)
+        H = bfgs_update(H, s, A @ s)
+        assert np.allclose(H @ (A @ s), s, rtol=1e-9) and np.all(np.linalg.eigvalsh(H) > 0)
+    assert bfgs_update(H, s, -s) is H  # y^T s < 0: skipped
+
+
+def test_does_backtracking_return_the_first_armijo_step():
+    problem, w = Rosenbrock(), np.array([-1.2, 1.0])
+    g = problem.grad(w)
+    alpha = backtracking_line_search(problem.loss, w, -g, g)
+    armijo = lambda a: problem.loss(w - a * g) <= problem.loss(w) + 1e-4 * a * float(g @ -g)  # noqa: E731
+    assert armijo(alpha) and not armijo(2 * alpha)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_does_the_wolfe_search_meet_the_strong_wolfe_conditions_like_scipys(seed):
+    rng = np.random.default_rng(seed)
+    problem = Rosenbrock()
+    w = rng.uniform(-1.5, 1.5, 2)
+    d = -problem.grad(w) / np.linalg.norm(problem.grad(w))
+    alpha = wolfe_line_search(problem.loss, problem.grad, w, d)
+    slope = float(problem.grad(w) @ d)
+    assert problem.loss(w + alpha * d) <= problem.loss(w) + 1e-4 * alpha * slope
+    assert abs(float(problem.grad(w + alpha * d) @ d)) <= 0.9 * abs(slope)
+    theirs = scipy.optimize.line_search(problem.loss, problem.grad, w, d, c1=1e-4, c2=0.9)[0]
+    assert theirs is not None  # both find a step; they may pick different ones
+
+
+RIGHT = {f.__name__: f for f in (newton_step, bfgs_update, lbfgs_direction, backtracking_line_search, lbfgs)}
+MUTANTS = {
+    "test_newton_step": {"wrong sign": lambda w, g, H: w + np.linalg.solve(H, g),
+                         "H g": lambda w, g, H: w - H @ g},
+    "test_bfgs_update": {"no skip": lambda H, s, y: (lambda r: (np.eye(len(s)) - r * np.outer(s, y)) @ H @ (np.eye(len(s)) - r * np.outer(y, s)) + r * np.outer(s, s))(1 / float(y @ s)),
+                         "transposed": lambda H, s, y: bfgs_update(H, y, s)},
+    "test_lbfgs_direction": {"loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
+                             "no scaling": lambda g, S, Y: lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0),
+                             "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y)},
+    "test_backtracking_line_search": {"always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,
+                                      "no c1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: backtracking_line_search(f, w, d, g, alpha, shrink, 0.0)},
+    "test_lbfgs": {"gradient descent": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(f, grad, w0, 1, tol, 5),
+                   "memory of 1": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(f, grad, w0, 1, tol, max_iter)},
+}
+
+
+def test_does_the_reference_pass_every_hidden_check():
+    assert failed_checks("second_order", RIGHT) == {f"test_{name}": [] for name in RIGHT}
+
+
+@pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
+def test_is_each_known_wrong_version_caught(grade_id, mutant):
+    name = grade_id.removeprefix("test_")
+    assert failed_checks("second_order", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
