@@ -1,4 +1,4 @@
-"""Grading the first-order and adaptive exercises end to end: one table of exercises, the same submissions for each.
+"""Grading the exercises after the gradients one end to end: one table of exercises, the same submissions for each.
 
 For every exercise: the solution scores full marks; the stub, wrong answers and every
 cheat of the shared corpus score zero. Then what the feedback says for named mistakes.
@@ -47,9 +47,17 @@ WRONG = {
         "cosine_decay": "def cosine_decay(lr0, t, total_steps, lr_min=0.0):\n    return lr0",
         "linear_warmup": "def linear_warmup(lr0, t, warmup_steps):\n    return lr0",
     },
+    "second_order": {
+        "newton_step": "def newton_step(w, g, hessian):\n    return w - g",
+        "bfgs_update": "def bfgs_update(H, s, y):\n    return H",
+        "lbfgs_direction": "def lbfgs_direction(g, s_list, y_list):\n    return -g",
+        "backtracking_line_search": "def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):\n"
+                                    "    return 1e-3",
+        "lbfgs": "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n    return w0, 0, np.array([f(w0)])",
+    },
 }
 FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0, "adaptive": 10.0,
-              "schedules": 5.0}
+              "schedules": 5.0, "second_order": 12.0}
 
 USES_THE_COURSE_LOOP = """
 from optlab.optimize import run as course_loop

@@ -81,16 +81,19 @@ def bfgs_random(student, rng):
     assert_close(got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)")
 
 
-@CHECKS.check("test_bfgs_update", "Does it skip the update when the curvature condition fails?")
+@CHECKS.check("test_bfgs_update", "Does it update on a good pair, then skip a pair that fails the curvature condition?")
 def bfgs_skips(student, rng):
     n = int(rng.integers(2, 6))
     H = random_spd(rng, n, 10.0)
-    s = rng.standard_normal(n)
-    y = -s + 0.1 * rng.standard_normal(n)  # y^T s < 0
-    if y @ s >= 0:
-        y = -s
-    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_close(got, H, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)")
+    (s,), (y,) = curvature_pairs(rng, n, 1)
+    updated = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
+    assert_close(updated, reference.bfgs_update(H, s, y), rtol=1e-9, atol=1e-12, what="the update from a good pair")
+    bad_s = rng.standard_normal(n)
+    bad_y = -bad_s + 0.1 * rng.standard_normal(n)  # y^T s < 0
+    if bad_y @ bad_s >= 0:
+        bad_y = -bad_s
+    got = as_array(student.call("bfgs_update", updated, bad_s, bad_y), "bfgs_update", H.shape)
+    assert_close(got, updated, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)")
 
 
 # --- lbfgs_direction ----------------------------------------------------------------------
