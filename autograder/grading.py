@@ -13,13 +13,16 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import json
+
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
-from .course import GRADES_CSV, SUBMITTED, nbgrader_config
+from .course import GRADES_CSV, SOURCE, SUBMITTED, nbgrader_config
 from .release import enter_in_gradebook
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
@@ -43,6 +46,32 @@ class GradingRun:
     csv: Path | None = None
 
 
+def submission_problem(root: Path, assignment: str, student: str) -> str | None:
+    """Why a submission cannot be graded, in words for the instructor; None if it can."""
+    folder = Path(root, SUBMITTED, student, assignment)
+    for expected in sorted(Path(root, SOURCE, assignment).glob("*.ipynb")):
+        path = folder / expected.name
+        if not path.is_file():
+            found = sorted(p.name for p in folder.glob("*.ipynb"))
+            return f"no {expected.name} in the submission" + (f" (found: {', '.join(found)})" if found else "")
+        data = path.read_bytes()
+        if not data.strip():
+            return f"{expected.name} is empty"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return f"{expected.name} is not UTF-8 text (byte {error.start})"
+        try:
+            json.loads(text)
+        except ValueError as error:
+            return f"{expected.name} is not valid JSON ({error})"
+        try:
+            nbformat.validate(nbformat.reads(text, as_version=4))
+        except Exception as error:  # noqa: BLE001 - any reason nbformat refuses it
+            return f"{expected.name} is not a valid notebook ({str(error).splitlines()[0][:200]})"
+    return None
+
+
 def submissions(root: Path, assignment: str) -> list[str]:
     return sorted(p.parent.name for p in Path(root, SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
 
@@ -62,6 +91,10 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
     names = students or submissions(root, assignment)
     for number, student in enumerate(names, start=1):
         progress(f"[{number}/{len(names)}] grading {student}")
+        problem = submission_problem(root, assignment, student)
+        if problem is not None:
+            run.outcomes.append(Outcome(student, False, problem=problem))
+            continue
         result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:
             run.outcomes.append(Outcome(student, False, problem=_last_error(result)))

@@ -74,3 +74,23 @@ def test_does_release_regenerate_the_exercises(tmp_path):
     assert "released gradients -> exercises/gradients/" in result.stdout
     generated = (course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
     assert generated == (ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+
+
+def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "empty", ASSIGNMENT, "")
+    submit(course, "latin1", ASSIGNMENT, "caf\xe9".encode("latin-1"))
+    submit(course, "notjson", ASSIGNMENT, "{ not json")
+    submit(course, "notanotebook", ASSIGNMENT, '{"cells": 3}')
+    (course / "submitted" / "renamed" / ASSIGNMENT).mkdir(parents=True)
+    (course / "submitted" / "renamed" / ASSIGNMENT / "Copy of gradients.ipynb").write_text("{}")
+    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    assert result.returncode == 1, "a submission that cannot be graded makes the run's exit code 1"
+    reasons = {line.split()[0]: line for line in result.stdout.splitlines() if "not graded" in line}
+    assert "gradients.ipynb is empty" in reasons["empty"]
+    assert "gradients.ipynb is not UTF-8 text" in reasons["latin1"]
+    assert "gradients.ipynb is not valid JSON" in reasons["notjson"]
+    assert "gradients.ipynb is not a valid notebook" in reasons["notanotebook"]
+    assert "no gradients.ipynb in the submission (found: Copy of gradients.ipynb)" in reasons["renamed"]
+    assert any(line.split() == ["ada", "10", "/", "10"] for line in result.stdout.splitlines())
