@@ -4,9 +4,12 @@
     ax = contour(problem)                    level sets of a 2-D problem from optlab.problems
     plot_trajectory(ax, points, "adam")      the iterates of an optimizer on that map
     plot_loss_curves({"sgd": losses, ...})   loss against iteration, one line per optimizer
+    animate_trajectories(problem, {"sgd": points, ...})
+                                             optimizers racing on a contour map, as HTML that
+                                             plays in a notebook or a built web page
 
-Every helper draws on a Matplotlib ``Axes`` (a new one if none is given), labels the axes,
-adds a legend, and returns the ``Axes``; none of them calls ``plt.show()``. An optimizer's
+Every static helper draws on a Matplotlib ``Axes`` (a new one if none is given), labels the
+axes, adds a legend, and returns the ``Axes``; none of them calls ``plt.show()``. An optimizer's
 name picks its color from ``COLORS``, so a method looks the same on every page.
 
 ``format_number`` writes a number the way the prose quotes it (``2.3 × 10⁻⁹``).
