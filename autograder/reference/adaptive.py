@@ -34,7 +34,8 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = t + 1; m = beta1 m + (1 - beta1) dw; v = beta2 v + (1 - beta2) dw^2;
     w = w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps). Returns (w, m, v, t).
 
-    torch.optim.Adam computes the same step (it folds the corrections into lr and eps).
+    torch.optim.Adam computes the same step: it applies the first correction to lr and
+    divides sqrt(v) by sqrt(1 - beta2^t) before adding eps, which is this form rearranged.
     """
     t = t + 1
     m = beta1 * m + (1 - beta1) * dw
