@@ -19,7 +19,7 @@ import numpy as np
 from optlab.problems import Rosenbrock, quadratic
 
 from . import Registry
-from .random_search import digits_problem
+from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import adaptive as reference
 
@@ -83,7 +83,7 @@ for rule, (reference_step, state_names, base_hyper, mistakes) in RULES.items():
     @CHECKS.check(grade_id, "Does it follow the reference for 30 steps on a random quadratic?", weight=2)
     def on_quadratic(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
                  base_hyper=base_hyper, mistakes=mistakes):
-        problem = quadratic(float(rng.uniform(5, 100)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+        problem = random_quadratic(rng, (5, 100), (2, 6))
         w0 = rng.standard_normal(problem.A.shape[0])
         hyper = {k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()}
         step_side_by_side(student, rule, reference_step, problem.grad, w0, 30, hyper, state_names, mistakes,

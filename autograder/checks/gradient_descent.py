@@ -8,12 +8,10 @@ first iterate that differs is reported.
 
 from __future__ import annotations
 
-import numpy as np
-
 from optlab.problems import Rosenbrock, quadratic
 
-from . import CheckFailed, Registry, problem_argument
-from .random_search import digits_problem
+from . import Registry, problem_argument
+from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
 from ..reference import gradient_descent as reference
 
@@ -31,7 +29,7 @@ def check(student, problem, w0, lr, num_steps, what):
 
 @CHECKS.check("test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2)
 def on_quadratic(student, rng):
-    problem = quadratic(float(rng.uniform(2, 30)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (2, 30), (2, 6))
     lr = float(rng.uniform(0.1, 1.9)) / problem.eigenvalues[-1]
     check(student, problem, rng.standard_normal(problem.A.shape[0]), lr, int(rng.integers(5, 25)), "on a quadratic")
 

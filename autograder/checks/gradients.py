@@ -20,20 +20,17 @@ from __future__ import annotations
 import numpy as np
 from sklearn.datasets import load_digits
 
-from optlab.problems import Quadratic, Rosenbrock, quadratic
+from optlab.problems import Quadratic, Rosenbrock
 from optlab.testing import as_array, as_float, as_pair, assert_close
 
 from . import CheckFailed, Registry, problem_argument
+from .problems import random_quadratic
 from ..reference import gradients as reference
 
 CHECKS = Registry("gradients", blocked={
     "optlab.gradcheck": "optlab.gradcheck is not available while this exercise is graded: "
                         "the exercise asks you to write these functions yourself.",
 })
-
-
-def random_quadratic(rng: np.random.Generator, dim: int) -> Quadratic:
-    return quadratic(condition_number=float(rng.uniform(1, 50)), dim=dim, seed=int(rng.integers(2**31)))
 
 
 def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
@@ -45,7 +42,7 @@ def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
 
 @CHECKS.check("test_numeric_gradient", "Does it match the exact gradient of a random quadratic?")
 def numeric_gradient_on_quadratic(student, rng):
-    problem = random_quadratic(rng, dim=int(rng.integers(3, 9)))
+    problem = random_quadratic(rng, (1, 50), (3, 9))
     w = rng.standard_normal(problem.A.shape[0])
     got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), w), "numeric_gradient", w.shape)
     # A centered difference is exact on a quadratic, up to round-off.
@@ -72,7 +69,7 @@ def numeric_gradient_is_centered(student, rng):
 @CHECKS.check("test_numeric_gradient", "Does it work when w is a matrix?")
 def numeric_gradient_on_matrix(student, rng):
     shape = random_shape(rng) + (2,)
-    problem = random_quadratic(rng, dim=int(np.prod(shape)))
+    problem = random_quadratic(rng, (1, 50), int(np.prod(shape)))
     W = rng.standard_normal(shape)
     got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), W), "numeric_gradient", W.shape)
     assert_close(got, problem.grad(W), rtol=1e-6, atol=1e-8, what=f"gradient with respect to a {shape} matrix")
@@ -131,7 +128,7 @@ def gradient_check_catches_wrong_gradient(student, rng):
     expected = 1.0
     while not 1e-3 < expected < 0.9:
         dim = int(rng.integers(3, 8))
-        A = random_quadratic(rng, dim).A + np.triu(rng.uniform(0.1, 0.5, (dim, dim)), 1)
+        A = random_quadratic(rng, (1, 50), dim).A + np.triu(rng.uniform(0.1, 0.5, (dim, dim)), 1)
         problem = Quadratic(A=A, b=rng.standard_normal(dim))
         w = rng.standard_normal(dim)
         expected = reference.gradient_check(problem.loss, problem.grad, w.copy())

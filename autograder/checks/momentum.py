@@ -11,12 +11,10 @@ versions (a flipped sign, PyTorch's velocity, plain momentum for Nesterov) are n
 
 from __future__ import annotations
 
-import numpy as np
-
-from optlab.problems import Rosenbrock, Saddle, quadratic
+from optlab.problems import Rosenbrock, Saddle
 
 from . import Registry
-from .random_search import digits_problem
+from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import momentum as reference
 
@@ -39,7 +37,7 @@ NESTEROV_MISTAKES = {
 
 
 def random_case(rng):
-    problem = quadratic(float(rng.uniform(5, 50)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (5, 50), (2, 6))
     lr = float(rng.uniform(0.05, 0.5)) / problem.eigenvalues[-1]
     return problem, rng.standard_normal(problem.A.shape[0]), {"lr": lr, "rho": float(rng.uniform(0.5, 0.95))}
 

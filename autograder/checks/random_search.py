@@ -10,22 +10,13 @@ the docstrings): best weights, best loss and history, to rtol 1e-12.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
-
-from optlab.problems import SoftmaxLoss, quadratic
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed, Registry, problem_argument
+from .problems import digits_problem, random_quadratic
 from ..reference import random_search as reference
 
 CHECKS = Registry("random_search")
-
-
-def digits_problem(rng: np.random.Generator, size: int = 60) -> SoftmaxLoss:
-    digits = load_digits()
-    rows = rng.choice(len(digits.target), size=size, replace=False)
-    X = np.hstack([digits.data[rows] / 16.0, np.ones((size, 1))])
-    return SoftmaxLoss(X=X, y=digits.target[rows], num_classes=10)
 
 
 def check_result(got, expected, what: str) -> None:
@@ -43,32 +34,35 @@ def check_result(got, expected, what: str) -> None:
     assert_close(as_array(w, f"{what} weights", best_w.shape), best_w, rtol=1e-12, what=f"{what} best weights")
 
 
+def compare(student, name, problem, *args, what, **kwargs):
+    """Call the student's ``name`` and the reference's on ``problem``'s loss with the same arguments."""
+    got = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
+    check_result(got, getattr(reference, name)(problem.loss, *args, **kwargs), what)
+
+
 @CHECKS.check("test_random_search", "Does it reproduce the reference on a random quadratic?")
 def random_search_on_quadratic(student, rng):
-    problem = quadratic(float(rng.uniform(2, 20)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (2, 20), (2, 6))
     shape, n, scale, seed = (problem.A.shape[0],), int(rng.integers(5, 40)), float(rng.uniform(0.5, 3)), int(rng.integers(1000))
-    got = student.call("random_search", problem_argument(problem, "loss"), shape, n, scale=scale, seed=seed)
-    check_result(got, reference.random_search(problem.loss, shape, n, scale=scale, seed=seed),
-                 f"random_search ({n} samples, scale {scale:.3g}, seed {seed})")
+    compare(student, "random_search", problem, shape, n, scale=scale, seed=seed,
+            what=f"random_search ({n} samples, scale {scale:.3g}, seed {seed})")
 
 
 @CHECKS.check("test_random_search", "Does it search weight matrices of a classifier on real digits?")
 def random_search_on_digits(student, rng):
     problem = digits_problem(rng)
     n, seed = int(rng.integers(5, 20)), int(rng.integers(1000))
-    got = student.call("random_search", problem_argument(problem, "loss"), problem.shape, n, scale=0.01, seed=seed)
-    check_result(got, reference.random_search(problem.loss, problem.shape, n, scale=0.01, seed=seed),
-                 f"random_search on digits ({n} samples of shape {problem.shape})")
+    compare(student, "random_search", problem, problem.shape, n, scale=0.01, seed=seed,
+            what=f"random_search on digits ({n} samples of shape {problem.shape})")
 
 
 @CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
 def local_search_on_quadratic(student, rng):
-    problem = quadratic(float(rng.uniform(2, 20)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (2, 20), (2, 6))
     w0 = rng.standard_normal(problem.A.shape[0]) * 2
     n, step, seed = int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
-    got = student.call("random_local_search", problem_argument(problem, "loss"), w0, n, step_size=step, seed=seed)
-    check_result(got, reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed),
-                 f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
+    compare(student, "random_local_search", problem, w0, n, step_size=step, seed=seed,
+            what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
 
 
 @CHECKS.check("test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?")
@@ -76,6 +70,5 @@ def local_search_on_digits(student, rng):
     problem = digits_problem(rng)
     W0 = rng.standard_normal(problem.shape) * 0.01
     n, seed = int(rng.integers(10, 30)), int(rng.integers(1000))
-    got = student.call("random_local_search", problem_argument(problem, "loss"), W0, n, step_size=0.05, seed=seed)
-    check_result(got, reference.random_local_search(problem.loss, W0, n, step_size=0.05, seed=seed),
-                 f"random_local_search on digits ({n} steps, weights {problem.shape})")
+    compare(student, "random_local_search", problem, W0, n, step_size=0.05, seed=seed,
+            what=f"random_local_search on digits ({n} steps, weights {problem.shape})")

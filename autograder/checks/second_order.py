@@ -20,6 +20,7 @@ from optlab.problems import Beale, Rosenbrock, quadratic
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed, Registry, problem_argument
+from .problems import random_quadratic
 from ..reference import second_order as reference
 
 CHECKS = Registry("second_order")
@@ -48,7 +49,7 @@ def named(failure: AssertionError, got, wrong_versions: dict) -> CheckFailed:
 
 @CHECKS.check("test_newton_step", "Does one Newton step land on the minimum of a random quadratic?")
 def newton_on_quadratic(student, rng):
-    problem = quadratic(float(rng.uniform(10, 1e4)), dim=int(rng.integers(2, 8)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (10, 1e4), (2, 8))
     w = rng.standard_normal(problem.A.shape[0]) * 3
     g = problem.grad(w)
     got = as_array(student.call("newton_step", w, g, problem.A), "newton_step", w.shape)
@@ -183,5 +184,5 @@ def lbfgs_rosenbrock(student, rng):
 @CHECKS.check("test_lbfgs", "Does it reach Beale's minimum and a random ill-conditioned quadratic's?", weight=2)
 def lbfgs_beale_quadratic(student, rng):
     check_lbfgs(student, Beale(), np.array([1.0, 1.0]) + rng.uniform(-0.2, 0.2, 2), "on Beale")
-    problem = quadratic(float(rng.uniform(50, 300)), dim=int(rng.integers(5, 12)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (50, 300), (5, 12))
     check_lbfgs(student, problem, problem.start, "on a quadratic")

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from optlab.problems import quadratic
-
-from . import CheckFailed, Registry, problem_argument
-from .random_search import digits_problem
+from . import CheckFailed, Registry
+from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import sgd as reference
 
@@ -66,7 +64,7 @@ def one_batch(student, rng):
 
 @CHECKS.check("test_sgd_step", "Does it follow the reference for several steps on a random quadratic?")
 def sgd_on_quadratic(student, rng):
-    problem = quadratic(float(rng.uniform(2, 30)), dim=int(rng.integers(2, 6)), seed=int(rng.integers(2**31)))
+    problem = random_quadratic(rng, (2, 30), (2, 6))
     step_side_by_side(student, "sgd_step", reference.sgd_step, problem.grad,
                       rng.standard_normal(problem.A.shape[0]), 10,
                       {"lr": float(rng.uniform(0.1, 1.5)) / problem.eigenvalues[-1]},
