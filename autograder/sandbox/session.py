@@ -32,7 +32,6 @@ from .isolation import Limits
 HARNESS_SOURCE = Path(harness.__file__)
 STUDENT_PACKAGE = Path(optlab.__file__).parent
 MAX_MESSAGE_BYTES = 64 * 1024**2
-LOG_TAIL_BYTES = 2000
 
 
 class StudentCallFailed(Exception):
@@ -240,13 +239,6 @@ class StudentSession:
             return harness.decode(reply.get("value"))
         except (ValueError, KeyError, TypeError) as error:
             raise StudentCallFailed(f"{name}() returned a value the grader cannot read ({error})") from None
-
-    def output_tail(self) -> str:
-        """The end of what the student's code printed (for feedback)."""
-        if self.workdir is None or not (self.workdir / "output.log").exists():
-            return ""
-        data = (self.workdir / "output.log").read_bytes()[-LOG_TAIL_BYTES:]
-        return data.decode("utf-8", errors="replace")
 
 
 def _above_stdio(fd: int) -> int:
