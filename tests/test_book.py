@@ -108,6 +108,16 @@ def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site):
             assert leaked_functions(text, allowed=stated) == [], f"{path.relative_to(built_site)} shows hidden code"
 
 
+def test_is_mathjax_served_by_the_site_itself(built_site):
+    """Math must render offline: every page loads MathJax from the site's _static, not a CDN."""
+    assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for page in toc_files():
+        scripts = [s.get("src", "") for s in page_html(built_site, page).find_all("script")]
+        mathjax = [src for src in scripts if "mathjax" in src.lower() or "tex-" in src]
+        assert mathjax and all(src.startswith("../_static/mathjax/") or src.startswith("_static/mathjax/")
+                               for src in mathjax), (page, mathjax)
+
+
 def test_does_the_gradients_chapter_link_its_exercise(built_site):
     links = [a["href"] for a in page_html(built_site, "book/gradients").select("a.download")]
     assert any(href.endswith("gradients.ipynb") for href in links), links
