@@ -26,6 +26,11 @@ GRADES_CSV = "grades.csv"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
+def gradebook_url(root: str | Path) -> str:
+    """Where nbgrader's gradebook of the course at ``root`` lives."""
+    return f"sqlite:///{Path(root).resolve()}/gradebook.db"
+
+
 def put_environment_on_path() -> None:
     """nbgrader runs its own scripts (alembic) by name: find them beside this interpreter."""
     scripts = str(Path(sys.executable).parent)
@@ -50,7 +55,7 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.source_directory = SOURCE
     c.CourseDirectory.release_directory = RELEASE
     c.CourseDirectory.submitted_directory = SUBMITTED
-    c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
+    c.CourseDirectory.db_url = gradebook_url(root)
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells,
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]

@@ -22,7 +22,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
-from .course import GRADES_CSV, SOURCE, SUBMITTED, nbgrader_config
+from .course import GRADES_CSV, SOURCE, SUBMITTED, gradebook_url, nbgrader_config
 from .release import enter_in_gradebook
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
@@ -109,7 +109,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
 
 
 def _score(root: Path, assignment: str, student: str) -> Outcome:
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         try:
             submission = gb.find_submission(assignment, student)
         except MissingEntry:
@@ -126,7 +126,7 @@ def export_csv(root: Path, config: Config) -> Path:
     path = root / GRADES_CSV
     plugin = CsvExportPlugin(config=config)
     plugin.to = str(path)
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         plugin.export(gb)
     return path
 

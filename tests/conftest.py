@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from grading_support import venv_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,16 +20,6 @@ def _book_build_flags() -> list[str]:
     dev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(dev)
     return list(dev.BOOK_BUILD_FLAGS)
-
-
-def _environment() -> dict[str, str]:
-    """The environment of this interpreter's virtual environment, its bin directory first on PATH."""
-    env = dict(os.environ)
-    bin_dir = Path(sys.executable).parent
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    env["PYTHONPATH"] = str(ROOT)  # as dev.py: pages run the hidden reference optimizers
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +34,7 @@ def built_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     command = [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), *_book_build_flags()]
-    result = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, env=venv_environment(), capture_output=True, text=True)
     if result.returncode != 0:
         log = (result.stdout + result.stderr)[-8000:]
         pytest.fail(f"the book build failed (exit code {result.returncode}):\n{log}", pytrace=False)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
+
+from autograder.course import gradebook_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,6 +67,16 @@ def leaked_functions(text: str, parts: tuple[str, ...] = ("reference", "checks")
     return leaked
 
 
+def venv_environment() -> dict[str, str]:
+    """The environment for a subprocess of this test run, as dev.py sets it: this virtual
+    environment's scripts first on PATH, the repository root importable."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    env["PYTHONPATH"] = str(ROOT)  # pages and the CLI import the autograder (never the student's process)
+    return env
+
+
 def make_course(path: Path, assignment: str) -> Path:
     """A course directory holding the assignment's source, as an instructor's would."""
     shutil.copytree(ROOT / "solutions" / assignment, path / "solutions" / assignment)
@@ -108,13 +122,13 @@ def submit(course: Path, student: str, assignment: str, nb) -> None:
 
 def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]:
     """Each grade cell's autograder score, as nbgrader's gradebook holds it."""
-    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         submission = gb.find_submission(assignment, student)
         return {grade.name: grade.auto_score for notebook in submission.notebooks for grade in notebook.grades}
 
 
 def total_score(course: Path, assignment: str, student: str) -> float:
-    with Gradebook(f"sqlite:///{course}/gradebook.db") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         return float(gb.find_submission(assignment, student).score)
 
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from grading_support import ROOT, make_course, released, solution, submit
+from grading_support import ROOT, make_course, released, solution, submit, venv_environment
 
 ASSIGNMENT = "gradients"
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
