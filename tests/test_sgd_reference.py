@@ -76,3 +76,14 @@ def test_does_the_reference_pass_every_hidden_check():
 def test_is_each_known_wrong_version_caught(grade_id, mutant):
     name = grade_id.removeprefix("test_")
     assert failed_checks("sgd", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
+
+
+def test_does_an_unshuffled_answer_fail_every_check_whatever_the_seed():
+    """No minibatch check may pass an unshuffled order by luck (small data made the identity likely)."""
+    from autograder.checks import load_registry, run_checks
+    from grading_support import LocalStudent
+
+    unshuffled = LocalStudent({"minibatch_indices": lambda n, b, e, seed=0: [np.arange(n)] * e})
+    checks = load_registry("sgd").groups["test_minibatch_indices"]
+    for seed in range(50):
+        assert not any(result.passed for result in run_checks(checks, unshuffled, seed)), f"seed {seed}"
