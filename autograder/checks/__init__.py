@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..sandbox.harness import ProblemArgument
+from ..sandbox.harness import GeneratorArgument, ProblemArgument
 from ..sandbox.session import StudentCallFailed
 
 
@@ -97,3 +97,8 @@ def score(results: list[CheckResult], points: float) -> float:
 def problem_argument(problem, method: str | None = None) -> ProblemArgument:
     """An argument the student's code receives as ``problem`` itself or one of its methods."""
     return ProblemArgument({"spec": problem.to_spec(), "method": method})
+
+
+def generator_argument(seed: int) -> GeneratorArgument:
+    """An argument the student's code receives as ``np.random.default_rng(seed)``."""
+    return GeneratorArgument({"seed": int(seed)})

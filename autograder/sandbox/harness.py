@@ -54,6 +54,8 @@ def encode(value, depth: int = 0):
                                 "data": base64.b64encode(array.tobytes()).decode("ascii")}}
     if isinstance(value, ProblemArgument):
         return {"__problem__": {"spec": value.spec, "method": value.method}}
+    if isinstance(value, GeneratorArgument):
+        return {"__generator__": {"seed": value.seed}}
     if type(value) is tuple:
         return {"__tuple__": [encode(v, depth + 1) for v in value]}
     if type(value) is list:
@@ -114,6 +116,8 @@ def decode(data, depth: int = 0):
         return Unsupported(str(body)[:MAX_STRING])
     if tag == "__problem__":
         return ProblemArgument(body)
+    if tag == "__generator__":
+        return GeneratorArgument(body)
     raise ValueError(f"unknown tag {tag!r}")
 
 
@@ -129,6 +133,21 @@ class ProblemArgument:
 
         problem = from_spec(self.spec)
         return getattr(problem, self.method) if self.method else problem
+
+
+class GeneratorArgument:
+    """An argument that stands for ``np.random.default_rng(seed)``, made on the student's side."""
+
+    def __init__(self, body: dict) -> None:
+        seed = body["seed"]
+        if type(seed) is not int or not 0 <= seed < 2**63:
+            raise ValueError("a generator's seed must be a non-negative integer")
+        self.seed = seed
+
+    def build(self):
+        import numpy as np
+
+        return np.random.default_rng(self.seed)
 
 
 # --- the student side ---------------------------------------------------------------------
@@ -200,7 +219,7 @@ def serve(namespace: dict, requests, replies) -> None:
 
 
 def build(value):
-    return value.build() if isinstance(value, ProblemArgument) else value
+    return value.build() if isinstance(value, (ProblemArgument, GeneratorArgument)) else value
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ Every static helper draws on a Matplotlib ``Axes`` (a new one if none is given),
 axes, adds a legend, and returns the ``Axes``; none of them calls ``plt.show()``. An optimizer's
 name picks its color from ``COLORS``, so a method looks the same on every page.
 
+``show_images(images, titles)`` lays photographs (uint8 arrays) out in a grid, without axes.
+
 ``format_number`` writes a number the way the prose quotes it (``2.3 × 10⁻⁹``).
 """
 
@@ -37,6 +39,17 @@ COLORS: dict[str, str] = {
     "newton": "#9467bd",         # purple
     "bfgs": "#e377c2",           # pink
     "lbfgs": "#7b4173",          # plum
+    # the last three chapters: a training setup rather than an optimizer
+    "baseline": "#7f7f7f",       # gray: no regularization, no augmentation, trained from scratch
+    "l2": "#1f77b4",             # blue
+    "l1": "#ff7f0e",             # orange
+    "elastic_net": "#9467bd",    # purple
+    "dropout": "#2ca02c",        # green
+    "augmented": "#2ca02c",      # green
+    "linear_probe": "#1f77b4",   # blue: a linear classifier on frozen features
+    "fine_tune_top": "#ff7f0e",  # orange: the top layers fine-tuned
+    "fine_tune_all": "#d62728",  # red: every layer fine-tuned
+    "scratch": "#7f7f7f",        # gray: the same network trained from scratch
 }
 
 BOOK_STYLE: dict[str, object] = {
@@ -287,3 +300,21 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
     except ImportError:  # pragma: no cover - plain Python without IPython
         return html
     return HTML(html)
+
+
+def show_images(images: Sequence[np.ndarray], titles: Sequence[str] | None = None, columns: int = 4,
+                width: float = 7.0) -> plt.Figure:
+    """A grid of images (each (H, W, 3) uint8, or (H, W) grayscale), titled, without axes; returns the figure."""
+    count = len(images)
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    height = max(image.shape[0] / image.shape[1] for image in images) * width / columns * rows + 0.35 * rows
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index < count:
+            image = images[index]
+            ax.imshow(image, cmap="gray_r" if image.ndim == 2 else None, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=10)
+    return fig
