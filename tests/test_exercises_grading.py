@@ -55,9 +55,30 @@ WRONG = {
                                     "    return 1e-3",
         "lbfgs": "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n    return w0, 0, np.array([f(w0)])",
     },
+    "regularization": {
+        "l2_penalty": "def l2_penalty(W, lam):\n    return 0.0, np.zeros_like(W)",
+        "l1_penalty": "def l1_penalty(W, lam):\n    return 0.0, np.zeros_like(W)",
+        "elastic_net_penalty": "def elastic_net_penalty(W, lam, beta=0.5):\n    return 0.0, np.zeros_like(W)",
+        "dropout_forward": "def dropout_forward(x, drop_prob, rng, train=True, inverted=True):\n    return x, None",
+        "dropout_backward": "def dropout_backward(dout, mask, drop_prob, inverted=True):\n    return dout",
+    },
+    "augmentation": {
+        "horizontal_flip": "def horizontal_flip(image):\n    return image.copy()",
+        "random_crop": "def random_crop(image, size, rng):\n    return image[:size, :size].copy()",
+        "ten_crops": "def ten_crops(image, size):\n    return np.stack([image[:size, :size]] * 10)",
+        "color_jitter": "def color_jitter(image, brightness, contrast, rng):\n    return image.copy()",
+        "rgb_principal_components": "def rgb_principal_components(images):\n    return np.ones(3), np.eye(3)",
+        "pca_color": "def pca_color(image, eigenvalues, eigenvectors, sigma, rng):\n    return image.copy()",
+    },
+    "transfer": {
+        "replace_head": "def replace_head(params, num_classes, rng):\n    return dict(params)",
+        "learning_rates": "def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):\n"
+                          "    return {name: lr for name in param_names}",
+        "fine_tune_step": "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n    return params, velocity",
+    },
 }
 FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0, "adaptive": 10.0,
-              "schedules": 5.0, "second_order": 12.0}
+              "schedules": 5.0, "second_order": 12.0, "regularization": 11.0, "augmentation": 11.0, "transfer": 7.0}
 
 USES_THE_COURSE_LOOP = """
 from optlab.optimize import run as course_loop

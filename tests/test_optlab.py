@@ -1,4 +1,4 @@
-"""The student package optlab: the softmax model, the digits data, the plotting helpers."""
+"""The student package optlab: the softmax model, the network, the digits and photos, the plotting helpers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import torch  # noqa: E402
 from scipy.special import log_softmax  # noqa: E402
 
-from optlab import data, gradcheck, models, plotting, problems  # noqa: E402
+from optlab import data, gradcheck, images, models, network, plotting, problems  # noqa: E402
 
 
 # --- optlab.models: the softmax classifier --------------------------------------------
@@ -106,6 +107,85 @@ def test_is_the_digits_split_fixed_by_its_seed(digits):
 def test_can_the_digits_come_without_bias_and_in_float32():
     split = data.load_digits_split(seed=0, bias=False, dtype=np.float32)
     assert split.X_train.shape[1] == 64 and split.X_test.dtype == np.float32
+
+
+# --- optlab.network: the multilayer perceptron ----------------------------------------
+
+def test_does_the_network_match_the_same_network_in_torch():
+    params = network.init_mlp([6, 5, 4, 3], seed=0)
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((9, 6)), rng.integers(0, 3, 9)
+    tensors = {name: torch.tensor(value, requires_grad=True) for name, value in params.items()}
+    h = torch.tensor(X)
+    for layer in (1, 2, 3):
+        h = h @ tensors[f"W{layer}"] + tensors[f"b{layer}"]
+        h = torch.relu(h) if layer < 3 else h
+    loss = torch.nn.functional.cross_entropy(h, torch.tensor(y))
+    loss.backward()
+    ours, grads = network.loss_and_grads(params, X, y)
+    assert ours == pytest.approx(loss.item(), rel=1e-12)
+    for name, tensor in tensors.items():
+        np.testing.assert_allclose(grads[name], tensor.grad.numpy(), rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+def test_do_the_noise_and_penalty_hooks_enter_the_gradient():
+    params = network.init_mlp([5, 7, 6, 3], seed=2)
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((4, 5)), rng.integers(0, 3, 4)
+    masks = {layer: rng.random((4, size)) > 0.3 for layer, size in ((1, 7), (2, 6))}
+    noise = lambda h, layer: (h * masks[layer] * 2.0, lambda d, m=masks[layer]: d * m * 2.0)  # noqa: E731
+    penalty = lambda W: (0.1 * float(np.sum(W * W)), 0.2 * W)  # noqa: E731
+    _, grads = network.loss_and_grads(params, X, y, noise, penalty)
+    for name in params:
+        def loss_of(value, name=name):
+            return network.loss_and_grads(dict(params, **{name: value}), X, y, noise, penalty)[0]
+        assert gradcheck.relative_error(grads[name], gradcheck.numeric_gradient(loss_of, params[name])) < 1e-6
+
+
+def test_do_features_at_a_depth_feed_the_layers_above():
+    params = network.init_mlp([6, 5, 4, 3], seed=4)
+    X = np.random.default_rng(5).standard_normal((3, 6))
+    features, _ = network.forward(params, X, depth=2)
+    top = {"W1": params["W3"], "b1": params["b3"]}
+    np.testing.assert_allclose(network.forward(top, features)[0], network.forward(params, X)[0], rtol=1e-14)
+
+
+def test_does_training_lower_the_loss_and_leave_the_input_parameters_alone():
+    split = data.load_digits_split(seed=0, bias=False)
+    params = network.init_mlp([64, 32, 10], seed=0)
+    before = {name: value.copy() for name, value in params.items()}
+    sgd = lambda p, g: {name: p[name] - 0.1 * g[name] for name in p}  # noqa: E731
+    batches = [np.arange(start, start + 100) for start in range(0, 1000, 100)] * 3
+    trained, losses = network.train(params, split.X_train, split.y_train, batches, sgd)
+    assert np.mean(losses[-10:]) < 0.5 * np.mean(losses[:3])
+    assert network.accuracy(trained, split.X_val, split.y_val) > 0.8
+    assert all(np.array_equal(params[name], before[name]) for name in params)
+
+
+# --- optlab.images: the sample photographs ---------------------------------------------
+
+def test_are_the_sample_photos_real_rgb_images():
+    photos = images.sample_photos()
+    assert set(photos) == {"china", "flower"}
+    for photo in photos.values():
+        assert photo.shape == (427, 640, 3) and photo.dtype == np.uint8 and photo.std() > 20
+
+
+def test_does_resizing_keep_the_aspect_ratio_and_the_colors():
+    photo = images.sample_photos()["flower"]
+    small = images.resize_short_side(photo, 100)
+    assert small.shape == (100, 150, 3) and small.dtype == np.uint8
+    assert np.abs(small.reshape(-1, 3).mean(axis=0) - photo.reshape(-1, 3).mean(axis=0)).max() < 2
+    assert images.resize(photo, 7, 9).shape == (7, 9, 3)
+
+
+def test_does_the_gallery_lay_out_every_image_without_axes():
+    photo = images.resize_short_side(images.sample_photos()["china"], 40)
+    fig = plotting.show_images([photo] * 5, [str(i) for i in range(5)], columns=3)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(fig.axes) == 6 and len(shown) == 5 and [ax.get_title() for ax in shown] == list("01234")
+    assert not any(ax.axison for ax in fig.axes)
+    plt.close(fig)
 
 
 # --- optlab.plotting -------------------------------------------------------------------

@@ -37,6 +37,14 @@ def test_does_a_value_cross_the_wire_unchanged(value):
         assert back == value
 
 
+def test_does_a_generator_argument_arrive_as_the_seeded_generator():
+    from autograder.checks import generator_argument
+
+    built = harness.build(harness.decode(harness.encode(generator_argument(12345))))
+    assert isinstance(built, np.random.Generator)
+    assert np.array_equal(built.random(5), np.random.default_rng(12345).random(5))
+
+
 @pytest.mark.parametrize("value", [object(), np.array(["a"]), np.array([object()]), lambda: 1, 2**80 * 1j])
 def test_is_anything_but_plain_data_reported_not_passed(value):
     back = harness.decode(harness.encode(value))
@@ -50,6 +58,8 @@ def test_is_anything_but_plain_data_reported_not_passed(value):
     {"__pickle__": "gASVAAAAAAAAAAA="},
     {"__float__": "1e400"},
     {"a": 1, "b": 2},
+    {"__generator__": {"seed": -1}},
+    {"__generator__": {"seed": "0"}},
 ])
 def test_is_malformed_data_refused(data):
     with pytest.raises((ValueError, KeyError, TypeError)):

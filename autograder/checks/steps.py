@@ -16,6 +16,7 @@ import numpy as np
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed
+from .mistakes import same_values
 
 
 def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> list:
@@ -63,7 +64,7 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
                 assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
             except AssertionError as failure:
                 matched = [why for why, wrong in (mistakes or {}).items()
-                           if _same(got, _as_tuple(wrong(w, dw, *state, **hyper), len(names)))]
+                           if same_values(got, _as_tuple(wrong(w, dw, *state, **hyper), len(names)))]
                 hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
                 settings = ", ".join(f"{key}={value:g}" for key, value in hyper.items())
                 raise CheckFailed(f"{name}() parts from the reference at step {k} of {num_steps} "
@@ -73,19 +74,3 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
         state = tuple(np.asarray(g, dtype=dtype) if isinstance(s, np.ndarray) else type(s)(g)
                       for g, s in zip(got[1:], state))
 
-
-def _same(got, wrong) -> bool:
-    with np.errstate(all="ignore"):
-        return all(np.allclose(np.asarray(g, dtype=np.float64), np.asarray(e, dtype=np.float64),
-                               rtol=1e-6, atol=1e-12, equal_nan=True) for g, e in zip(got, wrong))
-
-
-def compare_trajectory(got, expected: np.ndarray, what: str, rtol: float = 1e-9, atol: float = 1e-12) -> None:
-    """A whole returned trajectory against the reference's, naming the first iterate that differs."""
-    got = as_array(got, what, expected.shape)
-    for k in range(len(expected)):
-        try:
-            assert_close(got[k], expected[k], rtol=rtol, atol=atol, what=f"iterate {k}")
-        except AssertionError as failure:
-            raise CheckFailed(f"{what} parts from the reference at iterate {k} of {len(expected) - 1} "
-                              f"({k} iterates matched): {failure}") from None

@@ -68,3 +68,26 @@ def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) ->
     raise AssertionError(f"{what}: {count} of {excess.size} entries are off{where}: "
                       f"got {got[worst]:.10g}, expected {expected[worst]:.10g} "
                       f"(relative error {error:.2g}; tolerance rtol={rtol:g}, atol={atol:g})")
+
+
+def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
+    """The returned value as an image: a NumPy array of dtype uint8 (and of ``shape``, if given)."""
+    if not isinstance(value, np.ndarray):
+        raise AssertionError(f"{what}: expected a NumPy array of dtype uint8"
+                             + (f" and shape {shape}" if shape is not None else "") + f", got {describe(value)}")
+    if value.dtype != np.uint8:
+        raise AssertionError(f"{what}: expected dtype uint8 (keep the image's dtype: round, clip to 0..255, "
+                             f"then .astype(np.uint8)), got {value.dtype}")
+    if shape is not None and value.shape != tuple(shape):
+        raise AssertionError(f"{what}: expected shape {tuple(shape)}, got shape {value.shape}")
+    return value
+
+
+def assert_same_image(got, expected, what: str) -> None:
+    """The two uint8 images are equal pixel for pixel, or a message naming the first pixel that differs."""
+    got = as_image(got, what, np.shape(expected))
+    differ = got != expected
+    if differ.any():
+        first = tuple(int(i) for i in np.argwhere(differ)[0])
+        raise AssertionError(f"{what}: {int(differ.sum())} of {differ.size} values differ; the first at index "
+                             f"{first}: got {got[first]}, expected {expected[first]}")

@@ -1,0 +1,243 @@
+"""Hidden checks for the data-augmentation exercise (solutions/augmentation/augmentation.ipynb).
+
+    test_horizontal_flip            horizontal_flip(image)
+    test_random_crop                random_crop(image, size, rng)
+    test_ten_crops                  ten_crops(image, size)
+    test_color_jitter               color_jitter(image, brightness, contrast, rng)
+    test_rgb_principal_components   rgb_principal_components(images) -> (eigenvalues, eigenvectors)
+    test_pca_color                  pca_color(image, eigenvalues, eigenvectors, sigma, rng)
+
+Images are crops of the real photographs of `optlab.images`, of random sizes (odd ones
+included), and random noise where a window must be found unambiguously. Every result
+must be uint8 of the right shape. The random functions get a generator seeded by the
+check; the notebook fixes the order of the draws, so the result must be the reference's.
+Colors may differ by 1 on at most 1% of the values (a sum written in another order can
+round the other way); everything else must be equal.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from optlab.images import resize_short_side, sample_photos
+from optlab.testing import as_array, as_image, as_pair, assert_close
+
+from . import CheckFailed, Registry, generator_argument
+from ..reference import augmentation as reference
+from .mistakes import name_mistake
+
+CHECKS = Registry("augmentation")
+
+
+@lru_cache(maxsize=1)
+def _photos() -> tuple[np.ndarray, ...]:
+    return tuple(resize_short_side(photo, 96) for photo in sample_photos().values())
+
+
+def random_photo(rng, height_range=(9, 40), width_range=(9, 50)) -> np.ndarray:
+    """A random window of one of the real photographs (shrunk to a short side of 96)."""
+    photo = _photos()[int(rng.integers(len(_photos())))]
+    height, width = int(rng.integers(*height_range)), int(rng.integers(*width_range))
+    top, left = int(rng.integers(photo.shape[0] - height + 1)), int(rng.integers(photo.shape[1] - width + 1))
+    return photo[top:top + height, left:left + width].copy()
+
+
+def random_noise(rng, height, width) -> np.ndarray:
+    return rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+
+
+def compare_images(got, expected, what: str, mistakes: dict | None = None, *args) -> None:
+    """Equal, up to values off by one on at most 1% of them (rounding); else say where, and name a mistake."""
+    got = as_image(got, what, expected.shape)
+    difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
+    if difference.max() <= 1 and np.mean(difference > 0) <= 0.01:
+        return
+    first = tuple(int(i) for i in np.argwhere(difference > (1 if difference.max() > 1 else 0))[0])
+    message = (f"{what}: {int((difference > 0).sum())} of {difference.size} values differ from the expected image "
+               f"(largest difference {int(difference.max())}); at index {first}: got {got[first]}, "
+               f"expected {expected[first]}")
+    raise CheckFailed(message + (name_mistake(got.astype(np.float64), mistakes, *args) if mistakes else ""))
+
+
+def window_position(crop: np.ndarray, image: np.ndarray) -> tuple[int, int] | None:
+    size_y, size_x = crop.shape[:2]
+    for top in range(image.shape[0] - size_y + 1):
+        for left in range(image.shape[1] - size_x + 1):
+            if np.array_equal(image[top:top + size_y, left:left + size_x], crop):
+                return top, left
+    return None
+
+
+# --- flips and crops ---------------------------------------------------------------------
+
+FLIP_MISTAKES = {
+    "this flips the image upside down (rows): a horizontal flip reverses the columns, image[:, ::-1]":
+        lambda image: image[::-1].astype(np.float64),
+    "this reverses the color channels too: flip only the columns":
+        lambda image: image[:, ::-1, ::-1].astype(np.float64),
+}
+
+
+@CHECKS.check("test_horizontal_flip", "Does it mirror real photographs of random sizes, keeping uint8?")
+def flips(student, rng):
+    for _ in range(3):
+        image = random_photo(rng)
+        compare_images(student.call("horizontal_flip", image), reference.horizontal_flip(image),
+                       f"horizontal_flip(image of shape {image.shape})", FLIP_MISTAKES, image)
+
+
+@CHECKS.check("test_random_crop", "Is the crop the window this generator draws (top, then left)?", weight=2)
+def crops_follow_the_generator(student, rng):
+    for _ in range(6):
+        height, width = int(rng.integers(6, 20)), int(rng.integers(6, 20))
+        size = int(rng.integers(2, min(height, width) + 1))
+        image, seed = random_noise(rng, height, width), int(rng.integers(2**31))
+        call = f"random_crop(image of shape {image.shape}, size={size}, rng)"
+        got = as_image(student.call("random_crop", image, size, generator_argument(seed)), call, (size, size, 3))
+        expected = reference.random_crop(image, size, np.random.default_rng(seed))
+        if np.array_equal(got, expected):
+            continue
+        position = window_position(got, image)
+        if position is None:
+            raise CheckFailed(f"{call}: the result is not a size x size window of the image")
+        draws = np.random.default_rng(seed)
+        expected_position = (int(draws.integers(0, height - size + 1)), int(draws.integers(0, width - size + 1)))
+        raise CheckFailed(f"{call}: the window at (top, left) = {position} is not the one this generator draws, "
+                          f"{expected_position}: draw top = rng.integers(0, height - size + 1), then left the same "
+                          "way with the width (the upper bound of rng.integers is excluded)")
+
+
+@CHECKS.check("test_random_crop", "Does every position come up, the last row and column included?")
+def every_position(student, rng):
+    height, width, size = 7, 8, 5
+    image = random_noise(rng, height, width)
+    seen = set()
+    for _ in range(150):
+        got = as_image(student.call("random_crop", image, size, generator_argument(int(rng.integers(2**31)))),
+                       "random_crop()", (size, size, 3))
+        position = window_position(got, image)
+        if position is None:
+            raise CheckFailed(f"random_crop(image of shape {image.shape}, size={size}, rng): not a window of the image")
+        seen.add(position)
+    missing = sorted({(t, l) for t in range(height - size + 1) for l in range(width - size + 1)} - seen)
+    if missing:
+        raise CheckFailed(f"random_crop(image of shape {image.shape}, size={size}, rng): in 150 crops the windows "
+                          f"at (top, left) = {missing} never came up; every position must be possible")
+
+
+@CHECKS.check("test_ten_crops", "Does it give the ten crops in order, for random sizes (odd margins included)?")
+def ten(student, rng):
+    for _ in range(3):
+        image = random_photo(rng, (10, 40), (10, 40))
+        size = int(rng.integers(3, min(image.shape[:2]) + 1))
+        call = f"ten_crops(image of shape {image.shape}, size={size})"
+        got = as_image(student.call("ten_crops", image, size), call, (10, size, size, 3))
+        expected = reference.ten_crops(image, size)
+        names = ["top-left", "top-right", "bottom-left", "bottom-right", "center"]
+        for index in range(10):
+            if not np.array_equal(got[index], expected[index]):
+                which = names[index % 5] + (" of the mirror image" if index >= 5 else "")
+                position = window_position(got[index], image if index < 5 else reference.horizontal_flip(image))
+                found = f"; it is the window at (top, left) = {position}" if position else ""
+                raise CheckFailed(f"{call}: crop {index} should be the {which}{found}")
+
+
+# --- colors ------------------------------------------------------------------------------
+
+def _jitter(image, b, c, mean_of=None, rounding=np.rint):
+    bright = b * image.astype(np.float64)
+    mean = bright.mean() if mean_of is None else mean_of
+    return np.clip(rounding(mean + c * (bright - mean)), 0, 255)
+
+
+def _factors(seed, brightness, contrast):
+    draws = np.random.default_rng(seed)
+    return draws.uniform(1 - brightness, 1 + brightness), draws.uniform(1 - contrast, 1 + contrast)
+
+
+JITTER_MISTAKES = {
+    "the factors are drawn in the other order: first b (brightness), then c (contrast)":
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, C, B)[::-1]),
+    "contrast is stretched around 128; the notebook's form stretches around the mean of the brightened image":
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=128.0),
+    "contrast is stretched around the mean of the original image, before the brightness change":
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=image.mean()),
+    "values are truncated by astype(np.uint8); round them with np.rint first":
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), rounding=np.floor),
+    "values wrap around past 255: clip to 0..255 before converting to uint8":
+        lambda image, B, C, seed: np.rint(mean_contrast(image, *_factors(seed, B, C))) % 256,
+}
+
+
+def mean_contrast(image, b, c):
+    bright = b * image.astype(np.float64)
+    return bright.mean() + c * (bright - bright.mean())
+
+
+@CHECKS.check("test_color_jitter", "Does it give the reference's image for the same generator?", weight=2)
+def jitter(student, rng):
+    for brightness, contrast in ((float(rng.uniform(0.1, 0.6)), float(rng.uniform(0.1, 0.6))),
+                                 (0.8, 0.8), (0.0, 0.0)):
+        image, seed = random_photo(rng), int(rng.integers(2**31))
+        call = f"color_jitter(image of shape {image.shape}, brightness={brightness:.3g}, contrast={contrast:.3g}, rng)"
+        got = student.call("color_jitter", image, brightness, contrast, generator_argument(seed))
+        compare_images(got, reference.color_jitter(image, brightness, contrast, np.random.default_rng(seed)), call,
+                       JITTER_MISTAKES, image, brightness, contrast, seed)
+
+
+COMPONENT_MISTAKES = {
+    "np.cov divides by N - 1 by default; the notebook divides by the number of pixels (bias=True)":
+        lambda pixels: _components(pixels, ddof=1),
+    "the eigenvalues are in increasing order (as np.linalg.eigh returns them): sort them in decreasing order":
+        lambda pixels: tuple(part[..., ::-1] for part in _components(pixels)),
+}
+
+
+def _components(pixels, ddof=0):
+    values, vectors = np.linalg.eigh(np.cov(pixels.reshape(-1, 3).astype(np.float64), rowvar=False, ddof=ddof))
+    return values[::-1], vectors[:, ::-1]
+
+
+@CHECKS.check("test_rgb_principal_components", "Does it give the eigenvalues and unit eigenvectors, largest first?")
+def components(student, rng):
+    for images in (random_photo(rng), np.stack([random_photo(rng, (12, 13), (15, 16)) for _ in range(3)])):
+        call = f"rgb_principal_components(images of shape {images.shape})"
+        values, vectors = as_pair(student.call("rgb_principal_components", images), call)
+        values, vectors = as_array(values, f"{call}: eigenvalues", (3,)), as_array(vectors, f"{call}: eigenvectors", (3, 3))
+        expected_values, expected_vectors = reference.rgb_principal_components(images)
+        try:
+            assert_close(values, expected_values, rtol=1e-8, what="eigenvalues")
+            alignment = np.abs(np.sum(vectors * expected_vectors, axis=0))  # a column may point either way
+            if np.any(np.abs(alignment - 1) > 1e-6):
+                rows = np.abs(np.sum(vectors.T * expected_vectors, axis=0))
+                hint = "; they are the rows: return them as columns" if np.all(np.abs(rows - 1) < 1e-6) else ""
+                raise AssertionError(f"eigenvectors: the columns are not the principal directions, in order "
+                                     f"(|cosines| with the expected ones: {np.round(alignment, 4)}){hint}")
+        except AssertionError as failure:
+            got = (values, np.abs(vectors))
+            catalog = {why: (lambda wrong: lambda p: (lambda r: (r[0], np.abs(r[1])))(wrong(p)))(wrong)
+                       for why, wrong in COMPONENT_MISTAKES.items()}
+            raise CheckFailed(f"{call}: {failure}" + name_mistake(got, catalog, images)) from None
+
+
+PCA_MISTAKES = {
+    "the offset uses the eigenvalues; the notebook's form uses their square roots, the standard deviations":
+        lambda image, values, vectors, sigma, seed: np.clip(np.rint(
+            image + vectors @ (np.random.default_rng(seed).normal(0, sigma, 3) * values)), 0, 255),
+    "the offset is eigenvectors.T @ ...; the components are the columns: eigenvectors @ (alpha * sqrt(eigenvalues))":
+        lambda image, values, vectors, sigma, seed: np.clip(np.rint(
+            image + vectors.T @ (np.random.default_rng(seed).normal(0, sigma, 3) * np.sqrt(values))), 0, 255),
+}
+
+
+@CHECKS.check("test_pca_color", "Does it add the reference's color offset for the same generator?", weight=2)
+def pca(student, rng):
+    for sigma in (float(rng.uniform(0.1, 1.0)), 0.0):
+        image, seed = random_photo(rng), int(rng.integers(2**31))
+        values, vectors = reference.rgb_principal_components(random_photo(rng, (30, 40), (30, 50)))
+        call = f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, sigma={sigma:.3g}, rng)"
+        got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
+        compare_images(got, reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed)), call,
+                       PCA_MISTAKES, image, values, vectors, sigma, seed)
