@@ -74,3 +74,13 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
         state = tuple(np.asarray(g, dtype=dtype) if isinstance(s, np.ndarray) else type(s)(g)
                       for g, s in zip(got[1:], state))
 
+
+def compare_trajectory(got, expected: np.ndarray, what: str, rtol: float = 1e-9, atol: float = 1e-12) -> None:
+    """A whole returned trajectory against the reference's, naming the first iterate that differs."""
+    got = as_array(got, what, expected.shape)
+    for k in range(len(expected)):
+        try:
+            assert_close(got[k], expected[k], rtol=rtol, atol=atol, what=f"iterate {k}")
+        except AssertionError as failure:
+            raise CheckFailed(f"{what} parts from the reference at iterate {k} of {len(expected) - 1} "
+                              f"({k} iterates matched): {failure}") from None

@@ -62,12 +62,13 @@ def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) ->
     if np.all(excess <= 0):
         return
     worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
-    error = abs(got[worst] - expected[worst]) / max(abs(expected[worst]), 1e-300)
+    relative = (f"relative error {abs(got[worst] - expected[worst]) / abs(expected[worst]):.2g}; "
+                if expected[worst] != 0 else "")
     where = f" at index {tuple(int(i) for i in worst)}" if excess.ndim else ""
     count = int(np.sum(excess > 0))
     raise AssertionError(f"{what}: {count} of {excess.size} entries are off{where}: "
                       f"got {got[worst]:.10g}, expected {expected[worst]:.10g} "
-                      f"(relative error {error:.2g}; tolerance rtol={rtol:g}, atol={atol:g})")
+                      f"({relative}tolerance rtol={rtol:g}, atol={atol:g})")
 
 
 def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
