@@ -263,3 +263,12 @@ def test_does_the_animation_keep_within_its_size_limit():
 def test_does_the_animation_refuse_a_trajectory_that_is_not_2d():
     with pytest.raises(ValueError, match="shape"):
         plotting.animate_trajectories(problems.Saddle(), {"sgd": np.zeros((5, 3))})
+
+
+def test_does_any_animation_play_without_a_kernel_in_png_or_jpeg_frames():
+    for photo, frame_type in ((False, "image/png"), (True, "image/jpeg")):
+        fig, ax = plt.subplots(figsize=(2, 2))
+        picture = ax.imshow(np.zeros((4, 4, 3)))
+        html = plotting.animation_html(fig, lambda k: picture.set_data(np.full((4, 4, 3), k / 5)), 5, photo=photo).data
+        assert html.count(f'"data:{frame_type};base64,') == 5
+        assert "fa fa-play" not in html  # the buttons are plain characters

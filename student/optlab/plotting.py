@@ -7,6 +7,7 @@
     animate_trajectories(problem, {"sgd": points, ...})
                                              optimizers racing on a contour map, as HTML that
                                              plays in a notebook or a built web page
+    animation_html(fig, draw, num_frames)    any animation (draw(k) updates frame k) as such HTML
 
 Every static helper draws on a Matplotlib ``Axes`` (a new one if none is given), labels the
 axes, adds a legend, and returns the ``Axes``; none of them calls ``plt.show()``. An optimizer's
@@ -236,8 +237,6 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
     still exceed ``embed_limit`` megabytes, a ``ValueError`` says so (rather than
     dropping frames).
     """
-    from matplotlib import animation
-
     paths = {name: np.asarray(points, dtype=np.float64) for name, points in trajectories.items()}
     if not paths:
         raise ValueError("no trajectories to animate")
@@ -249,10 +248,7 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
     length = max(len(points) for points in paths.values())
     steps = np.unique(np.round(np.linspace(0, length - 1, min(num_frames, length))).astype(int))
 
-    # The frames are saved at `dpi` whatever the page's style says; the limit on their raw
-    # size is generous, as the palette shrinks them afterwards.
-    with plt.rc_context({"animation.embed_limit": 20 * embed_limit, "savefig.dpi": dpi,
-                         "animation.frame_format": "png"}):
+    with plt.rc_context({"savefig.dpi": dpi}):
         fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
         contour(problem, ax=ax, levels=levels, resolution=resolution, log_levels=log_levels)
         (x_min, x_max), (y_min, y_max) = problem.bounds
@@ -278,21 +274,42 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
             ax.set_title(f"{heading}, iteration {k}" if heading else f"iteration {k}")
             return [artist for pair in artists.values() for artist in pair]
 
-        # Lay the figure out once, then freeze it: the frames differ only in the moving
-        # artists, and redoing the layout for each of them would triple the time.
+        html = animation_html(fig, draw, len(steps), fps=fps, colors=[line.get_color() for line, _ in artists.values()],
+                              dpi=dpi, loop=loop, embed_limit=embed_limit)
+    return html
+
+
+def animation_html(fig: plt.Figure, draw, num_frames: int, fps: float = 6.0, colors: Sequence[str] = (),
+                   photo: bool = False, dpi: int = 72, loop: bool = True, embed_limit: float = 3.0):
+    """Any Matplotlib animation as HTML that plays in a built web page, without a kernel.
+
+    ``draw(k)`` updates the figure for frame ``k`` (0 to ``num_frames - 1``). The figure is
+    laid out once and then frozen (the frames differ only in what ``draw`` changes), every
+    frame is rendered at ``dpi`` and embedded in the page, and the figure is closed.
+    Frames are PNG images with a 256-color palette (grays and tints of ``colors``, so each
+    named color stays exact), or JPEG images with ``photo=True``, which suits photographs.
+    Returns an ``IPython.display.HTML`` object; a ``ValueError`` says so if the result
+    exceeds ``embed_limit`` megabytes (rather than dropping frames).
+    """
+    from matplotlib import animation
+
+    # The limit on the raw frames is generous, as the palette shrinks them afterwards.
+    with plt.rc_context({"animation.embed_limit": 20 * embed_limit, "savefig.dpi": dpi,
+                         "animation.frame_format": "jpeg" if photo else "png"}):
+        # Lay the figure out once: redoing the layout for every frame would triple the time.
         fig.canvas.draw()
         fig.set_layout_engine("none")
-        movie = animation.FuncAnimation(fig, draw, frames=len(steps), interval=1000.0 / fps,
-                                        repeat=loop, blit=False)
+        movie = animation.FuncAnimation(fig, draw, frames=num_frames, interval=1000.0 / fps, repeat=loop, blit=False)
         html = movie.to_jshtml(fps=fps, default_mode="loop" if loop else "once")
         plt.close(fig)
-    if html.count("frames[") - 1 < len(steps):  # "new Array(n)", then one line per frame
+    if html.count("frames[") - 1 < num_frames:  # "new Array(n)", then one line per frame
         raise ValueError(f"the animation's frames are far over embed_limit={embed_limit} MB: "
-                         "use fewer frames, a smaller figsize or a lower dpi")
-    html = _shrink_frames(html, [line.get_color() for line, _ in artists.values()])
+                         "use fewer frames, a smaller figure or a lower dpi")
+    if not photo:
+        html = _shrink_frames(html, colors)
     if len(html) > embed_limit * 1024 * 1024:
         raise ValueError(f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
-                         f"{embed_limit} MB: use fewer frames, a smaller figsize or a lower dpi")
+                         f"{embed_limit} MB: use fewer frames, a smaller figure or a lower dpi")
     for icon, text in _ANIMATION_ICONS.items():
         html = html.replace(icon, text)
     try:
