@@ -29,8 +29,21 @@ def main(argv: list[str] | None = None) -> int:
                        help="grade only this student (repeatable); their old scores are replaced")
     grade.add_argument("--seed", type=int, default=None,
                        help="seed of the hidden problems (default: a fresh one; set it to reproduce a run)")
-    grade.add_argument("--call-timeout", type=float, default=None, metavar="SECONDS",
-                       help="time limit of one call into student code (default: 10)")
+    from .preprocessors.run_hidden_checks import RunHiddenChecks
+
+    limits = grade.add_argument_group("limits on student code (a limit that is hit costs only the checks it "
+                                      "touches; the feedback names it)")
+    for name, metavar, unit in (("call_timeout", "SECONDS", "s"), ("check_timeout", "SECONDS", "s"),
+                                ("submission_timeout", "SECONDS", "s"), ("setup_timeout", "SECONDS", "s"),
+                                ("memory_mb", "MiB", "MiB")):
+        trait = RunHiddenChecks.class_traits()[name]
+        limits.add_argument("--" + name.replace("_", "-"), type=int if unit == "MiB" else float, metavar=metavar,
+                            help=f"{trait.help[0].lower()}{trait.help[1:].rstrip('.')} (default: {trait.default_value:g} {unit})")
+    grade.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="grade N submissions at once (default: one per CPU core)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again submissions that an earlier run graded and that have not changed "
+                            "(by default they are skipped, so a stopped run can simply be started again)")
     grade.add_argument("--no-isolation", dest="isolate", action="store_false",
                        help="run student code without a sandbox user and namespaces: only for trying "
                             "the grader on your own code, never on submissions")
@@ -51,10 +64,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.assignment not in known:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
-    from .grading import grade as do_grade, summary
+    from .grading import LIMITS, grade as do_grade, summary
+    from .terminal import ProgressBar
 
-    run = do_grade(root, args.assignment, students=args.students, seed=args.seed, call_timeout=args.call_timeout, isolate=args.isolate,
-                   progress=lambda line: print(line, file=sys.stderr, flush=True))
+    limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
+    run = do_grade(root, args.assignment, students=args.students, seed=args.seed, limits=limits,
+                   isolate=args.isolate, jobs=args.jobs, force=args.force, progress=ProgressBar(sys.stderr))
     print(summary(run))
     print(f"\nScores are in gradebook.db, feedback in feedback/, grades in {run.csv.name}.")
     return 0 if all(o.graded for o in run.outcomes) else 1

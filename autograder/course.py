@@ -28,7 +28,8 @@ CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 def gradebook_url(root: str | Path) -> str:
     """Where nbgrader's gradebook of the course at ``root`` lives."""
-    return f"sqlite:///{Path(root).resolve()}/gradebook.db"
+    # Parallel graders write to it at once: a writer waits for the others (up to a minute).
+    return f"sqlite:///{Path(root).resolve()}/gradebook.db?timeout=60"
 
 
 def put_environment_on_path() -> None:
@@ -46,6 +47,8 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
     from .preprocessors.forget_unknown_cells import ForgetUnknownCells
+    from .preprocessors.remove_stray_hidden_tests import RemoveStrayHiddenTests
+    from .preprocessors.restore_deleted_test_cells import RestoreDeletedTestCells
     from .preprocessors.run_hidden_checks import RunHiddenChecks
 
     put_environment_on_path()
@@ -57,14 +60,14 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.submitted_directory = SUBMITTED
     c.CourseDirectory.db_url = gradebook_url(root)
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
-    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells,
+    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells, RestoreDeletedTestCells,
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks.
     c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.RunHiddenChecks.course_root = root
     # Stock feedback shows test cells as the grader restored them, hidden tests included.
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, RemoveStrayHiddenTests, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
     return c
 
 

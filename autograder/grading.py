@@ -5,15 +5,27 @@ For each ``submitted/<student>/<assignment>/`` nbgrader's autograde runs with th
 generate_feedback writes ``feedback/<student>/<assignment>/*.html`` with the hidden
 tests removed; finally the whole gradebook is exported with nbgrader's CSV exporter.
 One submission that cannot be graded is reported and does not stop the others.
+
+Submissions are graded in parallel by ``jobs`` worker processes. Each worker grades one
+submission at a time, with a sandbox uid of its own (so that killing what a student
+started never touches another worker's student), and writes to the one SQLite gradebook,
+whose writers wait for each other. A graded submission leaves a record of what was
+graded (``autograded/<student>/<assignment>/.graded.json``, with a digest of the
+submitted files); a later run skips it while the submission is unchanged, so a run that
+was killed can be started again and finishes the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
+import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import json
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -23,7 +35,11 @@ from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
 from .course import GRADES_CSV, SOURCE, SUBMITTED, gradebook_url, nbgrader_config
+from .checks import load_registry
 from .release import enter_in_gradebook
+from .sandbox.isolation import SANDBOX_UID_BASE
+
+GRADED_RECORD = ".graded.json"
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
 # Its records are complete either way (the tests read the gradebook back), so silence it.
@@ -37,13 +53,28 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     problem: str = ""
+    seconds: float = 0.0          # grading this submission, all in (0 when skipped)
+    student_seconds: float = 0.0  # of which waiting for the student's code
 
 
 @dataclass
 class GradingRun:
     assignment: str
     outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run graded them
+    cells: list["CellSummary"] = field(default_factory=list)
     csv: Path | None = None
+
+
+@dataclass
+class CellSummary:
+    """How the graded students did on one autograded test cell."""
+
+    grade_id: str
+    max_score: float
+    full: int = 0
+    partial: int = 0
+    zero: int = 0
 
 
 def submission_problem(root: Path, assignment: str, student: str) -> str | None:
@@ -66,46 +97,159 @@ def submission_problem(root: Path, assignment: str, student: str) -> str | None:
         except ValueError as error:
             return f"{expected.name} is not valid JSON ({error})"
         try:
-            nbformat.validate(nbformat.reads(text, as_version=4))
+            notebook = nbformat.reads(text, as_version=4)
+            nbformat.validate(notebook)
         except Exception as error:  # noqa: BLE001 - any reason nbformat refuses it
             return f"{expected.name} is not a valid notebook ({str(error).splitlines()[0][:200]})"
+        if not _answer_ids(notebook) & _answer_ids(nbformat.read(expected, as_version=4)):
+            return (f"{expected.name} is not the {assignment} exercise: it has none of its answer cells "
+                    "(another assignment's notebook, or one started from scratch?)")
     return None
+
+
+def _answer_ids(notebook) -> set[str]:
+    """The grade ids of a notebook's answer cells (the cells nbgrader marks as solutions)."""
+    roles = [cell.get("metadata", {}).get("nbgrader", {}) for cell in notebook.cells]
+    return {role.get("grade_id") for role in roles if role.get("solution")} - {None}
 
 
 def submissions(root: Path, assignment: str) -> list[str]:
     return sorted(p.parent.name for p in Path(root, SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
 
 
+def submission_digest(root: Path, assignment: str, student: str) -> str:
+    """A digest of every file of a submission (names and bytes), to tell whether it changed."""
+    digest = hashlib.sha256()
+    folder = Path(root, SUBMITTED, student, assignment)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _record_path(root: Path, assignment: str, student: str) -> Path:
+    return Path(root, "autograded", student, assignment, GRADED_RECORD)
+
+
+def already_graded(root: Path, assignment: str, student: str) -> bool:
+    """Was this very submission graded to the end (scores and feedback) by an earlier run?"""
+    try:
+        record = json.loads(_record_path(root, assignment, student).read_text())
+    except (OSError, ValueError):
+        return False
+    return record.get("digest") == submission_digest(root, assignment, student)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+LIMITS = ("call_timeout", "check_timeout", "submission_timeout", "setup_timeout", "memory_mb")
+
+
 def grade(root: Path, assignment: str, *, students: list[str] | None = None, seed: int | None = None,
-          call_timeout: float | None = None, isolate: bool = True, progress=print) -> GradingRun:
+          limits: dict[str, float] | None = None, isolate: bool = True, jobs: int | None = None,
+          force: bool = False, progress=lambda done, total, outcome: None) -> GradingRun:
+    """Grade the submissions of ``assignment`` (or of ``students`` only) with ``jobs`` workers.
+
+    Submissions graded by an earlier run and unchanged since are skipped, unless
+    ``force`` or named in ``students`` (re-grading a student replaces their scores).
+    ``limits`` overrides `RunHiddenChecks`'s defaults by name (see ``LIMITS``).
+    ``progress(done, total, outcome)`` is called as each submission is finished.
+    """
     root = Path(root).resolve()
     enter_in_gradebook(root, assignment)
     overrides = {"RunHiddenChecks.isolate": isolate}
     if seed is not None:
         overrides["RunHiddenChecks.seed"] = seed
-    if call_timeout is not None:
-        overrides["RunHiddenChecks.call_timeout"] = call_timeout
-    config = nbgrader_config(root, **overrides)
-    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    for name, value in (limits or {}).items():
+        if name not in LIMITS:
+            raise ValueError(f"no such limit: {name} (known: {', '.join(LIMITS)})")
+        overrides[f"RunHiddenChecks.{name}"] = value
     run = GradingRun(assignment)
     names = students or submissions(root, assignment)
-    for number, student in enumerate(names, start=1):
-        progress(f"[{number}/{len(names)}] grading {student}")
-        problem = submission_problem(root, assignment, student)
-        if problem is not None:
-            run.outcomes.append(Outcome(student, False, problem=problem))
-            continue
-        result = api.autograde(assignment, student, force=True, create=True)
-        if not result["success"]:
-            run.outcomes.append(Outcome(student, False, problem=_last_error(result)))
-            continue
-        feedback = api.generate_feedback(assignment, student, force=True)
+    todo = [s for s in names if force or students or not already_graded(root, assignment, s)]
+    run.skipped = [s for s in names if s not in todo]
+    for student in run.skipped:
         outcome = _score(root, assignment, student)
-        if not feedback["success"]:
-            outcome.problem = "graded, but no feedback was written: " + _last_error(feedback)
+        outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
-    run.csv = export_csv(root, config)
+    workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    # Workers are forked once everything they need is imported (nbgrader, the checks and
+    # what they import), which saves each of them seconds of start-up. The parent holds no
+    # database connection at this point (each Gradebook above was closed).
+    load_registry(assignment)
+    context = multiprocessing.get_context("fork")
+    slots = context.Queue()
+    for slot in range(workers):
+        slots.put(slot)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(slots,)) as pool:
+        futures = {pool.submit(grade_one, root, assignment, student, overrides): student for student in todo}
+        for done, future in enumerate(as_completed(futures), start=1):
+            student = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
+                outcome = Outcome(student, False, problem=f"the grader failed on this submission: {error!r}")
+            run.outcomes.append(outcome)
+            progress(done, len(todo), outcome)
+    run.outcomes.sort(key=lambda o: o.student)
+    run.cells = cell_summary(root, assignment, [o.student for o in run.outcomes if o.graded])
+    run.csv = export_csv(root, nbgrader_config(root))
     return run
+
+
+_WORKER_SLOT = 0
+_WORKER_APIS: dict = {}
+
+
+def _start_worker(slots) -> None:
+    global _WORKER_SLOT
+    _WORKER_SLOT = slots.get()
+    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session, add operation along")
+
+
+def _worker_api(root: Path, overrides: tuple) -> NbGraderAPI:
+    """This worker's nbgrader API (made once: setting it up costs as much as grading a notebook)."""
+    key = (str(root), overrides)
+    if key not in _WORKER_APIS:
+        config = nbgrader_config(root, **dict(overrides), **{"RunHiddenChecks.sandbox_uid": SANDBOX_UID_BASE + _WORKER_SLOT})
+        _WORKER_APIS[key] = NbGraderAPI(CourseDirectory(config=config), config=config)
+    return _WORKER_APIS[key]
+
+
+def grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
+    """Autograde one submission and write its feedback, in a worker process; its outcome."""
+    started = time.monotonic()
+    outcome = _grade_one(root, assignment, student, overrides)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
+    from .preprocessors.run_hidden_checks import LAST_STUDENT_SECONDS
+
+    started = time.monotonic()
+    LAST_STUDENT_SECONDS[0] = 0.0
+    problem = submission_problem(root, assignment, student)
+    if problem is not None:
+        return Outcome(student, False, problem=problem)
+    digest = submission_digest(root, assignment, student)
+    api = _worker_api(root, tuple(sorted(overrides.items())))
+    result = api.autograde(assignment, student, force=True, create=True)
+    if not result["success"]:
+        return Outcome(student, False, problem=_last_error(result))
+    feedback = api.generate_feedback(assignment, student, force=True)
+    outcome = _score(root, assignment, student)
+    outcome.student_seconds = LAST_STUDENT_SECONDS[0]
+    if not feedback["success"]:
+        outcome.problem = "graded, but no feedback was written: " + _last_error(feedback)
+        return outcome
+    _record_path(root, assignment, student).write_text(json.dumps({
+        "digest": digest, "score": outcome.score, "seconds": time.monotonic() - started,
+        "student_seconds": outcome.student_seconds}))
+    return outcome
 
 
 def _score(root: Path, assignment: str, student: str) -> Outcome:
@@ -131,9 +275,43 @@ def export_csv(root: Path, config: Config) -> Path:
     return path
 
 
+def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellSummary]:
+    """For every autograded test cell, in notebook order: how many students got full, partial and no points."""
+    cells: dict[str, CellSummary] = {}
+    with Gradebook(gradebook_url(root)) as gb:
+        for notebook in gb.find_assignment(assignment).notebooks:
+            for cell in notebook.grade_cells:
+                if cell.cell_type == "code":
+                    cells[cell.name] = CellSummary(cell.name, float(cell.max_score))
+        for student in students:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    cell = cells.get(grade.name)
+                    if cell is not None:
+                        score = float(grade.score)
+                        if score >= cell.max_score:
+                            cell.full += 1
+                        elif score > 0:
+                            cell.partial += 1
+                        else:
+                            cell.zero += 1
+    return list(cells.values())
+
+
 def summary(run: GradingRun) -> str:
+    """The table an instructor reads at the end: per test cell, then per student."""
+    lines = []
+    if run.cells:
+        width = max(len("test cell"), *(len(c.grade_id) for c in run.cells))
+        lines += [f"{'test cell':<{width}}  points  full  partial  zero", f"{'-' * width}  ------  ----  -------  ----"]
+        lines += [f"{c.grade_id:<{width}}  {c.max_score:6g}  {c.full:4d}  {c.partial:7d}  {c.zero:4d}" for c in run.cells]
+        lines.append("")
     width = max([len("student")] + [len(o.student) for o in run.outcomes])
-    lines = [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
+    lines += [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
     for o in run.outcomes:
         score = f"{o.score:g} / {o.max_score:g}" if o.graded else "not graded"
         lines.append(f"{o.student:<{width}}  {score}" + (f"  ({o.problem})" if o.problem else ""))

@@ -7,13 +7,18 @@ not edit, records checksums, and enters the assignment in the gradebook.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from .course import assignments, nbgrader_config
+from .course import SOURCE, assignments, nbgrader_config
+
+# Which version of each assignment's source the gradebook holds (a digest of its files).
+ENTERED = "gradebook.sources.json"
 
 
 class ReleaseFailed(RuntimeError):
@@ -38,10 +43,34 @@ def release(root: Path, names: list[str] | None = None, release_dir: Path | None
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:
             raise ReleaseFailed(f"nbgrader could not generate {name}:\n{result.get('log', '')}\n{result.get('error', '')}")
+        _remember_entered(root, name)
     return names
 
 
+def source_digest(root: Path, name: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(root, SOURCE, name).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _entered(root: Path) -> dict:
+    try:
+        return json.loads(Path(root, ENTERED).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _remember_entered(root: Path, name: str) -> None:
+    entered = _entered(root) | {name: source_digest(root, name)}
+    Path(root, ENTERED).write_text(json.dumps(entered, indent=1, sort_keys=True))
+
+
 def enter_in_gradebook(root: Path, name: str) -> None:
-    """Record the current source of an assignment in the gradebook, leaving exercises/ as it is."""
+    """Record the current source of an assignment in the gradebook (unless it holds it already),
+    leaving exercises/ as it is."""
+    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == source_digest(root, name):
+        return
     with tempfile.TemporaryDirectory() as scratch:
         release(root, [name], release_dir=Path(scratch))

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/grading.py [N]     # N copies of the solution (default 10); writes grading.md
 
-Reports the wall time of `python -m autograder grade` on N honest submissions, and for
+Reports the wall time of grading N honest submissions with one worker (`--jobs 1`), and for
 one submission: starting the sandboxed student process and running the notebook's code,
 then the hidden checks. Needs root (the sandbox).
 """
@@ -53,7 +53,7 @@ def main(n: int) -> None:
             shutil.copy(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", folder)
         startup, checks = min(time_sandbox(course) for _ in range(3))
         start = time.perf_counter()
-        run = grade(course, ASSIGNMENT, progress=lambda line: None)
+        run = grade(course, ASSIGNMENT, jobs=1, progress=lambda *_: None)
         total = time.perf_counter() - start
         assert all(o.graded and o.score == o.max_score for o in run.outcomes)
     finally:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -30,10 +32,12 @@ def course(tmp_path_factory):
 def test_does_grade_print_a_summary_and_write_every_output(course):
     result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "[1/2] grading ada" in result.stderr and "[2/2] grading bob" in result.stderr
+    assert "ada: 10/10" in result.stderr and "bob: 0/10" in result.stderr  # in the order they finish
     lines = result.stdout.splitlines()
     assert any(line.split() == ["ada", "10", "/", "10"] for line in lines), result.stdout
     assert any(line.split() == ["bob", "0", "/", "10"] for line in lines), result.stdout
+    per_cell = [line.split() for line in lines if line.startswith("test_")]  # cell, points, full, partial, zero
+    assert len(per_cell) == 4 and all(row[2:] == ["1", "0", "1"] for row in per_cell), result.stdout
     for student in ("ada", "bob"):
         assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
         assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
@@ -52,7 +56,7 @@ def test_does_regrading_one_student_keep_the_others(course):
     submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))
     result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "bob", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "grading ada" not in result.stderr
+    assert "ada:" not in result.stderr and "[1/1] bob: 10/10" in result.stderr
     with open(course / "grades.csv") as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     assert scores == {"ada": 10.0, "bob": 10.0}
@@ -91,3 +95,45 @@ def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_pa
     assert "gradients.ipynb is not a valid notebook" in reasons["notanotebook"]
     assert "no gradients.ipynb in the submission (found: Copy of gradients.ipynb)" in reasons["renamed"]
     assert any(line.split() == ["ada", "10", "/", "10"] for line in result.stdout.splitlines())
+
+
+def grades(course) -> list[tuple[str, float]]:
+    with open(course / "grades.csv") as handle:
+        return sorted((row["student_id"], float(row["score"])) for row in csv.DictReader(handle))
+
+
+def test_does_a_second_run_grade_only_what_is_new_or_changed(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "bob", ASSIGNMENT, released(ASSIGNMENT))
+    assert run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course).returncode == 0
+    submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))      # resubmitted
+    submit(course, "cyd", ASSIGNMENT, released(ASSIGNMENT))      # new
+    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "ada:" not in again.stderr and "bob: 10/10" in again.stderr and "cyd: 0/10" in again.stderr
+    assert "unchanged since it was graded" in next(line for line in again.stdout.splitlines() if line.startswith("ada"))
+    assert grades(course) == [("ada", 10.0), ("bob", 10.0), ("cyd", 0.0)]
+    forced = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--force", cwd=course)
+    assert all(f"{name}:" in forced.stderr for name in ("ada", "bob", "cyd"))
+
+
+def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twice(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    names = [f"s{k:02d}" for k in range(8)]
+    for name in names:
+        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+    first = subprocess.Popen([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2"], cwd=course,
+                             env=venv_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    for line in first.stderr:  # the first finished submission: kill the grader and its workers
+        if line.startswith("[1/8]"):
+            os.killpg(first.pid, signal.SIGKILL)
+            break
+    first.wait(timeout=60)
+    graded_before = sum((course / "autograded" / name / ASSIGNMENT / ".graded.json").exists() for name in names)
+    assert 1 <= graded_before < len(names)
+    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stderr.count(": 10/10") == len(names) - graded_before
+    assert grades(course) == [(name, 10.0) for name in names]

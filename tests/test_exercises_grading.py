@@ -114,7 +114,7 @@ def graded(request, tmp_path_factory):
     names = submissions(assignment)
     for student, nb in names.items():
         submit(course, student, assignment, nb)
-    run = grade(course, assignment, progress=lambda line: None)
+    run = grade(course, assignment, progress=lambda *_: None)
     assert sorted(o.student for o in run.outcomes) == sorted(names)
     assert all(o.graded for o in run.outcomes), [o for o in run.outcomes if not o.graded]
     return assignment, course, names

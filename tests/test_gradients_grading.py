@@ -139,7 +139,7 @@ def graded(tmp_path_factory):
     submit(course, "cheat_tampers_with_test_cells", ASSIGNMENT, tampered_test_cells(solution(ASSIGNMENT)))
     submit(course, "one_sided", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}))
     submit(course, "endless_loop", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}))
-    run = grade(course, ASSIGNMENT, call_timeout=3.0, progress=lambda line: None)
+    run = grade(course, ASSIGNMENT, limits={"call_timeout": 3.0}, progress=lambda *_: None)
     return course, run
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -72,10 +73,25 @@ def load_registry(assignment: str) -> Registry:
     return module.CHECKS
 
 
-def run_checks(checks: list[Check], student, seed: int) -> list[CheckResult]:
-    """Run each check with its own generator drawn from ``seed``; a grader bug is raised, not scored."""
+def run_checks(checks: list[Check], student, seed: int, check_seconds: float | None = None,
+               deadline: float | None = None, deadline_limit: str = "") -> list[CheckResult]:
+    """Run each check with its own generator drawn from ``seed``; a grader bug is raised, not scored.
+
+    A check's calls into student code may take ``check_seconds`` in all, and none may run
+    past ``deadline`` (time.monotonic(); the submission's limit, named by
+    ``deadline_limit``): a check started after it fails without running.
+    """
     results = []
     for index, check in enumerate(checks):
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            results.append(CheckResult(check.question, False, check.weight,
+                                       f"not run: {deadline_limit}, and the checks before this one used it up"))
+            continue
+        ends = [(now + check_seconds, f"this check's calls may take {check_seconds:g} s in all")] if check_seconds else []
+        ends += [(deadline, deadline_limit)] if deadline is not None else []
+        if hasattr(student, "limit_time"):
+            student.limit_time(*min(ends)) if ends else student.limit_time(None)
         rng = np.random.default_rng([seed, index])
         try:
             with np.errstate(all="ignore"):  # overflow on a student's diverging values is theirs to see
@@ -84,6 +100,8 @@ def run_checks(checks: list[Check], student, seed: int) -> list[CheckResult]:
             results.append(CheckResult(check.question, False, check.weight, str(failure)))
         else:
             results.append(CheckResult(check.question, True, check.weight))
+    if hasattr(student, "limit_time"):
+        student.limit_time(None)
     return results
 
 

@@ -16,6 +16,7 @@ The test cell's source (visible tests and the hidden-tests marker) is never run.
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 import nbformat
@@ -26,10 +27,14 @@ from traitlets import Bool, Float, Integer, Unicode
 import autograder
 from ..checks import load_registry, run_checks, score
 from ..report import cell_report
-from ..sandbox.isolation import Limits, can_isolate, IsolationError
+from ..sandbox.isolation import SANDBOX_UID_BASE, IsolationError, Limits, can_isolate
 from ..sandbox.session import SandboxConfig, StudentSession
 
 CODE_ROOT = Path(autograder.__file__).resolve().parent.parent
+
+# Seconds the last notebook graded in this process spent waiting for student code (its
+# cells, then every call): the grader's own overhead is the rest (read by grading.py).
+LAST_STUDENT_SECONDS: list[float] = [0.0]
 
 
 def is_test_cell(cell) -> bool:
@@ -48,13 +53,18 @@ def student_cells(nb) -> list[dict]:
 
 class RunHiddenChecks(NbGraderPreprocessor):
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
+    check_timeout = Float(30.0, help="Seconds all the calls of one hidden check may take together.").tag(config=True)
+    submission_timeout = Float(300.0, help="Seconds the student code of one submission may take in all "
+                                           "(the notebook's code and every check).").tag(config=True)
     setup_timeout = Float(60.0, help="Seconds the notebook's code may take to run.").tag(config=True)
-    memory_mb = Integer(2048, help="Memory (address space) of the student process, in MiB.").tag(config=True)
+    memory_mb = Integer(2048, help="Memory (address space) of the student's process.").tag(config=True)
     isolate = Bool(True, help="Run student code as its own user in namespaces (needs root). "
                               "Only turn off to try the grader on your own code.").tag(config=True)
     seed = Integer(None, allow_none=True,
                    help="Seed for the hidden problems; by default a fresh one each run.").tag(config=True)
     course_root = Unicode(".", help="The course directory, hidden from student code.").tag(config=True)
+    sandbox_uid = Integer(SANDBOX_UID_BASE, help="The uid student code runs as; one per parallel grader, "
+                                                 "since everything of that uid is killed after a call.").tag(config=True)
 
     def preprocess(self, nb, resources):
         if self.isolate and (reason := can_isolate()):
@@ -65,9 +75,12 @@ class RunHiddenChecks(NbGraderPreprocessor):
         config = SandboxConfig.for_course(Path(self.course_root), CODE_ROOT,
                                           limits=Limits(memory_bytes=self.memory_mb * 1024**2),
                                           call_timeout=self.call_timeout, setup_timeout=self.setup_timeout,
-                                          isolate=self.isolate)
+                                          isolate=self.isolate, uid=self.sandbox_uid)
         self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
+        deadline = time.monotonic() + self.submission_timeout
+        limit = f"the submission's student code may take {self.submission_timeout:g} s in all"
         with StudentSession(student_cells(nb), config, registry.blocked) as student:
+            student.limit_time(deadline, limit)
             for cell in nb.cells:
                 if not is_test_cell(cell):
                     continue
@@ -76,7 +89,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
                 if not checks:
                     raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
                                    f"of {assignment} (autograder/checks/{assignment}.py)")
-                results = run_checks(checks, student, seed)
+                results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
                 points = float(cell.metadata.nbgrader["points"])
                 earned = score(results, points)
                 cell.outputs = [
@@ -84,5 +97,6 @@ class RunHiddenChecks(NbGraderPreprocessor):
                                            text=cell_report(results, earned, points, student.cell_errors)),
                     nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=None),
                 ]
+            LAST_STUDENT_SECONDS[0] = student.student_seconds
         nb.metadata["autograder"] = {"seed": str(seed)}
         return nb, resources

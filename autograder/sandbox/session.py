@@ -74,6 +74,8 @@ class StudentSession:
         self.cell_errors: list[CellError] = []
         self.setup_failure: str | None = None
         self.starts = 0
+        self.student_seconds = 0.0  # time spent waiting for the student process's replies
+        self.budget: tuple[float, str] | None = None  # (monotonic deadline, which limit it is) over all calls
         self._buffer = b""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -162,15 +164,23 @@ class StudentSession:
             raise StudentCallFailed(self._death_message("before it was asked anything")) from None
 
     def _receive(self, timeout: float, doing: str) -> dict:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        limit = f"{doing} did not finish within {timeout:g} s"
+        if self.budget is not None and self.budget[0] < started + timeout:
+            timeout, limit = max(self.budget[0] - started, 0.0), self.budget[1]
+        try:
+            return self._receive_until(started + timeout, limit, doing)
+        finally:
+            self.student_seconds += time.monotonic() - started
+
+    def _receive_until(self, deadline: float, limit: str, doing: str) -> dict:
         with selectors.DefaultSelector() as selector:
             selector.register(self._replies, selectors.EVENT_READ)
             while b"\n" not in self._buffer:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not selector.select(remaining):
                     self._stop()
-                    raise StudentCallFailed(f"time limit: {doing} did not finish within {timeout:g} s "
-                                            "(an endless loop, or far too much work?)")
+                    raise StudentCallFailed(f"time limit: {limit} (an endless loop, or far too much work?)")
                 chunk = os.read(self._replies, 1 << 20)
                 if not chunk:
                     message = self._death_message(f"during {doing}")
@@ -217,6 +227,10 @@ class StudentSession:
             except StudentCallFailed as failure:
                 self.setup_failure = str(failure)
                 raise
+
+    def limit_time(self, deadline: float | None, limit: str = "") -> None:
+        """Make every call (and restart) end by ``deadline`` (time.monotonic()), ``limit`` naming the limit."""
+        self.budget = None if deadline is None else (deadline, limit)
 
     def call(self, name: str, *args, **kwargs):
         """Call the notebook's function ``name``; the decoded value, or StudentCallFailed."""

@@ -1,0 +1,123 @@
+"""This course's grader against stock nbgrader, on the same submissions, in one run.
+
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py [ASSIGNMENT] [--submissions 20] [--jobs N]
+
+Two fresh course directories get the same honest submissions (the solution notebook,
+once per student). Stock nbgrader (its own default configuration: every notebook
+executed in a Jupyter kernel, the tests run there) grades one with
+``nbgrader autograde``; this course grades the other with ``python -m autograder grade``
+(hidden checks in sandboxed processes, ``--jobs`` workers, feedback and the grades CSV
+included). Both are timed as the commands an instructor types, start-up included. The
+scores of every student must agree. Both courses have the assignment released (entered
+in the gradebook) before the timed command, as an instructor's would. Per-submission time is split into the time spent
+waiting for the student's code and the grader's own overhead. Writes the numbers
+beside this script (grading_vs_nbgrader.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STOCK_CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.course_id = "benchmark"
+"""
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def course(path: Path, assignment: str, students: list[str]) -> Path:
+    shutil.copytree(ROOT / "solutions" / assignment, path / "solutions" / assignment)
+    for student in students:
+        target = path / "submitted" / student / assignment
+        target.mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / assignment / f"{assignment}.ipynb", target)
+    return path
+
+
+def scores(gradebook: Path, assignment: str) -> dict[str, float]:
+    query = ("select submitted_assignment.student_id, sum(coalesce(grade.manual_score, grade.auto_score)) "
+             "from grade join submitted_notebook on grade.notebook_id = submitted_notebook.id "
+             "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
+             "join assignment on submitted_assignment.assignment_id = assignment.id "
+             "where assignment.name = ? group by submitted_assignment.student_id")
+    with sqlite3.connect(gradebook) as db:
+        return {student: float(score) for student, score in db.execute(query, (assignment,))}
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignment", nargs="?", default="adaptive")
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=None, help="this grader's workers (default: one per core)")
+    args = parser.parse_args()
+    students = [f"student{k:03d}" for k in range(args.submissions)]
+    jobs = args.jobs or len(os.sched_getaffinity(0))
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        stock = course(Path(scratch, "stock"), args.assignment, students)
+        (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock)))
+        timed([sys.executable, "-m", "nbgrader", "generate_assignment", args.assignment, "--force"], stock)
+        stock_seconds = timed([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"], stock)
+        stock_scores = scores(stock / "gradebook.db", args.assignment)
+
+        ours = course(Path(scratch, "ours"), args.assignment, students)
+        # As for stock nbgrader, the assignment is released (entered in the gradebook) beforehand.
+        timed([sys.executable, "-m", "autograder", "--root", str(ours), "release", args.assignment], ours)
+        our_seconds = timed([sys.executable, "-m", "autograder", "--root", str(ours), "grade", args.assignment,
+                             "--jobs", str(jobs)], ours)
+        our_scores = scores(ours / "gradebook.db", args.assignment)
+        records = [json.loads((ours / "autograded" / s / args.assignment / ".graded.json").read_text())
+                   for s in students]
+
+    if stock_scores != our_scores or len(our_scores) != len(students):
+        raise SystemExit(f"the scores differ:\n stock nbgrader: {stock_scores}\n this grader: {our_scores}")
+    per_submission = sum(r["seconds"] for r in records) / len(records)
+    student_code = sum(r["student_seconds"] for r in records) / len(records)
+    rows = [
+        ("stock `nbgrader autograde` (one kernel per notebook)", f"{stock_seconds:.1f}"),
+        (f"`python -m autograder grade --jobs {jobs}` (with feedback and CSV)", f"{our_seconds:.1f}"),
+        ("speed-up", f"{stock_seconds / our_seconds:.2f}x"),
+        ("this grader, per submission in a worker", f"{per_submission:.2f} s"),
+        ("  of which the student's code (notebook cells and calls)", f"{student_code:.2f} s"),
+        ("  of which the grader's overhead (nbgrader, sandbox start, checks)", f"{per_submission - student_code:.2f} s"),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    text = (f"# Grading {args.submissions} submissions of `{args.assignment}`: this grader against stock nbgrader\n\n"
+            f"Measured by `benchmarks/grading_vs_nbgrader.py` on {platform.machine()}, "
+            f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
+            f"{time.strftime('%Y-%m-%d')}. Every student's score agreed "
+            f"({sorted(set(our_scores.values()))} points).\n\n| | seconds |\n|---|---|\n{table}\n")
+    print(text)
+    Path(__file__).with_suffix(".md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Submissions that are damaged or odd: each ends with the score it deserves and a message that says why."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from autograder.grading import grade
+from grading_support import cell_scores, feedback_text, make_course, released, solution, submit, with_answers
+
+ASSIGNMENT = "schedules"
+
+
+def answered():
+    """The released notebook, filled in with right answers: what an honest student submits."""
+    sol = solution(ASSIGNMENT)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in sol.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    return with_answers(released(ASSIGNMENT), answers)
+
+
+def without(nb, grade_id):
+    nb = nbformat.from_dict(copy.deepcopy(nb))
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return nb
+
+
+def duplicated(nb, grade_id):
+    nb = nbformat.from_dict(copy.deepcopy(nb))
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    twin = copy.deepcopy(nb.cells[index])
+    twin["id"] = "twin"
+    nb.cells.insert(index, twin)
+    return nb
+
+
+def with_stray_hidden_tests(nb):
+    nb = nbformat.from_dict(copy.deepcopy(nb))
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1\n### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS"))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("corpus"), ASSIGNMENT)
+    honest = answered()
+    submissions = {
+        "honest": honest,
+        "deleted_test_cell": without(honest, "test_step_decay"),
+        "deleted_answer_cell": without(honest, "step_decay"),
+        "duplicated_test_cell": duplicated(honest, "test_cosine_decay"),
+        "duplicated_answer_cell": duplicated(honest, "cosine_decay"),
+        "renamed_function": with_answers(honest, {"step_decay": "def step_decay_v2(lr0, epoch, drop=0.5, every=10):\n"
+                                                                "    return lr0 * drop ** (epoch // every)"}),
+        "wrong_signature": with_answers(honest, {"step_decay": "def step_decay(lr0, epoch):\n"
+                                                               "    return lr0 * 0.5 ** (epoch // 10)"}),
+        "stray_hidden_tests": with_stray_hidden_tests(honest),
+        "other_assignment": released("sgd"),
+    }
+    for student, nb in submissions.items():
+        submit(course, student, ASSIGNMENT, nb)
+    (course / "submitted" / "honest" / ASSIGNMENT / "scratch.ipynb").write_text("{}")  # an extra file
+    run = grade(course, ASSIGNMENT, progress=lambda *_: None)
+    return course, {o.student: o for o in run.outcomes}
+
+
+def test_does_an_honest_submission_with_an_extra_file_score_full_marks(graded):
+    course, outcomes = graded
+    assert outcomes["honest"].graded and outcomes["honest"].score == 5.0
+
+
+def test_is_a_deleted_test_cell_restored_so_that_working_code_keeps_its_points(graded):
+    course, outcomes = graded
+    assert outcomes["deleted_test_cell"].score == 5.0
+    assert "test_step_decay" in [c for c in cell_scores(course, ASSIGNMENT, "deleted_test_cell")]
+
+
+def test_does_a_deleted_answer_cost_only_its_function_and_say_so(graded):
+    course, outcomes = graded
+    scores = cell_scores(course, ASSIGNMENT, "deleted_answer_cell")
+    assert scores["test_step_decay"] == 0.0 and sum(scores.values()) == 4.0
+    assert "no function named 'step_decay' is defined in the notebook" in feedback_text(course, ASSIGNMENT,
+                                                                                        "deleted_answer_cell")
+
+
+@pytest.mark.parametrize("student", ["duplicated_test_cell", "duplicated_answer_cell", "stray_hidden_tests"])
+def test_do_duplicated_cells_and_stray_markers_still_get_full_marks_and_feedback(graded, student):
+    course, outcomes = graded
+    assert outcomes[student].graded and outcomes[student].score == 5.0 and not outcomes[student].problem
+    assert "Hidden checks: 1 of 1 passed" in feedback_text(course, ASSIGNMENT, student)
+
+
+@pytest.mark.parametrize("student,message", [
+    ("renamed_function", "step_decay() raised NameError: no function named 'step_decay' is defined in the notebook"),
+    ("wrong_signature", "step_decay() raised TypeError: step_decay() got an unexpected keyword argument 'drop'"),
+])
+def test_do_renamed_functions_and_wrong_signatures_cost_their_cell_with_a_clear_message(graded, student, message):
+    course, outcomes = graded
+    assert outcomes[student].score == 4.0
+    assert message in feedback_text(course, ASSIGNMENT, student)
+
+
+def test_is_another_assignments_notebook_refused_with_a_reason(graded):
+    _, outcomes = graded
+    other = outcomes["other_assignment"]
+    assert not other.graded
+    assert other.problem.startswith("schedules.ipynb is not the schedules exercise: it has none of its answer cells")
