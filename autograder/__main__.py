@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--force", action="store_true",
                        help="grade again submissions that an earlier run graded and that have not changed "
                             "(by default they are skipped, so a stopped run can simply be started again)")
+    late = grade.add_argument_group("late submissions (nbgrader's timestamp.txt of each submission against the "
+                                    "due date; with no due date nothing is late)")
+    late.add_argument("--due", metavar="DATE",
+                      help="the assignment's due date, e.g. '2026-12-01 23:59' (UTC unless a zone is given, "
+                           "'...+09:00'); kept in the gradebook for later runs")
+    late.add_argument("--late-penalty-per-day", type=float, default=0.0, metavar="PERCENT",
+                      help="percent of the score taken per started day late, up to all of it (default: 0, "
+                           "no penalty: late submissions are only flagged in the summary)")
     grade.add_argument("--no-isolation", dest="isolate", action="store_false",
                        help="run student code without a sandbox user and namespaces: only for trying "
                             "the grader on your own code, never on submissions")
@@ -65,11 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.assignment not in known:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
     from .grading import LIMITS, grade as do_grade, summary
+    from .late import parse_due
     from .terminal import ProgressBar
 
     limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
+    due = None
+    if args.due:
+        try:
+            due = parse_due(args.due)
+        except ValueError:
+            parser.error(f"--due: not a date: {args.due!r} (for example '2026-12-01 23:59')")
     run = do_grade(root, args.assignment, students=args.students, seed=args.seed, limits=limits,
-                   isolate=args.isolate, jobs=args.jobs, force=args.force, progress=ProgressBar(sys.stderr))
+                   isolate=args.isolate, jobs=args.jobs, force=args.force, due=due,
+                   late_percent_per_day=args.late_penalty_per_day, progress=ProgressBar(sys.stderr))
     print(summary(run))
     print(f"\nScores are in gradebook.db, feedback in feedback/, grades in {run.csv.name}.")
     return 0 if all(o.graded for o in run.outcomes) else 1

@@ -46,6 +46,7 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
 
     from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
+    from .late import PenaltyPerDay
     from .preprocessors.forget_unknown_cells import ForgetUnknownCells
     from .preprocessors.remove_stray_hidden_tests import RemoveStrayHiddenTests
     from .preprocessors.restore_deleted_test_cells import RestoreDeletedTestCells
@@ -66,6 +67,9 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor,
                                            LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.RunHiddenChecks.course_root = root
+    # Late work: nbgrader's timestamps and the gradebook's due date; the penalty per day late
+    # is the course's stated policy (autograder/late.py; none unless the instructor sets it).
+    c.AssignLatePenalties.plugin_class = PenaltyPerDay
     # Stock feedback shows test cells as the grader restored them, hidden tests included.
     c.GenerateFeedback.preprocessors = [GetGrades, RemoveStrayHiddenTests, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
     return c

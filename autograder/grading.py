@@ -25,6 +25,7 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -36,6 +37,7 @@ from traitlets.config import Config
 
 from .course import GRADES_CSV, SOURCE, SUBMITTED, gradebook_url, nbgrader_config
 from .checks import load_registry
+from .late import late_policy, set_due_date
 from .release import enter_in_gradebook
 from .sandbox.isolation import SANDBOX_UID_BASE
 
@@ -53,6 +55,8 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     problem: str = ""
+    seconds_late: float = 0.0     # after the due date, by nbgrader's timestamp
+    penalty: float = 0.0          # points taken for it (already out of score)
     seconds: float = 0.0          # grading this submission, all in (0 when skipped)
     student_seconds: float = 0.0  # of which waiting for the student's code
 
@@ -130,13 +134,14 @@ def _record_path(root: Path, assignment: str, student: str) -> Path:
     return Path(root, "autograded", student, assignment, GRADED_RECORD)
 
 
-def already_graded(root: Path, assignment: str, student: str) -> bool:
-    """Was this very submission graded to the end (scores and feedback) by an earlier run?"""
+def already_graded(root: Path, assignment: str, student: str, policy: str = "") -> bool:
+    """Was this very submission graded to the end (scores and feedback), under this late ``policy``,
+    by an earlier run?"""
     try:
         record = json.loads(_record_path(root, assignment, student).read_text())
     except (OSError, ValueError):
         return False
-    return record.get("digest") == submission_digest(root, assignment, student)
+    return record.get("digest") == submission_digest(root, assignment, student) and record.get("policy") == policy
 
 
 def default_jobs() -> int:
@@ -149,17 +154,22 @@ LIMITS = ("call_timeout", "check_timeout", "submission_timeout", "setup_timeout"
 
 def grade(root: Path, assignment: str, *, students: list[str] | None = None, seed: int | None = None,
           limits: dict[str, float] | None = None, isolate: bool = True, jobs: int | None = None,
-          force: bool = False, progress=lambda done, total, outcome: None) -> GradingRun:
+          force: bool = False, due: datetime | None = None, late_percent_per_day: float = 0.0,
+          progress=lambda done, total, outcome: None) -> GradingRun:
     """Grade the submissions of ``assignment`` (or of ``students`` only) with ``jobs`` workers.
 
     Submissions graded by an earlier run and unchanged since are skipped, unless
     ``force`` or named in ``students`` (re-grading a student replaces their scores).
-    ``limits`` overrides `RunHiddenChecks`'s defaults by name (see ``LIMITS``).
+    ``limits`` overrides `RunHiddenChecks`'s defaults by name (see ``LIMITS``). ``due``
+    sets the assignment's due date in the gradebook (it stays for later runs); a late
+    submission loses ``late_percent_per_day`` percent of its score per started day late.
     ``progress(done, total, outcome)`` is called as each submission is finished.
     """
     root = Path(root).resolve()
     enter_in_gradebook(root, assignment)
-    overrides = {"RunHiddenChecks.isolate": isolate}
+    if due is not None:
+        set_due_date(gradebook_url(root), assignment, due)
+    overrides = {"RunHiddenChecks.isolate": isolate, "PenaltyPerDay.percent_per_day": float(late_percent_per_day)}
     if seed is not None:
         overrides["RunHiddenChecks.seed"] = seed
     for name, value in (limits or {}).items():
@@ -168,7 +178,8 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
         overrides[f"RunHiddenChecks.{name}"] = value
     run = GradingRun(assignment)
     names = students or submissions(root, assignment)
-    todo = [s for s in names if force or students or not already_graded(root, assignment, s)]
+    policy = late_policy(gradebook_url(root), assignment, late_percent_per_day)
+    todo = [s for s in names if force or students or not already_graded(root, assignment, s, policy)]
     run.skipped = [s for s in names if s not in todo]
     for student in run.skipped:
         outcome = _score(root, assignment, student)
@@ -185,7 +196,7 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
         slots.put(slot)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                              initargs=(slots,)) as pool:
-        futures = {pool.submit(grade_one, root, assignment, student, overrides): student for student in todo}
+        futures = {pool.submit(grade_one, root, assignment, student, overrides, policy): student for student in todo}
         for done, future in enumerate(as_completed(futures), start=1):
             student = futures[future]
             try:
@@ -219,15 +230,15 @@ def _worker_api(root: Path, overrides: tuple) -> NbGraderAPI:
     return _WORKER_APIS[key]
 
 
-def grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
+def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str = "") -> Outcome:
     """Autograde one submission and write its feedback, in a worker process; its outcome."""
     started = time.monotonic()
-    outcome = _grade_one(root, assignment, student, overrides)
+    outcome = _grade_one(root, assignment, student, overrides, policy)
     outcome.seconds = time.monotonic() - started
     return outcome
 
 
-def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
+def _grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str) -> Outcome:
     from .preprocessors.run_hidden_checks import LAST_STUDENT_SECONDS
 
     started = time.monotonic()
@@ -247,7 +258,7 @@ def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Ou
         outcome.problem = "graded, but no feedback was written: " + _last_error(feedback)
         return outcome
     _record_path(root, assignment, student).write_text(json.dumps({
-        "digest": digest, "score": outcome.score, "seconds": time.monotonic() - started,
+        "digest": digest, "policy": policy, "score": outcome.score, "seconds": time.monotonic() - started,
         "student_seconds": outcome.student_seconds}))
     return outcome
 
@@ -258,7 +269,9 @@ def _score(root: Path, assignment: str, student: str) -> Outcome:
             submission = gb.find_submission(assignment, student)
         except MissingEntry:
             return Outcome(student, False, problem="no submission recorded in the gradebook")
-        return Outcome(student, True, float(submission.score), float(submission.max_score))
+        penalty = float(submission.late_submission_penalty or 0.0)
+        return Outcome(student, True, float(submission.score) - penalty, float(submission.max_score),
+                       seconds_late=float(submission.total_seconds_late or 0.0), penalty=penalty)
 
 
 def _last_error(result: dict) -> str:
@@ -314,5 +327,14 @@ def summary(run: GradingRun) -> str:
     lines += [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
     for o in run.outcomes:
         score = f"{o.score:g} / {o.max_score:g}" if o.graded else "not graded"
-        lines.append(f"{o.student:<{width}}  {score}" + (f"  ({o.problem})" if o.problem else ""))
+        notes = [o.problem] if o.problem else []
+        if o.seconds_late > 0:
+            notes.append(f"late by {_duration(o.seconds_late)}" + (f": {o.penalty:g} points off" if o.penalty else ""))
+        lines.append(f"{o.student:<{width}}  {score}" + (f"  ({'; '.join(notes)})" if notes else ""))
     return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    days, rest = divmod(int(round(seconds)), 24 * 3600)
+    hours, rest = divmod(rest, 3600)
+    return f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min {rest % 60} s"

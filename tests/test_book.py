@@ -123,3 +123,20 @@ def test_does_the_gradients_chapter_link_its_exercise(built_site):
     assert any(href.endswith("gradients.ipynb") for href in links), links
     downloads = list((built_site / "_downloads").rglob("gradients.ipynb"))
     assert len(downloads) == 1
+
+
+def test_does_the_instructor_page_document_every_grading_option(built_site):
+    import re
+    import subprocess
+    import sys
+
+    from grading_support import venv_environment
+
+    usage = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"], capture_output=True, text=True,
+                           env=venv_environment(), check=True).stdout
+    options = set(re.findall(r"--[a-z][a-z-]+", usage))
+    page = (built_site / "book" / "instructors.html").read_text()
+    assert len(options) >= 12 and [o for o in sorted(options) if o not in page] == []
+    for option in ("--jobs", "--force", "--student", "--due", "--late-penalty-per-day"):
+        prose = page.split("Every option")[0]
+        assert option in prose or option.replace("--", "") in prose, f"{option} is not explained in the prose"

@@ -137,3 +137,19 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stderr.count(": 10/10") == len(names) - graded_before
     assert grades(course) == [(name, 10.0) for name in names]
+
+
+def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    for name, stamp in (("early", "2026-11-30 12:00:00.000000 UTC"), ("late", "2026-12-02 01:00:00.000000 UTC"),
+                        ("very_late", "2026-12-20 00:00:00.000000 UTC")):
+        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+        (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
+    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
+                 "--late-penalty-per-day", "20", cwd=course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
+    assert lines["early"].split() == ["early", "10", "/", "10"]
+    assert lines["late"].split()[:4] == ["late", "8", "/", "10"] and "late by 1 h 1 min" in lines["late"]
+    assert lines["very_late"].split()[:4] == ["very_late", "0", "/", "10"]  # 19 started days: all of it
+    assert grades(course) == [("early", 10.0), ("late", 8.0), ("very_late", 0.0)]
