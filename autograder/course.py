@@ -32,6 +32,20 @@ def gradebook_url(root: str | Path) -> str:
     return f"sqlite:///{Path(root).resolve()}/gradebook.db?timeout=60"
 
 
+def book_section(root: str | Path, assignment: str, anchor: str) -> str:
+    """Where the chapter of ``assignment`` explains ``anchor``: a URL under the site's ``html.baseurl``
+    (from the course's _config.yml), or the page's path within the site."""
+    import yaml
+
+    try:
+        config = yaml.safe_load(Path(root, "_config.yml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        config = {}
+    base = str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    page = f"book/{assignment}.html#{anchor}"
+    return f"{base}/{page}" if base else f"{page} on the course's website"
+
+
 def put_environment_on_path() -> None:
     """nbgrader runs its own scripts (alembic) by name: find them beside this interpreter."""
     scripts = str(Path(sys.executable).parent)

@@ -140,3 +140,18 @@ def test_does_the_instructor_page_document_every_grading_option(built_site):
     for option in ("--jobs", "--force", "--student", "--due", "--late-penalty-per-day"):
         prose = page.split("Every option")[0]
         assert option in prose or option.replace("--", "") in prose, f"{option} is not explained in the prose"
+
+
+def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_site):
+    import re
+
+    from autograder.checks import load_registry
+    from autograder.course import assignments
+
+    for assignment in assignments(ROOT):
+        registry = load_registry(assignment)
+        assert set(registry.sections) == set(registry.groups), f"{assignment}: a test cell without a section"
+        page = (built_site / "book" / f"{assignment}.html").read_text()
+        sections = set(re.findall(r'<section id="([^"]+)"', page))
+        missing = sorted(set(registry.sections.values()) - sections)
+        assert missing == [], f"book/{assignment}.html has no section {missing}"

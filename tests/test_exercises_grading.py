@@ -138,6 +138,8 @@ def test_does_feedback_name_the_step_and_the_mistake(graded):
     flipped = feedback_text(course, assignment, "sign_flipped")
     assert "momentum_step() parts from the reference at step 1 of 20 (0 steps matched" in flipped
     assert "Likely mistake: the velocity has the opposite sign" in flipped
+    assert ("The book explains this function: book/momentum.html#velocity-a-running-average-of-the-gradients"
+            in flipped)
     not_carried = feedback_text(course, assignment, "not_carried")
     assert "parts from the reference at step 2 of 20 (1 steps matched" in not_carried
     assert "Likely mistake: the old velocity is not carried" in not_carried

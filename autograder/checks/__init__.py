@@ -57,6 +57,8 @@ class Registry:
     assignment: str
     # Modules the exercise asks students to write themselves: unavailable while grading it.
     blocked: dict[str, str] = field(default_factory=dict)
+    # For each grade cell, the anchor of the section of the assignment's chapter that explains it.
+    sections: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[Check]] = field(default_factory=dict)
 
     def check(self, grade_id: str, question: str, weight: float = 1.0):

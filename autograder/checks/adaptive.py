@@ -23,7 +23,14 @@ from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import adaptive as reference
 
-CHECKS = Registry("adaptive")
+# The section of book/adaptive.md that explains each function, for feedback.
+SECTIONS = {
+    "test_adagrad_step": "adagrad",
+    "test_rmsprop_step": "rmsprop",
+    "test_adam_step": "the-bias-of-zero-initialized-moments",
+    "test_adamw_step": "adamw-weight-decay-decoupled",
+}
+CHECKS = Registry("adaptive", sections=SECTIONS)
 
 
 def adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

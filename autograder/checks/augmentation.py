@@ -28,7 +28,16 @@ from . import CheckFailed, Registry, generator_argument
 from ..reference import augmentation as reference
 from .mistakes import name_mistake
 
-CHECKS = Registry("augmentation")
+# The section of book/augmentation.md that explains each function, for feedback.
+SECTIONS = {
+    "test_horizontal_flip": "horizontal-flips",
+    "test_random_crop": "training-the-resnet-recipe",
+    "test_ten_crops": "testing-a-fixed-set-of-crops",
+    "test_color_jitter": "color-jitter",
+    "test_rgb_principal_components": "the-principal-components-of-the-pixel-colors",
+    "test_pca_color": "offsets-along-the-components",
+}
+CHECKS = Registry("augmentation", sections=SECTIONS)
 
 
 @lru_cache(maxsize=1)

@@ -15,10 +15,14 @@ from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
 from ..reference import gradient_descent as reference
 
+# The section of book/gradient_descent.md that explains each function, for feedback.
+SECTIONS = {
+    "test_gradient_descent": "following-the-negative-gradient",
+}
 CHECKS = Registry("gradient_descent", blocked={
     "optlab.optimize": "optlab.optimize is not available while this exercise is graded: "
                        "the exercise asks you to write the loop yourself.",
-})
+}, sections=SECTIONS)
 
 
 def check(student, problem, w0, lr, num_steps, what):

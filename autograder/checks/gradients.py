@@ -27,10 +27,17 @@ from . import CheckFailed, Registry, problem_argument
 from .problems import random_quadratic
 from ..reference import gradients as reference
 
+# The section of book/gradients.md that explains each function, for feedback.
+SECTIONS = {
+    "test_numeric_gradient": "the-numeric-gradient",
+    "test_relative_error": "the-gradient-check",
+    "test_gradient_check": "the-gradient-check",
+    "test_svm_loss": "the-analytic-gradient",
+}
 CHECKS = Registry("gradients", blocked={
     "optlab.gradcheck": "optlab.gradcheck is not available while this exercise is graded: "
                         "the exercise asks you to write these functions yourself.",
-})
+}, sections=SECTIONS)
 
 
 def random_shape(rng: np.random.Generator) -> tuple[int, ...]:

@@ -18,7 +18,12 @@ from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import momentum as reference
 
-CHECKS = Registry("momentum")
+# The section of book/momentum.md that explains each function, for feedback.
+SECTIONS = {
+    "test_momentum_step": "velocity-a-running-average-of-the-gradients",
+    "test_nesterov_step": "the-change-of-variables",
+}
+CHECKS = Registry("momentum", sections=SECTIONS)
 
 MOMENTUM_MISTAKES = {
     "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, then w = w + v":

@@ -16,7 +16,12 @@ from . import CheckFailed, Registry, problem_argument
 from .problems import digits_problem, random_quadratic
 from ..reference import random_search as reference
 
-CHECKS = Registry("random_search")
+# The section of book/random_search.md that explains each function, for feedback.
+SECTIONS = {
+    "test_random_search": "random-search",
+    "test_random_local_search": "random-local-search",
+}
+CHECKS = Registry("random_search", sections=SECTIONS)
 
 
 def check_result(got, expected, what: str) -> None:

@@ -23,7 +23,15 @@ from . import CheckFailed, Registry, generator_argument
 from ..reference import regularization as reference
 from .mistakes import name_mistake
 
-CHECKS = Registry("regularization")
+# The section of book/regularization.md that explains each function, for feedback.
+SECTIONS = {
+    "test_l2_penalty": "l2-l1-and-elastic-net",
+    "test_l1_penalty": "l2-l1-and-elastic-net",
+    "test_elastic_net_penalty": "l2-l1-and-elastic-net",
+    "test_dropout_forward": "what-the-test-time-network-must-compute",
+    "test_dropout_backward": "switching-off-random-units",
+}
+CHECKS = Registry("regularization", sections=SECTIONS)
 
 
 def random_weights(rng, dtype=np.float64) -> np.ndarray:

@@ -15,7 +15,15 @@ from optlab.testing import as_float
 from . import CheckFailed, Registry
 from ..reference import schedules as reference
 
-CHECKS = Registry("schedules")
+# The section of book/schedules.md that explains each function, for feedback.
+SECTIONS = {
+    "test_step_decay": "five-schedules",
+    "test_exponential_decay": "five-schedules",
+    "test_inverse_time_decay": "five-schedules",
+    "test_cosine_decay": "five-schedules",
+    "test_linear_warmup": "warmup",
+}
+CHECKS = Registry("schedules", sections=SECTIONS)
 
 
 def check_schedule(student, name, steps, args_of, what):

@@ -23,7 +23,15 @@ from . import CheckFailed, Registry, problem_argument
 from .problems import random_quadratic
 from ..reference import second_order as reference
 
-CHECKS = Registry("second_order")
+# The section of book/second_order.md that explains each function, for feedback.
+SECTIONS = {
+    "test_newton_step": "newton-s-method",
+    "test_bfgs_update": "quasi-newton-bfgs",
+    "test_lbfgs_direction": "l-bfgs-the-last-m-pairs",
+    "test_backtracking_line_search": "line-search",
+    "test_lbfgs": "l-bfgs-the-last-m-pairs",
+}
+CHECKS = Registry("second_order", sections=SECTIONS)
 
 
 def random_spd(rng, n, condition=100.0):

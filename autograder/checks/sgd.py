@@ -16,7 +16,12 @@ from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import sgd as reference
 
-CHECKS = Registry("sgd")
+# The section of book/sgd.md that explains each function, for feedback.
+SECTIONS = {
+    "test_minibatch_indices": "batch-size-and-sampling",
+    "test_sgd_step": "a-minibatch-gradient-estimates-the-full-gradient",
+}
+CHECKS = Registry("sgd", sections=SECTIONS)
 
 
 def check_batches(student, num_examples, batch_size, num_epochs, seed):

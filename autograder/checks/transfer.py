@@ -22,7 +22,13 @@ from . import CheckFailed, Registry, generator_argument
 from ..reference import transfer as reference
 from .mistakes import name_mistake
 
-CHECKS = Registry("transfer")
+# The section of book/transfer.md that explains each function, for feedback.
+SECTIONS = {
+    "test_replace_head": "the-recipe-a-new-head-and-one-learning-rate-per-layer",
+    "test_learning_rates": "the-recipe-a-new-head-and-one-learning-rate-per-layer",
+    "test_fine_tune_step": "what-moves-and-what-stays",
+}
+CHECKS = Registry("transfer", sections=SECTIONS)
 
 
 def random_network(rng, layers=(2, 6)) -> dict[str, np.ndarray]:

@@ -26,6 +26,7 @@ from traitlets import Bool, Float, Integer, Unicode
 
 import autograder
 from ..checks import load_registry, run_checks, score
+from ..course import book_section
 from ..report import cell_report
 from ..sandbox.isolation import SANDBOX_UID_BASE, IsolationError, Limits, can_isolate
 from ..sandbox.session import SandboxConfig, StudentSession
@@ -90,11 +91,13 @@ class RunHiddenChecks(NbGraderPreprocessor):
                     raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
                                    f"of {assignment} (autograder/checks/{assignment}.py)")
                 results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
+                anchor = registry.sections.get(grade_id)
+                section = book_section(self.course_root, assignment, anchor) if anchor else None
                 points = float(cell.metadata.nbgrader["points"])
                 earned = score(results, points)
                 cell.outputs = [
                     nbformat.v4.new_output("stream", name="stdout",
-                                           text=cell_report(results, earned, points, student.cell_errors)),
+                                           text=cell_report(results, earned, points, student.cell_errors, section)),
                     nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=None),
                 ]
             LAST_STUDENT_SECONDS[0] = student.student_seconds
