@@ -83,3 +83,14 @@ def test_is_each_known_mistake_named_in_its_own_words(rule, mistakes):
         assert any(f"Likely mistake: {why}" in message for message in messages), (why, messages)
         others = [other for other in mistakes if other != why]
         assert not any(f"Likely mistake: {other}" in message for message in messages for other in others)
+
+
+def test_does_feedback_send_each_named_adam_mistake_to_the_section_that_explains_it():
+    from autograder.checks import CheckResult, load_registry
+
+    registry = load_registry("adaptive")
+    def failing(message):
+        return [CheckResult("q", True, 1.0), CheckResult("q", False, 1.0, message)]
+    assert registry.section_for("test_adam_step", failing(
+        "parts at step 1\n    Likely mistake: t is incremented after it is used: ...")) == "why-t-is-incremented-before-it-is-used"
+    assert registry.section_for("test_adam_step", failing("parts at step 3")) == registry.sections["test_adam_step"]

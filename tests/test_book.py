@@ -143,6 +143,7 @@ def test_does_the_instructor_page_document_every_grading_option(built_site):
 
 
 def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_site):
+    import inspect
     import re
 
     from autograder.checks import load_registry
@@ -153,5 +154,8 @@ def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_s
         assert set(registry.sections) == set(registry.groups), f"{assignment}: a test cell without a section"
         page = (built_site / "book" / f"{assignment}.html").read_text()
         sections = set(re.findall(r'<section id="([^"]+)"', page))
-        missing = sorted(set(registry.sections.values()) - sections)
+        missing = sorted((set(registry.sections.values()) | set(registry.mistake_sections.values())) - sections)
         assert missing == [], f"book/{assignment}.html has no section {missing}"
+        source = Path(inspect.getsourcefile(type(registry))).with_name(f"{assignment}.py").read_text()
+        unknown = [phrase for phrase in registry.mistake_sections if source.count(phrase) < 2]  # and in a catalog
+        assert unknown == [], f"{assignment}: no cataloged mistake says {unknown}"

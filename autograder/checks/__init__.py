@@ -59,6 +59,8 @@ class Registry:
     blocked: dict[str, str] = field(default_factory=dict)
     # For each grade cell, the anchor of the section of the assignment's chapter that explains it.
     sections: dict[str, str] = field(default_factory=dict)
+    # A named mistake (a phrase of its explanation) whose own section explains it better.
+    mistake_sections: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[Check]] = field(default_factory=dict)
 
     def check(self, grade_id: str, question: str, weight: float = 1.0):
@@ -66,6 +68,15 @@ class Registry:
             self.groups.setdefault(grade_id, []).append(Check(grade_id, question, function, weight))
             return function
         return register
+
+
+    def section_for(self, grade_id: str, results: list["CheckResult"]) -> str | None:
+        """The anchor of the section that explains what failed in this cell: a named mistake's, or the cell's."""
+        failed = " ".join(r.message for r in results if not r.passed)
+        for phrase, anchor in self.mistake_sections.items():
+            if phrase in failed:
+                return anchor
+        return self.sections.get(grade_id)
 
 
 def load_registry(assignment: str) -> Registry:

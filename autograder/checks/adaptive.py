@@ -30,7 +30,12 @@ SECTIONS = {
     "test_adam_step": "the-bias-of-zero-initialized-moments",
     "test_adamw_step": "adamw-weight-decay-decoupled",
 }
-CHECKS = Registry("adaptive", sections=SECTIONS)
+MISTAKE_SECTIONS = {
+    "no bias correction": "the-bias-of-zero-initialized-moments",
+    "t is incremented after it is used": "why-t-is-incremented-before-it-is-used",
+    "eps is inside the square root": "our-forms-and-pytorch-s",
+}
+CHECKS = Registry("adaptive", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 def adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

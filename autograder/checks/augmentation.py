@@ -37,7 +37,10 @@ SECTIONS = {
     "test_rgb_principal_components": "the-principal-components-of-the-pixel-colors",
     "test_pca_color": "offsets-along-the-components",
 }
-CHECKS = Registry("augmentation", sections=SECTIONS)
+MISTAKE_SECTIONS = {
+    "the offset uses the eigenvalues": "offsets-along-the-components",
+}
+CHECKS = Registry("augmentation", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,11 @@ SECTIONS = {
     "test_momentum_step": "velocity-a-running-average-of-the-gradients",
     "test_nesterov_step": "the-change-of-variables",
 }
-CHECKS = Registry("momentum", sections=SECTIONS)
+MISTAKE_SECTIONS = {
+    "this is PyTorch's velocity": "pytorch-s-form",
+    "this is plain momentum": "the-change-of-variables",
+}
+CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 MOMENTUM_MISTAKES = {
     "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, then w = w + v":

@@ -31,7 +31,11 @@ SECTIONS = {
     "test_dropout_forward": "what-the-test-time-network-must-compute",
     "test_dropout_backward": "switching-off-random-units",
 }
-CHECKS = Registry("regularization", sections=SECTIONS)
+MISTAKE_SECTIONS = {
+    "dropout not rescaled": "what-the-test-time-network-must-compute",
+    "the L2 penalty has a factor 1/2": "l2-is-weight-decay",
+}
+CHECKS = Registry("regularization", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 def random_weights(rng, dtype=np.float64) -> np.ndarray:

@@ -91,7 +91,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
                     raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
                                    f"of {assignment} (autograder/checks/{assignment}.py)")
                 results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
-                anchor = registry.sections.get(grade_id)
+                anchor = registry.section_for(grade_id, results)
                 section = book_section(self.course_root, assignment, anchor) if anchor else None
                 points = float(cell.metadata.nbgrader["points"])
                 earned = score(results, points)
