@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from autograder.reference.gradient_descent import gradient_descent
-from grading_support import failed_checks
+from autograder.checks.gradient_descent import MISTAKES as GD_MISTAKES
+from grading_support import failed_checks, failure_messages
 from optlab.problems import quadratic
 
 
@@ -51,3 +52,9 @@ def test_does_the_reference_pass_every_hidden_check():
 @pytest.mark.parametrize("mutant", MUTANTS)
 def test_is_each_known_wrong_version_caught(mutant):
     assert failed_checks("gradient_descent", {"gradient_descent": MUTANTS[mutant]})["test_gradient_descent"]
+
+
+@pytest.mark.parametrize("why", list(GD_MISTAKES))
+def test_does_feedback_name_each_cataloged_mistake(why):
+    messages = failure_messages("gradient_descent", {"gradient_descent": GD_MISTAKES[why]})["test_gradient_descent"]
+    assert any(why in message for message in messages), messages

@@ -9,7 +9,8 @@ import torch
 
 from autograder.reference.schedules import (cosine_decay, exponential_decay, inverse_time_decay,
                                             linear_warmup, step_decay)
-from grading_support import failed_checks
+from autograder.checks.schedules import MISTAKES
+from grading_support import failed_checks, failure_messages
 
 RIGHT = {f.__name__: f for f in (step_decay, exponential_decay, inverse_time_decay, cosine_decay, linear_warmup)}
 
@@ -55,3 +56,9 @@ MUTANTS = {
 @pytest.mark.parametrize("name", MUTANTS)
 def test_is_each_known_wrong_version_caught(name):
     assert failed_checks("schedules", dict(RIGHT, **{name: MUTANTS[name]}))[f"test_{name}"]
+
+
+@pytest.mark.parametrize("name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog])
+def test_does_feedback_name_each_cataloged_mistake(name, why):
+    messages = failure_messages("schedules", dict(RIGHT, **{name: MISTAKES[name][why]}))[f"test_{name}"]
+    assert any(why in message for message in messages), messages

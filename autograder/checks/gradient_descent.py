@@ -8,9 +8,12 @@ first iterate that differs is reported.
 
 from __future__ import annotations
 
+import numpy as np
+
 from optlab.problems import Rosenbrock, quadratic
 
-from . import Registry, problem_argument
+from . import CheckFailed, Registry, problem_argument
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
 from ..reference import gradient_descent as reference
@@ -25,10 +28,22 @@ CHECKS = Registry("gradient_descent", blocked={
 }, sections=SECTIONS)
 
 
+MISTAKES = {
+    "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)":
+        lambda grad, w0, lr, num_steps: reference.gradient_descent(lambda w: -grad(w), w0, lr, num_steps),
+    "the trajectory starts after the first step: its first row must be w0 itself (num_steps + 1 rows in all)":
+        lambda grad, w0, lr, num_steps: reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:],
+}
+
+
 def check(student, problem, w0, lr, num_steps, what):
     got = student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps)
-    compare_trajectory(got, reference.gradient_descent(problem.grad, w0, lr, num_steps),
-                       f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)")
+    expected = reference.gradient_descent(problem.grad, w0, lr, num_steps)
+    try:
+        compare_trajectory(got, expected, f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)")
+    except CheckFailed as failure:
+        hint = name_mistake(got, MISTAKES, problem.grad, w0, lr, num_steps) if isinstance(got, np.ndarray) else ""
+        raise CheckFailed(f"{failure}{hint}") from None
 
 
 @CHECKS.check("test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2)
