@@ -12,6 +12,7 @@ trusted way.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -26,24 +27,37 @@ GRADES_CSV = "grades.csv"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
+def folder_digest(folder: str | Path) -> str:
+    """A digest of every file under ``folder``, names and bytes: whether anything in it changed."""
+    digest = hashlib.sha256()
+    folder = Path(folder)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def gradebook_url(root: str | Path) -> str:
     """Where nbgrader's gradebook of the course at ``root`` lives."""
     # Parallel graders write to it at once: a writer waits for the others (up to a minute).
     return f"sqlite:///{Path(root).resolve()}/gradebook.db?timeout=60"
 
 
-def book_section(root: str | Path, assignment: str, anchor: str) -> str:
-    """Where the chapter of ``assignment`` explains ``anchor``: a URL under the site's ``html.baseurl``
-    (from the course's _config.yml), or the page's path within the site."""
+def book_base_url(root: str | Path) -> str:
+    """The site's address, ``html.baseurl`` in the course's _config.yml ('' when unset or unreadable)."""
     import yaml
 
     try:
         config = yaml.safe_load(Path(root, "_config.yml").read_text()) or {}
     except (OSError, yaml.YAMLError):
         config = {}
-    base = str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    return str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+
+
+def book_section(base_url: str, assignment: str, anchor: str) -> str:
+    """Where the chapter of ``assignment`` explains ``anchor``: a URL under ``base_url``, or the
+    page's path within the site when there is no base URL."""
     page = f"book/{assignment}.html#{anchor}"
-    return f"{base}/{page}" if base else f"{page} on the course's website"
+    return f"{base_url}/{page}" if base_url else f"{page} on the course's website"
 
 
 def put_environment_on_path() -> None:

@@ -17,7 +17,6 @@ was killed can be started again and finishes the rest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -35,7 +34,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
-from .course import GRADES_CSV, SOURCE, SUBMITTED, gradebook_url, nbgrader_config
+from .course import GRADES_CSV, SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
 from .checks import load_registry
 from .late import late_policy, set_due_date
 from .release import enter_in_gradebook
@@ -123,11 +122,7 @@ def submissions(root: Path, assignment: str) -> list[str]:
 
 def submission_digest(root: Path, assignment: str, student: str) -> str:
     """A digest of every file of a submission (names and bytes), to tell whether it changed."""
-    digest = hashlib.sha256()
-    folder = Path(root, SUBMITTED, student, assignment)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return folder_digest(Path(root, SUBMITTED, student, assignment))
 
 
 def _record_path(root: Path, assignment: str, student: str) -> Path:

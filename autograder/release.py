@@ -7,7 +7,6 @@ not edit, records checksums, and enters the assignment in the gradebook.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from .course import SOURCE, assignments, nbgrader_config
+from .course import SOURCE, assignments, folder_digest, nbgrader_config
 
 # Which version of each assignment's source the gradebook holds (a digest of its files).
 ENTERED = "gradebook.sources.json"
@@ -47,12 +46,8 @@ def release(root: Path, names: list[str] | None = None, release_dir: Path | None
     return names
 
 
-def source_digest(root: Path, name: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(Path(root, SOURCE, name).rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def _source_digest(root: Path, name: str) -> str:
+    return folder_digest(Path(root, SOURCE, name))
 
 
 def _entered(root: Path) -> dict:
@@ -63,14 +58,14 @@ def _entered(root: Path) -> dict:
 
 
 def _remember_entered(root: Path, name: str) -> None:
-    entered = _entered(root) | {name: source_digest(root, name)}
+    entered = _entered(root) | {name: _source_digest(root, name)}
     Path(root, ENTERED).write_text(json.dumps(entered, indent=1, sort_keys=True))
 
 
 def enter_in_gradebook(root: Path, name: str) -> None:
     """Record the current source of an assignment in the gradebook (unless it holds it already),
     leaving exercises/ as it is."""
-    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == source_digest(root, name):
+    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(root, name):
         return
     with tempfile.TemporaryDirectory() as scratch:
         release(root, [name], release_dir=Path(scratch))

@@ -25,6 +25,7 @@ from autograder.checks import load_registry, run_checks  # noqa: E402
 from autograder.grading import grade  # noqa: E402
 from autograder.preprocessors.run_hidden_checks import CODE_ROOT, student_cells  # noqa: E402
 from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
+from courses import honest_course  # noqa: E402
 
 ASSIGNMENT = "gradients"
 
@@ -46,11 +47,7 @@ def time_sandbox(course: Path) -> tuple[float, float]:
 def main(n: int) -> None:
     course = Path(tempfile.mkdtemp(prefix="grading-bench-"))
     try:
-        shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
-        for i in range(n):
-            folder = course / "submitted" / f"student{i:03d}" / ASSIGNMENT
-            folder.mkdir(parents=True)
-            shutil.copy(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", folder)
+        honest_course(course, ASSIGNMENT, [f"student{i:03d}" for i in range(n)])
         startup, checks = min(time_sandbox(course) for _ in range(3))
         start = time.perf_counter()
         run = grade(course, ASSIGNMENT, jobs=1, progress=lambda *_: None)

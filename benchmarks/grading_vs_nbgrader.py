@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,28 +28,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from courses import honest_course  # noqa: E402
+from dev import venv_env  # noqa: E402  (the environment dev.py runs the project in)
+
 STOCK_CONFIG = """c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.course_id = "benchmark"
 """
-
-
-def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
-def course(path: Path, assignment: str, students: list[str]) -> Path:
-    shutil.copytree(ROOT / "solutions" / assignment, path / "solutions" / assignment)
-    for student in students:
-        target = path / "submitted" / student / assignment
-        target.mkdir(parents=True)
-        shutil.copy(ROOT / "solutions" / assignment / f"{assignment}.ipynb", target)
-    return path
 
 
 def scores(gradebook: Path, assignment: str) -> dict[str, float]:
@@ -65,7 +53,7 @@ def scores(gradebook: Path, assignment: str) -> dict[str, float]:
 
 def timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, env=venv_env(), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -82,13 +70,13 @@ def main() -> None:
     jobs = args.jobs or len(os.sched_getaffinity(0))
 
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        stock = course(Path(scratch, "stock"), args.assignment, students)
+        stock = honest_course(Path(scratch, "stock"), args.assignment, students)
         (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock)))
         timed([sys.executable, "-m", "nbgrader", "generate_assignment", args.assignment, "--force"], stock)
         stock_seconds = timed([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"], stock)
         stock_scores = scores(stock / "gradebook.db", args.assignment)
 
-        ours = course(Path(scratch, "ours"), args.assignment, students)
+        ours = honest_course(Path(scratch, "ours"), args.assignment, students)
         # As for stock nbgrader, the assignment is released (entered in the gradebook) beforehand.
         timed([sys.executable, "-m", "autograder", "--root", str(ours), "release", args.assignment], ours)
         our_seconds = timed([sys.executable, "-m", "autograder", "--root", str(ours), "grade", args.assignment,

@@ -103,8 +103,7 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
             continue
         ends = [(now + check_seconds, f"this check's calls may take {check_seconds:g} s in all")] if check_seconds else []
         ends += [(deadline, deadline_limit)] if deadline is not None else []
-        if hasattr(student, "limit_time"):
-            student.limit_time(*min(ends)) if ends else student.limit_time(None)
+        student.limit_time(*min(ends)) if ends else student.limit_time(None)
         rng = np.random.default_rng([seed, index])
         try:
             with np.errstate(all="ignore"):  # overflow on a student's diverging values is theirs to see
@@ -113,8 +112,7 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
             results.append(CheckResult(check.question, False, check.weight, str(failure)))
         else:
             results.append(CheckResult(check.question, True, check.weight))
-    if hasattr(student, "limit_time"):
-        student.limit_time(None)
+    student.limit_time(None)
     return results
 
 

@@ -8,22 +8,19 @@ or text, and graded like any other cell the student wrote.
 
 from __future__ import annotations
 
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .source_cells import read_source_cells
 
 
 class ForgetUnknownCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
-            try:
-                notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            except MissingEntry:
-                return nb, resources
-            known = {cell.name for cell in notebook.source_cells}
+        source = read_source_cells(resources)
+        if source is None:
+            return nb, resources
         for cell in nb.cells:
             claim = cell.metadata.get("nbgrader")
-            if claim is not None and claim.get("grade_id") not in known:
+            if claim is not None and claim.get("grade_id") not in source.sources:
                 self.log.warning("Cell claiming grade id %r is not in the source: graded as a plain cell",
                                  claim.get("grade_id"))
                 del cell.metadata["nbgrader"]

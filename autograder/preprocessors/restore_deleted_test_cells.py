@@ -11,27 +11,22 @@ or at the end.
 from __future__ import annotations
 
 from nbformat.v4 import new_code_cell
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .source_cells import read_source_cells
 
 
 class RestoreDeletedTestCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
-            try:
-                notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            except MissingEntry:
-                return nb, resources
-            sources = {cell.name: cell.source for cell in notebook.source_cells}
-            tests = [(cell.name, float(cell.max_score)) for cell in notebook.grade_cells
-                     if cell.cell_type == "code" and cell.name in sources]
+        source = read_source_cells(resources)
+        if source is None:
+            return nb, resources
         present = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells}
-        for name, points in tests:
+        for name, points in source.test_points.items():
             if name in present:
                 continue
             self.log.warning("Test cell %r was deleted: restored from the source", name)
-            cell = new_code_cell(sources[name], metadata={"nbgrader": {
+            cell = new_code_cell(source.sources[name], metadata={"nbgrader": {
                 "grade": True, "grade_id": name, "locked": True, "points": points,
                 "schema_version": 3, "solution": False, "task": False}})
             answer = name.removeprefix("test_")

@@ -26,7 +26,7 @@ from traitlets import Bool, Float, Integer, Unicode
 
 import autograder
 from ..checks import load_registry, run_checks, score
-from ..course import book_section
+from ..course import book_base_url, book_section
 from ..report import cell_report
 from ..sandbox.isolation import SANDBOX_UID_BASE, IsolationError, Limits, can_isolate
 from ..sandbox.session import SandboxConfig, StudentSession
@@ -78,6 +78,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
                                           call_timeout=self.call_timeout, setup_timeout=self.setup_timeout,
                                           isolate=self.isolate, uid=self.sandbox_uid)
         self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
+        base_url = book_base_url(self.course_root)
         deadline = time.monotonic() + self.submission_timeout
         limit = f"the submission's student code may take {self.submission_timeout:g} s in all"
         with StudentSession(student_cells(nb), config, registry.blocked) as student:
@@ -92,7 +93,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
                                    f"of {assignment} (autograder/checks/{assignment}.py)")
                 results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
                 anchor = registry.section_for(grade_id, results)
-                section = book_section(self.course_root, assignment, anchor) if anchor else None
+                section = book_section(base_url, assignment, anchor) if anchor else None
                 points = float(cell.metadata.nbgrader["points"])
                 earned = score(results, points)
                 cell.outputs = [
