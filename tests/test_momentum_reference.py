@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from autograder.reference.momentum import momentum_step, nesterov_step
-from grading_support import failed_checks
+from autograder.checks.momentum import MOMENTUM_MISTAKES, NESTEROV_MISTAKES
+from grading_support import failed_checks, failure_messages
 from optlab.optimize import run
 from optlab.problems import Rosenbrock, quadratic
 
@@ -107,3 +108,20 @@ def test_is_each_known_wrong_version_caught(grade_id, mutant):
     rule = grade_id.removeprefix("test_")
     failures = failed_checks("momentum", dict(RIGHT, **{rule: MUTANTS[grade_id][mutant]}))
     assert failures[grade_id], f"{mutant!r} passed every check"
+
+
+@pytest.mark.parametrize("rule,why", [("momentum_step", why) for why in MOMENTUM_MISTAKES]
+                         + [("nesterov_step", why) for why in NESTEROV_MISTAKES])
+def test_does_feedback_name_each_cataloged_mistake_and_no_other(rule, why):
+    catalog = MOMENTUM_MISTAKES if rule == "momentum_step" else NESTEROV_MISTAKES
+    messages = failure_messages("momentum", dict(RIGHT, **{rule: catalog[why]}))[f"test_{rule}"]
+    assert messages and any(f"Likely mistake: {why}" in message for message in messages), messages
+    assert not any(other in message for message in messages for other in catalog if other != why), messages
+
+
+def test_does_a_nesterov_gradient_at_the_wrong_point_send_the_reader_to_the_change_of_variables():
+    from autograder.checks import CheckResult, load_registry
+
+    wrong_point = next(why for why in NESTEROV_MISTAKES if "not the look-ahead point" in why)
+    failed = [CheckResult("q", False, 1.0, f"parts at step 2\n    Likely mistake: {wrong_point}")]
+    assert load_registry("momentum").section_for("test_nesterov_step", failed) == "the-change-of-variables"

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from autograder.reference.random_search import random_local_search, random_search
-from grading_support import failed_checks
+from autograder.checks.random_search import MISTAKES
+from grading_support import failed_checks, failure_messages
 from optlab.problems import quadratic
 
 BOWL = quadratic(5.0, dim=3, seed=0)
@@ -57,3 +58,18 @@ def test_does_the_reference_pass_every_hidden_check():
 def test_is_each_known_wrong_version_caught(grade_id, mutant):
     name = grade_id.removeprefix("test_")
     assert failed_checks("random_search", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
+
+
+def test_do_the_catalogs_wrong_versions_reduce_to_the_reference_without_their_flags():
+    from autograder.checks.random_search import local_search, search
+    for got, expected in ((search(BOWL.loss, (3,), 20, 2.0, 5), random_search(BOWL.loss, (3,), 20, 2.0, 5)),
+                          (local_search(BOWL.loss, np.ones(3), 20, 0.3, 5), random_local_search(BOWL.loss, np.ones(3), 20, 0.3, 5))):
+        assert all(np.array_equal(g, e) for g, e in zip(got, expected))
+
+
+@pytest.mark.parametrize("name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog])
+def test_does_feedback_name_each_cataloged_mistake_and_no_other(name, why):
+    messages = failure_messages("random_search", dict(RIGHT, **{name: MISTAKES[name][why]}))[f"test_{name}"]
+    assert messages and all(f"Likely mistake: {why}" in message for message in messages), messages
+    others = [other for other in MISTAKES[name] if other != why]
+    assert not any(other in message for message in messages for other in others), messages

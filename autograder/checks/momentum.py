@@ -6,7 +6,8 @@
 Each rule is stepped beside the reference for many steps, fed its own weights and
 velocity, with the gradient taken where its weights are; both outputs must match to
 rtol 1e-9 at every step. The first step where they part is reported, and known wrong
-versions (a flipped sign, PyTorch's velocity, plain momentum for Nesterov) are named.
+versions (a flipped sign, PyTorch's velocity, plain momentum for Nesterov, a gradient
+evaluated at the wrong point) are named.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SECTIONS = {
 MISTAKE_SECTIONS = {
     "this is PyTorch's velocity": "pytorch-s-form",
     "this is plain momentum": "the-change-of-variables",
+    "evaluated at the wrong point": "the-change-of-variables",
 }
 CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
@@ -42,6 +44,12 @@ NESTEROV_MISTAKES = {
         lambda w, dw, v, lr, rho=0.9: reference.momentum_step(w, dw, v, lr, rho),
     "the old velocity is not carried: v must be the v passed in":
         lambda w, dw, v, lr, rho=0.9: reference.nesterov_step(w, dw, 0 * v, lr, rho),
+    "this returns the weights w - rho * v + v_new, not the look-ahead point, so the next gradient is "
+    "evaluated at the wrong point: return w - rho * v + (1 + rho) * v_new":
+        lambda w, dw, v, lr, rho=0.9: (w - lr * dw, rho * v - lr * dw),
+    "the old look-ahead rho * v is not taken back (w + (1 + rho) * v_new), so the next gradient is "
+    "evaluated at the wrong point: the weights are w - rho * v, and the new look-ahead w - rho * v + (1 + rho) * v_new":
+        lambda w, dw, v, lr, rho=0.9: (w + (1 + rho) * (rho * v - lr * dw), rho * v - lr * dw),
 }
 
 

@@ -4,7 +4,8 @@
     test_random_local_search  random_local_search(loss, w0, num_steps, step_size=0.1, seed=0)
 
 Both must reproduce the reference exactly for the same seed (the draw order is stated in
-the docstrings): best weights, best loss and history, to rtol 1e-12.
+the docstrings): best weights, best loss and history, to rtol 1e-12. Known wrong versions
+(the last sample kept, raw losses in the history, uphill steps taken, ...) are named.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed, Registry, problem_argument
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from ..reference import random_search as reference
 
@@ -22,6 +24,60 @@ SECTIONS = {
     "test_random_local_search": "random-local-search",
 }
 CHECKS = Registry("random_search", sections=SECTIONS)
+
+
+def search(loss, shape, num_samples, scale=1.0, seed=0, keep_last=False, raw_history=False, one_rng=True):
+    """random_search, or one of its wrong versions (the flags say which)."""
+    rng = np.random.default_rng(seed)
+    best_w, best_loss, history = None, np.inf, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale * (rng if one_rng else np.random.default_rng(seed)).standard_normal(shape)
+        value = loss(w)
+        if value < best_loss or keep_last:
+            best_w, best_loss = w, value
+        history[k] = value if raw_history else best_loss
+    return best_w, float(best_loss), history
+
+
+def local_search(loss, w0, num_steps, step_size=0.1, seed=0, uphill=False, around_w0=False,
+                 raw_history=False, skip_start=False):
+    """random_local_search, or one of its wrong versions (the flags say which)."""
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=np.float64)
+    current = loss(w)
+    history = [] if skip_start else [current]
+    for _ in range(num_steps):
+        candidate = (np.array(w0, dtype=np.float64) if around_w0 else w) + step_size * rng.standard_normal(w.shape)
+        value = loss(candidate)
+        if value < current or uphill:
+            w, current = candidate, value
+        history.append(value if raw_history else current)
+    return w, float(current), np.array(history)
+
+
+MISTAKES = {
+    "random_search": {
+        "history holds each sample's own loss; history[k] must be the best loss among the first k + 1 samples":
+            lambda *args, **kwargs: search(*args, **kwargs, raw_history=True),
+        "this keeps the last sample, not the best one: replace the best only when a sample's loss is smaller":
+            lambda *args, **kwargs: search(*args, **kwargs, keep_last=True),
+        "the generator is made again for every sample, so every sample is the same: "
+        "make one rng = np.random.default_rng(seed) before the loop":
+            lambda *args, **kwargs: search(*args, **kwargs, one_rng=False),
+        "the samples are not scaled: draw scale * rng.standard_normal(shape)":
+            lambda loss, shape, num_samples, scale=1.0, seed=0: search(loss, shape, num_samples, 1.0, seed),
+    },
+    "random_local_search": {
+        "every step is taken, uphill too: move to the candidate only if its loss is smaller than the current one":
+            lambda *args, **kwargs: local_search(*args, **kwargs, uphill=True),
+        "each candidate is drawn around w0; it must be drawn around the current weights":
+            lambda *args, **kwargs: local_search(*args, **kwargs, around_w0=True),
+        "history holds each candidate's loss; history[k] must be the loss of the weights kept after step k":
+            lambda *args, **kwargs: local_search(*args, **kwargs, raw_history=True),
+        "history leaves out the start: history[0] must be loss(w0), so it has num_steps + 1 entries":
+            lambda *args, **kwargs: local_search(*args, **kwargs, skip_start=True),
+    },
+}
 
 
 def check_result(got, expected, what: str) -> None:
@@ -42,7 +98,17 @@ def check_result(got, expected, what: str) -> None:
 def compare(student, name, problem, *args, what, **kwargs):
     """Call the student's ``name`` and the reference's on ``problem``'s loss with the same arguments."""
     got = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
-    check_result(got, getattr(reference, name)(problem.loss, *args, **kwargs), what)
+    try:
+        check_result(got, getattr(reference, name)(problem.loss, *args, **kwargs), what)
+    except AssertionError as failure:
+        hint = name_mistake(tuple(got), MISTAKES[name], problem.loss, *args, **kwargs) if is_triple(got) else ""
+        raise CheckFailed(f"{failure}{hint}") from None
+
+
+def is_triple(got) -> bool:
+    """Does ``got`` have the (w, loss, history) form that a wrong version can be compared with?"""
+    return isinstance(got, (tuple, list)) and len(got) == 3 and all(
+        isinstance(part, (np.ndarray, float, int, np.floating)) for part in got)
 
 
 @CHECKS.check("test_random_search", "Does it reproduce the reference on a random quadratic?")

@@ -16,6 +16,7 @@ import numpy as np
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed
+from ..sandbox.session import StudentCallFailed
 from .mistakes import same_values
 
 
@@ -63,8 +64,8 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
             try:
                 assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
             except AssertionError as failure:
-                matched = [why for why, wrong in (mistakes or {}).items()
-                           if same_values(got, _as_tuple(wrong(w, dw, *state, **hyper), len(names)))]
+                matched = _matching_mistakes(student, name, grad, names, got, (w, *state), hyper, mistakes or {},
+                                             steps_left=num_steps - k)
                 hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
                 settings = ", ".join(f"{key}={value:g}" for key, value in hyper.items())
                 raise CheckFailed(f"{name}() parts from the reference at step {k} of {num_steps} "
@@ -73,6 +74,36 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
         w = np.asarray(got[0], dtype=dtype)
         state = tuple(np.asarray(g, dtype=dtype) if isinstance(s, np.ndarray) else type(s)(g)
                       for g, s in zip(got[1:], state))
+
+
+def _matching_mistakes(student, name, grad, names, got, inputs, hyper, mistakes, steps_left, more_steps=4):
+    """The cataloged mistakes whose output is ``got`` for these inputs.
+
+    Two wrong versions can agree on one step (with the velocity still zero, say); then the
+    student's rule is stepped on, from its own outputs, until only one of them still agrees
+    (or ``more_steps`` steps are done), so that the name given is the one that fits.
+    """
+    def agreeing(candidates, got, inputs):
+        dtype = inputs[0].dtype
+        return [why for why in candidates
+                if same_values(got, _as_tuple(mistakes[why](inputs[0], np.asarray(grad(inputs[0]), dtype=dtype),
+                                                             *inputs[1:], **hyper), len(names)))]
+
+    matched = agreeing(list(mistakes), got, inputs)
+    for _ in range(min(more_steps, steps_left)):
+        if len(matched) < 2:
+            break
+        w, state = np.asarray(got[0], dtype=inputs[0].dtype), tuple(got[1:])
+        try:
+            got = _outputs(student.call(name, w, np.asarray(grad(w), dtype=w.dtype), *state, **hyper),
+                           names, name, (w, *state), w.dtype)
+        except (AssertionError, StudentCallFailed):  # the step that parted is what counts
+            break
+        still = agreeing(matched, got, (w, *state))
+        if not still:
+            break
+        matched, inputs = still, (w, *state)
+    return matched
 
 
 def compare_trajectory(got, expected: np.ndarray, what: str, rtol: float = 1e-9, atol: float = 1e-12) -> None:
