@@ -10,7 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import assignments
+# jsonschema compiles a grammar of RFC 3987 IRIs at import when rfc3987_syntax is installed
+# (jupyter-events needs it): about a second of every command's serial start, for a format
+# that no notebook schema uses. Without the module, jsonschema leaves out that one check.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from .course import assignments  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,10 +36,14 @@ def folder_digest(folder: str | Path) -> str:
     return digest.hexdigest()
 
 
+# Parallel graders write to the gradebook at once: a writer waits this long for the others
+# (SQLite's busy timeout) before its submission is reported as not graded, for a later run.
+GRADEBOOK_WAIT_SECONDS = 60
+
+
 def gradebook_url(root: str | Path) -> str:
     """Where nbgrader's gradebook of the course at ``root`` lives."""
-    # Parallel graders write to it at once: a writer waits for the others (up to a minute).
-    return f"sqlite:///{Path(root).resolve()}/gradebook.db?timeout=60"
+    return f"sqlite:///{Path(root).resolve()}/gradebook.db?timeout={GRADEBOOK_WAIT_SECONDS:g}"
 
 
 def book_base_url(root: str | Path) -> str:
@@ -74,6 +78,7 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
 
     from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
+    from .feedback_exporter import FeedbackExporter
     from .late import PenaltyPerDay
     from .preprocessors.forget_unknown_cells import ForgetUnknownCells
     from .preprocessors.remove_stray_hidden_tests import RemoveStrayHiddenTests
@@ -100,6 +105,7 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.AssignLatePenalties.plugin_class = PenaltyPerDay
     # Stock feedback shows test cells as the grader restored them, hidden tests included.
     c.GenerateFeedback.preprocessors = [GetGrades, RemoveStrayHiddenTests, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.exporter_class = FeedbackExporter
     return c
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,6 +35,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from traitlets.config import Config
 
+from . import course
 from .course import GRADES_CSV, SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
 from .checks import load_registry
 from .late import late_policy, set_due_date
@@ -270,8 +272,14 @@ def _score(root: Path, assignment: str, student: str) -> Outcome:
 
 
 def _last_error(result: dict) -> str:
-    text = (result.get("error") or result.get("log") or "unknown error").strip()
-    return text.splitlines()[-1] if text else "unknown error"
+    """What went wrong, in a line: the last exception nbgrader logged (its last line only says 'see above')."""
+    text = "\n".join(result.get(key) or "" for key in ("log", "error")).strip()
+    text = "\n".join(line for line in text.splitlines() if "Please see the the above traceback" not in line)
+    if "database is locked" in text:
+        return (f"the gradebook stayed locked by other writers for more than {course.GRADEBOOK_WAIT_SECONDS:g} s; "
+                "nothing of this submission was kept: run the command again to grade it")
+    exceptions = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Entry)\b: .+)$", text, flags=re.M)
+    return exceptions[-1].strip() if exceptions else (text.splitlines()[-1] if text else "unknown error")
 
 
 def export_csv(root: Path, config: Config) -> Path:

@@ -76,6 +76,16 @@ def digits():
     return data.load_digits_split(seed=0)
 
 
+def test_are_the_digits_arrays_scikit_learns_own():
+    from sklearn.datasets import load_digits
+
+    pixels, labels = data.digits_arrays()
+    reference = load_digits()
+    np.testing.assert_array_equal(pixels, reference.data)
+    np.testing.assert_array_equal(labels, reference.target)
+    assert labels.dtype == np.int64 and not pixels.flags.writeable and not labels.flags.writeable
+
+
 def test_do_the_digits_splits_cover_the_data_set(digits):
     sizes = [len(digits.y_train), len(digits.y_val), len(digits.y_test)]
     assert sum(sizes) == 1797

@@ -18,8 +18,8 @@ Tolerances (elementwise |got - expected| <= atol + rtol |expected|, stated in ev
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
 
+from optlab.data import digits_arrays
 from optlab.problems import Quadratic, Rosenbrock
 from optlab.testing import as_array, as_float, as_pair, assert_close
 
@@ -178,9 +178,9 @@ def svm_at_zero(student, rng):
 
 @CHECKS.check("test_svm_loss", "Are they right on real digits images?")
 def svm_on_digits(student, rng):
-    digits = load_digits()
-    rows = rng.choice(len(digits.target), size=40, replace=False)
-    X = np.hstack([digits.data[rows] / 16.0, np.ones((40, 1))])
-    y = digits.target[rows]
+    pixels, labels = digits_arrays()
+    rows = rng.choice(len(labels), size=40, replace=False)
+    X = np.hstack([pixels[rows] / 16.0, np.ones((40, 1))])
+    y = labels[rows]
     W = rng.standard_normal((65, 10)) * 0.01
     check_svm(student, W, X, y, "on 40 digits images (D=65, C=10)")

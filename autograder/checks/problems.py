@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
 
+from optlab.data import digits_arrays
 from optlab.problems import Quadratic, SoftmaxLoss, quadratic
 
 
@@ -18,7 +18,7 @@ def random_quadratic(rng: np.random.Generator, condition: tuple[float, float], d
 
 def digits_problem(rng: np.random.Generator, size: int = 60) -> SoftmaxLoss:
     """The softmax classifier's loss on ``size`` random images of scikit-learn's digits (with a bias feature)."""
-    digits = load_digits()
-    rows = rng.choice(len(digits.target), size=size, replace=False)
-    X = np.hstack([digits.data[rows] / 16.0, np.ones((size, 1))])
-    return SoftmaxLoss(X=X, y=digits.target[rows], num_classes=10)
+    pixels, labels = digits_arrays()
+    rows = rng.choice(len(labels), size=size, replace=False)
+    X = np.hstack([pixels[rows] / 16.0, np.ones((size, 1))])
+    return SoftmaxLoss(X=X, y=labels[rows], num_classes=10)

@@ -1,0 +1,33 @@
+"""The feedback exporter: stock nbconvert HTML, with the templates compiled once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import jinja2
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from traitlets.config import Config
+
+from autograder.feedback_exporter import FeedbackExporter
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = nbformat.read(ROOT / "solutions" / "momentum" / "momentum.ipynb", as_version=4)
+CONFIG = Config({"HTMLExporter": {"template_name": "classic"}})
+
+
+def test_is_the_feedback_html_what_stock_nbconvert_writes():
+    first = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
+    again = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
+    assert first == again == HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
+
+
+def test_does_a_second_exporter_reuse_the_compiled_templates():
+    FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
+    with mock.patch.object(jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile) as compile:
+        FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
+    assert compile.call_count == 0
+    with mock.patch.object(jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile) as compile:
+        HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
+    assert compile.call_count > 0  # stock nbconvert compiles them again: the check can fail

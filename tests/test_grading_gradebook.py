@@ -1,0 +1,71 @@
+"""The shared gradebook under contention: writers wait their turn, and a wait too long loses nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder import course as course_settings
+from autograder.grading import grade
+from autograder.release import enter_in_gradebook
+from grading_support import make_course, solution, submit, total_score
+
+ASSIGNMENT = "schedules"
+STUDENTS = ["ada", "bob", "cyd"]
+FULL = 5.0  # the assignment's points
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    course = make_course(tmp_path, ASSIGNMENT)
+    for student in STUDENTS:
+        submit(course, student, ASSIGNMENT, solution(ASSIGNMENT))
+    enter_in_gradebook(course, ASSIGNMENT)
+    monkeypatch.setattr(course_settings, "GRADEBOOK_WAIT_SECONDS", 2)  # the workers are forked: they see it
+    return course
+
+
+def hold_write_lock(course, seconds: float) -> subprocess.Popen:
+    """Another process writes to the gradebook for ``seconds`` (readers may still read); returns once it holds it.
+
+    A separate process, as another grader would be: SQLite's locks must not be inherited by
+    the forked workers.
+    """
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"db = sqlite3.connect({str(course / 'gradebook.db')!r}, isolation_level=None)\n"
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "print('holding', flush=True)\n"
+        f"time.sleep({seconds})\n"
+        "db.rollback()\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_do_workers_wait_for_a_writer_that_holds_the_gradebook_briefly(course):
+    holder = hold_write_lock(course, seconds=1)
+    run = grade(course, ASSIGNMENT, jobs=2)
+    holder.wait()
+    assert [(o.student, o.graded, o.score, o.problem) for o in run.outcomes] == [(s, True, FULL, "") for s in STUDENTS]
+
+
+def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_run(course):
+    holder = hold_write_lock(course, seconds=30)
+    started = time.monotonic()
+    try:
+        blocked = grade(course, ASSIGNMENT, jobs=2)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert time.monotonic() - started < 30  # each writer gave up after its wait, not when the lock went
+    assert [o.graded for o in blocked.outcomes] == [False] * len(STUDENTS)
+    assert all("gradebook stayed locked by other writers for more than 2 s" in o.problem
+               and "run the command again" in o.problem for o in blocked.outcomes), [o.problem for o in blocked.outcomes]
+    assert not list(course.glob("autograded/*/*/.graded.json"))  # nothing is counted as graded
+
+    again = grade(course, ASSIGNMENT, jobs=2)
+    assert [(o.student, o.graded, o.score) for o in again.outcomes] == [(s, True, FULL) for s in STUDENTS]
+    assert [total_score(course, ASSIGNMENT, s) for s in STUDENTS] == [FULL] * len(STUDENTS)
