@@ -14,6 +14,8 @@ matters, with gradients of order 1e-4.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from optlab.problems import Rosenbrock, quadratic
@@ -84,6 +86,21 @@ RULES = {
 }
 
 
+# Away from their defaults, so that a rule ignoring one of them fails (the other checks use the defaults).
+SETTINGS = {
+    "beta1": lambda rng: float(rng.uniform(0.5, 0.95)),
+    "beta2": lambda rng: float(rng.uniform(0.9, 0.995)),
+    "eps": lambda rng: float(10 ** rng.uniform(-4, -1)),
+    "decay": lambda rng: float(rng.uniform(0.5, 0.95)),
+    "weight_decay": lambda rng: float(rng.uniform(0.02, 0.3)),
+}
+
+
+def drawn_settings(rule, rng) -> dict[str, float]:
+    """A random value of each optional setting of ``rule`` but the learning rate."""
+    return {name: SETTINGS[name](rng) for name in inspect.signature(rule).parameters if name in SETTINGS}
+
+
 def initial_state(state_names, w):
     return tuple(0 if name == "t" else np.zeros_like(w) for name in state_names)
 
@@ -92,12 +109,13 @@ for rule, (reference_step, state_names, base_hyper, mistakes) in RULES.items():
     grade_id = f"test_{rule}"
     # Each check binds this rule's values as default arguments (a closure would see the loop's last).
 
-    @CHECKS.check(grade_id, "Does it follow the reference for 30 steps on a random quadratic?", weight=2)
+    @CHECKS.check(grade_id, "Does it follow the reference for 30 steps on a random quadratic, with every setting drawn?", weight=2)
     def on_quadratic(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
                  base_hyper=base_hyper, mistakes=mistakes):
         problem = random_quadratic(rng, (5, 100), (2, 6))
         w0 = rng.standard_normal(problem.A.shape[0])
         hyper = {k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()}
+        hyper.update(drawn_settings(reference_step, rng))
         step_side_by_side(student, rule, reference_step, problem.grad, w0, 30, hyper, state_names, mistakes,
                           initial_state=initial_state(state_names, w0))
 

@@ -64,7 +64,7 @@ def check_schedule(student, name, steps, args_of, what):
 
 CASES = {
     "step_decay": lambda rng: (range(0, 60, 3), (lambda lr0, drop, every: lambda t: ((lr0, t), {"drop": drop, "every": every}))(
-        float(rng.uniform(0.01, 1)), float(rng.choice([0.1, 0.5, 0.3])), int(rng.integers(2, 12))),
+        float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 0.9)), int(rng.integers(2, 12))),
         "(multiply by drop once every `every` epochs: lr0 * drop ** (epoch // every))"),
     "exponential_decay": lambda rng: (range(0, 100, 7), (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
         float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.1))), "(lr0 * exp(-k t))"),
@@ -82,6 +82,12 @@ for schedule, make_case in CASES.items():
     def every_step(student, rng, schedule=schedule, make_case=make_case):
         steps, args_of, what = make_case(rng)
         check_schedule(student, schedule, steps, args_of, what)
+
+
+@CHECKS.check("test_step_decay", "Does it halve the rate every 10 epochs when drop and every are left at their defaults?")
+def step_decay_defaults(student, rng):
+    lr0 = float(rng.uniform(0.01, 1))
+    check_schedule(student, "step_decay", range(0, 45, 3), lambda t: ((lr0, t), {}), "(drop=0.5 and every=10 by default)")
 
 
 @CHECKS.check("test_cosine_decay", "Does it decay to 0 when lr_min is left at its default?")

@@ -144,15 +144,17 @@ def lbfgs_edges(student, rng):
 # --- backtracking_line_search -------------------------------------------------------------
 
 
-@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock?", weight=2)
+@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock, and stop after max_halvings?", weight=2)
 def backtracking_rosenbrock(student, rng):
     problem = Rosenbrock()
-    for _ in range(3):
+    for attempt in range(3):
         w = rng.uniform(-1.5, 1.5, 2)
         g = problem.grad(w)
         direction = -g * float(rng.uniform(0.1, 2.0))
         settings = {"alpha": float(rng.choice([1.0, 0.5])), "shrink": float(rng.choice([0.5, 0.3])),
                     "c1": float(rng.choice([1e-4, 0.3]))}
+        if attempt == 2:  # a step far too long: the halvings run out first, and the last alpha is returned
+            direction, settings["max_halvings"] = direction * 1e6, int(rng.integers(2, 6))
         got = as_float(student.call("backtracking_line_search", problem_argument(problem, "loss"), w, direction, g,
                                     **settings), "backtracking_line_search")
         expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
@@ -160,6 +162,9 @@ def backtracking_rosenbrock(student, rng):
             taken = problem.loss(w + got * direction) <= problem.loss(w) + settings["c1"] * got * float(g @ direction)
             why = ("it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
                    if taken else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d")
+            if "max_halvings" in settings:
+                why = ("no step meets the Armijo condition within max_halvings halvings here: after max_halvings "
+                       "tries, return the last alpha, alpha * shrink ** max_halvings")
             raise CheckFailed(f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
                               f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}")
 
@@ -167,20 +172,32 @@ def backtracking_rosenbrock(student, rng):
 # --- lbfgs --------------------------------------------------------------------------------
 
 
-def check_lbfgs(student, problem, w0, what):
-    got = student.call("lbfgs", problem_argument(problem, "loss"), problem_argument(problem, "grad"), w0)
+def check_lbfgs(student, problem, w0, what, **settings):
+    """The student's lbfgs against the reference's, with the same ``settings`` (m, tol, max_iter)."""
+    what += "".join(f", {key}={value:g}" for key, value in settings.items())
+    got = student.call("lbfgs", problem_argument(problem, "loss"), problem_argument(problem, "grad"), w0, **settings)
     if not (isinstance(got, (tuple, list)) and len(got) == 3):
         raise CheckFailed(f"lbfgs {what}: expected (w, iterations, history), got {type(got).__name__}")
     w, iterations, history = got
-    w_ref, iterations_ref, history_ref = reference.lbfgs(problem.loss, problem.grad, w0)
+    w_ref, iterations_ref, history_ref = reference.lbfgs(problem.loss, problem.grad, w0, **settings)
     w = as_array(w, f"lbfgs {what}: w", w0.shape)
     iterations = int(as_float(iterations, f"lbfgs {what}: iterations"))
     history = as_array(history, f"lbfgs {what}: history")
-    assert_close(w, problem.minimizer, rtol=0, atol=1e-5, what=f"lbfgs {what}: the final w (the minimum)")
+    if len(history) != iterations + 1:
+        raise CheckFailed(f"lbfgs {what}: history has {len(history)} losses after {iterations} iterations; "
+                          "it holds f(w0), then f after each iteration")
+    if "max_iter" in settings and iterations_ref == settings["max_iter"]:
+        if iterations != iterations_ref:
+            raise CheckFailed(f"lbfgs {what}: took {iterations} iterations; it must stop after max_iter")
+        assert_close(w, w_ref, rtol=1e-6, atol=1e-9, what=f"lbfgs {what}: w after max_iter iterations")
+    elif "tol" in settings:
+        assert_close(w, w_ref, rtol=0, atol=10 * settings["tol"], what=f"lbfgs {what}: the final w")
+    else:
+        assert_close(w, problem.minimizer, rtol=0, atol=1e-5, what=f"lbfgs {what}: the final w (the minimum)")
     if abs(iterations - iterations_ref) > 2:
         raise CheckFailed(f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
                           "(same directions and the same Wolfe line search should agree)")
-    k = min(5, len(history_ref), len(history))
+    k = min(8, len(history_ref), len(history))
     assert_close(history[:k], history_ref[:k], rtol=1e-6, atol=1e-12, what=f"lbfgs {what}: the first {k} losses")
 
 
@@ -194,3 +211,11 @@ def lbfgs_beale_quadratic(student, rng):
     check_lbfgs(student, Beale(), np.array([1.0, 1.0]) + rng.uniform(-0.2, 0.2, 2), "on Beale")
     problem = random_quadratic(rng, (50, 300), (5, 12))
     check_lbfgs(student, problem, problem.start, "on a quadratic")
+
+
+@CHECKS.check("test_lbfgs", "Does it keep only the last m pairs, stop at tol, and stop after max_iter iterations?")
+def lbfgs_settings(student, rng):
+    problem = random_quadratic(rng, (100, 300), (8, 12))
+    check_lbfgs(student, problem, problem.start, "on a quadratic", m=int(rng.integers(1, 3)))
+    check_lbfgs(student, problem, problem.start, "on a quadratic", tol=float(10 ** rng.uniform(-3, -1)))
+    check_lbfgs(student, Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", max_iter=int(rng.integers(3, 8)))
