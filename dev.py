@@ -5,6 +5,9 @@
 
 Both first make sure `.venv` holds exactly the pinned requirements (reinstalling only
 when requirements.txt, constraints.txt or the student package's metadata changed).
+`test` also makes sure Debian's Chromium and its driver are installed for the browser
+tests (tests/test_browser.py): when they are missing and this runs as root, it installs
+them with apt-get; otherwise those tests fail and say how to install them.
 Anything after the verb is passed on: to `jupyter-book build` for `book`, to pytest
 for `test` (for example `python3 dev.py test -k gradients -x`).
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -26,6 +30,10 @@ STAMP = VENV / ".installed-requirements"
 
 # Warnings are errors, nitpicky cross-references, and every problem reported at once.
 BOOK_BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+
+# The browser the tests open the built site in (tests/test_browser.py), from Debian's packages.
+BROWSER_PACKAGES = ["chromium", "chromium-driver"]
+BROWSER_PROGRAMS = [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")]
 
 
 def run(*cmd: str | Path, **kwargs) -> None:
@@ -54,6 +62,36 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_browser() -> None:
+    """Install Debian's Chromium and ChromeDriver if either is missing and we are root (as in CI).
+
+    `apt-get install` is tried first; if it fails (a fresh machine has no package lists yet),
+    the lists are updated and it is tried again. Without root, or if that fails too, nothing
+    else is done: the rest of the suite still runs, and the browser tests fail with the
+    command to run.
+    """
+    missing = [str(program) for program in BROWSER_PROGRAMS if not program.exists()]
+    if not missing:
+        return
+    install = ["apt-get", "install", "-y", *BROWSER_PACKAGES]
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(f"{', '.join(missing)} missing: the browser tests (tests/test_browser.py) will fail. "
+              f"Install them as root with: {' '.join(install)}", flush=True)
+        return
+    print(f"{', '.join(missing)} missing: installing Debian's {' and '.join(BROWSER_PACKAGES)} "
+          "for the browser tests (tests/test_browser.py) ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        run(*install, env=env)
+    except subprocess.CalledProcessError:
+        print("apt-get install failed; updating the package lists and trying again ...", flush=True)
+        try:
+            run("apt-get", "update", env=env)
+            run(*install, env=env)
+        except subprocess.CalledProcessError:
+            print("Installing the browser failed: the browser tests will fail.", flush=True)
+
+
 def venv_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -70,6 +108,7 @@ def build_book(extra: list[str]) -> None:
 
 
 def run_tests(extra: list[str]) -> None:
+    ensure_browser()
     run(PYTHON, "-m", "pytest", *extra, env=venv_env())
 
 
