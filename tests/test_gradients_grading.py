@@ -160,7 +160,7 @@ def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
 def test_does_each_cheat_score_zero(graded, cheat):
     course, run = graded
     student = f"cheat_{cheat}"
-    assert [o.graded for o in run.outcomes if o.student == student] == [True]
+    assert [(o.graded, o.problem) for o in run.outcomes if o.student == student] == [(True, "")]
     assert total_score(course, ASSIGNMENT, student) == 0.0, cell_scores(course, ASSIGNMENT, student)
 
 

@@ -243,6 +243,7 @@ def test_does_the_animation_embed_its_frames_in_javascript():
     assert html.count("data:image/png;base64,") == 12
     assert "var frames = new Array(12);" in html
     assert 'class="fa ' not in html, "the buttons should not depend on an icon font"
+    assert "<link" not in html and "https://" not in html, "the animation should load nothing from the network"
     assert not plt.get_fignums(), "the figure should be closed, not shown a second time"
 
 

@@ -197,3 +197,20 @@ def test_is_a_blocked_module_unavailable():
     with StudentSession(cells, config, blocked={"optlab.gradcheck": "write it yourself"}) as student:
         with pytest.raises(StudentCallFailed, match="write it yourself"):
             student.call("use")
+
+
+@needs_root
+def test_does_a_sandbox_that_cannot_start_say_why_after_retrying(monkeypatch):
+    import subprocess
+
+    from autograder.sandbox import isolation, session as session_module
+
+    def failing_isolation(**_):
+        def isolate():
+            raise OSError(12, "mount /tmp: Cannot allocate memory")
+        return isolate
+    monkeypatch.setattr(isolation, "make_preexec", failing_isolation)
+    monkeypatch.setattr(session_module.time, "sleep", lambda seconds: None)
+    with pytest.raises(subprocess.SubprocessError, match=r"could not start: OSError\(12, 'mount /tmp: Cannot allocate memory'\) \(3 attempts\)"):
+        with session("x = 1", isolate=True) as student:
+            student.call("f")

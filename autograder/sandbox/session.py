@@ -32,6 +32,8 @@ from .isolation import Limits
 HARNESS_SOURCE = Path(harness.__file__)
 STUDENT_PACKAGE = Path(optlab.__file__).parent
 MAX_MESSAGE_BYTES = 64 * 1024**2
+START_FAILED = "The sandbox could not start: "
+START_ATTEMPTS = 3
 
 
 class StudentCallFailed(Exception):
@@ -124,17 +126,34 @@ class StudentSession:
                                              limits=self.config.limits)
 
         def preexec() -> None:
-            # The child reads requests on fd 3 and writes replies on fd 4.
-            os.dup2(child_ends[0], 3)
-            os.dup2(child_ends[1], 4)
-            if isolate is not None:
-                isolate()
+            try:
+                # The child reads requests on fd 3 and writes replies on fd 4.
+                os.dup2(child_ends[0], 3)
+                os.dup2(child_ends[1], 4)
+                if isolate is not None:
+                    isolate()
+            except BaseException as error:  # subprocess only says that it failed: say why, in the log
+                os.write(2, f"{START_FAILED}{error!r}\n".encode())
+                raise
 
-        with open(self.workdir / "output.log", "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", str(sandbox_dir / "harness.py")],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=self.workdir,
-                preexec_fn=preexec, start_new_session=True, pass_fds=(3, 4))
+        for attempt in range(1, START_ATTEMPTS + 1):
+            with open(self.workdir / "output.log", "ab") as log:
+                try:
+                    self.process = subprocess.Popen(
+                        [sys.executable, "-I", str(sandbox_dir / "harness.py")],
+                        stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=self.workdir,
+                        preexec_fn=preexec, start_new_session=True, pass_fds=(3, 4))
+                    break
+                except subprocess.SubprocessError:
+                    # Seen once under heavy load, never reproduced: retried, and the reason kept if it persists.
+                    why = [line for line in (self.workdir / "output.log").read_text(errors="replace").splitlines()
+                           if line.startswith(START_FAILED)]
+                    if attempt == START_ATTEMPTS:
+                        for fd in (request_read, request_write, reply_read, reply_write, *child_ends):
+                            os.close(fd)
+                        raise subprocess.SubprocessError(
+                            f"{why[-1] if why else START_FAILED + 'unknown reason'} ({attempt} attempts)") from None
+                    time.sleep(0.5 * attempt)
         for fd in (request_read, reply_write, *child_ends):
             os.close(fd)
         self._requests = os.fdopen(request_write, "wb")

@@ -312,6 +312,9 @@ def animation_html(fig: plt.Figure, draw, num_frames: int, fps: float = 6.0, col
                          f"{embed_limit} MB: use fewer frames, a smaller figure or a lower dpi")
     for icon, text in _ANIMATION_ICONS.items():
         html = html.replace(icon, text)
+    # With the icons replaced, Matplotlib's link to the icon font on a CDN serves nothing,
+    # and offline (or in CI's browser) it is a failed request in the console.
+    html = re.sub(r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">', "", html)
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - plain Python without IPython
