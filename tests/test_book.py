@@ -5,14 +5,25 @@ The build itself (the `built_site` fixture in conftest.py) runs once per session
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
 import re
+import sys
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urljoin
 
 import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_DIRS = ("solutions", "autograder", "tests", "student", ".venv", "submitted", "autograded", "feedback")
+# Files of the site read as text by the leak checks (every file inside an archive is read too).
+TEXT_SUFFIXES = {".html", ".md", ".ipynb", ".txt", ".js", ".json", ".py"}
+PACKAGE = ROOT / "student" / "optlab"
+ARCHIVES = "_downloads/exercises"  # where book/_ext/exercise_links.py writes the exercises' archives
 
 
 def toc_files() -> list[str]:
@@ -35,6 +46,79 @@ def toc_files() -> list[str]:
 
 def page_html(site: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup((site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def exercise_links():
+    """The book's extension (book/_ext/exercise_links.py), imported as Sphinx imports it."""
+    if "exercise_links" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("exercise_links", ROOT / "book" / "_ext" / "exercise_links.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["exercise_links"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["exercise_links"]
+
+
+def chapters() -> list[str]:
+    from autograder.course import assignments
+
+    return assignments(ROOT)
+
+
+def linked_file(site: Path, page: str, href: str) -> Path:
+    """The file of the site a link on ``page`` points to."""
+    return site / unquote(urljoin(f"{page}.html", href).split("#")[0])
+
+
+def archive(site: Path, name: str) -> zipfile.ZipFile:
+    return zipfile.ZipFile(site / ARCHIVES / f"{name}.zip")
+
+
+def package_files(without: set[str] = frozenset()) -> dict[str, bytes]:
+    """The student package's files, as an archive holds them (``optlab/...``), but the modules ``without``."""
+    return {path.relative_to(PACKAGE.parent).as_posix(): path.read_bytes() for path in sorted(PACKAGE.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+            and "optlab." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts) not in without}
+
+
+def blocked_modules(name: str) -> set[str]:
+    """The modules the exercise's grader makes unavailable (the exercise asks students to write them)."""
+    from autograder.checks import load_registry
+
+    return set(load_registry(name).blocked)
+
+
+def site_texts(site: Path) -> Iterator[tuple[str, str]]:
+    """Every text the site serves, named by its path: its text files, and every file inside every
+    archive (``<archive>!<member>``)."""
+    for path in sorted(site.rglob("*")):
+        where = path.relative_to(site).as_posix()
+        if path.is_file() and path.suffix == ".zip":
+            with zipfile.ZipFile(path) as zipped:
+                for info in zipped.infolist():
+                    if not info.is_dir():
+                        yield f"{where}!{info.filename}", zipped.read(info).decode("utf-8", errors="replace")
+        elif path.is_file() and path.suffix in TEXT_SUFFIXES:
+            yield where, path.read_text(encoding="utf-8", errors="replace")
+
+
+def secret_cells(name: str) -> list[set[str]]:
+    """The secret lines (see grading_support.secret_lines) of each solution or hidden-test cell."""
+    from grading_support import HIDDEN_REGION, SOLUTION_REGION, secret_lines, solution
+
+    secrets = secret_lines(name)
+    cells = []
+    for cell in solution(name).cells:
+        regions = SOLUTION_REGION.findall(cell.source) + HIDDEN_REGION.findall(cell.source)
+        lines = {line.strip() for region in regions for line in region.splitlines()} & secrets
+        if lines:
+            cells.append(lines)
+    return cells
+
+
+def mostly_shown(lines: set[str], text: str) -> bool:
+    """Over half of a cell's secret lines (two at least) appear in ``text``: the cell is given away."""
+    shown = [line for line in lines if line in text]
+    return len(shown) >= 2 and len(shown) > len(lines) / 2
 
 
 # --- the built site -------------------------------------------------------------------
@@ -85,27 +169,87 @@ def test_does_the_site_leave_out_secret_material(built_site):
         assert not set(path.parts) & set(SECRET_DIRS), f"{path} should not be in the site"
     sources = {path.with_suffix("").as_posix() for path in files if path.parts[0] == "_sources"}
     assert sources == {f"_sources/{page}" for page in toc_files()}, "only toc pages have sources"
-    for path in files:
-        if path.suffix in {".html", ".md", ".ipynb", ".txt", ".js"}:
-            text = (built_site / path).read_text(encoding="utf-8", errors="replace")
-            assert "BEGIN SOLUTION" not in text, f"{path} holds solution code"
+    for where, text in site_texts(built_site):
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in text, f"{where} holds a solution or hidden-test marker"
+        if "!" in where:
+            member = Path(where.split("!", 1)[1])
+            assert not set(member.parts) & set(SECRET_DIRS), f"{where}: an archive holds a secret folder"
 
 
-def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site):
+def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site, monkeypatch):
     """Checked against today's solutions, references and checks, in every file the site serves
-    (pages, _sources, the search index, downloads)."""
-    from autograder.course import assignments
+    (pages, _sources, the search index, downloads) and in every file of every exercise archive.
+
+    An archive's copy of the student package is the package every student installs, byte for byte
+    (see the archive test); one of its modules may repeat a solution only where the course
+    publishes it on purpose: a module that an exercise's grader blocks (optlab.gradcheck, the
+    gradients exercise's tools, used from chapter 9 on) may be in the other exercises' archives,
+    never in that exercise's own."""
+    import functools
+
+    import grading_support
     from grading_support import leaked_functions, public_text, secret_lines
 
-    secrets = set().union(*(secret_lines(name) for name in assignments(ROOT)))
+    # The hidden functions are parsed once, not once per file (nearly 300 files with the archives).
+    monkeypatch.setattr(grading_support, "hidden_functions", functools.lru_cache(grading_support.hidden_functions))
+    secrets = set().union(*(secret_lines(name) for name in chapters()))
+    cells = {name: secret_cells(name) for name in chapters()}
     stated = public_text()
-    assert len(secrets) > 20
-    for path in built_site.rglob("*"):
-        if path.is_file() and path.suffix in {".html", ".md", ".ipynb", ".txt", ".js", ".json", ".py"}:
-            text = path.read_text(encoding="utf-8", errors="replace")
+    assert len(secrets) > 20 and all(cells.values())
+    checked = set()
+    for where, text in site_texts(built_site):
+        checked.add(where)
+        assert leaked_functions(text, allowed=stated) == [], f"{where} shows hidden code"
+        member = re.fullmatch(rf"{ARCHIVES}/(\w+)\.zip!\1/(optlab/.+)\.py", where)
+        if member is None:  # a page, a source, the search index, a notebook, a README
             leaked = sorted(line for line in secrets if line in text)
-            assert leaked == [], f"{path.relative_to(built_site)} shows solution lines: {leaked[:3]}"
-            assert leaked_functions(text, allowed=stated) == [], f"{path.relative_to(built_site)} shows hidden code"
+            assert leaked == [], f"{where} shows solution lines: {leaked[:3]}"
+            continue
+        archive_of, module = member[1], member[2].replace("/", ".")
+        for name, solution_cells in cells.items():
+            given_away = [lines for lines in solution_cells if mostly_shown(lines, text)]
+            published = name != archive_of and module in blocked_modules(name)
+            assert not given_away or published, f"{where} gives away {name}'s solution: {sorted(given_away[0])[:3]}"
+    assert "searchindex.js" in checked
+    for name in chapters():
+        assert f"{ARCHIVES}/{name}.zip!{name}/{name}.ipynb" in checked, f"the {name} archive was not read"
+
+
+def test_would_the_archive_leak_check_see_a_published_module_in_its_own_exercise():
+    """The exception above is narrow: optlab.gradcheck gives the gradients exercise away, so the
+    check would stop it in the gradients archive."""
+    gradcheck = (PACKAGE / "gradcheck.py").read_text()
+    assert "optlab.gradcheck" in blocked_modules("gradients")
+    assert any(mostly_shown(lines, gradcheck) for lines in secret_cells("gradients"))
+
+
+def test_does_the_search_index_hold_no_word_of_hidden_code(built_site):
+    """The search index keeps words, not lines: no word (stemmed as Sphinx stems it) that only the
+    solutions, the hidden tests, the references or the checks use is in it."""
+    from sphinx.search.en import SearchEnglish
+
+    from grading_support import HIDDEN_REGION, SOLUTION_REGION, solution
+
+    stem = SearchEnglish({}).stem
+    words = re.compile(r"\w+")
+    hidden = [region for name in chapters() for cell in solution(name).cells
+              for region in SOLUTION_REGION.findall(cell.source) + HIDDEN_REGION.findall(cell.source)]
+    hidden += [path.read_text() for part in ("reference", "checks") for path in ROOT.glob(f"autograder/{part}/*.py")]
+    public = [path.read_text() for pattern in ("book/**/*.md", "book/_ext/*.py", "exercises/*/*.ipynb",
+                                               "student/optlab/*.py", "_config.yml") for path in ROOT.glob(pattern)]
+    public_words = {word.lower() for text in public for word in words.findall(text)}
+    public_stems = {stem(word) for word in public_words}
+    only_hidden = {word.lower() for text in hidden for word in words.findall(text)} - public_words
+    only_hidden = {word for word in only_hidden
+                   if len(word) >= 4 and not word.isdigit() and stem(word) not in public_stems}
+    assert len(only_hidden) > 50, "too few hidden words to check against"
+    script = (built_site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(script[script.index("(") + 1:script.rindex(")")])
+    terms = set(index["terms"]) | set(index["titleterms"])
+    assert {stem("momentum"), stem("gradient")} <= terms, "the search index holds the pages' words"
+    found = sorted(word for word in only_hidden if stem(word) in terms or word in terms)
+    assert found == [], f"the search index holds words only hidden code uses: {found[:10]}"
 
 
 def test_is_mathjax_served_by_the_site_itself(built_site):
@@ -125,11 +269,263 @@ def test_is_mathjax_served_by_the_site_itself(built_site):
     assert with_math >= 11
 
 
-def test_does_the_gradients_chapter_link_its_exercise(built_site):
-    links = [a["href"] for a in page_html(built_site, "book/gradients").select("a.download")]
-    assert any(href.endswith("gradients.ipynb") for href in links), links
-    downloads = list((built_site / "_downloads").rglob("gradients.ipynb"))
-    assert len(downloads) == 1
+def test_does_every_chapter_end_with_its_exercise_downloads(built_site):
+    """Each chapter's last section is its Exercise, which ends with the box of book/_ext/exercise_links.py:
+    links to the archive and to the released notebook, both files of the site."""
+    for name in chapters():
+        page = f"book/{name}"
+        soup = page_html(built_site, page)
+        box = soup.select_one(f"div.exercise-links#exercise-{name}")
+        assert box is not None, f"{page} has no exercise box"
+        section = box.find_parent("section")
+        assert section["id"] == "exercise" and section.find_next_sibling("section") is None, f"{page}: not at its end"
+        assert box is section.find_all(recursive=False)[-1], f"{page}: the box does not end the Exercise section"
+        links = {Path(a["href"]).name: a["href"] for a in box.select("a.download")}
+        assert set(links) == {f"{name}.zip", f"{name}.ipynb"}, links
+        assert linked_file(built_site, page, links[f"{name}.zip"]) == built_site / ARCHIVES / f"{name}.zip"
+        assert linked_file(built_site, page, links[f"{name}.ipynb"]).read_bytes() == \
+            (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+        assert len(list((built_site / "_downloads").rglob(f"{name}.ipynb"))) == 1
+    assert sorted(path.stem for path in (built_site / ARCHIVES).iterdir()) == chapters(), "one archive per exercise"
+
+
+def test_does_each_archive_hold_the_notebook_optlab_and_a_readme(built_site):
+    """One folder named after the exercise: the released notebook, the student package as students
+    install it (without the modules the exercise's grader blocks), README.txt; nothing else, and
+    nothing of solutions/ or autograder/."""
+    secret_files = {hashlib.sha256(path.read_bytes()).hexdigest() for folder in ("solutions", "autograder")
+                    for path in (ROOT / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    for name in chapters():
+        with archive(built_site, name) as zipped:
+            files = {info.filename: zipped.read(info) for info in zipped.infolist() if not info.is_dir()}
+            assert zipped.testzip() is None
+        package = package_files(without=blocked_modules(name))
+        expected = {f"{name}/{name}.ipynb", f"{name}/README.txt"} | {f"{name}/{path}" for path in package}
+        assert set(files) == expected, f"{name}.zip: {sorted(set(files) ^ expected)}"
+        assert files[f"{name}/{name}.ipynb"] == (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+        assert all(files[f"{name}/{path}"] == data for path, data in package.items()), f"{name}.zip: optlab differs"
+        assert not {hashlib.sha256(data).hexdigest() for data in files.values()} & secret_files, \
+            f"{name}.zip holds a file of solutions/ or autograder/"
+    with archive(built_site, "gradients") as zipped:  # the exercise that writes optlab.gradcheck's tools
+        assert "gradients/optlab/gradcheck.py" not in zipped.namelist()
+
+
+def test_does_each_chapter_leave_out_of_its_archive_what_its_grader_blocks():
+    """The {exercise} directive's `:without:` names exactly the modules that the exercise's grader
+    makes unavailable (the exercise asks students to write them), so the archive does not hand
+    them out."""
+    for name in chapters():
+        source = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
+        directives = re.findall(rf"^```{{exercise}} {name}\n((?::[\w-]+:.*\n)*)```$", source, flags=re.M)
+        assert len(directives) == 1, f"book/{name}.md should end its Exercise section with one {{exercise}} {name}"
+        without = {module for line in directives[0].splitlines() if line.startswith(":without:")
+                   for module in re.split(r"[\s,]+", line.removeprefix(":without:").strip()) if module}
+        blocked = blocked_modules(name)
+        assert without == blocked, \
+            f"book/{name}.md: its {{exercise}} directive should say `:without: {' '.join(sorted(blocked))}`"
+
+
+def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_site):
+    """README.txt names the command and every package the archive needs: the student package's
+    dependencies (student/pyproject.toml), the same list the course README names, and nothing the
+    package or the notebook imports is missing from it."""
+    import importlib.metadata
+    import tomllib
+
+    import nbformat
+
+    needed = tomllib.loads((ROOT / "student" / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert needed and all(package in (ROOT / "README.md").read_text() for package in needed)
+    distributions = importlib.metadata.packages_distributions()
+    named = {re.sub(r"[-_.]+", "-", package).lower() for package in needed} | {"ipython"}  # IPython: with jupyter
+    for name in chapters():
+        with archive(built_site, name) as zipped:
+            readme = zipped.read(f"{name}/README.txt").decode()
+            sources = [zipped.read(member).decode() for member in zipped.namelist() if member.endswith(".py")]
+            notebook = nbformat.reads(zipped.read(f"{name}/{name}.ipynb").decode(), as_version=4)
+        sources += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        assert f"jupyter notebook {name}.ipynb" in readme
+        assert "python -m pip install jupyter " + " ".join(needed) in readme
+        imports = r"^\s*(?:from\s+(\w+)[\w.]*\s+import\b|import\s+(\w+))"
+        imported = {module for source in sources for pair in re.findall(imports, source, flags=re.M)
+                    for module in pair if module}
+        third_party = imported - set(sys.stdlib_module_names) - {"optlab", "__future__"}
+        for module in sorted(third_party):
+            owners = {re.sub(r"[-_.]+", "-", dist).lower() for dist in distributions.get(module, [])}
+            assert owners & named, f"{name}: {module} is imported, but README.txt names none of {owners or module}"
+        left_out = blocked_modules(name)
+        assert all(module in readme for module in left_out), f"{name}: README.txt does not say what is left out"
+
+
+def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
+    """Unzipped, the notebook's setup cells run in a Jupyter kernel started in its folder, and every
+    optlab module they import comes from that folder, although the test's environment has optlab
+    installed too. The same cells next to the notebook alone find the installed optlab: the check
+    can fail."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    probe = ("import json, sys\n"
+             "print(json.dumps({m: getattr(sys.modules[m], '__file__', None) for m in sorted(sys.modules)"
+             " if m == 'optlab' or m.startswith('optlab.')}))")
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONSAFEPATH")}
+
+    def optlab_files(folder: Path, name: str) -> dict[str, str]:
+        nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        first_answer = next(i for i, cell in enumerate(nb.cells) if cell.metadata.get("nbgrader", {}).get("solution"))
+        setup = [cell for cell in nb.cells[:first_answer] if cell.cell_type == "code"]
+        assert any("optlab" in cell.source for cell in setup), f"{name}: its setup cells import no optlab"
+        nb.cells = setup + [nbformat.v4.new_code_cell(probe)]
+        NotebookClient(nb, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
+        return json.loads("".join(output["text"] for output in nb.cells[-1].outputs if output.get("name") == "stdout"))
+
+    for name in chapters():
+        with archive(built_site, name) as zipped:
+            zipped.extractall(tmp_path / "unzipped")
+        folder = (tmp_path / "unzipped" / name).resolve()
+        files = optlab_files(folder, name)
+        assert "optlab" in files and len(files) >= 2, files
+        outside = {module: file for module, file in files.items() if not Path(file).resolve().is_relative_to(folder)}
+        assert outside == {}, f"{name}: imported from outside the unzipped folder: {outside}"
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    name = chapters()[0]
+    (alone / f"{name}.ipynb").write_bytes((ROOT / "exercises" / name / f"{name}.ipynb").read_bytes())
+    assert not Path(optlab_files(alone, name)["optlab"]).resolve().is_relative_to(alone.resolve())
+
+
+# --- launch buttons ----------------------------------------------------------------------
+
+SAMPLE = {"repository_url": "https://github.com/example-org/optim-student", "repository_branch": "spring-2025",
+          "launch_buttons": {"binderhub_url": "https://mybinder.org/", "jupyterhub_url": "https://hub.example.edu",
+                             "colab_url": "https://colab.research.google.com", "notebook_interface": "jupyterlab"}}
+
+
+def settings_from(options: dict):
+    return exercise_links().LaunchSettings.from_theme_options(options)
+
+
+def test_are_launch_urls_built_from_the_configuration():
+    urls = exercise_links().launch_urls(settings_from(SAMPLE), "exercises/momentum/momentum.ipynb")
+    assert urls == {
+        "Binder": "https://mybinder.org/v2/gh/example-org/optim-student/spring-2025"
+                  "?labpath=exercises%2Fmomentum%2Fmomentum.ipynb",
+        "JupyterHub": "https://hub.example.edu/hub/user-redirect/git-pull"
+                      "?repo=https%3A%2F%2Fgithub.com%2Fexample-org%2Foptim-student&branch=spring-2025"
+                      "&urlpath=lab%2Ftree%2Foptim-student%2Fexercises%2Fmomentum%2Fmomentum.ipynb",
+        "Colab": "https://colab.research.google.com/github/example-org/optim-student/blob/spring-2025/"
+                 "exercises/momentum/momentum.ipynb",
+    }
+    classic = dict(SAMPLE, repository_url="https://github.com/example-org/optim-student.git", path_to_docs="course",
+                   launch_buttons=dict(SAMPLE["launch_buttons"], notebook_interface="classic"))
+    urls = exercise_links().launch_urls(settings_from(classic), "exercises/sgd/sgd.ipynb")
+    assert urls["Binder"].endswith("/v2/gh/example-org/optim-student/spring-2025"
+                                   "?urlpath=tree%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb")
+    assert "urlpath=tree%2Foptim-student%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb" in urls["JupyterHub"]
+    assert urls["Colab"].endswith("/blob/spring-2025/course/exercises/sgd/sgd.ipynb")
+    gitlab = dict(SAMPLE, repository_url="https://gitlab.com/uni/ml/optim-student")
+    urls = exercise_links().launch_urls(settings_from(gitlab), "exercises/sgd/sgd.ipynb")
+    assert urls["Binder"].startswith("https://mybinder.org/v2/gl/uni%2Fml%2Foptim-student/spring-2025?")
+    assert "Colab" not in urls and any("Colab" in problem for problem in settings_from(gitlab).problems())
+    assert settings_from(SAMPLE).problems() == []
+
+
+def test_are_launch_buttons_absent_until_configured():
+    module = exercise_links()
+    path = "exercises/momentum/momentum.ipynb"
+    assert module.launch_urls(module.LaunchSettings(), path) == {}
+    no_repository = dict(SAMPLE, repository_url="")
+    assert module.launch_urls(settings_from(no_repository), path) == {}
+    assert settings_from(no_repository).problems(), "a button asked for without a repository is reported"
+    jupyter_book_default = dict(SAMPLE, repository_url="https://github.com/executablebooks/jupyter-book")
+    assert module.launch_urls(settings_from(jupyter_book_default), path) == {}
+    only_binder = dict(SAMPLE, launch_buttons={"binderhub_url": "https://mybinder.org", "colab_url": ""})
+    assert list(module.launch_urls(settings_from(only_binder), path)) == ["Binder"]
+    assert module.launch_urls(settings_from(dict(SAMPLE, launch_buttons={})), path) == {}
+
+
+def config_settings():
+    """The launch settings _config.yml gives, as Jupyter Book passes them to the theme."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repository = config.get("repository", {})
+    return settings_from({"repository_url": repository.get("url", ""), "repository_branch": repository.get("branch", ""),
+                          "path_to_docs": repository.get("path_to_book", ""),
+                          "launch_buttons": config.get("launch_buttons", {})})
+
+
+def test_does_the_config_document_every_launch_key():
+    lines = (ROOT / "_config.yml").read_text().splitlines()
+    for section, keys in {"repository": ("url", "branch", "path_to_book"),
+                          "launch_buttons": ("notebook_interface", "binderhub_url", "jupyterhub_url", "colab_url")}.items():
+        start = lines.index(f"{section}:")
+        for key in keys:
+            at = next(i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(f"{key}:"))
+            assert lines[at - 1].strip().startswith("#"), f"_config.yml: {section}.{key} has no comment"
+    assert config_settings().problems() == []
+
+
+def test_do_the_chapters_show_the_launch_buttons_the_config_asks_for(built_site):
+    """The buttons on each chapter are those _config.yml configures (none while no address is set,
+    and then no word about them); the theme adds none of its own; no link of the box is empty."""
+    settings = config_settings()
+    for name in chapters():
+        soup = page_html(built_site, f"book/{name}")
+        box = soup.select_one(f"#exercise-{name}")
+        expected = exercise_links().launch_urls(settings, f"exercises/{name}/{name}.ipynb")
+        assert [a["href"] for a in box.select("a.exercise-launch")] == list(expected.values())
+        assert ("open it online" in box.get_text()) == bool(expected)
+        assert all(a.get("href") for a in box.select("a")), f"{name}: a link without an address"
+        assert soup.select(".dropdown-launch-buttons") == [], f"{name}: the theme's launch buttons are shown"
+
+
+def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproducibly(tmp_path):
+    """A small Sphinx project with every provider configured: the box shows exactly the URLs of
+    launch_urls and the pip line for Colab, the theme shows no launch buttons of its own, the build
+    is warning-free, and two builds (the inputs' times changed between them) give the same archive."""
+    import os
+    import shutil
+    import subprocess
+
+    from grading_support import venv_environment
+
+    source = tmp_path / "src"
+    (source / "exercises" / "demo").mkdir(parents=True)
+    shutil.copy(ROOT / "exercises" / "momentum" / "momentum.ipynb", source / "exercises" / "demo" / "demo.ipynb")
+    shutil.copytree(PACKAGE, source / "student" / "optlab", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "student" / "pyproject.toml", source / "student" / "pyproject.toml")
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links']\nhtml_theme = 'sphinx_book_theme'\n"
+        "exclude_patterns = ['exercises', 'student']\nnb_execution_mode = 'off'\n"
+        f"html_theme_options = {SAMPLE!r}\n")
+    (source / "index.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+        "# Demo\n\n```{code-cell} ipython3\n1 + 1\n```\n\n## Exercise\n\n"
+        "```{exercise} demo\n:without: optlab.gradcheck\n```\n")
+    built = []
+    for run in ("first", "second"):
+        if run == "second":
+            for path in source.rglob("*"):
+                os.utime(path, (1e9, 1e9))
+        out = tmp_path / run
+        result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", str(source), str(out)],
+                                capture_output=True, text=True, env=venv_environment())
+        assert result.returncode == 0, result.stdout + result.stderr
+        built.append((out / "_downloads" / "exercises" / "demo.zip").read_bytes())
+    assert built[0] == built[1], "the archive differs between two builds of the same files"
+    soup = BeautifulSoup((tmp_path / "first" / "index.html").read_text(), "html.parser")
+    box = soup.select_one("#exercise-demo")
+    expected = exercise_links().launch_urls(settings_from(SAMPLE), "exercises/demo/demo.ipynb")
+    assert [(a.get_text(strip=True), a["href"]) for a in box.select("a.exercise-launch")] == list(expected.items())
+    assert '%pip install "optlab @ git+https://github.com/example-org/optim-student.git@spring-2025' \
+           '#subdirectory=student"' in box.get_text()
+    assert soup.select(".dropdown-launch-buttons") == []
+    with zipfile.ZipFile(tmp_path / "first" / "_downloads" / "exercises" / "demo.zip") as zipped:
+        assert "demo/optlab/gradcheck.py" not in zipped.namelist() and "demo/optlab/problems.py" in zipped.namelist()
 
 
 def test_does_the_instructor_page_document_every_grading_option(built_site):
