@@ -562,3 +562,56 @@ def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_s
         source = Path(inspect.getsourcefile(type(registry))).with_name(f"{assignment}.py").read_text()
         unknown = [phrase for phrase in registry.mistake_sections if source.count(phrase) < 2]  # and in a catalog
         assert unknown == [], f"{assignment}: no cataloged mistake says {unknown}"
+
+
+# --- reading: the shape of a chapter, links between chapters, equations -----------------
+
+def test_does_every_chapter_open_with_what_you_will_learn_and_close_with_a_summary(built_site):
+    for chapter in chapters():
+        article = page_html(built_site, f"book/{chapter}").select_one("article")
+        learn = article.find("p", class_="admonition-title", string="What you will learn")
+        assert learn is not None, f"book/{chapter}: no 'What you will learn'"
+        assert learn in article.find_all("p", class_="admonition-title")[:1], f"book/{chapter}: 'What you will learn' is not first"
+        headings = article.select("section > h2")
+        assert headings and article.find_all(lambda tag: tag is learn or tag is headings[0])[0] is learn, \
+            f"book/{chapter}: 'What you will learn' comes after a section"
+        titles = [h.get_text(" ", strip=True).rstrip("#").strip() for h in article.select("section > h2")]
+        assert titles[-2:] == ["Summary", "Exercise"], f"book/{chapter}: closes with {titles[-2:]}"
+
+
+def test_does_every_chapter_after_the_first_link_an_earlier_one(built_site):
+    order = [page.removeprefix("book/") for page in toc_files() if page.removeprefix("book/") in chapters()]
+    for position, chapter in enumerate(order[1:], start=1):
+        links = {linked_file(built_site, f"book/{chapter}", a["href"]).stem
+                 for a in page_html(built_site, f"book/{chapter}").select("article a.reference.internal[href]")}
+        assert links & set(order[:position]), f"book/{chapter} links no earlier chapter (it links {sorted(links)})"
+
+
+def test_do_adamw_and_l2_link_each_other(built_site):
+    def sections_linked(page: str, section: str) -> set[str]:
+        soup = page_html(built_site, page)
+        return {a["href"] for a in soup.select(f"section#{section} a.reference.internal[href]")}
+
+    assert any(h.startswith("regularization.html#l2-weight-decay")
+               for h in sections_linked("book/adaptive", "adamw-weight-decay-decoupled"))
+    assert any(h.startswith("adaptive.html#adamw-decoupled")
+               for h in sections_linked("book/regularization", "l2-is-weight-decay"))
+
+
+def test_is_every_numbered_equation_referenced_by_its_number(built_site):
+    """Each labeled equation gets a number, is referenced in the text, and each reference shows that number."""
+    for page in toc_files():
+        source = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+        labels = set(re.findall(r"^\$\$\s*\(([\w-]+)\)\s*$", source, re.M))
+        referenced = set(re.findall(r"\{eq\}`([\w-]+)`", source))
+        assert labels - referenced == set(), f"{page}: numbered equations never referenced: {sorted(labels - referenced)}"
+        soup = page_html(built_site, page)
+        numbers = {}
+        for label in labels:
+            number = soup.select_one(f"#equation-{label} .eqno")
+            assert number is not None, f"{page}: equation {label} has no number"
+            numbers[label] = number.get_text(strip=True).rstrip("#").strip()
+        for link in soup.select('article a.reference.internal[href^="#equation-"]'):
+            label = link["href"].removeprefix("#equation-")
+            assert link.get_text(strip=True) == numbers[label], f"{page}: a reference to {label} reads {link.get_text()!r}"
+        assert len(soup.select('article a.reference.internal[href^="#equation-"]')) >= len(referenced)

@@ -46,37 +46,6 @@ OPTIMIZERS = {
     "dropout": "book/regularization",
 }
 
-# Console errors the built site is known to log, each a defect to fix outside these tests.
-# test_does_no_page_log_a_console_error_in_chromium ignores them (so that any other error fails
-# it); test_is_this_known_console_error_gone expects each of them still to be there (a strict
-# xfail): when one is fixed, that test passes unexpectedly and fails, and its entry is removed.
-KNOWN_CONSOLE_ERRORS = {
-    "thebe-config-twice": (
-        r"Identifier 'THEBE_JS_URL' has already been declared",
-        "every page's <head> holds sphinx-thebe's inline script `const THEBE_JS_URL = ...` twice, and the "
-        "second throws a SyntaxError (sphinx-thebe 0.3.1 adds it with app.add_js_file(None, body=...) during "
-        "the build; such inline scripts come out twice, like sphinx-togglebutton's `var togglebuttonSelector`)"),
-    "animation-icons-from-a-cdn": (
-        r"maxcdn\.bootstrapcdn\.com/font-awesome",
-        "each animation (optlab.plotting.animation_html) keeps Matplotlib's <link> to Font Awesome 4.4 "
-        "on maxcdn.bootstrapcdn.com, which fails offline (the icons it was for are already replaced by "
-        "plain characters, so the <link> can go)"),
-    "theme-mode-unset": (
-        r"Got invalid theme mode: \.",
-        "the first page a reader opens logs pydata-sphinx-theme's 'Got invalid theme mode: .': no "
-        "default_mode is set (html_context: default_mode in _config.yml's sphinx.config would set it)"),
-    "no-favicon": (
-        r"/favicon\.ico - Failed to load resource",
-        "the site has no favicon, so the browser's request for /favicon.ico on the first page gets a 404 "
-        "(html.favicon in _config.yml would give it one)"),
-}
-
-
-def unexplained(messages: list[str]) -> list[str]:
-    return [message for message in messages
-            if not any(re.search(pattern, message) for pattern, _ in KNOWN_CONSOLE_ERRORS.values())]
-
-
 @pytest.fixture(scope="module")
 def browser(built_site, tmp_path_factory):
     """One headless Chromium (fresh profile) for the whole module, and the site's base URL."""
@@ -152,17 +121,8 @@ def test_does_every_internal_link_reach_an_existing_page_and_anchor(pages, brows
 
 
 def test_does_no_page_log_a_console_error_in_chromium(pages):
-    """No SEVERE console entry (script error, failed load, console.error) other than the known
-    defects listed in KNOWN_CONSOLE_ERRORS."""
-    assert problems_by_page(pages, lambda report: [f"console: {m}" for m in unexplained(report.console)]) == ""
-
-
-@pytest.mark.parametrize("defect", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-    for name, (_, reason) in KNOWN_CONSOLE_ERRORS.items()])
-def test_is_this_known_console_error_gone(pages, defect):
-    pattern = KNOWN_CONSOLE_ERRORS[defect][0]
-    assert problems_by_page(pages, lambda report: [m for m in report.console if re.search(pattern, m)]) == ""
+    """No SEVERE console entry: no script error, failed load (a CDN, a missing favicon) or console.error."""
+    assert problems_by_page(pages, lambda report: [f"console: {m}" for m in report.console]) == ""
 
 
 def test_is_a_screenshot_of_every_page_kept(pages):
@@ -187,7 +147,7 @@ def test_does_the_search_box_find_each_optimizer_by_name(browser, name):
     chapter = OPTIMIZERS[name]
     assert chapter in found[:SEARCH_RANK], \
         f"searching for {name!r} lists {found[:SEARCH_RANK + 3]} first, not {chapter} among the first {SEARCH_RANK}"
-    assert unexplained(console_errors(driver)) == [], f"the search for {name!r} logged console errors"
+    assert console_errors(driver) == [], f"the search for {name!r} logged console errors"
 
 
 # --- the checks themselves --------------------------------------------------------------
