@@ -2,14 +2,18 @@
 
 A check that only ever passes a setting's default value (or draws it from a set that
 includes the default) cannot tell an answer that ignores the setting from a right one.
-For each graded function with optional settings, a wrong version that silently uses the
-default instead of the value it was given must fail some check of its cell.
+For each optional parameter of a graded function, as the solution notebook states it, a
+wrong version (the reference, made to use that parameter's default whatever it is given)
+must fail some check of its cell.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+
+import nbformat
 
 import pytest
 
@@ -21,18 +25,32 @@ from grading_support import ROOT, failed_checks
 def reference_functions(assignment: str) -> dict:
     module = importlib.import_module(f"autograder.reference.{assignment}")
     return {name: value for name, value in vars(module).items()
-            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")}
+            if inspect.isfunction(value) and not name.startswith("_")}  # some are optlab's, imported
+
+
+def student_signatures(assignment: str) -> dict[str, ast.arguments]:
+    """The arguments of each function the solution notebook defines: what students are asked to write."""
+    notebook = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    found = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = node.args
+    return found
 
 
 def settings() -> list[tuple[str, str, str]]:
-    """(assignment, graded function, optional parameter) for every optional parameter of a graded function."""
+    """(assignment, graded function, optional parameter) for every optional parameter a student's function has."""
     found = []
     for assignment in assignments(ROOT):
         graded = {grade_id.removeprefix("test_") for grade_id in load_registry(assignment).groups}
-        for name, function in reference_functions(assignment).items():
+        for name, arguments in student_signatures(assignment).items():
             if name in graded:
-                found += [(assignment, name, parameter.name) for parameter in inspect.signature(function).parameters.values()
-                          if parameter.default is not inspect.Parameter.empty]
+                positional = arguments.posonlyargs + arguments.args
+                optional = [a.arg for a in positional[len(positional) - len(arguments.defaults):]] if arguments.defaults else []
+                optional += [a.arg for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+                found += [(assignment, name, parameter) for parameter in optional]
     return found
 
 

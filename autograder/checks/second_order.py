@@ -144,17 +144,15 @@ def lbfgs_edges(student, rng):
 # --- backtracking_line_search -------------------------------------------------------------
 
 
-@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock, and stop after max_halvings?", weight=2)
+@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock?", weight=2)
 def backtracking_rosenbrock(student, rng):
     problem = Rosenbrock()
-    for attempt in range(3):
+    for _ in range(3):
         w = rng.uniform(-1.5, 1.5, 2)
         g = problem.grad(w)
         direction = -g * float(rng.uniform(0.1, 2.0))
         settings = {"alpha": float(rng.choice([1.0, 0.5])), "shrink": float(rng.choice([0.5, 0.3])),
                     "c1": float(rng.choice([1e-4, 0.3]))}
-        if attempt == 2:  # a step far too long: the halvings run out first, and the last alpha is returned
-            direction, settings["max_halvings"] = direction * 1e6, int(rng.integers(2, 6))
         got = as_float(student.call("backtracking_line_search", problem_argument(problem, "loss"), w, direction, g,
                                     **settings), "backtracking_line_search")
         expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
@@ -162,9 +160,6 @@ def backtracking_rosenbrock(student, rng):
             taken = problem.loss(w + got * direction) <= problem.loss(w) + settings["c1"] * got * float(g @ direction)
             why = ("it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
                    if taken else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d")
-            if "max_halvings" in settings:
-                why = ("no step meets the Armijo condition within max_halvings halvings here: after max_halvings "
-                       "tries, return the last alpha, alpha * shrink ** max_halvings")
             raise CheckFailed(f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
                               f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}")
 
