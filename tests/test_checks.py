@@ -13,13 +13,11 @@ import ast
 import importlib
 import inspect
 
-import nbformat
-
 import pytest
 
 from autograder.checks import load_registry
 from autograder.course import assignments
-from grading_support import ROOT, failed_checks
+from grading_support import ROOT, failed_checks, solution
 
 
 def reference_functions(assignment: str) -> dict:
@@ -30,9 +28,8 @@ def reference_functions(assignment: str) -> dict:
 
 def student_signatures(assignment: str) -> dict[str, ast.arguments]:
     """The arguments of each function the solution notebook defines: what students are asked to write."""
-    notebook = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     found = {}
-    for cell in notebook.cells:
+    for cell in solution(assignment).cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             for node in ast.parse(cell.source).body:
                 if isinstance(node, ast.FunctionDef):

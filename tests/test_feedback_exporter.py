@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from unittest import mock
 
 import jinja2
-import nbformat
 from nbconvert.exporters import HTMLExporter
 from traitlets.config import Config
 
 from autograder.feedback_exporter import FeedbackExporter
+from grading_support import solution
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = nbformat.read(ROOT / "solutions" / "momentum" / "momentum.ipynb", as_version=4)
+NOTEBOOK = solution("momentum")
 CONFIG = Config({"HTMLExporter": {"template_name": "classic"}})
 
 
