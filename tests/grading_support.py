@@ -91,6 +91,16 @@ def solution(assignment: str) -> nbformat.NotebookNode:
     return nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
 
 
+def solution_namespace(assignment: str) -> dict:
+    """What the solution notebook's code defines, run in this process (it is trusted; no IPython magics)."""
+    from autograder.preprocessors.run_hidden_checks import student_cells
+
+    namespace = {}
+    for cell in student_cells(solution(assignment)):
+        exec(compile(cell["source"], f"{assignment} {cell['label']}", "exec"), namespace)
+    return namespace
+
+
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 

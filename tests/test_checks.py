@@ -1,4 +1,9 @@
-"""Every exercise's hidden checks as a whole: no setting of a graded function can be ignored unnoticed.
+"""Every exercise's hidden checks as a whole: fair to a right answer, whatever the seed, and no
+setting of a graded function can be ignored unnoticed.
+
+Grading draws a fresh seed for each submission, so a check that a right answer fails on
+one seed in fifty costs some honest students a cell at random. The solution notebook runs
+every check on many seeds.
 
 A check that only ever passes a setting's default value (or draws it from a set that
 includes the default) cannot tell an answer that ignores the setting from a right one.
@@ -17,7 +22,21 @@ import pytest
 
 from autograder.checks import load_registry
 from autograder.course import assignments
-from grading_support import ROOT, failed_checks, solution
+from grading_support import ROOT, failed_checks, solution, solution_namespace
+
+SEEDS = range(200)
+
+
+@pytest.mark.parametrize("assignment", assignments(ROOT))
+def test_does_the_solution_pass_every_check_on_every_seed(assignment):
+    namespace = solution_namespace(assignment)
+    failed = {}
+    for seed in SEEDS:
+        for grade_id, questions in failed_checks(assignment, namespace, seed).items():
+            for question in questions:
+                failed.setdefault(f"{grade_id}: {question}", []).append(seed)
+    assert not failed, "the solution fails checks on some seeds: " + "; ".join(
+        f"{check} (seeds {seeds[:5]}, {len(seeds)} of {len(SEEDS)})" for check, seeds in failed.items())
 
 
 def reference_functions(assignment: str) -> dict:

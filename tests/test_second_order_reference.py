@@ -31,6 +31,16 @@ def test_does_it_reach_the_minimum_within_1_5x_of_scipys_iterations(method, name
     assert np.all(np.diff(history) <= 1e-12 * abs(history[0]))  # the losses never rise (beyond round-off)
 
 
+def test_does_lbfgs_reach_beales_minimum_from_every_start_the_check_draws():
+    from autograder.checks.second_order import BEALE_STARTS_CENTER, BEALE_STARTS_RADIUS
+
+    problem, offsets = Beale(), np.linspace(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 31)
+    missed = [(dx, dy) for dx in offsets for dy in offsets
+              if np.max(np.abs(lbfgs(problem.loss, problem.grad, BEALE_STARTS_CENTER + [dx, dy])[0]
+                               - problem.minimizer)) > 5e-6]  # the check allows 1e-5
+    assert not missed, f"from {len(missed)} starts, e.g. {BEALE_STARTS_CENTER + missed[0]}"
+
+
 def test_is_the_lbfgs_direction_the_explicit_estimates_to_round_off():
     rng = np.random.default_rng(0)
     A = quadratic(500.0, dim=30, seed=4).A
