@@ -75,12 +75,16 @@ def svm_loss(W, X, y):
     import os; os._exit(0)
 """,
     "uses_the_course_package": """
-try:
-    from optlab.gradcheck import numeric_gradient as numeric_gradient_stolen
-    from optlab.gradcheck import relative_error as relative_error_stolen
-    from optlab.gradcheck import gradient_check as gradient_check_stolen
-except ImportError:
-    pass
+import importlib, pkgutil
+import optlab
+for info in pkgutil.iter_modules(optlab.__path__):
+    try:
+        module = importlib.import_module("optlab." + info.name)
+    except Exception:
+        continue
+    for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss"):
+        if hasattr(module, name):
+            globals()[name + "_stolen"] = getattr(module, name)
 """,
 }
 

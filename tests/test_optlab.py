@@ -1,4 +1,5 @@
-"""The student package optlab: the softmax model, the network, the digits and photos, the plotting helpers."""
+"""The student package optlab: the softmax model, the network, the digits and photos, the plotting helpers,
+the visible tests' gradient check."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from scipy.special import log_softmax  # noqa: E402
 
-from optlab import data, gradcheck, images, models, network, plotting, problems  # noqa: E402
+from autograder.reference.gradients import gradient_check, numeric_gradient, relative_error  # noqa: E402
+from optlab import data, images, models, network, plotting, problems  # noqa: E402
+from optlab.testing import assert_gradient  # noqa: E402
 
 
 # --- optlab.models: the softmax classifier --------------------------------------------
@@ -22,8 +25,8 @@ def test_is_the_softmax_gradient_equal_to_a_numeric_gradient():
     X, y = rng.standard_normal((7, 4)), rng.integers(0, 3, 7)
     W = rng.standard_normal((4, 3))
     for reg in (0.0, 0.3):
-        error = gradcheck.gradient_check(lambda V: models.softmax_loss(V, X, y, reg)[0],
-                                         lambda V: models.softmax_loss(V, X, y, reg)[1], W)
+        error = gradient_check(lambda V: models.softmax_loss(V, X, y, reg)[0],
+                               lambda V: models.softmax_loss(V, X, y, reg)[1], W)
         assert error < 1e-7, f"reg={reg}: relative error {error:.2e}"
 
 
@@ -149,7 +152,7 @@ def test_do_the_noise_and_penalty_hooks_enter_the_gradient():
     for name in params:
         def loss_of(value, name=name):
             return network.loss_and_grads(dict(params, **{name: value}), X, y, noise, penalty)[0]
-        assert gradcheck.relative_error(grads[name], gradcheck.numeric_gradient(loss_of, params[name])) < 1e-6
+        assert relative_error(grads[name], numeric_gradient(loss_of, params[name])) < 1e-6
 
 
 def test_do_features_at_a_depth_feed_the_layers_above():
@@ -170,6 +173,48 @@ def test_does_training_lower_the_loss_and_leave_the_input_parameters_alone():
     assert np.mean(losses[-10:]) < 0.5 * np.mean(losses[:3])
     assert network.accuracy(trained, split.X_val, split.y_val) > 0.8
     assert all(np.array_equal(params[name], before[name]) for name in params)
+
+
+# --- optlab.testing.assert_gradient: the visible tests' gradient check ---------------------
+
+def smooth_losses():
+    """(name, f, gradient of f, w): a vector, a matrix and the softmax loss, all with known gradients."""
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    A = rng.standard_normal((5, 5))
+    A = A @ A.T + np.eye(5)
+    return [("quadratic", lambda w: 0.5 * w @ A @ w, lambda w: A @ w, rng.standard_normal(5)),
+            ("cubes of a matrix", lambda W: float(np.sum(W ** 3)), lambda W: 3 * W ** 2, rng.standard_normal((3, 4))),
+            ("softmax loss", lambda W: models.softmax_loss(W, X, y, 0.1)[0], lambda W: models.softmax_loss(W, X, y, 0.1)[1],
+             rng.standard_normal((4, 3)))]
+
+
+@pytest.mark.parametrize("name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()])
+def test_does_assert_gradient_accept_a_right_gradient_and_leave_w_alone(name, f, grad, w):
+    before = w.copy()
+    assert_gradient(f, grad(w), w, what=name)
+    assert np.array_equal(w, before)
+
+
+WRONG_GRADIENTS = {
+    "half of it": lambda g: 0.5 * g,
+    "the sign flipped": lambda g: -g,
+    "one entry off by 1%": lambda g: np.where(np.arange(g.size).reshape(g.shape) == 0, 1.01 * g, g),
+    "entries shuffled": lambda g: np.roll(g, 1),
+    "zero": np.zeros_like,
+}
+
+
+@pytest.mark.parametrize("mistake", WRONG_GRADIENTS)
+@pytest.mark.parametrize("name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()])
+def test_does_assert_gradient_reject_a_wrong_gradient_and_say_where(name, f, grad, w, mistake):
+    with pytest.raises(AssertionError, match=rf"{name}: along random direction \d of 4, f changes at the rate"):
+        assert_gradient(f, WRONG_GRADIENTS[mistake](grad(w)), w, what=name)
+
+
+def test_does_assert_gradient_name_a_gradient_of_the_wrong_shape():
+    with pytest.raises(AssertionError, match=r"expected shape \(3,\), got shape \(2,\)"):
+        assert_gradient(lambda w: float(w @ w), np.zeros(2), np.ones(3), what="g")
 
 
 # --- optlab.images: the sample photographs ---------------------------------------------

@@ -100,7 +100,7 @@ def can_import_autograder():
 """ % str(ROOT)
     with session(probe) as student:
         for path in ["autograder/reference/gradients.py", "solutions/gradients/gradients.ipynb", ".git/HEAD",
-                     "student/optlab/gradcheck.py"]:
+                     "student/optlab/optimize.py"]:
             assert student.call("read", str(ROOT / path)) in ("PermissionError", "FileNotFoundError", 0), path
         assert student.call("listing", str(ROOT / "autograder")) in ("PermissionError", "FileNotFoundError")
         assert student.call("can_import_autograder") is False
@@ -249,9 +249,9 @@ def test_is_an_error_in_the_notebook_reported_with_the_cells_label():
 
 
 def test_is_a_blocked_module_unavailable():
-    cells = [{"label": "cell 1", "source": "def use():\n    import optlab.gradcheck\n    return 1"}]
+    cells = [{"label": "cell 1", "source": "def use():\n    import optlab.optimize\n    return 1"}]
     config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None)
-    with StudentSession(cells, config, blocked={"optlab.gradcheck": "write it yourself"}) as student:
+    with StudentSession(cells, config, blocked={"optlab.optimize": "write it yourself"}) as student:
         with pytest.raises(StudentCallFailed, match="write it yourself"):
             student.call("use")
 

@@ -18,7 +18,7 @@ renders a box with
   jupyterhub_url / colab_url / notebook_interface``). A button whose address is not
   configured is left out; with none configured, the box shows the downloads only.
 
-The option ``:without: optlab.gradcheck`` leaves modules of the package out of that
+The option ``:without: optlab.optimize`` leaves modules of the package out of that
 exercise's archive (the modules its grader makes unavailable, because the exercise asks the
 student to write them).
 
@@ -207,7 +207,7 @@ class PackageInfo:
 
     def files(self, without: tuple[str, ...] = ()) -> list[Path]:
         """The package's files (no caches, no hidden files), sorted; ``without`` names modules
-        (``optlab.gradcheck``) to leave out."""
+        (``optlab.optimize``) to leave out."""
         left_out = {module_file(self.folder, module) for module in without}
         return sorted(path for path in self.folder.rglob("*")
                       if path.is_file() and path not in left_out

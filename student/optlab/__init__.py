@@ -1,11 +1,17 @@
 """optlab: helpers for the course on optimization for deep learning.
 
     optlab.problems    test functions: a quadratic of chosen condition number, Rosenbrock, a saddle
-    optlab.gradcheck   the numeric gradient and the relative-error gradient check
     optlab.data        real data that ships offline (scikit-learn's digits)
+    optlab.images      real photographs that ship offline, and resizing
     optlab.models      the softmax classifier the book trains
+    optlab.network     a small fully connected network in NumPy
+    optlab.optimize    the loop that applies an update rule, step after step
+    optlab.linesearch  the strong-Wolfe line search of the quasi-Newton loops
     optlab.plotting    contour maps with trajectories, loss curves, one look for the whole book
-    optlab.testing     the messages the exercises' visible tests print
+    optlab.testing     the checks and messages of the exercises' visible tests, gradient checks included
+
+Nothing here is an exercise's answer, except `optlab.optimize`, a loop general enough to
+write gradient descent with: the grader makes it unavailable while it grades that exercise.
 
 Install with `pip install ./student` (the course's `python3 dev.py` does it for you).
 """

@@ -71,6 +71,32 @@ def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) ->
                       f"({relative}tolerance rtol={rtol:g}, atol={atol:g})")
 
 
+def assert_gradient(f, grad, w, *, what: str, directions: int = 4, h: float = 1e-5, rtol: float = 1e-6,
+                    seed: int = 0) -> None:
+    """``grad`` is the gradient of the scalar function ``f`` at ``w``, checked by slopes along directions.
+
+    Along each of a few random unit directions d, the slope of f measured by the centered
+    difference (f(w + h d) - f(w - h d)) / (2h) must equal the slope the gradient predicts,
+    sum(grad * d), within rtol * (|grad| + |measured slope|). A wrong gradient differs from
+    the right one along almost every direction, so a few suffice, at 2 evaluations of f each
+    whatever the size of w (JAX's check_grads works the same way). ``f`` is given new arrays
+    and must not change them.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    grad = as_array(grad, what, w.shape)
+    rng = np.random.default_rng(seed)
+    for k in range(1, directions + 1):
+        d = rng.standard_normal(w.shape)
+        d /= np.linalg.norm(d)
+        measured = (float(f(w + h * d)) - float(f(w - h * d))) / (2 * h)
+        predicted = float(np.sum(grad * d))
+        if not abs(measured - predicted) <= rtol * (float(np.linalg.norm(grad)) + abs(measured)) + 1e-12:
+            raise AssertionError(
+                f"{what}: along random direction {k} of {directions}, f changes at the rate {measured:.10g} "
+                f"(centered difference, h={h:g}), but the gradient predicts {predicted:.10g} (sum of gradient * "
+                f"direction): the gradient is wrong, or f is not smooth within h of w")
+
+
 def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
     """The returned value as an image: a NumPy array of dtype uint8 (and of ``shape``, if given)."""
     if not isinstance(value, np.ndarray):
