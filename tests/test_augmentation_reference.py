@@ -89,6 +89,14 @@ def test_is_the_color_offset_along_the_components(photo):
     np.testing.assert_array_equal(pca_color(photo, values, vectors, 0.0, np.random.default_rng(0)), photo)
 
 
+@pytest.mark.parametrize("seed", [971, 1252, 1420])
+def test_does_an_unchanged_image_fail_the_pca_check_even_on_a_flat_patch(seed):
+    """On these seeds the check's first draw is a patch whose offset rounds away, so the image
+    returned unchanged would match the reference; the check must draw again."""
+    unchanged = {"pca_color": lambda image, eigenvalues, eigenvectors, sigma, rng: image.copy()}
+    assert failed_checks("augmentation", dict(RIGHT, **unchanged), seed)["test_pca_color"]
+
+
 def test_does_the_reference_pass_every_hidden_check():
     assert failed_checks("augmentation", RIGHT) == {f"test_{name}": [] for name in RIGHT}
 

@@ -50,6 +50,30 @@ MUTANTS = {
 RIGHT = {"random_search": random_search, "random_local_search": random_local_search}
 
 
+def stands_still(loss, w0, num_steps, step_size=0.1, seed=0):
+    """A walk that never moves: right exactly when the reference's walk finds no lower loss."""
+    return np.array(w0, dtype=np.float64), float(loss(w0)), np.full(num_steps + 1, float(loss(w0)))
+
+
+@pytest.mark.parametrize("rng_seed", [116, 132, 177])
+def test_does_a_walk_that_stands_still_fail_even_where_the_first_draw_would_not_move(rng_seed):
+    """On these generators the digits check's first draw gives a walk in which the reference never
+    moves; the check must draw again rather than pass a walk that stands still."""
+    from autograder.checks import CheckFailed
+    from autograder.checks.problems import digits_problem
+    from autograder.checks.random_search import local_search_on_digits
+    from grading_support import LocalStudent
+
+    rng = np.random.default_rng(rng_seed)
+    problem = digits_problem(rng)
+    W0 = rng.standard_normal(problem.shape) * 0.01
+    history = random_local_search(problem.loss, W0, int(rng.integers(10, 30)), step_size=0.05,
+                                  seed=int(rng.integers(1000)))[2]
+    assert np.all(np.diff(history) == 0), "the first draw must be one where the reference stands still"
+    with pytest.raises(CheckFailed):
+        local_search_on_digits(LocalStudent({"random_local_search": stands_still}), np.random.default_rng(rng_seed))
+
+
 def test_does_the_reference_pass_every_hidden_check():
     assert failed_checks("random_search", RIGHT) == {"test_random_search": [], "test_random_local_search": []}
 

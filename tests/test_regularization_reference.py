@@ -47,6 +47,16 @@ def test_do_the_penalties_match_torch_autograd(penalty, torch_form):
     np.testing.assert_allclose(dW, tensor.grad.numpy(), rtol=1e-14, atol=0)  # torch's |x|' at 0 is 0 too
 
 
+def test_do_the_checks_random_weights_always_hold_a_nonzero_entry():
+    """On all-zero weights a penalty that returns 0 and a zero gradient is right: no draw may be all zeros
+    (the smallest shapes have 2 entries, so about 1 draw in 100 was, before)."""
+    from autograder.checks.regularization import random_weights
+
+    rng = np.random.default_rng(0)
+    draws = [random_weights(rng) for _ in range(5000)]
+    assert all(np.any(W != 0) for W in draws)
+    assert sum(np.any(W == 0) for W in draws) > 1000, "zeros must still be among them"
+
 def test_is_l2_sgd_weight_decay_with_half_the_strength():
     W, g = weights(1), np.random.default_rng(2).standard_normal((4, 5))
     tensor = torch.tensor(W, requires_grad=True)

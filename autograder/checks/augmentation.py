@@ -60,12 +60,18 @@ def random_noise(rng, height, width) -> np.ndarray:
     return rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
 
 
-def compare_images(got, expected, what: str, mistakes: dict | None = None, *args) -> None:
-    """Equal, up to values off by one on at most 1% of them (rounding); else say where, and name a mistake."""
-    got = as_image(got, what, expected.shape)
+def within_rounding(got: np.ndarray, expected: np.ndarray) -> bool:
+    """Equal, up to values off by one on at most 1% of them (a sum written in another order)."""
     difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
-    if difference.max() <= 1 and np.mean(difference > 0) <= 0.01:
+    return bool(difference.max() <= 1 and np.mean(difference > 0) <= 0.01)
+
+
+def compare_images(got, expected, what: str, mistakes: dict | None = None, *args) -> None:
+    """Equal within rounding (see within_rounding); else say where, and name a mistake."""
+    got = as_image(got, what, expected.shape)
+    if within_rounding(got, expected):
         return
+    difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
     first = tuple(int(i) for i in np.argwhere(difference > (1 if difference.max() > 1 else 0))[0])
     message = (f"{what}: {int((difference > 0).sum())} of {difference.size} values differ from the expected image "
                f"(largest difference {int(difference.max())}); at index {first}: got {got[first]}, "
@@ -243,9 +249,14 @@ PCA_MISTAKES = {
 @CHECKS.check("test_pca_color", "Does it add the reference's color offset for the same generator?", weight=2)
 def pca(student, rng):
     for sigma in (float(rng.uniform(0.1, 1.0)), 0.0):
-        image, seed = random_photo(rng), int(rng.integers(2**31))
-        values, vectors = reference.rgb_principal_components(random_photo(rng, (30, 40), (30, 50)))
+        # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch, about
+        # 1 draw in 400) cannot tell pca_color from returning the image unchanged: draw again.
+        for _ in range(100):
+            image, seed = random_photo(rng), int(rng.integers(2**31))
+            values, vectors = reference.rgb_principal_components(random_photo(rng, (30, 40), (30, 50)))
+            expected = reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed))
+            if sigma == 0 or not within_rounding(image, expected):
+                break
         call = f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, sigma={sigma:.3g}, rng)"
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
-        compare_images(got, reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed)), call,
-                       PCA_MISTAKES, image, values, vectors, sigma, seed)
+        compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)

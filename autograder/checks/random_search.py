@@ -127,19 +127,35 @@ def random_search_on_digits(student, rng):
             what=f"random_search on digits ({n} samples of shape {problem.shape})")
 
 
+def walking_draw(rng, draw):
+    """``draw(rng)``, a (problem, w0, num_steps, step_size, seed), drawn again until the reference's walk
+    takes a step: a walk that never finds a lower loss cannot tell walking from standing still, and
+    on the digits about 1 draw in 200 never does."""
+    for _ in range(100):
+        problem, w0, n, step, seed = draw(rng)
+        history = reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed)[2]
+        if np.any(np.diff(history) < 0):
+            return problem, w0, n, step, seed
+    raise RuntimeError("no draw in 100 in which the reference's walk takes a step")
+
+
 @CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
 def local_search_on_quadratic(student, rng):
-    problem = random_quadratic(rng, (2, 20), (2, 6))
-    w0 = rng.standard_normal(problem.A.shape[0]) * 2
-    n, step, seed = int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
+    def draw(rng):
+        problem = random_quadratic(rng, (2, 20), (2, 6))
+        w0 = rng.standard_normal(problem.A.shape[0]) * 2
+        return problem, w0, int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
+    problem, w0, n, step, seed = walking_draw(rng, draw)
     compare(student, "random_local_search", problem, w0, n, step_size=step, seed=seed,
             what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
 
 
 @CHECKS.check("test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?")
 def local_search_on_digits(student, rng):
-    problem = digits_problem(rng)
-    W0 = rng.standard_normal(problem.shape) * 0.01
-    n, seed = int(rng.integers(10, 30)), int(rng.integers(1000))
-    compare(student, "random_local_search", problem, W0, n, step_size=0.05, seed=seed,
+    def draw(rng):
+        problem = digits_problem(rng)
+        W0 = rng.standard_normal(problem.shape) * 0.01
+        return problem, W0, int(rng.integers(10, 30)), 0.05, int(rng.integers(1000))
+    problem, W0, n, step, seed = walking_draw(rng, draw)
+    compare(student, "random_local_search", problem, W0, n, step_size=step, seed=seed,
             what=f"random_local_search on digits ({n} steps, weights {problem.shape})")

@@ -39,10 +39,13 @@ CHECKS = Registry("regularization", sections=SECTIONS, mistake_sections=MISTAKE_
 
 
 def random_weights(rng, dtype=np.float64) -> np.ndarray:
-    """Weights of a random shape (1 to 3 axes), with about a tenth of them exactly zero."""
+    """Weights of a random shape (1 to 3 axes), with about a tenth of them exactly zero, never all:
+    on all-zero weights a penalty that returns 0 and a zero gradient would be right."""
     shape = tuple(int(n) for n in rng.integers(2, 7, size=int(rng.integers(1, 4))))
     W = rng.standard_normal(shape) * rng.uniform(0.1, 3)
-    W[rng.random(shape) < 0.1] = 0.0
+    zero = rng.random(shape) < 0.1
+    zero.flat[int(rng.integers(W.size))] = False
+    W[zero] = 0.0
     return W.astype(dtype)
 
 
