@@ -60,15 +60,11 @@ def test_does_a_walk_that_stands_still_fail_even_where_the_first_draw_would_not_
     """On these generators the digits check's first draw gives a walk in which the reference never
     moves; the check must draw again rather than pass a walk that stands still."""
     from autograder.checks import CheckFailed
-    from autograder.checks.problems import digits_problem
-    from autograder.checks.random_search import local_search_on_digits
+    from autograder.checks.random_search import digits_walk, local_search_on_digits
     from grading_support import LocalStudent
 
-    rng = np.random.default_rng(rng_seed)
-    problem = digits_problem(rng)
-    W0 = rng.standard_normal(problem.shape) * 0.01
-    history = random_local_search(problem.loss, W0, int(rng.integers(10, 30)), step_size=0.05,
-                                  seed=int(rng.integers(1000)))[2]
+    problem, W0, n, step, seed = digits_walk(np.random.default_rng(rng_seed))
+    history = random_local_search(problem.loss, W0, n, step_size=step, seed=seed)[2]
     assert np.all(np.diff(history) == 0), "the first draw must be one where the reference stands still"
     with pytest.raises(CheckFailed):
         local_search_on_digits(LocalStudent({"random_local_search": stands_still}), np.random.default_rng(rng_seed))

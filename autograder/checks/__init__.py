@@ -123,6 +123,17 @@ def score(results: list[CheckResult], points: float) -> float:
     return round(points * earned / total, 2) if total else 0.0
 
 
+def draw_until(rng: np.random.Generator, draw: Callable, telling: Callable, tries: int = 100):
+    """``draw(rng)``, drawn again until ``telling(drawn)``: a problem on which a trivial wrong
+    answer (a walk that stands still, an image returned unchanged) matches the reference
+    cannot tell the two apart."""
+    for _ in range(tries):
+        drawn = draw(rng)
+        if telling(drawn):
+            return drawn
+    raise RuntimeError(f"no draw in {tries} could tell a right answer from a trivial one")
+
+
 def problem_argument(problem, method: str | None = None) -> ProblemArgument:
     """An argument the student's code receives as ``problem`` itself or one of its methods."""
     return ProblemArgument({"spec": problem.to_spec(), "method": method})

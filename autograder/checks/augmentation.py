@@ -24,7 +24,7 @@ import numpy as np
 from optlab.images import resize_short_side, sample_photos
 from optlab.testing import as_array, as_image, as_pair, assert_close
 
-from . import CheckFailed, Registry, generator_argument
+from . import CheckFailed, Registry, draw_until, generator_argument
 from ..reference import augmentation as reference
 from .mistakes import name_mistake
 
@@ -249,14 +249,16 @@ PCA_MISTAKES = {
 @CHECKS.check("test_pca_color", "Does it add the reference's color offset for the same generator?", weight=2)
 def pca(student, rng):
     for sigma in (float(rng.uniform(0.1, 1.0)), 0.0):
-        # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch, about
-        # 1 draw in 400) cannot tell pca_color from returning the image unchanged: draw again.
-        for _ in range(100):
+        def draw(rng, sigma=sigma):
             image, seed = random_photo(rng), int(rng.integers(2**31))
             values, vectors = reference.rgb_principal_components(random_photo(rng, (30, 40), (30, 50)))
-            expected = reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed))
-            if sigma == 0 or not within_rounding(image, expected):
-                break
+            return image, seed, values, vectors, reference.pca_color(image, values, vectors, sigma,
+                                                                      np.random.default_rng(seed))
+
+        # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch, about
+        # 1 draw in 400) cannot tell pca_color from returning the image unchanged.
+        image, seed, values, vectors, expected = draw_until(
+            rng, draw, lambda drawn, sigma=sigma: sigma == 0 or not within_rounding(drawn[0], drawn[-1]))
         call = f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, sigma={sigma:.3g}, rng)"
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
         compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)

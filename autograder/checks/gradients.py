@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from optlab.data import digits_arrays
 from optlab.problems import Quadratic, Rosenbrock
 from optlab.testing import as_array, as_float, as_pair, assert_close
 
 from . import CheckFailed, Registry, problem_argument
-from .problems import random_quadratic
+from .problems import digits_problem, random_quadratic
 from ..reference import gradients as reference
 
 # The section of book/gradients.md that explains each function, for feedback.
@@ -175,9 +174,6 @@ def svm_at_zero(student, rng):
 
 @CHECKS.check("test_svm_loss", "Are they right on real digits images?")
 def svm_on_digits(student, rng):
-    pixels, labels = digits_arrays()
-    rows = rng.choice(len(labels), size=40, replace=False)
-    X = np.hstack([pixels[rows] / 16.0, np.ones((40, 1))])
-    y = labels[rows]
+    digits = digits_problem(rng, size=40)
     W = rng.standard_normal((65, 10)) * 0.01
-    check_svm(student, W, X, y, "on 40 digits images (D=65, C=10)")
+    check_svm(student, W, digits.X, digits.y, "on 40 digits images (D=65, C=10)")

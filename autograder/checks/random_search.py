@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from optlab.testing import as_array, as_float, assert_close
 
-from . import CheckFailed, Registry, problem_argument
+from . import CheckFailed, Registry, draw_until, problem_argument
 from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from ..reference import random_search as reference
@@ -127,35 +127,36 @@ def random_search_on_digits(student, rng):
             what=f"random_search on digits ({n} samples of shape {problem.shape})")
 
 
-def walking_draw(rng, draw):
-    """``draw(rng)``, a (problem, w0, num_steps, step_size, seed), drawn again until the reference's walk
-    takes a step: a walk that never finds a lower loss cannot tell walking from standing still, and
-    on the digits about 1 draw in 200 never does."""
-    for _ in range(100):
-        problem, w0, n, step, seed = draw(rng)
-        history = reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed)[2]
-        if np.any(np.diff(history) < 0):
-            return problem, w0, n, step, seed
-    raise RuntimeError("no draw in 100 in which the reference's walk takes a step")
+def quadratic_walk(rng):
+    """(problem, w0, num_steps, step_size, seed) of a local search on a random quadratic."""
+    problem = random_quadratic(rng, (2, 20), (2, 6))
+    w0 = rng.standard_normal(problem.A.shape[0]) * 2
+    return problem, w0, int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
+
+
+def digits_walk(rng):
+    """(problem, w0, num_steps, step_size, seed) of a local search on a classifier's loss on the digits."""
+    problem = digits_problem(rng)
+    W0 = rng.standard_normal(problem.shape) * 0.01
+    return problem, W0, int(rng.integers(10, 30)), 0.05, int(rng.integers(1000))
+
+
+def reference_walks(drawn) -> bool:
+    """Does the reference's walk take a step? One that never finds a lower loss cannot tell walking
+    from standing still (on the digits, about 1 draw in 200)."""
+    problem, w0, n, step, seed = drawn
+    return bool(np.any(np.diff(reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed)[2]) < 0))
 
 
 @CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
 def local_search_on_quadratic(student, rng):
-    def draw(rng):
-        problem = random_quadratic(rng, (2, 20), (2, 6))
-        w0 = rng.standard_normal(problem.A.shape[0]) * 2
-        return problem, w0, int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
-    problem, w0, n, step, seed = walking_draw(rng, draw)
+    problem, w0, n, step, seed = draw_until(rng, quadratic_walk, reference_walks)
     compare(student, "random_local_search", problem, w0, n, step_size=step, seed=seed,
             what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
 
 
 @CHECKS.check("test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?")
 def local_search_on_digits(student, rng):
-    def draw(rng):
-        problem = digits_problem(rng)
-        W0 = rng.standard_normal(problem.shape) * 0.01
-        return problem, W0, int(rng.integers(10, 30)), 0.05, int(rng.integers(1000))
-    problem, W0, n, step, seed = walking_draw(rng, draw)
+    problem, W0, n, step, seed = draw_until(rng, digits_walk, reference_walks)
     compare(student, "random_local_search", problem, W0, n, step_size=step, seed=seed,
             what=f"random_local_search on digits ({n} steps, weights {problem.shape})")

@@ -64,7 +64,7 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
             try:
                 assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
             except AssertionError as failure:
-                matched = _matching_mistakes(student, name, grad, names, got, (w, *state), hyper, mistakes or {},
+                matched = _matching_mistakes(student, name, grad, names, got, w, dw, state, hyper, mistakes or {},
                                              steps_left=num_steps - k)
                 hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
                 settings = ", ".join(f"{key}={value:g}" for key, value in hyper.items())
@@ -76,33 +76,31 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
                       for g, s in zip(got[1:], state))
 
 
-def _matching_mistakes(student, name, grad, names, got, inputs, hyper, mistakes, steps_left, more_steps=4):
-    """The cataloged mistakes whose output is ``got`` for these inputs.
+def _matching_mistakes(student, name, grad, names, got, w, dw, state, hyper, mistakes, steps_left, more_steps=4):
+    """The cataloged mistakes whose output is ``got`` for the inputs ``w``, ``dw`` and ``state``.
 
     Two wrong versions can agree on one step (with the velocity still zero, say); then the
     student's rule is stepped on, from its own outputs, until only one of them still agrees
     (or ``more_steps`` steps are done), so that the name given is the one that fits.
     """
-    def agreeing(candidates, got, inputs):
-        dtype = inputs[0].dtype
+    def agreeing(candidates, got, w, dw, state):
         return [why for why in candidates
-                if same_values(got, _as_tuple(mistakes[why](inputs[0], np.asarray(grad(inputs[0]), dtype=dtype),
-                                                             *inputs[1:], **hyper), len(names)))]
+                if same_values(got, _as_tuple(mistakes[why](w, dw, *state, **hyper), len(names)))]
 
-    matched = agreeing(list(mistakes), got, inputs)
+    matched = agreeing(list(mistakes), got, w, dw, state)
     for _ in range(min(more_steps, steps_left)):
         if len(matched) < 2:
             break
-        w, state = np.asarray(got[0], dtype=inputs[0].dtype), tuple(got[1:])
+        w, state = np.asarray(got[0], dtype=w.dtype), tuple(got[1:])
+        dw = np.asarray(grad(w), dtype=w.dtype)
         try:
-            got = _outputs(student.call(name, w, np.asarray(grad(w), dtype=w.dtype), *state, **hyper),
-                           names, name, (w, *state), w.dtype)
+            got = _outputs(student.call(name, w, dw, *state, **hyper), names, name, (w, *state), w.dtype)
         except (AssertionError, StudentCallFailed):  # the step that parted is what counts
             break
-        still = agreeing(matched, got, (w, *state))
+        still = agreeing(matched, got, w, dw, state)
         if not still:
             break
-        matched, inputs = still, (w, *state)
+        matched = still
     return matched
 
 

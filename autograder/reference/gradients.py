@@ -10,7 +10,7 @@ Conventions (the lecture's gradient check):
     numeric gradient   df/dw_i ~ (f(w + h e_i) - f(w - h e_i)) / (2h), h about 1e-5, float64
     relative error     max over elements of |x - y| / max(1e-8, |x| + |y|)
     thresholds         about 1e-7 or less: the gradient is right;
-                       1e-7 to 1e-4: look closer (kinks, float32);
+                       1e-7 to 1e-2: look closer (kinks in the loss, float32);
                        over 1e-2: the gradient is wrong.
 """
 

@@ -142,7 +142,8 @@ class StudentSession:
                         preexec_fn=preexec, start_new_session=True, pass_fds=(3, 4))
                     break
                 except subprocess.SubprocessError:
-                    # A start can fail for want of memory under load: retried, and the reason kept if it persists.
+                    # The one failure seen (a hidden file gone before its mount) is fixed at its cause;
+                    # a transient one is retried, and the reason kept if it persists.
                     why = [line for line in (self.workdir / "output.log").read_text(errors="replace").splitlines()
                            if line.startswith(START_FAILED)]
                     if attempt == START_ATTEMPTS:
