@@ -101,6 +101,37 @@ def solution_namespace(assignment: str) -> dict:
     return namespace
 
 
+ALTERNATIVES = ROOT / "tests" / "alternative_solutions"
+
+
+def alternative_styles(assignment: str) -> list[str]:
+    """The correct solutions of ``assignment`` written differently from the reference, by name:
+    ``tests/alternative_solutions/<assignment>/<style>.py``."""
+    return sorted(p.stem for p in (ALTERNATIVES / assignment).glob("*.py"))
+
+
+def alternative_answers(assignment: str, style: str) -> tuple[dict[str, str], str]:
+    """The answer cells of an alternative solution (each function named after its answer cell),
+    and the rest of its module (imports, helpers) as a cell of the student's own."""
+    source = (ALTERNATIVES / assignment / f"{style}.py").read_text()
+    answer_ids = {grade_id(c) for c in released(assignment).cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answers, rest = {}, []
+    for index, node in enumerate(ast.parse(source).body):
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        segment = "\n".join(source.splitlines()[start - 1:node.end_lineno])
+        if isinstance(node, ast.FunctionDef) and node.name in answer_ids:
+            answers[node.name] = segment
+        elif not (index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            rest.append(segment)  # the module's docstring says how it differs; the rest is code
+    return answers, "\n\n".join(rest)
+
+
+def alternative_notebook(assignment: str, style: str) -> nbformat.NotebookNode:
+    """The released notebook completed with an alternative solution, as its student would submit it."""
+    answers, rest = alternative_answers(assignment, style)
+    return with_answers(released(assignment), answers, setup=rest or None)
+
+
 def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
@@ -289,3 +320,38 @@ def failure_messages(assignment: str, namespace: dict, seed: int = 0) -> dict[st
     student = LocalStudent(namespace)
     return {grade_id: [r.message for r in run_checks(checks, student, seed) if not r.passed]
             for grade_id, checks in registry.groups.items()}
+
+
+def correct_notebook(assignment: str, name: str) -> nbformat.NotebookNode:
+    """The solution notebook (``name`` 'solution') or one of the alternative correct solutions."""
+    return solution(assignment) if name == "solution" else alternative_notebook(assignment, name)
+
+
+def correct_solutions() -> list[tuple[str, str]]:
+    """(assignment, name) of every correct solution the tests hold: the solution notebook and the
+    alternatives written differently from the reference."""
+    from autograder.course import assignments
+
+    return [(assignment, name) for assignment in assignments(ROOT)
+            for name in ["solution", *alternative_styles(assignment)]]
+
+
+def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """Every check of ``assignment`` on every seed, against the notebook's code running in a student
+    process (sandboxed where this machine can) whose numerical environment is ``numerics``, while
+    the reference is computed here: for each check that fails, the seeds and messages."""
+    from autograder.checks import load_registry, run_checks
+    from autograder.preprocessors.run_hidden_checks import student_cells
+    from autograder.sandbox.isolation import can_isolate
+    from autograder.sandbox.session import SandboxConfig, StudentSession
+
+    registry = load_registry(assignment)
+    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics)
+    failed = {}
+    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+        for seed in seeds:
+            for grade_id, checks in registry.groups.items():
+                for result in run_checks(checks, student, seed):
+                    if not result.passed:
+                        failed.setdefault(f"{grade_id}: {result.question}", []).append((seed, result.message))
+    return failed

@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from ..sandbox.harness import GeneratorArgument, ProblemArgument
+from ..sandbox.numerics import reference_threads
 from ..sandbox.session import StudentCallFailed
 
 
@@ -106,7 +107,9 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
         student.limit_time(*min(ends)) if ends else student.limit_time(None)
         rng = np.random.default_rng([seed, index])
         try:
-            with np.errstate(all="ignore"):  # overflow on a student's diverging values is theirs to see
+            # Overflow on a student's diverging values is theirs to see; the reference computes on
+            # as many threads as the student's process does.
+            with np.errstate(all="ignore"), reference_threads():
                 check.run(student, rng)
         except (AssertionError, StudentCallFailed) as failure:
             results.append(CheckResult(check.question, False, check.weight, str(failure)))

@@ -28,6 +28,7 @@ import optlab
 
 from . import harness, isolation
 from .isolation import Limits
+from .numerics import numerical_environment
 
 HARNESS_SOURCE = Path(harness.__file__)
 STUDENT_PACKAGE = Path(optlab.__file__).parent
@@ -50,6 +51,8 @@ class SandboxConfig:
     setup_timeout: float = 60.0     # seconds to run the notebook's cells
     uid: int = isolation.SANDBOX_UID_BASE
     isolate: bool = True            # False only for trying the grader on one's own code
+    # BLAS kernel, SIMD and thread settings: the grader's own, so both compute alike (numerics.py).
+    numerics: dict[str, str] = field(default_factory=numerical_environment)
 
     @classmethod
     def for_course(cls, *roots: Path, **kwargs) -> "SandboxConfig":
@@ -114,7 +117,7 @@ class StudentSession:
         env = {"PATH": "/usr/bin:/bin", "HOME": str(sandbox_dir), "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(sandbox_dir / ".mpl"),
                "IPYTHONDIR": str(sandbox_dir / ".ipython"), "PYTHONDONTWRITEBYTECODE": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+               **self.config.numerics}
         isolate = None
         if self.config.isolate:
             needed = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()})
