@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from nbgrader.api import Gradebook
 
 from autograder.course import gradebook_url
@@ -342,11 +343,14 @@ def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[s
     the reference is computed here: for each check that fails, the seeds and messages."""
     from autograder.checks import load_registry, run_checks
     from autograder.preprocessors.run_hidden_checks import student_cells
-    from autograder.sandbox.isolation import can_isolate
+    from autograder.sandbox.isolation import SANDBOX_UID_BASE, can_isolate
     from autograder.sandbox.session import SandboxConfig, StudentSession
 
     registry = load_registry(assignment)
-    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics)
+    # A uid of this process's own: everything of a sandbox uid is killed after a failed call, and
+    # other sweeps or grading runs may be going on beside this one.
+    uid = SANDBOX_UID_BASE + 100_000 + os.getpid() % 100_000
+    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics, uid=uid)
     failed = {}
     with StudentSession(student_cells(nb), config, registry.blocked) as student:
         for seed in seeds:
@@ -355,3 +359,22 @@ def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[s
                     if not result.passed:
                         failed.setdefault(f"{grade_id}: {result.question}", []).append((seed, result.message))
     return failed
+
+
+def lbfgs_with_noisy_directions(problem, w0, noise: float, seed: int, **settings):
+    """The reference L-BFGS with every direction multiplied entrywise by (1 + noise * N(0, 1)):
+    what round-off does to a right implementation elsewhere (another BLAS kernel, another
+    order of additions), ``noise`` times the unit round-off 1.1e-16 and more."""
+    from autograder.reference import second_order
+
+    rng, exact = np.random.default_rng(seed), second_order.lbfgs_direction
+
+    def noisy(g, s_list, y_list):
+        direction = exact(g, s_list, y_list)
+        return direction * (1 + noise * rng.standard_normal(direction.shape))
+
+    second_order.lbfgs_direction = noisy
+    try:
+        return second_order.lbfgs(problem.loss, problem.grad, w0, **settings)
+    finally:
+        second_order.lbfgs_direction = exact

@@ -1,9 +1,16 @@
-"""Every exercise's hidden checks as a whole: fair to a right answer, whatever the seed, and no
-setting of a graded function can be ignored unnoticed.
+"""Every exercise's hidden checks as a whole: fair to a right answer, whatever the seed and
+whatever the machine, and no setting of a graded function can be ignored unnoticed.
 
 Grading draws a fresh seed for each submission, so a check that a right answer fails on
 one seed in fifty costs some honest students a cell at random. The solution notebook runs
 every check on many seeds.
+
+A right answer need not compute like the reference: another order of additions, another
+BLAS kernel or thread count changes the last bits, and a check must not care. Every
+correct solution the tests hold (the solution notebook and the alternatives in
+tests/alternative_solutions/) runs in a student process through every check, with the
+grader's numerical environment and with another (benchmarks/fairness.py does the same on
+more seeds).
 
 A check that only ever passes a setting's default value (or draws it from a set that
 includes the default) cannot tell an answer that ignores the setting from a right one.
@@ -22,9 +29,13 @@ import pytest
 
 from autograder.checks import load_registry
 from autograder.course import assignments
-from grading_support import ROOT, failed_checks, solution, solution_namespace
+from autograder.sandbox.numerics import numerical_environment, other_environment
+from grading_support import (ROOT, alternative_answers, alternative_styles, correct_notebook, correct_solutions,
+                             failed_checks, solution, solution_namespace, sweep_checks)
 
 SEEDS = range(200)
+SEEDS_IN_A_STUDENT_PROCESS = range(40)
+ENVIRONMENTS = {"the grader's numerics": numerical_environment, "another BLAS kernel, 2 threads": other_environment}
 
 
 @pytest.mark.parametrize("assignment", assignments(ROOT))
@@ -37,6 +48,25 @@ def test_does_the_solution_pass_every_check_on_every_seed(assignment):
                 failed.setdefault(f"{grade_id}: {question}", []).append(seed)
     assert not failed, "the solution fails checks on some seeds: " + "; ".join(
         f"{check} (seeds {seeds[:5]}, {len(seeds)} of {len(SEEDS)})" for check, seeds in failed.items())
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+@pytest.mark.parametrize("assignment,name", correct_solutions())
+def test_does_every_correct_solution_pass_every_check_in_every_environment(assignment, name, environment):
+    failed = sweep_checks(assignment, correct_notebook(assignment, name), SEEDS_IN_A_STUDENT_PROCESS,
+                          ENVIRONMENTS[environment]())
+    assert not failed, f"{name} fails checks: " + "; ".join(
+        f"{check} (seeds {[seed for seed, _ in seeds[:5]]}, {len(seeds)} of {len(SEEDS_IN_A_STUDENT_PROCESS)}): "
+        f"{seeds[0][1]}" for check, seeds in failed.items())
+
+
+@pytest.mark.parametrize("assignment", assignments(ROOT))
+def test_are_there_two_alternative_solutions_that_answer_every_cell(assignment):
+    styles = alternative_styles(assignment)
+    assert len(styles) >= 2, f"tests/alternative_solutions/{assignment}/ holds {styles}"
+    wanted = {name for name in student_signatures(assignment)}
+    for style in styles:
+        assert set(alternative_answers(assignment, style)[0]) == wanted, style
 
 
 def reference_functions(assignment: str) -> dict:

@@ -1,7 +1,8 @@
 """Grading the exercises after the gradients one end to end: one table of exercises, the same submissions for each.
 
-For every exercise: the solution scores full marks; the stub, wrong answers and every
-cheat of the shared corpus score zero. Then what the feedback says for named mistakes.
+For every exercise: the solution and the alternative correct solutions
+(tests/alternative_solutions/) score full marks; the stub, wrong answers and every cheat of
+the shared corpus score zero. Then what the feedback says for named mistakes.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from autograder.grading import grade
-from grading_support import (CHEATS, cell_scores, feedback_text, make_course, released, solution,
-                             stealing_answers, submit, total_score, with_answers)
+from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
+                             make_course, released, solution, stealing_answers, submit, total_score, with_answers)
 
 WRONG = {
     "random_search": {
@@ -95,6 +96,7 @@ def submissions(assignment: str) -> dict[str, object]:
     wrong = WRONG[assignment]
     subs = {"honest": solution(assignment), "stub": released(assignment),
             "wrong": with_answers(released(assignment), wrong)}
+    subs.update({f"honest_{style}": alternative_notebook(assignment, style) for style in alternative_styles(assignment)})
     for name, setup in CHEATS.items():
         answers = stealing_answers(wrong) if "_stolen" in setup else wrong
         subs[f"cheat_{name}"] = with_answers(released(assignment), answers, setup=setup)
@@ -120,9 +122,12 @@ def graded(request, tmp_path_factory):
     return assignment, course, names
 
 
-def test_does_the_solution_score_full_marks(graded):
-    assignment, course, _ = graded
-    assert total_score(course, assignment, "honest") == FULL_MARKS[assignment]
+def test_does_every_correct_solution_score_full_marks(graded):
+    assignment, course, names = graded
+    honest = [student for student in names if student.startswith("honest")]
+    assert len(honest) >= 3
+    scores = {student: total_score(course, assignment, student) for student in honest}
+    assert scores == dict.fromkeys(honest, FULL_MARKS[assignment])
 
 
 def test_do_the_stub_wrong_answers_and_every_cheat_score_zero(graded):

@@ -11,8 +11,9 @@ import csv
 import pytest
 
 from autograder.grading import grade
-from grading_support import (CHEATS, cell_scores, feedback_text, make_course, released, solution,
-                              stealing_answers, submit, total_score, with_answers)
+from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
+                              make_course, released, solution, stealing_answers, submit, total_score,
+                              with_answers)
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -129,6 +130,8 @@ def tampered_test_cells(nb):
 def graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
+    for style in alternative_styles(ASSIGNMENT):
+        submit(course, f"honest_{style}", ASSIGNMENT, alternative_notebook(ASSIGNMENT, style))
     submit(course, "stub", ASSIGNMENT, released(ASSIGNMENT))
     submit(course, "wrong", ASSIGNMENT, with_answers(released(ASSIGNMENT), WRONG))
     for name, setup in {**CHEATS, **GRADIENTS_CHEATS}.items():
@@ -147,9 +150,10 @@ def graded(tmp_path_factory):
     return course, run
 
 
-def test_does_the_solution_score_full_marks(graded):
+def test_does_every_correct_solution_score_full_marks(graded):
     course, _ = graded
-    assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
+    honest = ["honest"] + [f"honest_{style}" for style in alternative_styles(ASSIGNMENT)]
+    assert {student: total_score(course, ASSIGNMENT, student) for student in honest} == dict.fromkeys(honest, FULL_MARKS)
     assert all(score > 0 for score in cell_scores(course, ASSIGNMENT, "honest").values())
 
 

@@ -230,7 +230,7 @@ def leave():
 def double(x):
     return 2 * x
 """
-    with session(probe, call_timeout=1.0) as student:
+    with session(probe, call_timeout=3.0) as student:  # a loaded machine may stall a call for a second
         with pytest.raises(StudentCallFailed, match="time limit: the call to spin"):
             student.call("spin")
         assert student.call("double", 2.0) == 4.0
@@ -238,6 +238,53 @@ def double(x):
             student.call("leave")
         assert student.call("double", np.ones(2)).tolist() == [2.0, 2.0]
         assert student.starts == 3
+
+
+NUMERICS_PROBE = """
+import os
+from threadpoolctl import threadpool_info
+def numerics():
+    import numpy
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"][0]
+    return {"variables": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "NPY_"))},
+            "kernel": blas.get("architecture") or "", "threads": blas["num_threads"]}
+"""
+
+
+@pytest.mark.parametrize("environment", ["the grader's", "another"])
+def test_does_student_code_compute_in_the_graders_numerical_environment(monkeypatch, environment):
+    """The reference runs in the grader: the student's process must use the same BLAS kernel, cache
+    sizes and thread count, whatever the grader's environment says (a machine that pins
+    OPENBLAS_CORETYPE, or not)."""
+    from autograder.sandbox import numerics
+
+    if environment == "another":  # the grader started with another kernel pinned, or with none
+        other = numerics.other_environment()
+        for name in [name for name in os.environ if name.startswith(numerics.PREFIXES) and name not in other]:
+            monkeypatch.delenv(name)
+        for name, value in other.items():
+            monkeypatch.setenv(name, value)
+    expected = numerics.numerical_environment()
+    with session(NUMERICS_PROBE) as student:
+        seen = student.call("numerics")
+    assert seen["threads"] == numerics.THREADS
+    assert {k: v for k, v in seen["variables"].items() if k in expected} == \
+        {k: v for k, v in expected.items() if k.startswith(("OPENBLAS_", "OMP_", "NPY_"))}
+    if "OPENBLAS_CORETYPE" in expected:
+        assert seen["kernel"].lower() == expected["OPENBLAS_CORETYPE"].lower()
+
+
+def test_does_the_reference_compute_on_as_many_threads_as_the_student():
+    from threadpoolctl import threadpool_info
+
+    from autograder.checks import Check, run_checks
+    from autograder.sandbox.numerics import THREADS
+
+    seen = []
+    check = Check("test_x", "threads?", lambda student, rng: seen.append(
+        [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]))
+    run_checks([check], student=type("Idle", (), {"limit_time": lambda *a: None})(), seed=0)
+    assert seen == [[THREADS] * len(seen[0])] and seen[0]
 
 
 def test_is_an_error_in_the_notebook_reported_with_the_cells_label():

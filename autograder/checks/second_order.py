@@ -8,8 +8,14 @@
 
 Steps, updates and directions must match the reference to rtol 1e-9 on random problems;
 the line search must return the reference's step exactly; the full loop must reach the
-minimum (max |w - w*| <= 1e-5) in the reference's number of iterations (within 2) and
-follow its losses for the first iterations (rtol 1e-6).
+minimum (max |w - w*| <= 1e-5) in the reference's number of iterations (within
+`ITERATION_BAND`) and follow its losses for the first iterations (rtol 1e-6).
+
+Iteration counts are compared only on runs where round-off cannot change them by more
+than the band: L-BFGS with one or two pairs on an ill-conditioned quadratic is chaotic (a
+last-bit difference anywhere, from another CPU's BLAS kernel or another correct order of
+additions, moves its count by up to a third), so the short-memory check draws a
+well-conditioned one. benchmarks/lbfgs_iterations.py measures the spread on every draw.
 """
 
 from __future__ import annotations
@@ -167,6 +173,12 @@ def backtracking_rosenbrock(student, rng):
 # --- lbfgs --------------------------------------------------------------------------------
 
 
+# How far a right L-BFGS's iteration count may be from the reference's on the checks' runs.
+# benchmarks/lbfgs_iterations.md: with every direction perturbed by relative noise of 1e-15
+# (round-off), counts move by up to 2; by 1e-13, up to 2; by 1e-11, up to 5.
+ITERATION_BAND = 5
+
+
 def check_lbfgs(student, problem, w0, what, **settings):
     """The student's lbfgs against the reference's, with the same ``settings`` (m, tol, max_iter)."""
     what += "".join(f", {key}={value:g}" for key, value in settings.items())
@@ -189,35 +201,64 @@ def check_lbfgs(student, problem, w0, what, **settings):
         assert_close(w, w_ref, rtol=0, atol=10 * settings["tol"], what=f"lbfgs {what}: the final w")
     else:
         assert_close(w, problem.minimizer, rtol=0, atol=1e-5, what=f"lbfgs {what}: the final w (the minimum)")
-    if abs(iterations - iterations_ref) > 2:
+    if abs(iterations - iterations_ref) > ITERATION_BAND:
         raise CheckFailed(f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
-                          "(same directions and the same Wolfe line search should agree)")
+                          f"(on this problem a right L-BFGS takes the reference's count within {ITERATION_BAND}, "
+                          "whatever the machine: check the stopping test and which pairs are kept)")
     k = min(8, len(history_ref), len(history))
     assert_close(history[:k], history_ref[:k], rtol=1e-6, atol=1e-12, what=f"lbfgs {what}: the first {k} losses")
 
 
 @CHECKS.check("test_lbfgs", "Does the full loop reach Rosenbrock's minimum from (-1.2, 1) like the reference?")
 def lbfgs_rosenbrock(student, rng):
-    check_lbfgs(student, Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock")
-
-
-BEALE_STARTS_CENTER = np.array([1.5, 0.0])
-BEALE_STARTS_RADIUS = 0.5
+    check_lbfgs_runs(student, rosenbrock_runs(rng))
 
 
 @CHECKS.check("test_lbfgs", "Does it reach Beale's minimum and a random ill-conditioned quadratic's?", weight=2)
 def lbfgs_beale_quadratic(student, rng):
-    # Not the classic (1, 1): from 3% of the starts within 0.2 of it, a right L-BFGS drifts onto
-    # Beale's plateau at x = 0. From every start of this box it reaches the minimum (checked on a grid).
-    check_lbfgs(student, Beale(), BEALE_STARTS_CENTER + rng.uniform(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 2),
-                "on Beale")
-    problem = random_quadratic(rng, (50, 300), (5, 12))
-    check_lbfgs(student, problem, problem.start, "on a quadratic")
+    check_lbfgs_runs(student, beale_and_quadratic_runs(rng))
 
 
 @CHECKS.check("test_lbfgs", "Does it keep only the last m pairs, stop at tol, and stop after max_iter iterations?")
 def lbfgs_settings(student, rng):
+    check_lbfgs_runs(student, settings_runs(rng))
+
+
+def check_lbfgs_runs(student, runs) -> None:
+    for problem, w0, what, settings in runs:
+        check_lbfgs(student, problem, w0, what, **settings)
+
+
+# The runs each lbfgs check draws: (problem, w0, what, settings).
+
+def rosenbrock_runs(rng) -> list[tuple]:
+    return [(Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", {})]
+
+
+# Not the classic (1, 1): from 3% of the starts within 0.2 of it, a right L-BFGS drifts onto
+# Beale's plateau at x = 0. From every start of this box it reaches the minimum (checked on a grid).
+BEALE_STARTS_CENTER = np.array([1.5, 0.0])
+BEALE_STARTS_RADIUS = 0.5
+
+
+def beale_and_quadratic_runs(rng) -> list[tuple]:
+    beale = (Beale(), BEALE_STARTS_CENTER + rng.uniform(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 2), "on Beale", {})
+    problem = random_quadratic(rng, (50, 300), (5, 12))
+    return [beale, (problem, problem.start, "on a quadratic", {})]
+
+
+def settings_runs(rng) -> list[tuple]:
+    """A short memory on a quadratic of condition 10 to 30, where one or two pairs take 25 to 55
+    iterations that round-off does not change (at condition 100 to 300 they take up to 180, and a
+    last-bit difference moves the count by up to 35); tol on an ill-conditioned quadratic (with
+    ten pairs its count is stable); max_iter on Rosenbrock."""
+    short = random_quadratic(rng, (10, 30), (8, 12))
+    m = int(rng.integers(1, 3))
     problem = random_quadratic(rng, (100, 300), (8, 12))
-    check_lbfgs(student, problem, problem.start, "on a quadratic", m=int(rng.integers(1, 3)))
-    check_lbfgs(student, problem, problem.start, "on a quadratic", tol=float(10 ** rng.uniform(-3, -1)))
-    check_lbfgs(student, Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", max_iter=int(rng.integers(3, 8)))
+    tol = float(10 ** rng.uniform(-3, -1))
+    return [(short, short.start, "on a quadratic", {"m": m}), (problem, problem.start, "on a quadratic", {"tol": tol}),
+            (Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", {"max_iter": int(rng.integers(3, 8))})]
+
+
+LBFGS_RUNS = {"lbfgs_rosenbrock": rosenbrock_runs, "lbfgs_beale_quadratic": beale_and_quadratic_runs,
+              "lbfgs_settings": settings_runs}
