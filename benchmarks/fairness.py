@@ -1,6 +1,7 @@
 """Does every correct solution pass every hidden check, on every seed, wherever it is graded?
 
     python benchmarks/fairness.py [--seeds N] [ASSIGNMENT ...]
+    python benchmarks/fairness.py --gradings N [ASSIGNMENT ...]
 
 For each assignment, the solution notebook and each alternative correct solution
 (tests/alternative_solutions/<assignment>/<style>.py) run in a student process, through
@@ -10,6 +11,11 @@ CPU or another machine's settings change in the last bits), the reference comput
 process. Prints a Markdown table of failures per notebook and environment, to keep beside
 this script (fairness.md). The test suite runs the same sweep on fewer seeds
 (tests/test_checks.py).
+
+With ``--gradings N``, every correct solution is submitted to a course and graded N times as
+the instructor's command grades it (`autograder.grading.grade`, the function behind `python
+-m autograder grade ASSIGNMENT --force`: a fresh seed each time), in this process's
+environment; every score short of full marks is listed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,14 +31,45 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from autograder.sandbox.numerics import blas_kernel, numerical_environment, other_environment  # noqa: E402
-from grading_support import correct_notebook, correct_solutions, sweep_checks  # noqa: E402
+from autograder.grading import grade  # noqa: E402
+from grading_support import correct_notebook, correct_solutions, make_course, submit, sweep_checks  # noqa: E402
+
+
+def gradings(count: int, wanted: list[str]) -> None:
+    """Grade every correct solution ``count`` times with fresh seeds; print what fell short."""
+    solutions = [(a, name) for a, name in correct_solutions() if not wanted or a in wanted]
+    kernel = blas_kernel() or "?"
+    print(f"{count} gradings of {len(solutions)} correct solutions; OpenBLAS kernel {kernel}, "
+          f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}")
+    short, graded = [], 0
+    with tempfile.TemporaryDirectory() as folder:
+        course = Path(folder)
+        for assignment in sorted({a for a, _ in solutions}):
+            make_course(course, assignment)
+        for assignment, name in solutions:
+            submit(course, name, assignment, correct_notebook(assignment, name))
+        started = time.monotonic()
+        for grading in range(count):
+            for assignment in sorted({a for a, _ in solutions}):
+                run = grade(course, assignment, force=True)
+                for outcome in run.outcomes:
+                    graded += 1
+                    if not outcome.graded or outcome.score != outcome.max_score:
+                        short.append((grading, assignment, outcome.student, outcome.score, outcome.max_score,
+                                      outcome.problem))
+            print(f"grading {grading + 1}: {graded} scores so far, {len(short)} short, "
+                  f"{time.monotonic() - started:.0f} s", flush=True)
+    print(f"\n{graded} scores, {len(short)} short of full marks" + "".join(f"\n  {row}" for row in short))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=200)
+    parser.add_argument("--gradings", type=int, default=0)
     parser.add_argument("assignments", nargs="*")
     args = parser.parse_args()
+    if args.gradings:
+        return gradings(args.gradings, args.assignments)
     environments = {"grader's": numerical_environment(), "other": other_environment()}
     print(f"{args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
           f"other: OPENBLAS_CORETYPE={environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "

@@ -7,11 +7,16 @@ the shared corpus score zero. Then what the feedback says for named mistakes.
 
 from __future__ import annotations
 
+import csv
+import subprocess
+import sys
+
 import pytest
 
 from autograder.grading import grade
-from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
-                             make_course, released, solution, stealing_answers, submit, total_score, with_answers)
+from grading_support import (CHEATS, ROOT, alternative_notebook, alternative_styles, cell_scores, correct_notebook,
+                             feedback_text, make_course, released, solution, stealing_answers, submit, total_score,
+                             venv_environment, with_answers)
 
 WRONG = {
     "random_search": {
@@ -150,3 +155,29 @@ def test_does_feedback_name_the_step_and_the_mistake(graded):
     assert "Likely mistake: the old velocity is not carried" in not_carried
     scores = cell_scores(course, assignment, "sign_flipped")
     assert scores["test_momentum_step"] == 0.0 and scores["test_nesterov_step"] == 4.0
+
+
+def test_does_every_correct_solution_score_full_marks_on_another_blas_kernel(tmp_path):
+    """The whole grader on another machine's numerics: another OpenBLAS kernel (or none pinned,
+    where this machine pins one) and two threads, every exercise, by the instructor's command."""
+    from autograder.course import assignments
+    from autograder.sandbox.numerics import PREFIXES, other_environment
+
+    env = {name: value for name, value in venv_environment().items() if not name.startswith(PREFIXES)}
+    env.update(other_environment())
+    course, honest = tmp_path, {}
+    for assignment in assignments(ROOT):
+        make_course(course, assignment)
+        for name in ["solution", *alternative_styles(assignment)]:
+            submit(course, f"honest_{name}", assignment, correct_notebook(assignment, name))
+            honest.setdefault(assignment, []).append(f"honest_{name}")
+    for assignment in honest:
+        result = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment], cwd=course, env=env,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr[-3000:]
+    with open(course / "grades.csv") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["student_id"] in honest.get(row["assignment"], [])]
+    assert len(rows) == sum(map(len, honest.values()))
+    short = [(row["assignment"], row["student_id"], row["score"]) for row in rows
+             if float(row["score"]) != float(row["max_score"])]
+    assert not short, short
