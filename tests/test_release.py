@@ -14,7 +14,8 @@ from nbclient.exceptions import CellExecutionError
 from autograder.checks import load_registry
 from autograder.course import assignments
 from autograder.release import release
-from grading_support import HIDDEN_REGION, ROOT, leaked_functions, public_text, secret_lines
+from grading_support import (HIDDEN_REGION, ROOT, alternative_notebook, alternative_styles, leaked_functions,
+                             public_text, secret_lines)
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -75,6 +76,12 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> None:
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_do_the_visible_tests_pass_on_the_solution(name):
     run_notebook(source_notebook(name), ROOT / "solutions" / name)
+
+
+@pytest.mark.parametrize("name,style", [(name, style) for name in ASSIGNMENTS for style in alternative_styles(name)])
+def test_do_the_visible_tests_pass_on_every_alternative_correct_solution(name, style):
+    """A right answer written differently from the solution is not told it is wrong."""
+    run_notebook(alternative_notebook(name, style), ROOT / "exercises" / name)
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
