@@ -93,3 +93,34 @@ def test_does_feedback_name_each_cataloged_mistake_and_no_other(name, why):
     assert messages and all(f"Likely mistake: {why}" in message for message in messages), messages
     others = [other for other in MISTAKES[name] if other != why]
     assert not any(other in message for message in messages for other in others), messages
+
+
+def alternative_namespace(style: str) -> dict:
+    """What an alternative correct solution (tests/alternative_solutions/random_search/) defines."""
+    from grading_support import alternative_answers
+
+    answers, rest = alternative_answers("random_search", style)
+    namespace = {"np": np}
+    exec(rest + "\n\n" + "\n\n".join(answers.values()), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("style,check,seed", [("upfront_draws_and_displacement", "local_search_on_digits", 11),
+                                              ("loops_and_unit_directions", "local_search_on_digits", 11),
+                                              ("upfront_draws_and_displacement", "local_search_on_quadratic", 1313),
+                                              ("loops_and_unit_directions", "local_search_on_quadratic", 1985)])
+def test_does_a_walk_that_adds_its_steps_in_another_order_pass(style, check, seed):
+    """Summed in another order, a walk's weights (and so its losses) differ in the last bits; where an
+    entry of the weights, or a quadratic's loss, cancels to near zero, that exceeds rtol 1e-12 of it,
+    which the checks once asked for (atol 0). They now allow 1e-12 of the size of the terms."""
+    import autograder.checks.random_search as checks
+    from autograder.checks import draw_until, load_registry
+
+    namespace = alternative_namespace(style)
+    index = [c.run for c in load_registry("random_search").groups["test_random_local_search"]].index(getattr(checks, check))
+    walk = checks.digits_walk if check == "local_search_on_digits" else checks.quadratic_walk
+    problem, w0, n, step, walk_seed = draw_until(np.random.default_rng([seed, index]), walk, checks.reference_walks)
+    got = namespace["random_local_search"](problem.loss, w0, n, step_size=step, seed=walk_seed)
+    expected = random_local_search(problem.loss, w0, n, step_size=step, seed=walk_seed)
+    assert not all(np.allclose(g, e, rtol=1e-12, atol=0) for g, e in zip(got, expected)), "the old checks' failure"
+    assert failed_checks("random_search", namespace, seed)["test_random_local_search"] == []

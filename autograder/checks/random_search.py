@@ -4,13 +4,17 @@
     test_random_local_search  random_local_search(loss, w0, num_steps, step_size=0.1, seed=0)
 
 Both must reproduce the reference exactly for the same seed (the draw order is stated in
-the docstrings): best weights, best loss and history, to rtol 1e-12. Known wrong versions
-(the last sample kept, raw losses in the history, uphill steps taken, ...) are named.
+the docstrings): best weights, best loss and history, to rtol 1e-12. A walk's weights are w0
+plus the steps it took, which correct code may add in any order, and a quadratic's loss is a
+difference of terms: each is also allowed 1e-12 of the size of its terms (WEIGHT_SIZES,
+loss_size), since their sum may cancel to near zero. Known wrong versions (the last sample
+kept, raw losses in the history, uphill steps taken, ...) are named.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from optlab.problems import Quadratic
 from optlab.testing import as_array, as_float, assert_close
 
 from . import CheckFailed, Registry, draw_until, problem_argument
@@ -80,26 +84,56 @@ MISTAKES = {
 }
 
 
-def check_result(got, expected, what: str) -> None:
+def search_sizes(history, shape, num_samples, scale=1.0, seed=0) -> np.ndarray:
+    """For each entry of the weights, its largest size among the seed's candidates, scale * |draw|."""
+    return scale * np.abs(np.random.default_rng(seed).standard_normal((num_samples, *shape))).max(axis=0)
+
+
+def walk_sizes(history, w0, num_steps, step_size=0.1, seed=0) -> np.ndarray:
+    """For each entry of the weights, the sum of the sizes of the terms a walk adds up there:
+    |w0| plus |step_size * draw| for each step the reference took (where its history goes down)."""
+    draws = np.random.default_rng(seed).standard_normal((num_steps, *np.shape(w0)))
+    return np.abs(w0) + step_size * np.abs(draws[np.diff(history) < 0]).sum(axis=0)
+
+
+# The sizes of the terms that make up the weights of every entry of the reference's history.
+WEIGHT_SIZES = {"random_search": search_sizes, "random_local_search": walk_sizes}
+
+
+def loss_size(problem, sizes: np.ndarray) -> float:
+    """A bound on the sizes of the terms of the loss at weights whose entries are at most ``sizes``."""
+    if isinstance(problem, Quadratic):  # 1/2 w^T A w - b^T w
+        w = sizes.reshape(-1)
+        return float(0.5 * w @ np.abs(problem.A) @ w + np.abs(problem.b) @ w)
+    scores = np.abs(problem.X) @ sizes.reshape(problem.shape)  # softmax: log-sum-exp of the scores minus one
+    return float(np.log(problem.num_classes) + 2 * scores.max())
+
+
+def check_result(got, expected, what: str, weights_atol: float = 0.0, loss_atol: float = 0.0) -> None:
     if not (isinstance(got, (tuple, list)) and len(got) == 3):
         raise CheckFailed(f"{what}: expected a tuple (w, loss, history), got {type(got).__name__}")
     w, loss, history = got
     best_w, best_loss, best_history = expected
     history = as_array(history, f"{what} history", best_history.shape)
     for k in range(len(best_history)):
-        if not np.isclose(history[k], best_history[k], rtol=1e-12, atol=0):
+        if not np.isclose(history[k], best_history[k], rtol=1e-12, atol=loss_atol):
             raise CheckFailed(f"{what}: history parts from the reference at entry {k} ({k} entries matched): "
-                              f"got {history[k]:.10g}, expected {best_history[k]:.10g}. Same seed, same draws: "
+                              f"got {history[k]:.10g}, expected {best_history[k]:.10g} (tolerance rtol=1e-12, "
+                              f"atol={loss_atol:.2g}). Same seed, same draws: "
                               "draw each candidate from one rng = np.random.default_rng(seed), in order.")
-    assert_close(as_float(loss, f"{what} loss"), best_loss, rtol=1e-12, what=f"{what} best loss")
-    assert_close(as_array(w, f"{what} weights", best_w.shape), best_w, rtol=1e-12, what=f"{what} best weights")
+    assert_close(as_float(loss, f"{what} loss"), best_loss, rtol=1e-12, atol=loss_atol, what=f"{what} best loss")
+    assert_close(as_array(w, f"{what} weights", best_w.shape), best_w, rtol=1e-12, atol=weights_atol,
+                 what=f"{what} best weights")
 
 
 def compare(student, name, problem, *args, what, **kwargs):
     """Call the student's ``name`` and the reference's on ``problem``'s loss with the same arguments."""
     got = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
     try:
-        check_result(got, getattr(reference, name)(problem.loss, *args, **kwargs), what)
+        expected = getattr(reference, name)(problem.loss, *args, **kwargs)
+        sizes = WEIGHT_SIZES[name](expected[2], *args, **kwargs)
+        check_result(got, expected, what, weights_atol=1e-12 * float(sizes.max()),
+                     loss_atol=1e-12 * loss_size(problem, sizes))
     except AssertionError as failure:
         hint = name_mistake(tuple(got), MISTAKES[name], problem.loss, *args, **kwargs) if is_triple(got) else ""
         raise CheckFailed(f"{failure}{hint}") from None

@@ -1,0 +1,51 @@
+"""The numeric gradient walks w with np.nditer (as CS231n's eval_numerical_gradient does) and multiplies
+by a precomputed 1 / (2h); the SVM loss and gradient are the textbook double loop over examples and
+classes, each score row a vector-matrix product, summed in example order."""
+
+
+def numeric_gradient(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    inverse = 1.0 / (2.0 * h)
+    it = np.nditer(w, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        index = it.multi_index
+        old = w[index]
+        w[index] = old + h
+        f_plus = f(w)
+        w[index] = old - h
+        f_minus = f(w)
+        w[index] = old
+        grad[index] = (f_plus - f_minus) * inverse
+        it.iternext()
+    return grad
+
+
+def relative_error(x, y):
+    worst = 0.0
+    for a, b in zip(np.ravel(x).tolist(), np.ravel(y).tolist()):
+        worst = max(worst, abs(a - b) / max(1e-8, abs(a) + abs(b)))
+    return worst
+
+
+def gradient_check(f, grad_f, w, h=1e-5):
+    numeric = numeric_gradient(f, w, h)
+    analytic = grad_f(w)
+    return relative_error(numeric, analytic)
+
+
+def svm_loss(W, X, y):
+    num_examples, num_classes = X.shape[0], W.shape[1]
+    loss = 0.0
+    dW = np.zeros_like(W)
+    for i in range(num_examples):
+        scores = X[i] @ W
+        correct = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct + 1.0
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    return loss / num_examples, dW / num_examples
