@@ -1,0 +1,76 @@
+"""Newton's step by least squares (np.linalg.lstsq solves the same nonsingular system); the BFGS
+update in its expanded form H + (rho + rho^2 y^T H y) s s^T - rho (H y s^T + s y^T H); the two-loop
+recursion with dot products summed in Python loops and rho divided in place; the Armijo search
+trying alpha * shrink**k; L-BFGS keeping its pairs in a deque(maxlen=m)."""
+
+from collections import deque
+
+
+def _dot(a, b):
+    total = 0.0
+    for a_i, b_i in zip(a, b):
+        total += float(a_i) * float(b_i)
+    return total
+
+
+def newton_step(w, g, hessian):
+    step, *_ = np.linalg.lstsq(hessian, g, rcond=None)
+    return w - step
+
+
+def bfgs_update(H, s, y):
+    sy = float(s @ y)
+    if sy <= 0:
+        return H
+    rho = 1.0 / sy
+    Hy = H @ y
+    yHy = float(y @ Hy)
+    return (H + (rho + rho * rho * yHy) * np.outer(s, s)
+            - rho * (np.outer(Hy, s) + np.outer(s, Hy)))
+
+
+def lbfgs_direction(g, s_list, y_list):
+    q = [float(x) for x in g]
+    n, m = len(q), len(s_list)
+    alphas = [0.0] * m
+    for i in range(m - 1, -1, -1):
+        s, y = s_list[i], y_list[i]
+        alphas[i] = _dot(s, q) / _dot(y, s)
+        q = [q[j] - alphas[i] * float(y[j]) for j in range(n)]
+    gamma = _dot(s_list[-1], y_list[-1]) / _dot(y_list[-1], y_list[-1]) if m else 1.0
+    r = [gamma * x for x in q]
+    for i in range(m):
+        s, y = s_list[i], y_list[i]
+        beta = _dot(y, r) / _dot(y, s)
+        r = [r[j] + (alphas[i] - beta) * float(s[j]) for j in range(n)]
+    return -np.array(r)
+
+
+def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):
+    f0 = f(w)
+    slope = _dot(g, direction)
+    for k in range(60):
+        step = alpha * shrink ** k
+        if f(w + step * direction) <= f0 + c1 * step * slope:
+            return step
+    return alpha * shrink ** 60
+
+
+def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
+    w = np.array(w0, dtype=float)
+    g = grad(w)
+    pairs = deque(maxlen=m)
+    history = [f(w)]
+    iterations = 0
+    while iterations < max_iter and np.linalg.norm(g, ord=np.inf) > tol:
+        direction = lbfgs_direction(g, [s for s, _ in pairs], [y for _, y in pairs])
+        alpha = wolfe_line_search(f, grad, w, direction)
+        w_new = w + alpha * direction
+        g_new = grad(w_new)
+        s, y = w_new - w, g_new - g
+        if _dot(y, s) > 1e-12 * np.sqrt(_dot(s, s)) * np.sqrt(_dot(y, y)):
+            pairs.append((s, y))
+        w, g = w_new, g_new
+        history.append(f(w))
+        iterations += 1
+    return w, iterations, np.array(history)
