@@ -71,7 +71,8 @@ def main() -> None:
     if args.gradings:
         return gradings(args.gradings, args.assignments)
     environments = {"grader's": numerical_environment(), "other": other_environment()}
-    print(f"{args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
+    print("# Every correct solution through every check\n")
+    print(f"`python benchmarks/fairness.py --seeds {args.seeds}`: {args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
           f"other: OPENBLAS_CORETYPE={environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "
           f"{environments['other']['OPENBLAS_NUM_THREADS']} threads\n")
     print("| assignment | solution | environment | failed checks (seeds) | seconds |")
