@@ -64,7 +64,7 @@ def test_does_every_correct_solution_pass_every_check_in_every_environment(assig
 def test_are_there_two_alternative_solutions_that_answer_every_cell(assignment):
     styles = alternative_styles(assignment)
     assert len(styles) >= 2, f"tests/alternative_solutions/{assignment}/ holds {styles}"
-    wanted = {name for name in student_signatures(assignment)}
+    wanted = set(student_signatures(assignment))
     for style in styles:
         assert set(alternative_answers(assignment, style)[0]) == wanted, style
 
