@@ -250,7 +250,7 @@ def beale_and_quadratic_runs(rng) -> list[tuple]:
 def settings_runs(rng) -> list[tuple]:
     """A short memory on a quadratic of condition 10 to 30, where one or two pairs take 25 to 55
     iterations that round-off does not change (at condition 100 to 300 they take up to 180, and a
-    last-bit difference moves the count by up to 35); tol on an ill-conditioned quadratic (with
+    last-bit difference moves the count by up to 39); tol on an ill-conditioned quadratic (with
     ten pairs its count is stable); max_iter on Rosenbrock."""
     short = random_quadratic(rng, (10, 30), (8, 12))
     m = int(rng.integers(1, 3))
