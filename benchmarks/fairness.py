@@ -32,25 +32,21 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from autograder.sandbox.numerics import blas_kernel, numerical_environment, other_environment  # noqa: E402
 from autograder.grading import grade  # noqa: E402
-from grading_support import correct_notebook, correct_solutions, make_course, submit, sweep_checks  # noqa: E402
+from grading_support import correct_notebook, correct_solutions, submit_correct_solutions, sweep_checks  # noqa: E402
 
 
 def gradings(count: int, wanted: list[str]) -> None:
     """Grade every correct solution ``count`` times with fresh seeds; print what fell short."""
-    solutions = [(a, name) for a, name in correct_solutions() if not wanted or a in wanted]
-    kernel = blas_kernel() or "?"
-    print(f"{count} gradings of {len(solutions)} correct solutions; OpenBLAS kernel {kernel}, "
-          f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}")
     short, graded = [], 0
     with tempfile.TemporaryDirectory() as folder:
         course = Path(folder)
-        for assignment in sorted({a for a, _ in solutions}):
-            make_course(course, assignment)
-        for assignment, name in solutions:
-            submit(course, name, assignment, correct_notebook(assignment, name))
+        students = submit_correct_solutions(course, wanted)
+        kernel = blas_kernel() or "?"
+        print(f"{count} gradings of {sum(map(len, students.values()))} correct solutions; OpenBLAS kernel {kernel}, "
+              f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}")
         started = time.monotonic()
         for grading in range(count):
-            for assignment in sorted({a for a, _ in solutions}):
+            for assignment in sorted(students):
                 run = grade(course, assignment, force=True)
                 for outcome in run.outcomes:
                     graded += 1

@@ -22,18 +22,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from autograder.checks.problems import random_quadratic  # noqa: E402
 from autograder.checks.second_order import ITERATION_BAND, LBFGS_RUNS  # noqa: E402
 from autograder.reference.second_order import lbfgs  # noqa: E402
-from grading_support import lbfgs_with_noisy_directions  # noqa: E402
+from grading_support import lbfgs_with_noisy_directions, old_short_memory_runs  # noqa: E402
 
 NOISE = (1e-15, 1e-13, 1e-11)
-
-
-def old_short_memory_runs(rng) -> list[tuple]:
-    """The short-memory run the settings check drew before: a chaotic one."""
-    problem = random_quadratic(rng, (100, 300), (8, 12))
-    return [(problem, problem.start, "on a quadratic", {"m": int(rng.integers(1, 3))})]
 
 
 def count_changes(runs_of, draws: int, tries: int, noise: float) -> dict[str, list[tuple[int, int]]]:

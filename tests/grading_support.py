@@ -337,6 +337,20 @@ def correct_solutions() -> list[tuple[str, str]]:
             for name in ["solution", *alternative_styles(assignment)]]
 
 
+def submit_correct_solutions(course: Path, wanted: list[str] | None = None) -> dict[str, list[str]]:
+    """Every correct solution of the ``wanted`` assignments (default: all) submitted to ``course``,
+    each as a student named after it; for each assignment, those students."""
+    students = {}
+    for assignment, name in correct_solutions():
+        if wanted and assignment not in wanted:
+            continue
+        if assignment not in students:
+            make_course(course, assignment)
+        submit(course, name, assignment, correct_notebook(assignment, name))
+        students.setdefault(assignment, []).append(name)
+    return students
+
+
 def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
     """Every check of ``assignment`` on every seed, against the notebook's code running in a student
     process (sandboxed where this machine can) whose numerical environment is ``numerics``, while
@@ -378,3 +392,12 @@ def lbfgs_with_noisy_directions(problem, w0, noise: float, seed: int, **settings
         return second_order.lbfgs(problem.loss, problem.grad, w0, **settings)
     finally:
         second_order.lbfgs_direction = exact
+
+
+def old_short_memory_runs(rng) -> list[tuple]:
+    """The run the L-BFGS settings check drew before (one or two pairs on a quadratic of condition
+    100 to 300), in the form of autograder.checks.second_order.LBFGS_RUNS: a chaotic one."""
+    from autograder.checks.problems import random_quadratic
+
+    problem = random_quadratic(rng, (100, 300), (8, 12))
+    return [(problem, problem.start, "on a quadratic", {"m": int(rng.integers(1, 3))})]

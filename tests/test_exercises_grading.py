@@ -14,9 +14,9 @@ import sys
 import pytest
 
 from autograder.grading import grade
-from grading_support import (CHEATS, ROOT, alternative_notebook, alternative_styles, cell_scores, correct_notebook,
-                             feedback_text, make_course, released, solution, stealing_answers, submit, total_score,
-                             venv_environment, with_answers)
+from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
+                             make_course, released, solution, stealing_answers, submit, submit_correct_solutions,
+                             total_score, venv_environment, with_answers)
 
 WRONG = {
     "random_search": {
@@ -160,17 +160,12 @@ def test_does_feedback_name_the_step_and_the_mistake(graded):
 def test_does_every_correct_solution_score_full_marks_on_another_blas_kernel(tmp_path):
     """The whole grader on another machine's numerics: another OpenBLAS kernel (or none pinned,
     where this machine pins one) and two threads, every exercise, by the instructor's command."""
-    from autograder.course import assignments
     from autograder.sandbox.numerics import PREFIXES, other_environment
 
     env = {name: value for name, value in venv_environment().items() if not name.startswith(PREFIXES)}
     env.update(other_environment())
-    course, honest = tmp_path, {}
-    for assignment in assignments(ROOT):
-        make_course(course, assignment)
-        for name in ["solution", *alternative_styles(assignment)]:
-            submit(course, f"honest_{name}", assignment, correct_notebook(assignment, name))
-            honest.setdefault(assignment, []).append(f"honest_{name}")
+    course = tmp_path
+    honest = submit_correct_solutions(course)
     for assignment in honest:
         result = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment], cwd=course, env=env,
                                 capture_output=True, text=True, timeout=900)

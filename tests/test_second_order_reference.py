@@ -9,7 +9,7 @@ import scipy.optimize
 
 from autograder.reference.second_order import (backtracking_line_search, bfgs, bfgs_update, lbfgs,
                                                lbfgs_direction, newton_step)
-from grading_support import failed_checks, lbfgs_with_noisy_directions
+from grading_support import failed_checks, lbfgs_with_noisy_directions, old_short_memory_runs
 from optlab.linesearch import wolfe_line_search
 from optlab.problems import Beale, Rosenbrock, quadratic
 
@@ -77,14 +77,9 @@ def test_is_the_iteration_band_needed():
 def test_would_the_old_short_memory_run_fail_right_answers():
     """One or two pairs on a quadratic of condition 100 to 300 (the run the settings check drew
     before): round-off moves the count far beyond the band."""
-    from autograder.checks.problems import random_quadratic
     from autograder.checks.second_order import ITERATION_BAND
 
-    def old_runs(rng):
-        problem = random_quadratic(rng, (100, 300), (8, 12))
-        return [(problem, problem.start, "on a quadratic", {"m": int(rng.integers(1, 3))})]
-
-    changes = lbfgs_count_changes(old_runs, range(20), noise=1e-15)
+    changes = lbfgs_count_changes(old_short_memory_runs, range(20), noise=1e-15)
     assert max(abs(change) for _, change in changes) > ITERATION_BAND, changes
 
 
