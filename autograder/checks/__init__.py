@@ -13,12 +13,21 @@ are shared among its checks by weight. A check is a function ``(student, rng) ->
   message that says what was wrong (observed and expected values, shapes), and returns
   None when the check passes.
 
+A student's function may return anything (NaN, None, a string, an array of any shape or
+dtype, a value that could not cross from the sandbox): a check validates what it uses
+with the helpers here (`as_array`, `as_float`, `as_int`, `as_tuple`; `optlab.testing`'s
+`as_image` for images) before computing with it, so that a wrong value fails with a
+message saying what was expected and what came back (tests/test_crashing_returns.py
+runs every check against such values).
+
 Checks run in the grader's process; nothing the student's code does can reach them.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,13 +35,67 @@ from typing import Callable
 
 import numpy as np
 
+from optlab import testing
+from optlab.testing import as_float  # one number or a 0-d array; NaN passes, for the comparison to report
+
 from ..sandbox.harness import GeneratorArgument, ProblemArgument
 from ..sandbox.numerics import reference_threads
-from ..sandbox.session import StudentCallFailed
+from ..sandbox.session import InfrastructureError, StudentCallFailed
+
+log = logging.getLogger(__name__)
+
+# The start of the message of a check that raised something other than a failure (see run_checks).
+UNJUDGED = "the grader could not judge the returned value"
 
 
 class CheckFailed(AssertionError):
     """The student's function returned, but not the right thing; the message says how."""
+
+
+# --- validating what a student's function returned -----------------------------------------
+
+
+def describe(value) -> str:
+    """A few words for a returned value: optlab.testing.describe, with the length of a list or dict
+    and the value of a number."""
+    if isinstance(value, list):
+        return f"a list of {len(value)} values"
+    if isinstance(value, dict):
+        return f"a dict of {len(value)} entries"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {value!r}"
+    return testing.describe(value)
+
+
+def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
+    """optlab.testing.as_array (a NumPy array of real numbers, of ``shape`` if given, as float64), booleans
+    refused as well: NumPy would count True and False as 1 and 0, which is not what was asked for."""
+    if isinstance(value, np.ndarray) and value.dtype == bool:
+        raise CheckFailed(f"{what}: expected real numbers, got an array of booleans of shape {value.shape}")
+    return testing.as_array(value, what, shape)
+
+
+def as_int(value, what: str, at_least: int | None = None) -> int:
+    """One whole number (an int, a 0-d integer array, or a float with nothing after the point) as an int."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        whole = value
+    else:
+        number = as_float(value, what)
+        if not (math.isfinite(number) and number.is_integer()):
+            raise CheckFailed(f"{what}: expected a whole number, got {number!r}")
+        whole = int(number)
+    if at_least is not None and whole < at_least:
+        raise CheckFailed(f"{what}: expected a whole number of at least {at_least}, got {whole}")
+    return whole
+
+
+def as_tuple(value, names: tuple[str, ...], what: str) -> tuple:
+    """The returned value as a tuple of ``len(names)`` parts (a list of as many will do), named in the message."""
+    if isinstance(value, (tuple, list)) and len(value) == len(names):
+        return tuple(value)
+    raise CheckFailed(f"{what}: expected a tuple ({', '.join(names)}), got {describe(value)}")
 
 
 @dataclass(frozen=True)
@@ -89,11 +152,18 @@ def load_registry(assignment: str) -> Registry:
 
 def run_checks(checks: list[Check], student, seed: int, check_seconds: float | None = None,
                deadline: float | None = None, deadline_limit: str = "") -> list[CheckResult]:
-    """Run each check with its own generator drawn from ``seed``; a grader bug is raised, not scored.
+    """Run each check with its own generator drawn from ``seed``; each passes or fails on its own.
 
     A check's calls into student code may take ``check_seconds`` in all, and none may run
     past ``deadline`` (time.monotonic(); the submission's limit, named by
     ``deadline_limit``): a check started after it fails without running.
+
+    A check that raises something other than a failure (a grader bug: a returned value it
+    did not validate, say) fails alone, with a message naming the exception, and is logged
+    as a warning with its traceback for the instructor: raising would leave the whole
+    submission not graded, and the student without the points of every right function.
+    An `InfrastructureError` (the machine failed, not the student) and a MemoryError,
+    KeyboardInterrupt or SystemExit of the grader are raised: no score can be given then.
     """
     results = []
     for index, check in enumerate(checks):
@@ -113,6 +183,14 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
                 check.run(student, rng)
         except (AssertionError, StudentCallFailed) as failure:
             results.append(CheckResult(check.question, False, check.weight, str(failure)))
+        except (InfrastructureError, MemoryError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence; see the docstring
+            log.warning("hidden check %r (%s) raised instead of judging: a grader bug", check.question,
+                        check.grade_id, exc_info=True)
+            results.append(CheckResult(check.question, False, check.weight,
+                                       f"{UNJUDGED} ({type(error).__name__}: {str(error)[:300]}); "
+                                       "this is the grader's fault, and the instructor has been told"))
         else:
             results.append(CheckResult(check.question, True, check.weight))
     student.limit_time(None)

@@ -22,9 +22,9 @@ from functools import lru_cache
 import numpy as np
 
 from optlab.images import resize_short_side, sample_photos
-from optlab.testing import as_array, as_image, as_pair, assert_close
+from optlab.testing import as_image, assert_close
 
-from . import CheckFailed, Registry, draw_until, generator_argument
+from . import CheckFailed, Registry, as_array, as_tuple, draw_until, generator_argument
 from ..reference import augmentation as reference
 from .mistakes import name_mistake
 
@@ -218,16 +218,16 @@ def _components(pixels, ddof=0):
 def components(student, rng):
     for images in (random_photo(rng), np.stack([random_photo(rng, (12, 13), (15, 16)) for _ in range(3)])):
         call = f"rgb_principal_components(images of shape {images.shape})"
-        values, vectors = as_pair(student.call("rgb_principal_components", images), call)
+        values, vectors = as_tuple(student.call("rgb_principal_components", images), ("eigenvalues", "eigenvectors"), call)
         values, vectors = as_array(values, f"{call}: eigenvalues", (3,)), as_array(vectors, f"{call}: eigenvectors", (3, 3))
         expected_values, expected_vectors = reference.rgb_principal_components(images)
         try:
             # Round-off in an eigenvalue is relative to the largest one, not to itself.
             assert_close(values, expected_values, rtol=1e-8, atol=1e-8 * float(expected_values[0]), what="eigenvalues")
             alignment = np.abs(np.sum(vectors * expected_vectors, axis=0))  # a column may point either way
-            if np.any(np.abs(alignment - 1) > 1e-6):
+            if not np.all(np.abs(alignment - 1) <= 1e-6):  # written so that NaN fails
                 rows = np.abs(np.sum(vectors.T * expected_vectors, axis=0))
-                hint = "; they are the rows: return them as columns" if np.all(np.abs(rows - 1) < 1e-6) else ""
+                hint = "; they are the rows: return them as columns" if np.all(np.abs(rows - 1) <= 1e-6) else ""
                 raise AssertionError(f"eigenvectors: the columns are not the principal directions, in order "
                                      f"(|cosines| with the expected ones: {np.round(alignment, 4)}){hint}")
         except AssertionError as failure:

@@ -8,11 +8,9 @@ first iterate that differs is reported.
 
 from __future__ import annotations
 
-import numpy as np
-
 from optlab.problems import Rosenbrock, quadratic
 
-from . import CheckFailed, Registry, problem_argument
+from . import CheckFailed, Registry, as_array, problem_argument
 from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
@@ -37,13 +35,13 @@ MISTAKES = {
 
 
 def check(student, problem, w0, lr, num_steps, what):
-    got = student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps)
+    what = f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)"
+    got = as_array(student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps), what)
     expected = reference.gradient_descent(problem.grad, w0, lr, num_steps)
     try:
-        compare_trajectory(got, expected, f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)")
-    except CheckFailed as failure:
-        hint = name_mistake(got, MISTAKES, problem.grad, w0, lr, num_steps) if isinstance(got, np.ndarray) else ""
-        raise CheckFailed(f"{failure}{hint}") from None
+        compare_trajectory(got, expected, what)
+    except AssertionError as failure:
+        raise CheckFailed(f"{failure}{name_mistake(got, MISTAKES, problem.grad, w0, lr, num_steps)}") from None
 
 
 @CHECKS.check("test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2)

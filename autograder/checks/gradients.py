@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from optlab.problems import Quadratic, Rosenbrock
-from optlab.testing import as_array, as_float, as_pair, assert_close
+from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, problem_argument
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
 from .problems import digits_problem, random_quadratic
 from ..reference import gradients as reference
 
@@ -152,7 +152,7 @@ def random_classification(rng: np.random.Generator):
 
 
 def check_svm(student, W, X, y, what):
-    loss, dW = as_pair(student.call("svm_loss", W, X, y), "svm_loss")
+    loss, dW = as_tuple(student.call("svm_loss", W, X, y), ("loss", "dW"), "svm_loss")
     expected_loss, expected_dW = reference.svm_loss(W, X, y)
     assert_close(as_float(loss, "svm_loss loss"), expected_loss, rtol=1e-9, atol=1e-12, what=f"loss {what}")
     assert_close(as_array(dW, "svm_loss gradient", W.shape), expected_dW, rtol=1e-7, atol=1e-10,

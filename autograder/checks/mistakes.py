@@ -12,13 +12,22 @@ import numpy as np
 
 
 def same_values(got, wrong) -> bool:
-    """Every part of ``got`` equals the matching part of ``wrong`` (to rtol 1e-6, NaN equal to NaN)."""
+    """Every part of ``got`` equals the matching part of ``wrong`` (to rtol 1e-6, NaN equal to NaN).
+
+    A part of ``got`` that is not real numbers (None, a string, complex numbers) equals nothing."""
     with np.errstate(all="ignore"):
         return len(got) == len(wrong) and all(
-            np.shape(g) == np.shape(e)
+            is_real(g) and np.shape(g) == np.shape(e)
             and np.allclose(np.asarray(g, dtype=np.float64), np.asarray(e, dtype=np.float64),
                             rtol=1e-6, atol=1e-12, equal_nan=True)
             for g, e in zip(got, wrong))
+
+
+def is_real(value) -> bool:
+    """A number or an array of real numbers (booleans included): what a wrong version can return."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biuf"
+    return isinstance(value, (int, float))
 
 
 def name_mistake(got, mistakes: dict[str, Callable], *args, **kwargs) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 from optlab.problems import Quadratic
-from optlab.testing import as_array, as_float, assert_close
+from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, draw_until, problem_argument
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
 from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from ..reference import random_search as reference
@@ -110,9 +110,7 @@ def loss_size(problem, sizes: np.ndarray) -> float:
 
 
 def check_result(got, expected, what: str, weights_atol: float = 0.0, loss_atol: float = 0.0) -> None:
-    if not (isinstance(got, (tuple, list)) and len(got) == 3):
-        raise CheckFailed(f"{what}: expected a tuple (w, loss, history), got {type(got).__name__}")
-    w, loss, history = got
+    w, loss, history = as_tuple(got, ("w", "loss", "history"), what)
     best_w, best_loss, best_history = expected
     history = as_array(history, f"{what} history", best_history.shape)
     for k in range(len(best_history)):

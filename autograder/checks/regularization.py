@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from optlab.testing import as_array, as_float, as_pair, assert_close, describe
+from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, generator_argument
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from ..reference import regularization as reference
 from .mistakes import name_mistake
 
@@ -72,7 +72,7 @@ PENALTY_MISTAKES = {
 
 
 def check_penalty(student, name, W, kwargs, rtol=1e-12):
-    value, dW = as_pair(student.call(name, W, **kwargs), f"{name}()")
+    value, dW = as_tuple(student.call(name, W, **kwargs), ("value", "dW"), f"{name}()")
     expected_value, expected_dW = getattr(reference, name)(W, **kwargs)
     got = (as_float(value, f"{name}() value"), as_array(dW, f"{name}() gradient", W.shape))
     settings = ", ".join(f"{k}={v:.4g}" for k, v in kwargs.items())
@@ -109,8 +109,8 @@ for penalty, settings in PENALTY_SETTINGS.items():
 
 def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
     call = f"dropout_forward(x of shape {x.shape}, drop_prob={drop_prob:.3g}, rng, train={train}, inverted={inverted})"
-    out, mask = as_pair(student.call("dropout_forward", x, drop_prob, generator_argument(seed),
-                                     train=train, inverted=inverted), "dropout_forward()")
+    out, mask = as_tuple(student.call("dropout_forward", x, drop_prob, generator_argument(seed),
+                                      train=train, inverted=inverted), ("out", "mask"), call)
     expected_out, expected_mask = reference.dropout_forward(x, drop_prob, np.random.default_rng(seed), train, inverted)
     out = as_array(out, f"{call}: out", x.shape)
     if not train:
@@ -180,7 +180,8 @@ def edge_cases(student, rng):
     check_dropout(student, rng.standard_normal((7, 9)), 0.0, int(rng.integers(2**31)), True, True)
     x32 = rng.standard_normal((6, 11)).astype(np.float32)
     seed = int(rng.integers(2**31))
-    out, _ = as_pair(student.call("dropout_forward", x32, 0.25, generator_argument(seed)), "dropout_forward()")
+    out, _ = as_tuple(student.call("dropout_forward", x32, 0.25, generator_argument(seed)), ("out", "mask"),
+                      "dropout_forward() on float32 activations")
     if not (isinstance(out, np.ndarray) and out.dtype == np.float32):
         raise CheckFailed(f"dropout_forward() on float32 activations returned {describe(out)}: keep x's dtype")
     check_dropout(student, x32, 0.25, seed, True, True, rtol=1e-6)

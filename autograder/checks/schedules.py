@@ -12,9 +12,7 @@ import math
 
 import numpy as np
 
-from optlab.testing import as_float
-
-from . import CheckFailed, Registry
+from . import CheckFailed, Registry, as_float
 from .mistakes import name_mistake
 from ..reference import schedules as reference
 

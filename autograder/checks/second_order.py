@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from optlab.problems import Beale, Rosenbrock, quadratic
-from optlab.testing import as_array, as_float, assert_close
+from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, problem_argument
+from . import CheckFailed, Registry, as_array, as_float, as_int, as_tuple, problem_argument
 from .problems import random_quadratic
 from ..reference import second_order as reference
 
@@ -183,16 +183,18 @@ def check_lbfgs(student, problem, w0, what, **settings):
     """The student's lbfgs against the reference's, with the same ``settings`` (m, tol, max_iter)."""
     what += "".join(f", {key}={value:g}" for key, value in settings.items())
     got = student.call("lbfgs", problem_argument(problem, "loss"), problem_argument(problem, "grad"), w0, **settings)
-    if not (isinstance(got, (tuple, list)) and len(got) == 3):
-        raise CheckFailed(f"lbfgs {what}: expected (w, iterations, history), got {type(got).__name__}")
-    w, iterations, history = got
+    w, iterations, history = as_tuple(got, ("w", "iterations", "history"), f"lbfgs {what}")
     w_ref, iterations_ref, history_ref = reference.lbfgs(problem.loss, problem.grad, w0, **settings)
     w = as_array(w, f"lbfgs {what}: w", w0.shape)
-    iterations = int(as_float(iterations, f"lbfgs {what}: iterations"))
+    iterations = as_int(iterations, f"lbfgs {what}: the iteration count", at_least=0)
     history = as_array(history, f"lbfgs {what}: history")
-    if len(history) != iterations + 1:
-        raise CheckFailed(f"lbfgs {what}: history has {len(history)} losses after {iterations} iterations; "
-                          "it holds f(w0), then f after each iteration")
+    if history.shape != (iterations + 1,):
+        raise CheckFailed(f"lbfgs {what}: history has shape {history.shape} after {iterations} iterations; "
+                          f"expected ({iterations + 1},): f(w0), then f after each iteration")
+    if not np.all(np.isfinite(history)):
+        first = int(np.argmin(np.isfinite(history)))
+        raise CheckFailed(f"lbfgs {what}: history holds {history[first]} at entry {first}; expected a finite loss "
+                          "at every entry")
     if "max_iter" in settings and iterations_ref == settings["max_iter"]:
         if iterations != iterations_ref:
             raise CheckFailed(f"lbfgs {what}: took {iterations} iterations; it must stop after max_iter")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import CheckFailed, Registry
+from . import CheckFailed, Registry, describe
 from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
 from ..reference import sgd as reference
@@ -24,22 +24,38 @@ SECTIONS = {
 CHECKS = Registry("sgd", sections=SECTIONS)
 
 
+def is_integer(value) -> bool:
+    """An int, or a NumPy integer (which crosses from the student's process as a 0-d array)."""
+    return ((isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu"))
+
+
+def as_indices(batch) -> list[int] | None:
+    """A returned batch as a list of ints, if it is a 1-d integer array or a list of integers; else None."""
+    if isinstance(batch, np.ndarray) and batch.ndim == 1 and batch.dtype.kind in "iu":
+        return batch.tolist()
+    if isinstance(batch, list) and all(is_integer(i) for i in batch):
+        return [int(i) for i in batch]
+    return None
+
+
 def check_batches(student, num_examples, batch_size, num_epochs, seed):
     what = f"minibatch_indices({num_examples}, {batch_size}, {num_epochs}, seed={seed})"
     got = student.call("minibatch_indices", num_examples, batch_size, num_epochs, seed=seed)
     expected = reference.minibatch_indices(num_examples, batch_size, num_epochs, seed=seed)
     if not isinstance(got, (list, tuple)):
-        raise CheckFailed(f"{what}: expected a list of index arrays, got {type(got).__name__}")
+        raise CheckFailed(f"{what}: expected a list of index arrays, got {describe(got)}")
     if len(got) != len(expected):
         per_epoch = -(-num_examples // batch_size)
         raise CheckFailed(f"{what}: expected {len(expected)} batches ({per_epoch} per epoch, the last one "
                           f"{num_examples - (per_epoch - 1) * batch_size} long), got {len(got)}")
     for k, (batch, want) in enumerate(zip(got, expected)):
-        batch = np.asarray(batch) if isinstance(batch, (list, np.ndarray)) else None
-        if batch is None or batch.dtype.kind not in "iu" or not np.array_equal(batch, want):
+        indices = as_indices(batch)
+        if indices != want.tolist():
             epoch, index = divmod(k, -(-num_examples // batch_size))
+            shown = f"{indices[:8]}..." if indices is not None else f"{describe(batch)}, not integer indices"
             raise CheckFailed(f"{what}: batch {index} of epoch {epoch} differs ({k} batches matched): "
-                              f"got {None if batch is None else batch[:8].tolist()}..., expected {want[:8].tolist()}... "
+                              f"got {shown}, expected {want[:8].tolist()}... "
                               "(one rng = np.random.default_rng(seed); one rng.permutation per epoch)")
 
 

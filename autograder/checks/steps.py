@@ -13,19 +13,16 @@ from typing import Callable
 
 import numpy as np
 
-from optlab.testing import as_array, as_float, assert_close
+from optlab.testing import assert_close
 
-from . import CheckFailed
+from . import CheckFailed, as_array, as_float, as_tuple
 from ..sandbox.session import StudentCallFailed
 from .mistakes import same_values
 
 
 def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> list:
     """The returned (w, *state) as arrays (and numbers, for scalar state), checked for shape and dtype."""
-    parts = [value] if len(names) == 1 else value
-    if len(names) > 1 and not (isinstance(value, (tuple, list)) and len(value) == len(names)):
-        described = f"{len(value)} values" if isinstance(value, (tuple, list)) else type(value).__name__
-        raise CheckFailed(f"{name}() should return ({', '.join(names)}), got {described}")
+    parts = [value] if len(names) == 1 else as_tuple(value, names, f"{name}()")
     checked = []
     for part, part_name, model in zip(parts, names, like):
         if isinstance(model, np.ndarray):
@@ -38,7 +35,7 @@ def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> li
     return checked
 
 
-def _as_tuple(value, count: int) -> tuple:
+def _parts(value, count: int) -> tuple:
     return (value,) if count == 1 else tuple(value)
 
 
@@ -59,7 +56,7 @@ def step_side_by_side(student, name: str, reference: Callable, grad: Callable, w
         dw = np.asarray(grad(w), dtype=dtype)
         like = (w, *state)
         got = _outputs(student.call(name, w, dw, *state, **hyper), names, name, like, dtype)
-        expected = _as_tuple(reference(w, dw, *state, **hyper), len(names))
+        expected = _parts(reference(w, dw, *state, **hyper), len(names))
         for part, got_part, expected_part in zip(names, got, expected):
             try:
                 assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
@@ -85,7 +82,7 @@ def _matching_mistakes(student, name, grad, names, got, w, dw, state, hyper, mis
     """
     def agreeing(candidates, got, w, dw, state):
         return [why for why in candidates
-                if same_values(got, _as_tuple(mistakes[why](w, dw, *state, **hyper), len(names)))]
+                if same_values(got, _parts(mistakes[why](w, dw, *state, **hyper), len(names)))]
 
     matched = agreeing(list(mistakes), got, w, dw, state)
     for _ in range(min(more_steps, steps_left)):

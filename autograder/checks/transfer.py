@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from optlab.network import init_mlp
-from optlab.testing import as_array, as_float, as_pair, assert_close, describe
+from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, generator_argument
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from ..reference import transfer as reference
 from .mistakes import name_mistake
 
@@ -123,7 +123,7 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
     for step in range(1, num_steps + 1):
         grads = {name: rng.standard_normal(value.shape) for name, value in params.items()}
         call = (f"fine_tune_step at step {step} of {num_steps} (rho={rho:.3g}; frozen: {', '.join(frozen) or 'none'})")
-        got = as_pair(student.call("fine_tune_step", params, grads, velocity, rates, rho=rho), call)
+        got = as_tuple(student.call("fine_tune_step", params, grads, velocity, rates, rho=rho), ("params", "velocity"), call)
         got_params, got_velocity = (as_params(part, params, f"{call}: {which}")
                                     for part, which in zip(got, ("params", "velocity")))
         expected_params, expected_velocity = reference.fine_tune_step(params, grads, velocity, rates, rho)
