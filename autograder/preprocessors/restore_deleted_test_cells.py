@@ -1,4 +1,4 @@
-"""RestoreDeletedTestCells: an autograded test cell the student deleted is put back from the source.
+"""RestoreDeletedTestCells: what was deleted of an autograded test cell is put back from the source.
 
 The hidden checks call the student's functions; the test cell only says which checks
 score which points. Deleting it (by accident, or to skip failing visible tests) must not
@@ -6,12 +6,19 @@ cost the points of functions that work, nor earn anything. Stock nbgrader scores
 missing test cell 0. The cell is restored from the gradebook's copy of the source,
 after the answer cell it tests (``test_<name>`` follows ``<name>``, the course's rule),
 or at the end.
+
+The release deletes a part of a test cell too: its hidden-test region. nbgrader's
+gradebook keeps the cell as it was before that cut (generate_assignment saves the cells,
+then clears the hidden tests), so nbgrader's OverwriteCells would take every untouched
+released test cell for an edited one, and warn that its checksum changed. A test cell
+exactly as released gets its region back here, silently; an edited one is left for
+OverwriteCells to report and overwrite.
 """
 
 from __future__ import annotations
 
 from nbformat.v4 import new_code_cell
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 from .source_cells import read_source_cells
 
@@ -21,7 +28,12 @@ class RestoreDeletedTestCells(NbGraderPreprocessor):
         source = read_source_cells(resources)
         if source is None:
             return nb, resources
-        present = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells}
+        present = set()
+        for cell in nb.cells:
+            name = cell.metadata.get("nbgrader", {}).get("grade_id")
+            present.add(name)
+            if name in source.test_points and cell.source == self.released_source(name, source.sources[name]):
+                cell.source = source.sources[name]
         for name, points in source.test_points.items():
             if name in present:
                 continue
@@ -33,3 +45,10 @@ class RestoreDeletedTestCells(NbGraderPreprocessor):
             after = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == answer]
             nb.cells.insert(after[0] + 1 if after else len(nb.cells), cell)
         return nb, resources
+
+    def released_source(self, name: str, source: str) -> str:
+        """The source of test cell ``name`` as the release gives it: its hidden-test regions cut,
+        by nbgrader's own ClearHiddenTests under this course's configuration."""
+        cell = new_code_cell(source, metadata={"nbgrader": {"grade": True, "grade_id": name}})
+        ClearHiddenTests(config=self.config).preprocess_cell(cell, {}, 0)
+        return cell.source
