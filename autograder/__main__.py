@@ -2,6 +2,7 @@
 
     python -m autograder release [ASSIGNMENT ...]   regenerate exercises/ from solutions/
     python -m autograder grade ASSIGNMENT           grade submitted/*/ASSIGNMENT/
+    python -m autograder export [--to FILE]         write the grade sheet from the gradebook
 """
 
 from __future__ import annotations
@@ -54,12 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     late.add_argument("--due", metavar="DATE",
                       help="the assignment's due date, e.g. '2026-12-01 23:59' (UTC unless a zone is given, "
                            "'...+09:00'); kept in the gradebook for later runs")
-    late.add_argument("--late-penalty-per-day", type=float, default=0.0, metavar="PERCENT",
-                      help="percent of the score taken per started day late, up to all of it (default: 0, "
-                           "no penalty: late submissions are only flagged in the summary)")
+    late.add_argument("--late-penalty-per-day", type=float, default=None, metavar="PERCENT",
+                      help="percent of the score taken per started day late, up to all of it; kept for later "
+                           "runs, and a change grades again every submission graded under the old one "
+                           "(default: what is kept, at first 0: late submissions are only flagged)")
     grade.add_argument("--no-isolation", dest="isolate", action="store_false",
                        help="run student code without a sandbox user and namespaces: only for trying "
                             "the grader on your own code, never on submissions")
+
+    export = commands.add_parser("export", help="write the grade sheet (grades.csv) from the gradebook, "
+                                                "e.g. after manual grading in formgrader")
+    export.add_argument("--to", type=Path, default=None, metavar="FILE",
+                        help="where to write it (default: grades.csv in the course directory)")
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -75,10 +82,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"released {name} -> exercises/{name}/")
         return 0
 
+    if args.command == "export":
+        from .grade_sheet import write_grade_sheet
+
+        print(f"wrote the grade sheet to {write_grade_sheet(root, args.to)}")
+        return 0
+
     if args.assignment not in known:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
-    from .grading import LIMITS, grade as do_grade, summary
+    from .grading import LIMITS, NoSubmission, grade as do_grade, summary
     from .late import parse_due
+    from .records import GradingUnderWay
     from .terminal import ProgressBar
 
     limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
@@ -88,11 +102,22 @@ def main(argv: list[str] | None = None) -> int:
             due = parse_due(args.due)
         except ValueError:
             parser.error(f"--due: not a date: {args.due!r} (for example '2026-12-01 23:59')")
-    run = do_grade(root, args.assignment, students=args.students, seed=args.seed, limits=limits,
-                   isolate=args.isolate, jobs=args.jobs, force=args.force, due=due,
-                   late_percent_per_day=args.late_penalty_per_day, progress=ProgressBar(sys.stderr))
+    if args.late_penalty_per_day is not None and not 0 <= args.late_penalty_per_day <= 100:
+        parser.error("--late-penalty-per-day: a percentage from 0 to 100")
+    try:
+        run = do_grade(root, args.assignment, students=args.students, seed=args.seed, limits=limits,
+                       isolate=args.isolate, jobs=args.jobs, force=args.force, due=due,
+                       late_percent_per_day=args.late_penalty_per_day, progress=ProgressBar(sys.stderr))
+    except NoSubmission as error:
+        parser.error(str(error))
+    except GradingUnderWay as error:
+        print(f"not started: {error}", file=sys.stderr)
+        return 3
     print(summary(run))
-    print(f"\nScores are in gradebook.db, feedback in feedback/, grades in {run.csv.name}.")
+    print(f"\nScores are in gradebook.db, feedback in feedback/, the grade sheet in {run.csv.name}.")
+    not_graded = [o.student for o in run.outcomes if o.status == "not graded"]
+    if not_graded:
+        print(f"Not graded: {', '.join(not_graded)}: run the same command again to grade them.")
     return 0 if all(o.graded for o in run.outcomes) else 1
 
 

@@ -4,6 +4,7 @@
     exercises/<assignment>/<assignment>.ipynb   nbgrader's release: what students get (generated)
     submitted/<student>/<assignment>/           collected submissions (nbgrader's layout)
     autograded/, feedback/, gradebook.db        written by grading; ignored by git
+    .autograder/, grades.csv                    the grader's records (records.py), the grade sheet
 
 `configure_nbgrader` is used both by `python -m autograder` and by the course's
 nbgrader_config.py, so that plain `nbgrader` commands (and formgrader) grade the same,
@@ -73,14 +74,16 @@ def put_environment_on_path() -> None:
 
 def configure_nbgrader(c: Config, root: str | Path) -> Config:
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                        GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput,
+                                        SaveAutoGrades)
 
     from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
     from .feedback_exporter import FeedbackExporter
-    from .late import PenaltyPerDay
+    from .grade_sheet import GradeSheetExport
+    from .late import AssignStoredLatePenalties, PenaltyPerDay
     from .preprocessors.forget_unknown_cells import ForgetUnknownCells
+    from .preprocessors.remove_score_outputs import RemoveScoreOutputs
     from .preprocessors.remove_stray_hidden_tests import RemoveStrayHiddenTests
     from .preprocessors.restore_deleted_test_cells import RestoreDeletedTestCells
     from .preprocessors.run_hidden_checks import RunHiddenChecks
@@ -96,13 +99,19 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells, RestoreDeletedTestCells,
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
-    # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks.
-    c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks,
+    # and the scores' outputs gone once saved.
+    c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                           SaveAutoGrades, RemoveScoreOutputs, AssignStoredLatePenalties,
+                                           CheckCellMetadata]
     c.RunHiddenChecks.course_root = root
     # Late work: nbgrader's timestamps and the gradebook's due date; the penalty per day late
-    # is the course's stated policy (autograder/late.py; none unless the instructor sets it).
+    # is the one stored for the assignment (autograder/late.py; none unless the instructor sets it).
+    c.AssignStoredLatePenalties.course_root = root
     c.AssignLatePenalties.plugin_class = PenaltyPerDay
+    # `nbgrader export` writes the same grade sheet as `python -m autograder export`.
+    c.ExportApp.plugin_class = GradeSheetExport
+    c.GradeSheetExport.course_root = root
     # Stock feedback shows test cells as the grader restored them, hidden tests included.
     c.GenerateFeedback.preprocessors = [GetGrades, RemoveStrayHiddenTests, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
     c.GenerateFeedback.exporter_class = FeedbackExporter

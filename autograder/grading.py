@@ -1,18 +1,22 @@
-"""Grade every submission of an assignment: scores in the gradebook, feedback, a grades CSV.
+"""Grade every submission of an assignment: scores in the gradebook, feedback, the grade sheet.
 
 For each ``submitted/<student>/<assignment>/`` nbgrader's autograde runs with the trusted
 `RunHiddenChecks` step (students are created as needed), then nbgrader's
 generate_feedback writes ``feedback/<student>/<assignment>/*.html`` with the hidden
-tests removed; finally the whole gradebook is exported with nbgrader's CSV exporter.
+tests removed; finally the grade sheet (grade_sheet.py) is written from the gradebook.
 One submission that cannot be graded is reported and does not stop the others.
 
 Submissions are graded in parallel by ``jobs`` worker processes. Each worker grades one
-submission at a time, with a sandbox uid of its own (so that killing what a student
-started never touches another worker's student), and writes to the one SQLite gradebook,
-whose writers wait for each other. A graded submission leaves a record of what was
-graded (``autograded/<student>/<assignment>/.graded.json``, with a digest of the
-submitted files); a later run skips it while the submission is unchanged, so a run that
-was killed can be started again and finishes the rest.
+submission at a time (its student process runs as a sandbox uid leased for the machine,
+sandbox/uids.py, so that killing what a student started never touches another student of
+this run or of any other), and writes to the one SQLite gradebook, whose writers wait for
+each other. One run at a time grades an assignment of a course (records.AssignmentLock).
+
+Every grading of a submission ends in a record (records.py): graded, not graded (the
+machine or the gradebook failed: nothing of it is scored, and the next run grades it
+again) or refused (the submission cannot be graded as it is), with a digest of the
+submitted files and the late policy. A later run skips what was graded, unchanged, under
+the same policy, so a run that was killed can be started again and finishes the rest.
 """
 
 from __future__ import annotations
@@ -32,17 +36,15 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.plugins import CsvExportPlugin
-from traitlets.config import Config
 
 from . import course
-from .course import GRADES_CSV, SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
 from .checks import load_registry
+from .course import SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
+from .grade_sheet import write_grade_sheet
 from .late import late_policy, set_due_date
+from .records import (GRADED, NOT_GRADED, REFUSED, AssignmentLock, Record, read_record, set_late_percent_per_day,
+                      write_record)
 from .release import enter_in_gradebook
-from .sandbox.isolation import SANDBOX_UID_BASE
-
-GRADED_RECORD = ".graded.json"
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
 # Its records are complete either way (the tests read the gradebook back), so silence it.
@@ -56,15 +58,23 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     problem: str = ""
+    refused: bool = False         # the submission cannot be graded as it is (problem says why)
     seconds_late: float = 0.0     # after the due date, by nbgrader's timestamp
     penalty: float = 0.0          # points taken for it (already out of score)
     seconds: float = 0.0          # grading this submission, all in (0 when skipped)
     student_seconds: float = 0.0  # of which waiting for the student's code
+    manual_grades_flagged: list[str] = field(default_factory=list)  # manual grades this grading put up for review
+
+    @property
+    def status(self) -> str:
+        return GRADED if self.graded else REFUSED if self.refused else NOT_GRADED
 
 
 @dataclass
 class GradingRun:
     assignment: str
+    policy: str = ""                                  # the late policy, in words
+    policy_changed: str = ""                          # what changed in it, when this run changed it
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run graded them
     cells: list["CellSummary"] = field(default_factory=list)
@@ -127,18 +137,17 @@ def submission_digest(root: Path, assignment: str, student: str) -> str:
     return folder_digest(Path(root, SUBMITTED, student, assignment))
 
 
-def _record_path(root: Path, assignment: str, student: str) -> Path:
-    return Path(root, "autograded", student, assignment, GRADED_RECORD)
-
-
-def already_graded(root: Path, assignment: str, student: str, policy: str = "") -> bool:
+def already_graded(root: Path, assignment: str, student: str, policy: str) -> bool:
     """Was this very submission graded to the end (scores and feedback), under this late ``policy``,
     by an earlier run?"""
-    try:
-        record = json.loads(_record_path(root, assignment, student).read_text())
-    except (OSError, ValueError):
-        return False
-    return record.get("digest") == submission_digest(root, assignment, student) and record.get("policy") == policy
+    record = read_record(root, assignment, student)
+    return (record is not None and record.status == GRADED and record.policy == policy
+            and record.digest == submission_digest(root, assignment, student))
+
+
+def graded_under_another_policy(root: Path, assignment: str, student: str, policy: str) -> bool:
+    record = read_record(root, assignment, student)
+    return record is not None and record.status == GRADED and record.policy != policy
 
 
 def default_jobs() -> int:
@@ -149,35 +158,64 @@ def default_jobs() -> int:
 LIMITS = ("call_timeout", "check_timeout", "submission_timeout", "setup_timeout", "memory_mb")
 
 
+class NoSubmission(ValueError):
+    """A student named for grading has no submission of the assignment."""
+
+
 def grade(root: Path, assignment: str, *, students: list[str] | None = None, seed: int | None = None,
           limits: dict[str, float] | None = None, isolate: bool = True, jobs: int | None = None,
-          force: bool = False, due: datetime | None = None, late_percent_per_day: float = 0.0,
+          force: bool = False, due: datetime | None = None, late_percent_per_day: float | None = None,
           progress=lambda done, total, outcome: None) -> GradingRun:
     """Grade the submissions of ``assignment`` (or of ``students`` only) with ``jobs`` workers.
 
     Submissions graded by an earlier run and unchanged since are skipped, unless
     ``force`` or named in ``students`` (re-grading a student replaces their scores).
     ``limits`` overrides `RunHiddenChecks`'s defaults by name (see ``LIMITS``). ``due``
-    sets the assignment's due date in the gradebook (it stays for later runs); a late
-    submission loses ``late_percent_per_day`` percent of its score per started day late.
+    sets the assignment's due date in the gradebook and ``late_percent_per_day`` its
+    penalty per started day late (both are kept for later runs; None keeps what is
+    stored). Under a changed policy every submission graded under the old one is graded
+    again, named in ``students`` or not, so that no assignment is graded under two.
     ``progress(done, total, outcome)`` is called as each submission is finished.
+    Raises `GradingUnderWay` while another run grades the same assignment of this course,
+    `NoSubmission` for a named student without a submission.
     """
     root = Path(root).resolve()
+    with AssignmentLock(root, assignment):
+        return _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, late_percent_per_day,
+                      progress)
+
+
+def _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, late_percent_per_day,
+           progress) -> GradingRun:
+    missing = [s for s in students or [] if not Path(root, SUBMITTED, s, assignment).is_dir()]
+    if missing:
+        raise NoSubmission(f"no submission of {assignment} from {', '.join(missing)} "
+                           f"(nothing in {', '.join(f'{SUBMITTED}/{s}/{assignment}/' for s in missing)})")
     enter_in_gradebook(root, assignment)
+    run = GradingRun(assignment)
+    old_policy = late_policy(root, assignment)
     if due is not None:
         set_due_date(gradebook_url(root), assignment, due)
-    overrides = {"RunHiddenChecks.isolate": isolate, "PenaltyPerDay.percent_per_day": float(late_percent_per_day)}
+    if late_percent_per_day is not None:
+        set_late_percent_per_day(root, assignment, late_percent_per_day)
+    run.policy = late_policy(root, assignment)
+    if run.policy != old_policy:
+        run.policy_changed = f"was: {old_policy}"
+    # This run holds the assignment's lock: its workers must not wait for it.
+    overrides = {"RunHiddenChecks.isolate": isolate, "RunHiddenChecks.take_assignment_lock": False}
     if seed is not None:
         overrides["RunHiddenChecks.seed"] = seed
     for name, value in (limits or {}).items():
         if name not in LIMITS:
             raise ValueError(f"no such limit: {name} (known: {', '.join(LIMITS)})")
         overrides[f"RunHiddenChecks.{name}"] = value
-    run = GradingRun(assignment)
-    names = students or submissions(root, assignment)
-    policy = late_policy(gradebook_url(root), assignment, late_percent_per_day)
-    todo = [s for s in names if force or students or not already_graded(root, assignment, s, policy)]
-    run.skipped = [s for s in names if s not in todo]
+    everyone = submissions(root, assignment)
+    if students:
+        todo = list(dict.fromkeys(students + [s for s in everyone
+                                              if graded_under_another_policy(root, assignment, s, run.policy)]))
+    else:
+        todo = [s for s in everyone if force or not already_graded(root, assignment, s, run.policy)]
+    run.skipped = [s for s in (students or everyone) if s not in todo]
     for student in run.skipped:
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
@@ -188,33 +226,28 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
     # database connection at this point (each Gradebook above was closed).
     load_registry(assignment)
     context = multiprocessing.get_context("fork")
-    slots = context.Queue()
-    for slot in range(workers):
-        slots.put(slot)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                             initargs=(slots,)) as pool:
-        futures = {pool.submit(grade_one, root, assignment, student, overrides, policy): student for student in todo}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+        futures = {pool.submit(grade_one, root, assignment, student, overrides, run.policy): student
+                   for student in todo}
         for done, future in enumerate(as_completed(futures), start=1):
             student = futures[future]
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
                 outcome = Outcome(student, False, problem=f"the grader failed on this submission: {error!r}")
+                write_record(root, assignment, student, Record(NOT_GRADED, outcome.problem))
             run.outcomes.append(outcome)
             progress(done, len(todo), outcome)
     run.outcomes.sort(key=lambda o: o.student)
     run.cells = cell_summary(root, assignment, [o.student for o in run.outcomes if o.graded])
-    run.csv = export_csv(root, nbgrader_config(root))
+    run.csv = write_grade_sheet(root)
     return run
 
 
-_WORKER_SLOT = 0
 _WORKER_APIS: dict = {}
 
 
-def _start_worker(slots) -> None:
-    global _WORKER_SLOT
-    _WORKER_SLOT = slots.get()
+def _start_worker() -> None:
     warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session, add operation along")
 
 
@@ -222,28 +255,33 @@ def _worker_api(root: Path, overrides: tuple) -> NbGraderAPI:
     """This worker's nbgrader API (made once: setting it up costs as much as grading a notebook)."""
     key = (str(root), overrides)
     if key not in _WORKER_APIS:
-        config = nbgrader_config(root, **dict(overrides), **{"RunHiddenChecks.sandbox_uid": SANDBOX_UID_BASE + _WORKER_SLOT})
+        config = nbgrader_config(root, **dict(overrides))
         _WORKER_APIS[key] = NbGraderAPI(CourseDirectory(config=config), config=config)
     return _WORKER_APIS[key]
 
 
-def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str = "") -> Outcome:
-    """Autograde one submission and write its feedback, in a worker process; its outcome."""
+def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str) -> Outcome:
+    """Autograde one submission and write its feedback, in a worker process; its outcome, also recorded."""
     started = time.monotonic()
-    outcome = _grade_one(root, assignment, student, overrides, policy)
+    digest = submission_digest(root, assignment, student)
+    outcome = _grade_one(root, assignment, student, overrides)
     outcome.seconds = time.monotonic() - started
+    write_record(root, assignment, student, Record(
+        outcome.status, outcome.problem, digest, policy, outcome.score if outcome.graded else None,
+        outcome.max_score if outcome.graded else None, outcome.seconds, outcome.student_seconds))
     return outcome
 
 
-def _grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str) -> Outcome:
+def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
     from .preprocessors.run_hidden_checks import LAST_STUDENT_SECONDS
 
-    started = time.monotonic()
     LAST_STUDENT_SECONDS[0] = 0.0
     problem = submission_problem(root, assignment, student)
     if problem is not None:
-        return Outcome(student, False, problem=problem)
-    digest = submission_digest(root, assignment, student)
+        with Gradebook(gradebook_url(root)) as gb:  # listed in the gradebook and on the sheet, as refused
+            gb.update_or_create_student(student)
+        return Outcome(student, False, problem=problem, refused=True)
+    manual_before = _manual_grades(root, assignment, student)
     api = _worker_api(root, tuple(sorted(overrides.items())))
     result = api.autograde(assignment, student, force=True, create=True)
     if not result["success"]:
@@ -251,13 +289,24 @@ def _grade_one(root: Path, assignment: str, student: str, overrides: dict, polic
     feedback = api.generate_feedback(assignment, student, force=True)
     outcome = _score(root, assignment, student)
     outcome.student_seconds = LAST_STUDENT_SECONDS[0]
+    outcome.manual_grades_flagged = [f"{name} (manual {score:g} points kept)" for name, score in manual_before.items()]
     if not feedback["success"]:
         outcome.problem = "graded, but no feedback was written: " + _last_error(feedback)
-        return outcome
-    _record_path(root, assignment, student).write_text(json.dumps({
-        "digest": digest, "policy": policy, "score": outcome.score, "seconds": time.monotonic() - started,
-        "student_seconds": outcome.student_seconds}))
     return outcome
+
+
+def _manual_grades(root: Path, assignment: str, student: str) -> dict[str, float]:
+    """The cells of a submission that an instructor graded by hand, and their manual scores.
+
+    Autograding again keeps a manual score but flags its cell for review in formgrader
+    (nbgrader's SaveAutoGrades): the summary names them."""
+    with Gradebook(gradebook_url(root)) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {grade.name: float(grade.manual_score) for notebook in submission.notebooks
+                for grade in notebook.grades if grade.manual_score is not None}
 
 
 def _score(root: Path, assignment: str, student: str) -> Outcome:
@@ -280,15 +329,6 @@ def _last_error(result: dict) -> str:
                 "nothing of this submission was kept: run the command again to grade it")
     exceptions = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Entry)\b: .+)$", text, flags=re.M)
     return exceptions[-1].strip() if exceptions else (text.splitlines()[-1] if text else "unknown error")
-
-
-def export_csv(root: Path, config: Config) -> Path:
-    path = root / GRADES_CSV
-    plugin = CsvExportPlugin(config=config)
-    plugin.to = str(path)
-    with Gradebook(gradebook_url(root)) as gb:
-        plugin.export(gb)
-    return path
 
 
 def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellSummary]:
@@ -319,8 +359,9 @@ def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellS
 
 
 def summary(run: GradingRun) -> str:
-    """The table an instructor reads at the end: per test cell, then per student."""
-    lines = []
+    """The table an instructor reads at the end: the late policy, per test cell, then per student."""
+    lines = [f"late policy: {run.policy}" + (f" (changed by this run; {run.policy_changed})" if run.policy_changed else ""),
+             ""]
     if run.cells:
         width = max(len("test cell"), *(len(c.grade_id) for c in run.cells))
         lines += [f"{'test cell':<{width}}  points  full  partial  zero", f"{'-' * width}  ------  ----  -------  ----"]
@@ -329,8 +370,10 @@ def summary(run: GradingRun) -> str:
     width = max([len("student")] + [len(o.student) for o in run.outcomes])
     lines += [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
     for o in run.outcomes:
-        score = f"{o.score:g} / {o.max_score:g}" if o.graded else "not graded"
+        score = f"{o.score:g} / {o.max_score:g}" if o.graded else o.status
         notes = [o.problem] if o.problem else []
+        if o.manual_grades_flagged:
+            notes.append("manual grades flagged for review in formgrader: " + ", ".join(o.manual_grades_flagged))
         if o.seconds_late > 0:
             notes.append(f"late by {_duration(o.seconds_late)}" + (f": {o.penalty:g} points off" if o.penalty else ""))
         lines.append(f"{o.student:<{width}}  {score}" + (f"  ({'; '.join(notes)})" if notes else ""))

@@ -5,6 +5,11 @@ collect`` or the exchange) and the assignment's due date (in the gradebook), and
 `AssignLatePenalties` step asks a plugin for the penalty. Its built-in plugin only knows
 "none" and "zero". This one takes ``percent_per_day`` of the score for every day or part
 of a day late, up to the whole score: 0 means no penalty, 100 means zero once late.
+
+The percentage is stored with the course, per assignment (records.py), like the due date
+in the gradebook: it is set once, explicitly (``grade --late-penalty-per-day``), and every
+grading of the assignment, by ``python -m autograder grade`` or by plain ``nbgrader
+autograde``, applies it (`AssignStoredLatePenalties`).
 """
 
 from __future__ import annotations
@@ -12,9 +17,15 @@ from __future__ import annotations
 import math
 from datetime import datetime, timezone
 
+from pathlib import Path
+
 from nbgrader.api import Gradebook
 from nbgrader.plugins import LateSubmissionPlugin
-from traitlets import Float
+from nbgrader.preprocessors import AssignLatePenalties
+from traitlets import Float, Unicode
+
+from .course import gradebook_url
+from .records import late_percent_per_day
 
 DAY = 24 * 3600
 
@@ -26,6 +37,20 @@ class PenaltyPerDay(LateSubmissionPlugin):
     def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
         days = math.ceil(total_seconds_late / DAY)
         return min(score, score * self.percent_per_day / 100 * days)
+
+
+class AssignStoredLatePenalties(AssignLatePenalties):
+    """nbgrader's AssignLatePenalties, with the penalty per day that the course stores for the assignment."""
+
+    course_root = Unicode(".", help="The course directory, where the late policy is stored.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        self._percent = late_percent_per_day(Path(self.course_root), resources["nbgrader"]["assignment"])
+        return super().preprocess(nb, resources)
+
+    def init_plugin(self) -> None:
+        super().init_plugin()
+        self.plugin_inst.percent_per_day = self._percent
 
 
 def parse_due(text: str) -> datetime:
@@ -40,8 +65,12 @@ def set_due_date(db_url: str, assignment: str, due: datetime) -> None:
         gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
 
 
-def late_policy(db_url: str, assignment: str, percent_per_day: float) -> str:
-    """The policy a grade was given under (due date and penalty), in words: regrade when it changes."""
-    with Gradebook(db_url) as gb:
+def late_policy(root: str | Path, assignment: str) -> str:
+    """The policy a grade is given under (due date and penalty), in words: regrade when it changes."""
+    with Gradebook(gradebook_url(root)) as gb:
         due = gb.find_assignment(assignment).duedate
-    return f"due {due or 'never'} UTC, {percent_per_day:g}% per day late"
+    percent = late_percent_per_day(Path(root), assignment)
+    if due is None:
+        return "no due date: nothing is late"
+    return f"due {due:%Y-%m-%d %H:%M} UTC, " + (f"{percent:g}% off per started day late" if percent
+                                                else "late work flagged, not penalized")

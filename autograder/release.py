@@ -15,6 +15,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from .course import SOURCE, assignments, folder_digest, nbgrader_config
+from .records import course_lock, write_atomically
 
 # Which version of each assignment's source the gradebook holds (a digest of its files).
 ENTERED = "gradebook.sources.json"
@@ -59,13 +60,17 @@ def _entered(root: Path) -> dict:
 
 def _remember_entered(root: Path, name: str) -> None:
     entered = _entered(root) | {name: _source_digest(root, name)}
-    Path(root, ENTERED).write_text(json.dumps(entered, indent=1, sort_keys=True))
+    write_atomically(Path(root, ENTERED), json.dumps(entered, indent=1, sort_keys=True))
 
 
 def enter_in_gradebook(root: Path, name: str) -> None:
     """Record the current source of an assignment in the gradebook (unless it holds it already),
-    leaving exercises/ as it is."""
+    leaving exercises/ as it is. Runs of other assignments may do the same at the same time: one
+    at a time creates the gradebook and enters its assignment (two creating it at once break it)."""
     if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(root, name):
         return
-    with tempfile.TemporaryDirectory() as scratch:
-        release(root, [name], release_dir=Path(scratch))
+    with course_lock(root, "gradebook"):
+        if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(root, name):
+            return  # entered by the run that held the lock before
+        with tempfile.TemporaryDirectory() as scratch:
+            release(root, [name], release_dir=Path(scratch))

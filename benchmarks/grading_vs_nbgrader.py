@@ -17,7 +17,6 @@ beside this script (grading_vs_nbgrader.md).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sqlite3
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograder.records import read_record  # noqa: E402
 from courses import honest_course  # noqa: E402
 from dev import venv_env  # noqa: E402  (the environment dev.py runs the project in)
 
@@ -82,13 +82,12 @@ def main() -> None:
         our_seconds = timed([sys.executable, "-m", "autograder", "--root", str(ours), "grade", args.assignment,
                              "--jobs", str(jobs)], ours)
         our_scores = scores(ours / "gradebook.db", args.assignment)
-        records = [json.loads((ours / "autograded" / s / args.assignment / ".graded.json").read_text())
-                   for s in students]
+        records = [read_record(ours, args.assignment, s) for s in students]
 
     if stock_scores != our_scores or len(our_scores) != len(students):
         raise SystemExit(f"the scores differ:\n stock nbgrader: {stock_scores}\n this grader: {our_scores}")
-    per_submission = sum(r["seconds"] for r in records) / len(records)
-    student_code = sum(r["student_seconds"] for r in records) / len(records)
+    per_submission = sum(r.seconds for r in records) / len(records)
+    student_code = sum(r.student_seconds for r in records) / len(records)
     rows = [
         ("stock `nbgrader autograde` (one kernel per notebook)", f"{stock_seconds:.1f}"),
         (f"`python -m autograder grade --jobs {jobs}` (with feedback and CSV)", f"{our_seconds:.1f}"),

@@ -357,14 +357,11 @@ def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[s
     the reference is computed here: for each check that fails, the seeds and messages."""
     from autograder.checks import load_registry, run_checks
     from autograder.preprocessors.run_hidden_checks import student_cells
-    from autograder.sandbox.isolation import SANDBOX_UID_BASE, can_isolate
+    from autograder.sandbox.isolation import can_isolate
     from autograder.sandbox.session import SandboxConfig, StudentSession
 
     registry = load_registry(assignment)
-    # A uid of this process's own: everything of a sandbox uid is killed after a failed call, and
-    # other sweeps or grading runs may be going on beside this one.
-    uid = SANDBOX_UID_BASE + 100_000 + os.getpid() % 100_000
-    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics, uid=uid)
+    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics)
     failed = {}
     with StudentSession(student_cells(nb), config, registry.blocked) as student:
         for seed in seeds:

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from autograder.records import read_record
 from grading_support import ROOT, make_course, released, solution, submit, venv_environment
 
 ASSIGNMENT = "gradients"
@@ -88,7 +89,7 @@ def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_pa
     (course / "submitted" / "renamed" / ASSIGNMENT / "Copy of gradients.ipynb").write_text("{}")
     result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 1, "a submission that cannot be graded makes the run's exit code 1"
-    reasons = {line.split()[0]: line for line in result.stdout.splitlines() if "not graded" in line}
+    reasons = {line.split()[0]: line for line in result.stdout.splitlines() if "refused" in line}
     assert "gradients.ipynb is empty" in reasons["empty"]
     assert "gradients.ipynb is not UTF-8 text" in reasons["latin1"]
     assert "gradients.ipynb is not valid JSON" in reasons["notjson"]
@@ -131,7 +132,7 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
             os.killpg(first.pid, signal.SIGKILL)
             break
     first.wait(timeout=60)
-    graded_before = sum((course / "autograded" / name / ASSIGNMENT / ".graded.json").exists() for name in names)
+    graded_before = sum(getattr(read_record(course, ASSIGNMENT, name), "status", None) == "graded" for name in names)
     assert 1 <= graded_before < len(names)
     again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -153,3 +154,46 @@ def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp
     assert lines["late"].split()[:4] == ["late", "8", "/", "10"] and "late by 1 h 1 min" in lines["late"]
     assert lines["very_late"].split()[:4] == ["very_late", "0", "/", "10"]  # 19 started days: all of it
     assert grades(course) == [("early", 10.0), ("late", 8.0), ("very_late", 0.0)]
+
+
+def late_course(tmp_path):
+    course = make_course(tmp_path, ASSIGNMENT)
+    for name, stamp in (("early", "2026-11-30 12:00:00.000000 UTC"), ("late", "2026-12-02 01:00:00.000000 UTC")):
+        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+        (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
+    return course
+
+
+def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
+    course = late_course(tmp_path)
+    first = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
+                "--late-penalty-per-day", "10", cwd=course)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in first.stdout
+    submit(course, "new", ASSIGNMENT, solution(ASSIGNMENT))  # late: no timestamp means now
+    (course / "submitted" / "new" / ASSIGNMENT / "timestamp.txt").write_text("2026-12-02 02:00:00.000000 UTC")
+    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in again.stdout
+    assert "early:" not in again.stderr and "late:" not in again.stderr  # nothing changed for them
+    assert grades(course) == [("early", 10.0), ("late", 9.0), ("new", 9.0)]
+
+
+def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(tmp_path):
+    course = late_course(tmp_path)
+    assert run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
+               "--late-penalty-per-day", "10", cwd=course).returncode == 0
+    changed = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "early",
+                  "--late-penalty-per-day", "50", cwd=course)
+    assert changed.returncode == 0, changed.stderr[-3000:]
+    assert "early:" in changed.stderr and "late:" in changed.stderr  # graded under the old policy: again
+    assert "50% off per started day late (changed by this run; was: due 2026-12-01 23:59 UTC, 10% off" in changed.stdout
+    assert grades(course) == [("early", 10.0), ("late", 5.0)]
+    records = {name: read_record(course, ASSIGNMENT, name).policy for name in ("early", "late")}
+    assert len(set(records.values())) == 1  # one assignment, one policy
+
+
+def test_does_grading_a_student_without_a_submission_say_so(course):
+    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "ghost", cwd=course)
+    assert result.returncode == 2
+    assert "no submission of gradients from ghost (nothing in submitted/ghost/gradients/)" in result.stderr

@@ -10,6 +10,7 @@ import pytest
 
 from autograder import course as course_settings
 from autograder.grading import grade
+from autograder.records import read_record
 from autograder.release import enter_in_gradebook
 from grading_support import make_course, solution, submit, total_score
 
@@ -64,7 +65,7 @@ def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_ru
     assert [o.graded for o in blocked.outcomes] == [False] * len(STUDENTS)
     assert all("gradebook stayed locked by other writers for more than 5 s" in o.problem
                and "run the command again" in o.problem for o in blocked.outcomes), [o.problem for o in blocked.outcomes]
-    assert not list(course.glob("autograded/*/*/.graded.json"))  # nothing is counted as graded
+    assert [read_record(course, ASSIGNMENT, s).status for s in STUDENTS] == ["not graded"] * len(STUDENTS)
 
     again = grade(course, ASSIGNMENT, jobs=2)
     assert [(o.student, o.graded, o.score) for o in again.outcomes] == [(s, True, FULL) for s in STUDENTS]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,7 @@ import pytest
 
 from autograder.sandbox import harness
 from autograder.sandbox.isolation import Limits, can_isolate
-from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
+from autograder.sandbox.session import InfrastructureError, SandboxConfig, StudentCallFailed, StudentSession
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,19 +54,76 @@ def test_is_anything_but_plain_data_reported_not_passed(value):
     assert isinstance(back, harness.Unsupported)
 
 
+def nested(depth: int, leaf=0):
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+ZERO_DOUBLES = base64.b64encode(b"\0" * 16).decode()
+
+
 @pytest.mark.parametrize("data", [
-    {"__ndarray__": {"dtype": "<f8", "shape": [3], "data": base64.b64encode(b"\0" * 16).decode()}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [3], "data": ZERO_DOUBLES}},
     {"__ndarray__": {"dtype": "|O", "shape": [1], "data": ""}},
     {"__ndarray__": {"dtype": "<f8", "shape": [-1], "data": ""}},
+    {"__ndarray__": {"dtype": "<f8", "shape": "2", "data": ZERO_DOUBLES}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [2.0], "data": ZERO_DOUBLES}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [True, 2], "data": ZERO_DOUBLES}},
+    {"__ndarray__": {"dtype": ["<f8"], "shape": [2], "data": ZERO_DOUBLES}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": 5}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": "not base64!"}},
+    {"__ndarray__": {"dtype": "<f8", "shape": [2]}},
+    {"__ndarray__": [1, 2]},
+    {"__ndarray__": {"dtype": "<f8", "shape": [2**62, 2**62], "data": ""}},
     {"__pickle__": "gASVAAAAAAAAAAA="},
     {"__float__": "1e400"},
+    {"__float__": ["nan"]},
+    {"__float__": {"nan": 1}},
+    {"__dict__": [1, 2]},
+    {"__dict__": {1: 2}},
+    {"__dict__": {"a": {"__tuple__": 5}}},
+    {"__tuple__": 5},
+    {"__tuple__": {"a": 1}},
+    {"__unsupported__": 5},
     {"a": 1, "b": 2},
+    {},
     {"__generator__": {"seed": -1}},
     {"__generator__": {"seed": "0"}},
+    {"__generator__": 7},
+    {"__problem__": [1]},
+    {"__problem__": {"spec": "quadratic", "method": None}},
+    {"__problem__": {"spec": {}, "method": 3}},
+    nested(100),
+    {1, 2},
+    object(),
 ])
-def test_is_malformed_data_refused(data):
-    with pytest.raises((ValueError, KeyError, TypeError)):
+def test_is_malformed_data_refused_with_value_error_alone(data):
+    with pytest.raises(ValueError):
         harness.decode(data)
+
+
+@pytest.mark.parametrize("data", [{"__problem__": {"spec": {"kind": "saddle"}, "method": "loss"}},
+                                  {"__generator__": {"seed": 1}}])
+def test_does_the_grader_refuse_an_argument_in_a_reply(data):
+    harness.decode(data)  # an argument the grader sends...
+    with pytest.raises(ValueError, match="unknown tag"):
+        harness.decode(data, arguments=False)  # ...is nothing a student function returns
+
+
+@pytest.mark.parametrize("line", [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
+    b"[" + b"0," * harness.MAX_MESSAGE_VALUES + b"0]",
+    b"[" + b"{}," * harness.MAX_MESSAGE_VALUES + b"{}]",
+    b"[1, 2]", b"null", b'"text"', b"NaN", b"{", b"\xff\xfe{}", b"",
+    b" " * (harness.MAX_MESSAGE_BYTES + 1),
+])
+def test_does_reading_a_line_refuse_what_no_reply_can_be_with_value_error_alone(line):
+    started = time.monotonic()
+    with pytest.raises(ValueError):
+        harness.loads(line)
+    assert time.monotonic() - started < 5
 
 
 # --- the student process ------------------------------------------------------------------
@@ -105,6 +165,33 @@ def can_import_autograder():
         assert student.call("listing", str(ROOT / "autograder")) in ("PermissionError", "FileNotFoundError")
         assert student.call("can_import_autograder") is False
         assert student.call("read", "/root/.bashrc") in ("PermissionError", "FileNotFoundError")
+
+
+DROP_PROBE = """
+import os
+
+def drop(directory):
+    try:
+        with open(os.path.join(directory, "note-from-a-student"), "w") as handle:
+            handle.write("psst")
+        os.chmod(os.path.join(directory, "note-from-a-student"), 0o666)
+        return "written"
+    except OSError as error:
+        return type(error).__name__
+
+def find(directory):
+    return os.path.exists(os.path.join(directory, "note-from-a-student"))
+"""
+SHARED_WRITABLE = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock"]
+
+
+@needs_root
+def test_can_a_student_leave_nothing_for_another_in_any_directory_anybody_may_write_to():
+    with session(DROP_PROBE) as writer, session(DROP_PROBE) as reader:
+        for directory in [d for d in SHARED_WRITABLE if os.path.isdir(d)]:
+            writer.call("drop", directory)
+            assert reader.call("find", directory) is False, directory
+            assert not os.path.exists(os.path.join(directory, "note-from-a-student")), directory
 
 
 @pytest.fixture
@@ -240,6 +327,300 @@ def double(x):
         assert student.starts == 3
 
 
+@needs_root
+@pytest.mark.parametrize("crash, expected", [
+    ("while True:\n        pass", r"died of SIGXCPU during the call to crash\(\) \(CPU time limit of 1 s\)"),
+    ("signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n    while True:\n        pass",
+     r"died of SIGKILL during the call to crash\(\) \(CPU time limit of 1 s\)"),
+    ("ctypes.string_at(0)", r"died of SIGSEGV during the call to crash\(\) \(a crash in native code\)"),
+    ("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n    open('big', 'wb').write(b'x' * 2**21)",
+     r"died of SIGXFSZ during the call to crash\(\) \(wrote a file over 1 MiB\)"),
+    ("os.abort()", r"died of SIGABRT during the call to crash\(\) \(an abort in native code\)"),
+])
+def test_does_a_limit_or_crash_that_kills_the_process_cost_the_student_its_call(crash, expected):
+    """The CPU limit ends in SIGKILL for code that ignores its SIGXCPU: the CPU time used tells
+    it from a kill from outside, which would not be scored."""
+    source = f"import ctypes, os, signal\ndef crash():\n    {crash}\ndef double(x):\n    return 2 * x"
+    with session(source, call_timeout=15.0, limits=Limits(cpu_seconds=1, file_bytes=1024**2)) as student:
+        with pytest.raises(StudentCallFailed, match=expected):
+            student.call("crash")
+        assert student.call("double", 2) == 4
+
+
+SLOW_DOUBLE = """
+import os, time
+def slow_double(x):
+    time.sleep(1.5)
+    return 2 * x
+def kill_myself(signal_number):
+    os.kill(os.getpid(), signal_number)
+"""
+
+
+def kill_processes_of_session(student: StudentSession, after: float, times: int | None = None) -> threading.Event:
+    """SIGKILL each student process the session starts (the first ``times``, or all), ``after`` seconds
+    after it appears, from a thread; set the returned event to stop."""
+    stop = threading.Event()
+
+    def run():
+        killed = set()
+        while not stop.is_set() and (times is None or len(killed) < times):
+            process = student.process
+            if process is not None and process.pid not in killed:
+                time.sleep(after)
+                killed.add(process.pid)
+                try:
+                    os.kill(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+    threading.Thread(target=run, daemon=True).start()
+    return stop
+
+
+def test_does_a_kill_from_outside_cost_the_student_nothing():
+    from autograder.checks import Check, run_checks
+
+    def doubles(student, rng):
+        assert student.call("slow_double", 2.0) == 4.0
+
+    with session(SLOW_DOUBLE) as student:
+        student.ensure_started()
+        threading.Timer(0.8, os.kill, (student.process.pid, signal.SIGKILL)).start()
+        # The killed try (0.8 s) and the pause before the next are given back to the check's 3 s.
+        results = run_checks([Check("test_double", "Does it double?", doubles)], student, seed=0, check_seconds=3.0)
+        assert [(r.passed, r.message) for r in results] == [(True, "")]
+        assert student.starts == 2
+
+
+def test_is_a_kill_from_outside_during_the_notebooks_code_tried_again():
+    with session("import time\ntime.sleep(1.0)\ndef f():\n    return 1") as student:
+        kill_processes_of_session(student, after=0.3, times=1)
+        student.ensure_started()
+        assert student.starts == 2 and student.setup_failure is None
+        assert student.call("f") == 1
+
+
+def test_is_a_process_killed_from_outside_every_time_an_infrastructure_error():
+    from autograder.checks import Check, run_checks
+
+    def doubles(student, rng):
+        student.call("slow_double", 2.0)
+
+    with session(SLOW_DOUBLE) as student:
+        student.ensure_started()
+        stop = kill_processes_of_session(student, after=0.5)
+        try:
+            with pytest.raises(InfrastructureError, match=r"killed by SIGKILL 3 times in a row.*slow_double\(\)"):
+                run_checks([Check("test_double", "Does it double?", doubles)], student, seed=0)
+        finally:
+            stop.set()
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM])
+def test_does_code_that_kills_its_own_process_leave_the_submission_not_graded_naming_both_causes(signal_number):
+    """A SIGKILL (or SIGTERM) the student's code sends itself cannot be told from one from outside:
+    after the tries it is an infrastructure error, whose message says it may be either."""
+    with session(SLOW_DOUBLE) as student:
+        with pytest.raises(InfrastructureError) as raised:
+            student.call("kill_myself", int(signal_number))
+    message = str(raised.value)
+    assert f"killed by {signal_number.name} 3 times" in message and "kill_myself()" in message
+    assert "from outside the grader" in message and "the submission's own code" in message
+
+
+def test_is_the_graders_own_kill_on_a_timeout_no_kill_from_outside():
+    with session("def spin():\n    while True:\n        pass\ndef one():\n    return 1", call_timeout=1.0) as student:
+        for _ in range(3):
+            with pytest.raises(StudentCallFailed, match=r"time limit: the call to spin\(\) did not finish within 1 s"):
+                student.call("spin")
+        assert student.call("one") == 1
+
+
+# --- time limits ----------------------------------------------------------------------------
+
+
+SLOW_NOTEBOOK = """
+import time
+time.sleep(1.5)
+def spin():
+    while True:
+        pass
+def double(x):
+    return 2 * x
+"""
+
+
+def test_does_running_the_notebooks_code_again_not_count_against_a_checks_budget():
+    with session(SLOW_NOTEBOOK, call_timeout=0.5) as student:
+        student.ensure_started()
+        student.limit_time(time.monotonic() + 2.0, "this check's calls may take 2 s in all")
+        with pytest.raises(StudentCallFailed, match="did not finish within 0.5 s"):
+            student.call("spin")
+        assert student.call("double", 2) == 4  # after 1.5 s and more of the notebook's code again
+        assert student.starts == 2
+
+
+def test_does_running_the_notebooks_code_again_count_against_the_total_and_say_so():
+    with session(SLOW_NOTEBOOK, call_timeout=0.5) as student:
+        student.ensure_started()
+        student.limit_total_time(time.monotonic() + 1.5, "the hidden checks of a submission may take 1.5 s in all")
+        with pytest.raises(StudentCallFailed, match="did not finish within 0.5 s"):
+            student.call("spin")
+        with pytest.raises(StudentCallFailed,
+                           match="time limit: the hidden checks of a submission may take 1.5 s in all"):
+            student.call("double", 2)
+
+
+@pytest.mark.parametrize("slow_when, expected", [
+    ("True", "time limit: the notebook's code did not finish within 1 s"),
+    ("os.path.exists('ran-once')",
+     "time limit: the notebook's code, run again in a fresh process, did not finish within 1 s"),
+])
+def test_does_the_feedback_say_that_the_notebooks_code_ran_out_of_time(slow_when, expected):
+    source = (f"import os, time\nif {slow_when}:\n    time.sleep(5)\nopen('ran-once', 'w').close()\n"
+              "def spin():\n    while True:\n        pass\ndef one():\n    return 1")
+    with session(source, call_timeout=1.0, setup_timeout=1.0) as student:
+        if slow_when != "True":
+            assert student.call("one") == 1
+            with pytest.raises(StudentCallFailed, match="the call to spin"):
+                student.call("spin")
+        for _ in range(2):  # and every call after it says the same
+            with pytest.raises(StudentCallFailed, match=expected):
+                student.call("one")
+
+
+# --- what student code writes on the grader's channel ------------------------------------------
+
+
+FORGER = """
+import os, sys, time
+def forge(expression):
+    request_id = sys._getframe(1).f_locals["request"]["id"]  # the harness's own frame: nothing is secret in here
+    os.write(4, eval(expression).replace("ID", str(request_id)).encode("latin-1"))
+    time.sleep(30)
+def double(x):
+    return 2 * x
+"""
+NOT_A_REPLY = "sent something that is not a reply"
+UNREADABLE = r"forge\(\) returned a value the grader cannot read"
+
+
+@pytest.fixture(scope="module")
+def forger():
+    with session(FORGER) as student:
+        yield student
+
+
+@pytest.mark.parametrize("expression, expected", [
+    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__dict__":[1,2]}}\n'""", UNREADABLE),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__tuple__":5}}\n'""", UNREADABLE),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__ndarray__":{"dtype":"<f8","shape":[1e3],"data":""}}}\n'""",
+     UNREADABLE),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__problem__":{"spec":{"kind":"saddle"},"method":null}}}\n'""",
+     UNREADABLE),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 50 + ']' * 50 + '}\n'""", UNREADABLE),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 100000 + ']' * 100000 + '}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":[' + '0,' * 1000000 + '0]}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":false,"error":5,"where":[]}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":false}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":"yes","value":1}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":1,"more":2}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"ran","id":ID,"errors":5}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","ok":true,"value":1}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":"ID","ok":true,"value":1}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":1,"ok":true,"value":1}\n'""", NOT_A_REPLY),
+    (r"""'{"op":"result","id":ID,"ok":true,"value":1}\n' * 2""", "more than one reply"),
+    (r"""'[1, 2]\n'""", NOT_A_REPLY),
+    (r"""'NaN\n'""", NOT_A_REPLY),
+    (r"""'\xff\xfe\n'""", NOT_A_REPLY),
+    (r"""'\n'""", NOT_A_REPLY),
+    (f"' ' * {harness.MAX_MESSAGE_BYTES + 1}", "larger than the grader accepts"),
+])
+def test_is_every_forged_or_malformed_reply_a_failed_call_and_nothing_worse(forger, expression, expected):
+    with pytest.raises(StudentCallFailed, match=expected):
+        forger.call("forge", expression)
+    assert forger.call("double", 2) == 4  # and the next call has a fresh process
+
+
+@pytest.mark.parametrize("forged", [
+    '{"op":"ran","id":1,"errors":5}',
+    '{"op":"ran","id":1,"errors":[{"label":1,"error":"x"}]}',
+    '{"op":"ran","id":1,"errors":[{"label":"cell 1","error":"x"}, {"label":"cell 1","error":"x"}]}',
+    '{"op":"ran","id":1,"errors":[],"more":1}',
+    '{"op":"result","id":1,"ok":true,"value":1}',
+    '{"op":"ran","errors":[]}',
+])
+def test_is_a_forged_report_of_the_notebooks_code_a_failure_of_every_call(forged):
+    source = f"import os\nos.write(4, {forged!r}.encode() + b'\\n')\ndef one():\n    return 1"
+    with session(source) as student:
+        for _ in range(2):
+            with pytest.raises(StudentCallFailed, match=NOT_A_REPLY):
+                student.call("one")
+
+
+def test_does_a_process_that_closes_the_channel_fail_its_call_only():
+    source = "import os\ndef close():\n    os.close(4)\n    import time; time.sleep(30)\ndef one():\n    return 1"
+    with session(source) as student:
+        with pytest.raises(StudentCallFailed, match="closed the grader's channel during the call to close"):
+            student.call("close")
+        assert student.call("one") == 1
+
+
+def test_does_a_process_that_stops_reading_requests_time_out_instead_of_stalling_the_grader():
+    # The harness reads requests from an empty pipe; the grader's pipe fills up.
+    source = "import os\n_kept = os.dup(3)\n_empty, _ = os.pipe()\nos.dup2(_empty, 3)\ndef identity(x):\n    return x"
+    failures = []
+    with session(source, call_timeout=2.0) as student:
+        student.ensure_started()
+        big = np.zeros(100_000)  # 1 MB as JSON: more than a pipe holds
+        caller = threading.Thread(daemon=True, target=lambda: failures.append(
+            pytest.raises(StudentCallFailed, student.call, "identity", big)))
+        caller.start()
+        caller.join(timeout=30)
+        assert not caller.is_alive(), "the grader stalled writing the request"
+    assert failures and "time limit: the call to identity() did not finish within 2 s" in str(failures[0].value)
+
+
+# --- processes the student's code forks -------------------------------------------------------
+
+
+FORK_BOMB = """
+import os
+children = 0
+while True:
+    try:
+        if os.fork() == 0:
+            children = 0  # the child forks on too, until the process limit stops it
+        else:
+            children += 1
+    except OSError:
+        break
+def forks_made():
+    return children
+"""
+
+
+@needs_root
+def test_does_a_correct_notebook_that_forks_keep_every_point():
+    from grading_support import solution, with_answers
+
+    from autograder.checks import load_registry, run_checks
+    from autograder.preprocessors.run_hidden_checks import student_cells
+
+    nb = with_answers(solution("gradients"), {}, setup=FORK_BOMB)
+    registry = load_registry("gradients")
+    config = SandboxConfig.for_course(ROOT, isolate=True)
+    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+        student.ensure_started()
+        assert student.cell_errors == []
+        for checks in registry.groups.values():
+            results = run_checks(checks, student, seed=1)
+            assert [r.message for r in results if not r.passed] == []
+        assert student.call("forks_made") > 0 and student.starts == 1
+
+
 NUMERICS_PROBE = """
 import os
 from threadpoolctl import threadpool_info
@@ -304,9 +685,7 @@ def test_is_a_blocked_module_unavailable():
 
 
 @needs_root
-def test_does_a_sandbox_that_cannot_start_say_why_after_retrying(monkeypatch):
-    import subprocess
-
+def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_after_retrying(monkeypatch):
     from autograder.sandbox import isolation, session as session_module
 
     def failing_isolation(**_):
@@ -315,6 +694,6 @@ def test_does_a_sandbox_that_cannot_start_say_why_after_retrying(monkeypatch):
         return isolate
     monkeypatch.setattr(isolation, "make_preexec", failing_isolation)
     monkeypatch.setattr(session_module.time, "sleep", lambda seconds: None)
-    with pytest.raises(subprocess.SubprocessError, match=r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory \(3 attempts\)"):
+    with pytest.raises(InfrastructureError, match=r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory \(3 attempts\)"):
         with session("x = 1", isolate=True) as student:
             student.call("f")

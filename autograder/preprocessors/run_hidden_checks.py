@@ -11,6 +11,21 @@ a seed chosen now.
 Each test cell then gets outputs that nbgrader's own `SaveAutoGrades` turns into a
 score: a report of its checks, and the cell's partial credit as the cell's result.
 The test cell's source (visible tests and the hidden-tests marker) is never run.
+
+Time limits, each named in the feedback when it is hit: the notebook's code runs first,
+before any check, under ``setup_timeout`` alone, and again under it whenever a failed call
+restarts the student process; one call runs under ``call_timeout``; one check's calls
+together under ``check_timeout``, which the notebook's code never counts against; all the
+checks of a submission under ``submission_timeout``, counted from the end of the first run
+of the notebook's code, re-runs included. The course's solution notebooks run their code
+in under 1 s and their checks in under 0.2 s all told, on one core or two workers at once
+(benchmarks/notebook_setup.md): the defaults leave 60 times that and more, for students'
+own extra cells, slower code and slower machines.
+
+A submission whose student process the machine, not its code, stopped (a sandbox that
+cannot start, a process killed from outside; sandbox/session.py) is not scored:
+`InfrastructureError` leaves this step, so nbgrader's autograde of it fails and it stays
+not graded, with the reason, for a later run.
 """
 
 from __future__ import annotations
@@ -27,9 +42,10 @@ from traitlets import Bool, Float, Integer, Unicode
 import autograder
 from ..checks import load_registry, run_checks, score
 from ..course import book_base_url, book_section
+from ..records import AssignmentLock
 from ..report import cell_report
-from ..sandbox.isolation import SANDBOX_UID_BASE, IsolationError, Limits, can_isolate
-from ..sandbox.session import SandboxConfig, StudentSession
+from ..sandbox.isolation import IsolationError, Limits, can_isolate
+from ..sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
 
 CODE_ROOT = Path(autograder.__file__).resolve().parent.parent
 
@@ -54,35 +70,54 @@ def student_cells(nb) -> list[dict]:
 
 class RunHiddenChecks(NbGraderPreprocessor):
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
-    check_timeout = Float(30.0, help="Seconds all the calls of one hidden check may take together.").tag(config=True)
-    submission_timeout = Float(300.0, help="Seconds the student code of one submission may take in all "
-                                           "(the notebook's code and every check).").tag(config=True)
-    setup_timeout = Float(60.0, help="Seconds the notebook's code may take to run.").tag(config=True)
+    check_timeout = Float(30.0, help="Seconds all the calls of one hidden check may take together, not counting "
+                                     "the notebook's code when a restart runs it again.").tag(config=True)
+    submission_timeout = Float(300.0, help="Seconds all the hidden checks of one submission may take together, "
+                                           "from the end of the first run of the notebook's code, its runs "
+                                           "after restarts included.").tag(config=True)
+    setup_timeout = Float(60.0, help="Seconds the notebook's code may take each time it runs, before the checks "
+                                     "and again whenever a failed call restarts the student process; the "
+                                     "course's solutions take under 1 s, see "
+                                     "benchmarks/notebook_setup.md.").tag(config=True)
     memory_mb = Integer(2048, help="Memory (address space) of the student's process.").tag(config=True)
     isolate = Bool(True, help="Run student code as its own user in namespaces (needs root). "
                               "Only turn off to try the grader on your own code.").tag(config=True)
     seed = Integer(None, allow_none=True,
                    help="Seed for the hidden problems; by default a fresh one each run.").tag(config=True)
     course_root = Unicode(".", help="The course directory, hidden from student code.").tag(config=True)
-    sandbox_uid = Integer(SANDBOX_UID_BASE, help="The uid student code runs as; one per parallel grader, "
-                                                 "since everything of that uid is killed after a call.").tag(config=True)
+    take_assignment_lock = Bool(True, help="Wait for the course's lock of the assignment and hold it while "
+                                           "grading a notebook, so that no other grading run grades the "
+                                           "assignment meanwhile (`python -m autograder grade` holds it for "
+                                           "its whole run and turns this off in its workers).").tag(config=True)
 
     def preprocess(self, nb, resources):
+        """Score every autograded test cell; InfrastructureError (the submission not graded) when
+        the grading machine, not the student's code, stopped the student process."""
         if self.isolate and (reason := can_isolate()):
             raise IsolationError(reason)
         assignment = resources["nbgrader"]["assignment"]
+        if not self.take_assignment_lock:
+            return self._score_cells(nb, resources, assignment)
+        waiting = lambda holder: self.log.warning("Waiting: %s is being graded by %s", assignment, holder)  # noqa: E731
+        with AssignmentLock(Path(self.course_root), assignment, wait=True, on_wait=waiting):
+            return self._score_cells(nb, resources, assignment)
+
+    def _score_cells(self, nb, resources, assignment: str):
         registry = load_registry(assignment)
         seed = self.seed if self.seed is not None else secrets.randbits(63)
         config = SandboxConfig.for_course(Path(self.course_root), CODE_ROOT,
                                           limits=Limits(memory_bytes=self.memory_mb * 1024**2),
                                           call_timeout=self.call_timeout, setup_timeout=self.setup_timeout,
-                                          isolate=self.isolate, uid=self.sandbox_uid)
+                                          isolate=self.isolate)
         self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
         base_url = book_base_url(self.course_root)
-        deadline = time.monotonic() + self.submission_timeout
-        limit = f"the submission's student code may take {self.submission_timeout:g} s in all"
+        limit = f"the hidden checks of a submission may take {self.submission_timeout:g} s in all"
         with StudentSession(student_cells(nb), config, registry.blocked) as student:
-            student.limit_time(deadline, limit)
+            try:
+                student.ensure_started()  # the notebook's code, under setup_timeout alone
+            except StudentCallFailed:
+                pass  # every call fails with student.setup_failure, and the feedback of every check says it
+            student.limit_total_time(time.monotonic() + self.submission_timeout, limit)
             for cell in nb.cells:
                 if not is_test_cell(cell):
                     continue
@@ -91,6 +126,8 @@ class RunHiddenChecks(NbGraderPreprocessor):
                 if not checks:
                     raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
                                    f"of {assignment} (autograder/checks/{assignment}.py)")
+                # The session's deadline, as it moves later by time lost to kills from outside.
+                deadline = student.total[0]
                 results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
                 anchor = registry.section_for(grade_id, results)
                 section = book_section(base_url, assignment, anchor) if anchor else None

@@ -9,11 +9,18 @@ is pickled, and the grader re-validates all of it. This file must import nothing
 the autograder package; the grader imports `encode` and `decode` from it, so that both
 sides share one wire format.
 
-Requests and replies:
-    {"op": "run", "cells": [{"label", "source"}], "blocked": {module: message}}
-        -> {"op": "ran", "errors": [{"label", "error"}]}
-    {"op": "call", "name", "args", "kwargs"}
-        -> {"op": "result", "ok": true, "value"} or {"op": "result", "ok": false, "error", "where"}
+Requests and replies (each reply carries its request's "id"):
+    {"op": "run", "id", "cells": [{"label", "source"}], "blocked": {module: message}}
+        -> {"op": "ran", "id", "errors": [{"label", "error"}]}
+    {"op": "call", "id", "name", "args", "kwargs"}
+        -> {"op": "result", "id", "ok": true, "value"} or {"op": "result", "id", "ok": false, "error", "where"}
+
+Only the harness's own process reads requests and writes replies: the channel's file
+descriptors are closed on exec, moved to /dev/null in any child the student's code forks,
+and a child that returns into the harness's code exits there (`leave_if_forked`).
+Anything the student's code writes on the channel itself reaches a grader that reads
+every reply with `loads` and `decode`, which bound its size, depth and number of values
+and refuse anything malformed with ValueError alone.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ import traceback
 MAX_STRING = 2000
 MAX_DEPTH = 8
 NUMERIC_KINDS = "biufc"
+MAX_MESSAGE_BYTES = 64 * 1024**2   # one reply; arrays cross as base64, so this is many millions of numbers
+MAX_MESSAGE_VALUES = 1_000_000     # JSON values (lists, objects, list items) in one reply
+REQUESTS_FD, REPLIES_FD = 3, 4
 
 
 # --- the wire format (shared with the grader) --------------------------------------------
@@ -80,53 +90,89 @@ ALLOWED_DTYPES = {f"{order}{kind}{size}" for order in "<|" for kind, sizes in
                   for size in sizes}
 
 
-def decode(data, depth: int = 0):
-    """The value that plain data stands for; raises ValueError on anything malformed."""
+def loads(line: bytes) -> dict:
+    """The JSON object one line of the channel holds; ValueError (only) if it is not one, or if it is
+    larger, deeper or holds more values than any reply of the harness."""
+    if len(line) > MAX_MESSAGE_BYTES:
+        raise ValueError(f"larger than {MAX_MESSAGE_BYTES // 1024**2} MiB")
+    # Commas and brackets bound the values parsing would build (those inside strings only add to the count).
+    if line.count(b",") + line.count(b"[") + line.count(b"{") > MAX_MESSAGE_VALUES:
+        raise ValueError(f"more than {MAX_MESSAGE_VALUES:,} values")
+    try:
+        message = json.loads(line)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except MemoryError:
+        raise ValueError("too large to read") from None
+    if type(message) is not dict:
+        raise ValueError("not a JSON object")
+    return message
+
+
+def decode(data, depth: int = 0, *, arguments: bool = True):
+    """The value that plain data stands for; raises ValueError (only) on anything malformed.
+
+    ``arguments``: whether the tags of arguments (a problem, a generator) are accepted; the
+    grader decodes replies with False, as a student function returns neither.
+    """
     import numpy as np
 
     if depth > MAX_DEPTH + 1:
         raise ValueError("nested too deeply")
-    if data is None or isinstance(data, (bool, int, float, str)):
+    if data is None or type(data) in (bool, int, float, str):
         return data
-    if isinstance(data, list):
-        return [decode(v, depth + 1) for v in data]
-    if not isinstance(data, dict) or len(data) != 1:
+    if type(data) is list:
+        return [decode(v, depth + 1, arguments=arguments) for v in data]
+    if type(data) is not dict or len(data) != 1:
         raise ValueError("malformed value")
     (tag, body), = data.items()
     if tag == "__ndarray__":
-        dtype = str(body["dtype"])
-        if dtype not in ALLOWED_DTYPES:
-            raise ValueError(f"dtype {dtype!r} is not allowed")
-        shape = tuple(int(n) for n in body["shape"])
-        if any(n < 0 for n in shape) or len(shape) > 32:
+        if type(body) is not dict or set(body) != {"dtype", "shape", "data"}:
+            raise ValueError("malformed array")
+        dtype, shape, raw = body["dtype"], body["shape"], body["data"]
+        if type(dtype) is not str or dtype not in ALLOWED_DTYPES:
+            raise ValueError(f"dtype {str(dtype)[:40]!r} is not allowed")
+        if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape) \
+                or math.prod(max(n, 1) for n in shape) * np.dtype(dtype).itemsize > MAX_MESSAGE_BYTES:
             raise ValueError("bad shape")
-        raw = base64.b64decode(body["data"], validate=True)
+        if type(raw) is not str or len(raw) > MAX_MESSAGE_BYTES:
+            raise ValueError("bad array data")
+        raw = base64.b64decode(raw, validate=True)  # binascii.Error is a ValueError
         if len(raw) != math.prod(shape) * np.dtype(dtype).itemsize:
             raise ValueError("array data does not match its shape")
         return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
     if tag == "__float__":
-        if body not in ("nan", "inf", "-inf"):
+        if type(body) is not str or body not in ("nan", "inf", "-inf"):
             raise ValueError("bad float")
         return float(body)
     if tag == "__tuple__":
-        return tuple(decode(v, depth + 1) for v in body)
+        if type(body) is not list:
+            raise ValueError("malformed tuple")
+        return tuple(decode(v, depth + 1, arguments=arguments) for v in body)
     if tag == "__dict__":
-        return {str(k): decode(v, depth + 1) for k, v in body.items()}
+        if type(body) is not dict or any(type(k) is not str for k in body):
+            raise ValueError("malformed dict")
+        return {k: decode(v, depth + 1, arguments=arguments) for k, v in body.items()}
     if tag == "__unsupported__":
-        return Unsupported(str(body)[:MAX_STRING])
-    if tag == "__problem__":
+        if type(body) is not str:
+            raise ValueError("malformed description")
+        return Unsupported(body[:MAX_STRING])
+    if tag == "__problem__" and arguments:
         return ProblemArgument(body)
-    if tag == "__generator__":
+    if tag == "__generator__" and arguments:
         return GeneratorArgument(body)
-    raise ValueError(f"unknown tag {tag!r}")
+    raise ValueError(f"unknown tag {str(tag)[:40]!r}")
 
 
 class ProblemArgument:
     """An argument that stands for a problem of `optlab.problems` (or one of its methods)."""
 
     def __init__(self, body: dict) -> None:
+        if type(body) is not dict or set(body) != {"spec", "method"} or type(body["spec"]) is not dict \
+                or not (body["method"] is None or type(body["method"]) is str):
+            raise ValueError("malformed problem")
         self.spec = body["spec"]
-        self.method = body.get("method")
+        self.method = body["method"]
 
     def build(self):
         from optlab.problems import from_spec
@@ -139,6 +185,8 @@ class GeneratorArgument:
     """An argument that stands for ``np.random.default_rng(seed)``, made on the student's side."""
 
     def __init__(self, body: dict) -> None:
+        if type(body) is not dict or set(body) != {"seed"}:
+            raise ValueError("malformed generator")
         seed = body["seed"]
         if type(seed) is not int or not 0 <= seed < 2**63:
             raise ValueError("a generator's seed must be a non-negative integer")
@@ -167,12 +215,46 @@ class BlockedModules:
 
 def describe_error(error: BaseException) -> tuple[str, str]:
     """A one-line error and where in the student's code it happened."""
-    text = f"{type(error).__name__}: {error}"[:MAX_STRING]
+    try:
+        text = f"{type(error).__name__}: {error}"[:MAX_STRING]
+    except Exception:  # noqa: BLE001 - an exception whose str() fails is still reported
+        text = f"{type(error).__name__} (whose message cannot be shown)"[:MAX_STRING]
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename.startswith("<ipython-input") or frame.filename.startswith("/tmp/ipykernel"):
             where = f"line {frame.lineno}, in {frame.name}: {frame.line or ''}".strip()
     return text, where[:MAX_STRING]
+
+
+HARNESS_PID: list[int] = []  # the harness's own process, once main() has started
+
+
+def leave_if_forked() -> None:
+    """End a child that the student's code forked as soon as it is back in the harness's code:
+    only the harness's own process may run cells, read requests and write replies."""
+    if HARNESS_PID and os.getpid() != HARNESS_PID[0]:
+        os._exit(0)
+
+
+def guard_the_channel() -> None:
+    """Keep the channel to the harness's own process: closed on exec, and in any forked child
+    replaced by /dev/null (a child that speaks on it would garble the replies)."""
+    HARNESS_PID[:] = [os.getpid()]
+    null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    for fd in (REQUESTS_FD, REPLIES_FD):
+        os.set_inheritable(fd, False)
+
+    def in_child() -> None:
+        for fd in (REQUESTS_FD, REPLIES_FD):
+            try:
+                os.dup2(null, fd, inheritable=False)
+            except OSError:  # the code closed /dev/null's descriptor: close the channel's instead
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 def run_cells(cells: list[dict]) -> tuple[dict, list[dict]]:
@@ -186,6 +268,7 @@ def run_cells(cells: list[dict]) -> tuple[dict, list[dict]]:
     errors = []
     for cell in cells:
         result = shell.run_cell(cell["source"], store_history=False, silent=False)
+        leave_if_forked()
         error = result.error_before_exec or result.error_in_exec
         if error is not None:
             errors.append({"label": cell["label"], "error": describe_error(error)[0]})
@@ -194,6 +277,7 @@ def run_cells(cells: list[dict]) -> tuple[dict, list[dict]]:
 
 def serve(namespace: dict, requests, replies) -> None:
     def reply(message: dict) -> None:
+        leave_if_forked()
         replies.write(json.dumps(message, allow_nan=False).encode() + b"\n")
         replies.flush()
 
@@ -202,19 +286,18 @@ def serve(namespace: dict, requests, replies) -> None:
         name = request["name"]
         function = namespace.get(name)
         if not callable(function):
-            reply({"op": "result", "ok": False, "where": "",
+            reply({"op": "result", "id": request["id"], "ok": False, "where": "",
                    "error": f"NameError: no function named {name!r} is defined in the notebook"})
             continue
         try:
             args = [build(decode(a)) for a in request["args"]]
             kwargs = {k: build(decode(v)) for k, v in request["kwargs"].items()}
             value = function(*args, **kwargs)
-            message = {"op": "result", "ok": True, "value": encode(value)}
-        except BaseException as error:  # noqa: BLE001 - any failure of student code is reported
-            if isinstance(error, (KeyboardInterrupt,)):
-                raise
+            message = {"op": "result", "id": request["id"], "ok": True, "value": encode(value)}
+        except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
+            # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is the code's own
             text, where = describe_error(error)
-            message = {"op": "result", "ok": False, "error": text, "where": where}
+            message = {"op": "result", "id": request["id"], "ok": False, "error": text, "where": where}
         reply(message)
 
 
@@ -224,12 +307,14 @@ def build(value):
 
 def main() -> None:
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-    requests = os.fdopen(3, "rb")
-    replies = os.fdopen(4, "wb")
+    guard_the_channel()
+    requests = os.fdopen(REQUESTS_FD, "rb")
+    replies = os.fdopen(REPLIES_FD, "wb")
     first = json.loads(requests.readline())
     sys.meta_path.insert(0, BlockedModules(first.get("blocked", {})))
     namespace, errors = run_cells(first["cells"])
-    replies.write(json.dumps({"op": "ran", "errors": errors}).encode() + b"\n")
+    leave_if_forked()
+    replies.write(json.dumps({"op": "ran", "id": first["id"], "errors": errors}).encode() + b"\n")
     replies.flush()
     serve(namespace, requests, replies)
 

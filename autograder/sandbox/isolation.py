@@ -8,7 +8,8 @@ unprivileged uid of its own. In its view of the file system:
   tests, gradebook, other submissions, .git) is covered, as a whole, by an empty tmpfs
   that nobody may read, so files that appear in it later (SQLite's journal, another
   student's submission) are hidden too, and files that vanish from it cannot stop a start;
-- /tmp, /var/tmp and /dev/shm are small private tmpfs;
+- /tmp, /var/tmp, /dev/shm and /run/lock (every directory anybody may write to) are small
+  private tmpfs;
 - the interpreter's install and environment stay reachable where they are, even under a
   hidden directory (a virtual environment inside the course), under a directory closed to
   others (pyenv under /root) or under /tmp: the covering tmpfs holds just them, bound
@@ -40,17 +41,14 @@ MS_PRIVATE = 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_PDEATHSIG = 1
 SIGKILL = 9
-
-# Student processes get uids from here on: one per worker slot, none with a home or files.
-SANDBOX_UID_BASE = 2_000_000
-
+CPU_GRACE_SECONDS = 2  # from the CPU limit's SIGXCPU to its SIGKILL
 
 @dataclass(frozen=True)
 class Limits:
     """Resource bounds for one student process (defaults suit the course's checks)."""
 
     memory_bytes: int = 2 * 1024**3      # address space; numpy and IPython need ~0.5 GiB
-    cpu_seconds: int = 300               # whole process; each call also has a wall-clock limit
+    cpu_seconds: int = 300               # whole process (then SIGXCPU); each call also has a wall-clock limit
     processes: int = 32                  # a fork bomb stops here
     open_files: int = 256
     file_bytes: int = 16 * 1024**2       # the largest file it may write
@@ -109,7 +107,9 @@ class _Libc:
 
 
 SANDBOX_DIR = Path("/tmp/sandbox")  # where the student process sees its work directory
-PRIVATE_TMP = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
+# Every directory anybody may write to: private, so that no file a student leaves there reaches
+# another student, now or under the same uid later.
+PRIVATE_TMP = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock"), Path("/var/lock"))
 
 
 def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Path], limits: Limits):
@@ -128,7 +128,7 @@ def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Pa
     hidden_dirs = [p for p in hidden if p.is_dir() and not p.is_symlink()]
     hidden_files = [p for p in hidden if p.is_file() and not p.is_symlink()]
     closed = closed_ancestors(needed)
-    private_tmp = [p for p in PRIVATE_TMP if p.is_dir()]
+    private_tmp = sorted({p.resolve() for p in PRIVATE_TMP if p.is_dir()})  # /var/lock is often /run/lock
     covers = hidden_dirs + closed + private_tmp
     rebind = [p for p in needed if any(c in p.parents for c in covers)]
     # A hidden directory with the interpreter inside must be traversable to reach it.
@@ -158,13 +158,15 @@ def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Pa
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1)
-        for which, value in ((resource.RLIMIT_AS, limits.memory_bytes),
-                             (resource.RLIMIT_CPU, limits.cpu_seconds),
-                             (resource.RLIMIT_NPROC, limits.processes),
-                             (resource.RLIMIT_NOFILE, limits.open_files),
-                             (resource.RLIMIT_FSIZE, limits.file_bytes),
-                             (resource.RLIMIT_CORE, 0)):
-            resource.setrlimit(which, (value, value))
+        for which, soft, hard in ((resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
+                                  # At the soft limit SIGXCPU, which says what happened; at the hard one
+                                  # (code that ignores SIGXCPU) SIGKILL, which the grader reads by the CPU time used.
+                                  (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + CPU_GRACE_SECONDS),
+                                  (resource.RLIMIT_NPROC, limits.processes, limits.processes),
+                                  (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+                                  (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+                                  (resource.RLIMIT_CORE, 0, 0)):
+            resource.setrlimit(which, (soft, hard))
         os.chdir(SANDBOX_DIR)
 
     return preexec

@@ -1,12 +1,34 @@
 """The grader's side of a student process: start it, feed it the notebook, call its functions.
 
     with StudentSession(cells, config) as student:
+        student.ensure_started()    # runs the notebook's code, under setup_timeout alone
         value = student.call("numeric_gradient", problem_loss, w, h=1e-5)
 
 `call` returns the decoded plain-data value or raises `StudentCallFailed` with a message
-fit for feedback (the student's exception, a time limit, a crash, a missing function).
-A call that times out or kills the process costs only itself: the next call starts a
-fresh process and runs the notebook's code again.
+fit for feedback (the student's exception, a time limit, a crash, a missing function, a
+reply the grader cannot read). A call that times out or kills the process costs only
+itself: the next call starts a fresh process and runs the notebook's code again.
+
+Time. The notebook's code runs under ``setup_timeout`` alone, the first time and every
+time it runs again after a restart. A call runs under ``call_timeout``, under the budget
+that `limit_time` sets (one check's calls together) and under the one that
+`limit_total_time` sets (all that follows, for a submission). Running the notebook's code
+again never counts against the `limit_time` budget: that time is given back to it. It
+does count against the total, as the student's own timeout or crash caused it.
+
+Infrastructure. What the grading machine does to a student process is never scored:
+`InfrastructureError` is raised instead, and the submission is left not graded with its
+message. That is so when the sandbox cannot start (after START_ATTEMPTS tries), and when
+the student process dies of a signal that no limit of the grader explains and that
+usually comes from outside (SIGKILL, SIGTERM: the kernel's OOM killer, another program):
+the call (or the run of the notebook's code) is tried again in a fresh process after a
+short pause, up to KILL_ATTEMPTS times in a row, and the time lost is given back to both
+budgets. The grader's own kills are never taken for these: it kills only after a time
+limit or a reply it refuses, and reports those itself. The CPU limit is told apart from
+an outside SIGKILL by the CPU time the process used; the memory limit (RLIMIT_AS) raises
+MemoryError and kills nothing. Student code that kills its own process with SIGKILL or
+SIGTERM cannot be told apart from a kill from outside: it ends the same way, not graded,
+with a message that names both causes, for an instructor to look at.
 """
 
 from __future__ import annotations
@@ -29,16 +51,44 @@ import optlab
 from . import harness, isolation
 from .isolation import Limits
 from .numerics import numerical_environment
+from .uids import NoUidLeft, UidLease, kill_processes_of
 
 HARNESS_SOURCE = Path(harness.__file__)
 STUDENT_PACKAGE = Path(optlab.__file__).parent
-MAX_MESSAGE_BYTES = 64 * 1024**2
+MAX_MESSAGE_BYTES = harness.MAX_MESSAGE_BYTES
 START_FAILED = "The sandbox could not start: "
 START_ATTEMPTS = 3
+KILL_ATTEMPTS = 3             # tries of a call whose process keeps being killed from outside
+KILL_RETRY_PAUSE = 1.0        # seconds before the next try, times the tries so far
+OUTSIDE_SIGNALS = (signal.SIGKILL, signal.SIGTERM)
+EXIT_GRACE = 2.0              # seconds a process that closed its end of the channel has to exit
+NOT_A_REPLY = "something that is not a reply"
+CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
 
 
 class StudentCallFailed(Exception):
     """A call into student code did not return a value; the message says why, for feedback."""
+
+
+class InfrastructureError(RuntimeError):
+    """The grading machine, not the student's code, stopped a call (a sandbox that cannot start,
+    a student process killed from outside). Never scored: the submission is left not graded,
+    with this message, for a later run to grade."""
+
+
+class _KilledFromOutside(Exception):
+    """The student process died of a signal that no limit of the grader explains."""
+
+    def __init__(self, signal_name: str, doing: str) -> None:
+        super().__init__(signal_name, doing)
+        self.signal_name, self.doing = signal_name, doing
+
+    def explain(self, times: int) -> str:
+        return (f"the student process was killed by {self.signal_name} {times} times in a row, the last time "
+                f"during {self.doing}, and no limit of the grader explains it: either from outside the grader "
+                "(the machine out of memory, or another program killing it) or by the submission's own code "
+                "(os.kill of its own process, which the grader cannot tell apart); grade it again, and if it "
+                "fails the same way, look in its code for such a kill")
 
 
 @dataclass
@@ -48,8 +98,8 @@ class SandboxConfig:
     hidden: list[Path]
     limits: Limits = field(default_factory=Limits)
     call_timeout: float = 10.0      # seconds for one call into student code
-    setup_timeout: float = 60.0     # seconds to run the notebook's cells
-    uid: int = isolation.SANDBOX_UID_BASE
+    setup_timeout: float = 60.0     # seconds to run the notebook's cells, each time they run
+    uid: int | None = None          # None: lease one of the machine's sandbox uids (uids.py)
     isolate: bool = True            # False only for trying the grader on one's own code
     # BLAS kernel, SIMD and thread settings: the grader's own, so both compute alike (numerics.py).
     numerics: dict[str, str] = field(default_factory=numerical_environment)
@@ -66,6 +116,9 @@ class CellError:
     error: str
 
 
+Limit = tuple[float, str]  # (time.monotonic() deadline, the limit it is, in words for feedback)
+
+
 class StudentSession:
     def __init__(self, cells: list[dict], config: SandboxConfig, blocked: dict[str, str] | None = None):
         self.cells = cells
@@ -73,12 +126,19 @@ class StudentSession:
         self.blocked = blocked or {}
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
+        self.uid: int | None = config.uid
+        self._lease: UidLease | None = None
         self.cell_errors: list[CellError] = []
         self.setup_failure: str | None = None
         self.starts = 0
         self.student_seconds = 0.0  # time spent waiting for the student process's replies
-        self.budget: tuple[float, str] | None = None  # (monotonic deadline, which limit it is) over all calls
-        self._buffer = b""
+        self.budget: Limit | None = None  # over the calls, set by limit_time (a check's)
+        self.total: Limit | None = None   # over everything, restarts too, set by limit_total_time
+        self._requests: int | None = None
+        self._replies: int | None = None
+        self._buffer = bytearray()
+        self._request_id = 0
+        self._restart_seconds = 0.0  # spent restarting during the current try of a call
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -93,19 +153,32 @@ class StudentSession:
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease, self.uid = None, self.config.uid
 
     def _prepare_workdir(self) -> Path:
-        workdir = Path(tempfile.mkdtemp(prefix="optgrade-"))
-        shutil.copy(HARNESS_SOURCE, workdir / "harness.py")
-        blocked_files = {name.split(".", 1)[1] + ".py" for name in self.blocked if name.startswith("optlab.")}
-        shutil.copytree(STUDENT_PACKAGE, workdir / "lib" / "optlab",
-                        ignore=shutil.ignore_patterns("__pycache__", *blocked_files))
-        if self.config.isolate:
-            for path in [workdir, *workdir.rglob("*")]:
-                os.chown(path, self.config.uid, self.config.uid, follow_symlinks=False)
+        workdir = None
+        try:
+            if self.config.isolate and self.uid is None:
+                self._lease = UidLease()
+                self.uid = self._lease.uid
+            workdir = Path(tempfile.mkdtemp(prefix="optgrade-"))
+            shutil.copy(HARNESS_SOURCE, workdir / "harness.py")
+            blocked_files = {name.split(".", 1)[1] + ".py" for name in self.blocked if name.startswith("optlab.")}
+            shutil.copytree(STUDENT_PACKAGE, workdir / "lib" / "optlab",
+                            ignore=shutil.ignore_patterns("__pycache__", *blocked_files))
+            if self.config.isolate:
+                for path in [workdir, *workdir.rglob("*")]:
+                    os.chown(path, self.uid, self.uid, follow_symlinks=False)
+        except (OSError, NoUidLeft) as error:
+            if workdir is not None:
+                shutil.rmtree(workdir, ignore_errors=True)
+            raise InfrastructureError(f"{START_FAILED}{type(error).__name__}: {error}") from error
         return workdir
 
     def _start(self) -> None:
+        """Start a fresh student process and run the notebook's code in it."""
         self._stop()
         self.starts += 1
         if self.workdir is None:
@@ -121,15 +194,15 @@ class StudentSession:
         isolate = None
         if self.config.isolate:
             needed = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()})
-            isolate = isolation.make_preexec(uid=self.config.uid, workdir=self.workdir,
+            isolate = isolation.make_preexec(uid=self.uid, workdir=self.workdir,
                                              hidden=self.config.hidden, needed=needed,
                                              limits=self.config.limits)
 
         def preexec() -> None:
             try:
                 # The child reads requests on fd 3 and writes replies on fd 4.
-                os.dup2(child_ends[0], 3)
-                os.dup2(child_ends[1], 4)
+                os.dup2(child_ends[0], harness.REQUESTS_FD)
+                os.dup2(child_ends[1], harness.REPLIES_FD)
                 if isolate is not None:
                     isolate()
             except BaseException as error:  # subprocess only says that it failed: say why, in the log
@@ -142,9 +215,10 @@ class StudentSession:
                     self.process = subprocess.Popen(
                         [sys.executable, "-I", str(sandbox_dir / "harness.py")],
                         stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=self.workdir,
-                        preexec_fn=preexec, start_new_session=True, pass_fds=(3, 4))
+                        preexec_fn=preexec, start_new_session=True,
+                        pass_fds=(harness.REQUESTS_FD, harness.REPLIES_FD))
                     break
-                except subprocess.SubprocessError:
+                except (subprocess.SubprocessError, OSError) as error:
                     # The one failure seen (a hidden file gone before its mount) is fixed at its cause;
                     # a transient one is retried, and the reason kept if it persists.
                     why = [line for line in (self.workdir / "output.log").read_text(errors="replace").splitlines()
@@ -152,127 +226,246 @@ class StudentSession:
                     if attempt == START_ATTEMPTS:
                         for fd in (request_read, request_write, reply_read, reply_write, *child_ends):
                             os.close(fd)
-                        raise subprocess.SubprocessError(
-                            f"{why[-1] if why else START_FAILED + 'unknown reason'} ({attempt} attempts)") from None
+                        reason = why[-1] if why else f"{START_FAILED}{type(error).__name__}: {error}"
+                        raise InfrastructureError(f"{reason} ({attempt} attempts)") from None
                     time.sleep(0.5 * attempt)
         for fd in (request_read, reply_write, *child_ends):
             os.close(fd)
-        self._requests = os.fdopen(request_write, "wb")
-        self._replies = reply_read
-        self._buffer = b""
-        self._send({"op": "run", "cells": self.cells, "blocked": self.blocked})
-        reply = self._receive(self.config.setup_timeout, doing="running the notebook's code")
-        self.cell_errors = [CellError(e["label"], e["error"]) for e in reply.get("errors", [])]
+        os.set_blocking(request_write, False)  # a process that stops reading cannot stall the grader
+        self._requests, self._replies, self._buffer = request_write, reply_read, bytearray()
+
+        doing = "the notebook's code" if self.starts == 1 else "the notebook's code, run again in a fresh process"
+        deadline, limit = _earliest((time.monotonic() + self.config.setup_timeout,
+                                     f"{doing}{',' * (self.starts > 1)} did not finish within "
+                                     f"{self.config.setup_timeout:g} s"), self.total)
+        reply = self._exchange({"op": "run", "cells": self.cells, "blocked": self.blocked}, deadline, limit, doing)
+        errors = reply.get("errors")
+        if reply.get("op") != "ran" or set(reply) != {"op", "id", "errors"} or type(errors) is not list \
+                or len(errors) > len(self.cells) or not all(_is_cell_error(e) for e in errors):
+            self._refuse(NOT_A_REPLY)
+        self.cell_errors = [CellError(e["label"][:harness.MAX_STRING], e["error"][:harness.MAX_STRING])
+                            for e in errors]
 
     def _stop(self) -> None:
         if self.process is not None:
-            _kill_everything_of(self.process, self.config.uid if self.config.isolate else None)
+            _kill_everything_of(self.process, self.uid if self.config.isolate else None)
             self.process = None
-            try:
-                self._requests.close()
-            except OSError:
-                pass
-            os.close(self._replies)
+        for fd in (self._requests, self._replies):
+            if fd is not None:
+                os.close(fd)
+        self._requests = self._replies = None
+        self._buffer = bytearray()
 
     # -- protocol ----------------------------------------------------------------------------
 
-    def _send(self, message: dict) -> None:
-        try:
-            self._requests.write(json.dumps(message, allow_nan=False).encode() + b"\n")
-            self._requests.flush()
-        except (BrokenPipeError, OSError):
-            raise StudentCallFailed(self._death_message("before it was asked anything")) from None
-
-    def _receive(self, timeout: float, doing: str) -> dict:
+    def _exchange(self, message: dict, deadline: float, limit: str, doing: str) -> dict:
+        """Send one request and read its reply: a JSON object with the request's id, nothing after it."""
+        self._request_id += 1
         started = time.monotonic()
-        limit = f"{doing} did not finish within {timeout:g} s"
-        if self.budget is not None and self.budget[0] < started + timeout:
-            timeout, limit = max(self.budget[0] - started, 0.0), self.budget[1]
         try:
-            return self._receive_until(started + timeout, limit, doing)
+            self._send({**message, "id": self._request_id}, deadline, limit, doing)
+            reply = self._receive(deadline, limit, doing)
         finally:
             self.student_seconds += time.monotonic() - started
+        if type(reply.get("id")) is not int or reply["id"] != self._request_id:
+            self._refuse(f"{NOT_A_REPLY}: a reply to another request")
+        return reply
 
-    def _receive_until(self, deadline: float, limit: str, doing: str) -> dict:
+    def _send(self, message: dict, deadline: float, limit: str, doing: str) -> None:
+        data = memoryview(json.dumps(message, allow_nan=False).encode() + b"\n")
         with selectors.DefaultSelector() as selector:
-            selector.register(self._replies, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
+            selector.register(self._requests, selectors.EVENT_WRITE)
+            while data:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not selector.select(remaining):
-                    self._stop()
-                    raise StudentCallFailed(f"time limit: {limit} (an endless loop, or far too much work?)")
+                    self._time_is_up(limit)
+                try:
+                    data = data[os.write(self._requests, data[:1 << 16]):]
+                except BlockingIOError:
+                    continue
+                except OSError:  # the process is gone, or closed its end
+                    self._died(doing)
+
+    def _receive(self, deadline: float, limit: str, doing: str) -> dict:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._replies, selectors.EVENT_READ)
+            searched = 0
+            while (end := self._buffer.find(b"\n", searched)) < 0:
+                searched = len(self._buffer)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    self._time_is_up(limit)
                 chunk = os.read(self._replies, 1 << 20)
                 if not chunk:
-                    message = self._death_message(f"during {doing}")
-                    self._stop()
-                    raise StudentCallFailed(message)
+                    self._died(doing)
                 self._buffer += chunk
                 if len(self._buffer) > MAX_MESSAGE_BYTES:
-                    self._stop()
-                    raise StudentCallFailed("the reply was larger than the grader accepts "
-                                            f"({MAX_MESSAGE_BYTES // 1024**2} MiB)")
-        line, _, self._buffer = self._buffer.partition(b"\n")
+                    self._refuse(f"a reply larger than the grader accepts, {MAX_MESSAGE_BYTES // 1024**2} MiB")
+        line, rest = bytes(self._buffer[:end]), self._buffer[end + 1:]
+        if rest:  # the harness sends one line per request and waits: more is written by something else
+            self._refuse(f"{NOT_A_REPLY}: more than one reply to one request")
+        self._buffer = bytearray()
         try:
-            message = json.loads(line)
-            if not isinstance(message, dict):
-                raise ValueError
-        except ValueError:
-            self._stop()
-            raise StudentCallFailed("the student process sent something that is not a reply "
-                                    "(did the code write to the grader's channel?)") from None
-        return message
+            return harness.loads(line)
+        except ValueError as error:
+            self._refuse(f"{NOT_A_REPLY}: {error}")
 
-    def _death_message(self, when: str) -> str:
-        code = self.process.wait(timeout=5) if self.process is not None else None
-        limits = self.config.limits
+    def _time_is_up(self, limit: str):
+        self._stop()
+        raise StudentCallFailed(f"time limit: {limit} (an endless loop, or far too much work?)")
+
+    def _refuse(self, what: str):
+        """Stop a process whose channel can no longer be trusted, and say what it sent."""
+        self._stop()
+        raise StudentCallFailed(f"the student process sent {what} (did the code write to the grader's channel?)")
+
+    def _died(self, doing: str):
+        """The student process closed its end of the channel: say why, or raise _KilledFromOutside."""
+        code, cpu_seconds = self._reap()
+        self._stop()
         if code is None:
-            return f"the student process stopped {when}"
-        if code < 0:
-            name = signal.Signals(-code).name
-            hint = {"SIGKILL": f" (killed: memory over {limits.memory_bytes / 1024**3:g} GiB, or killed by the code itself?)",
-                    "SIGXCPU": f" (CPU time limit of {limits.cpu_seconds} s)",
-                    "SIGXFSZ": f" (wrote a file over {limits.file_bytes // 1024**2} MiB)",
-                    "SIGSEGV": " (a crash in native code)"}.get(name, "")
-            return f"the student process died of {name} {when}{hint}"
-        return f"the student process exited with code {code} {when} (sys.exit, os._exit or exit() in the code?)"
+            raise StudentCallFailed(f"the student process closed the grader's channel during {doing} "
+                                    "(does the code close file descriptor 3 or 4, or exec another program?)")
+        cpu_limit = self.config.isolate and cpu_seconds >= self.config.limits.cpu_seconds
+        if -code in OUTSIDE_SIGNALS and not cpu_limit:
+            raise _KilledFromOutside(_signal_name(-code), doing)
+        raise StudentCallFailed(self._death_message(code, cpu_limit, doing))
+
+    def _reap(self) -> tuple[int | None, float]:
+        """The student process's exit code and the CPU seconds it used; (None, 0) if it still runs."""
+        if self.process.returncode is not None:
+            return self.process.returncode, 0.0
+        give_up = time.monotonic() + EXIT_GRACE
+        while True:
+            try:
+                pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            except ChildProcessError:
+                return self.process.returncode, 0.0
+            if pid:
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                return self.process.returncode, usage.ru_utime + usage.ru_stime
+            if time.monotonic() >= give_up:
+                return None, 0.0
+            time.sleep(0.01)
+
+    def _death_message(self, code: int, cpu_limit: bool, doing: str) -> str:
+        limits = self.config.limits
+        if code >= 0:
+            return (f"the student process exited with code {code} during {doing} "
+                    "(sys.exit, os._exit or exit() in the code?)")
+        number = -code
+        hint = (f" (CPU time limit of {limits.cpu_seconds} s)" if number == signal.SIGXCPU or cpu_limit
+                else f" (wrote a file over {limits.file_bytes // 1024**2} MiB)" if number == signal.SIGXFSZ
+                else " (a crash in native code)" if number in CRASH_SIGNALS
+                else " (an abort in native code)" if number == signal.SIGABRT else "")
+        return f"the student process died of {_signal_name(number)} during {doing}{hint}"
+
+    # -- time --------------------------------------------------------------------------------
+
+    def limit_time(self, deadline: float | None, limit: str = "") -> None:
+        """Make every call end by ``deadline`` (time.monotonic()), ``limit`` naming the limit; the
+        notebook's code, when it runs again, does not count against it."""
+        self.budget = None if deadline is None else (deadline, limit)
+
+    def limit_total_time(self, deadline: float | None, limit: str = "") -> None:
+        """Make everything from now on end by ``deadline``: calls, and runs of the notebook's code."""
+        self.total = None if deadline is None else (deadline, limit)
+
+    def _give_back(self, budget_seconds: float, total_seconds: float) -> None:
+        """Move the limits' deadlines later by time that must not count against them."""
+        if self.budget is not None:
+            self.budget = (self.budget[0] + budget_seconds, self.budget[1])
+        if self.total is not None:
+            self.total = (self.total[0] + total_seconds, self.total[1])
 
     # -- calls -------------------------------------------------------------------------------
 
     def ensure_started(self) -> None:
-        if self.setup_failure is not None:
-            raise StudentCallFailed(self.setup_failure)
-        if self.process is None or self.process.poll() is not None:
-            try:
-                self._start()
-            except StudentCallFailed as failure:
-                self.setup_failure = str(failure)
-                raise
-
-    def limit_time(self, deadline: float | None, limit: str = "") -> None:
-        """Make every call (and restart) end by ``deadline`` (time.monotonic()), ``limit`` naming the limit."""
-        self.budget = None if deadline is None else (deadline, limit)
+        """Start the student process and run the notebook's code, unless it runs already;
+        StudentCallFailed if the notebook's code could not run (then every call fails so)."""
+        self._retrying(self._ensure_started_once)
 
     def call(self, name: str, *args, **kwargs):
         """Call the notebook's function ``name``; the decoded value, or StudentCallFailed."""
-        self.ensure_started()
-        self._send({"op": "call", "name": name, "args": [harness.encode(a) for a in args],
-                    "kwargs": {k: harness.encode(v) for k, v in kwargs.items()}})
-        reply = self._receive(self.config.call_timeout, doing=f"the call to {name}()")
-        if reply.get("op") != "result":
-            self._stop()
-            raise StudentCallFailed("the student process sent an unexpected reply")
-        if not reply.get("ok"):
-            error = str(reply.get("error", "an error"))[:harness.MAX_STRING]
-            where = str(reply.get("where", ""))[:harness.MAX_STRING]
-            if error.rstrip(": ") == "NotImplementedError":
-                raise StudentCallFailed(f"{name}() is still the stub: it raises NotImplementedError")
-            if error.startswith("MemoryError"):
-                error += f" (the memory limit is {self.config.limits.memory_bytes / 1024**3:g} GiB)"
-            raise StudentCallFailed(f"{name}() raised {error}" + (f"\n    at {where}" if where else ""))
+        request = {"op": "call", "name": name, "args": [harness.encode(a) for a in args],
+                   "kwargs": {k: harness.encode(v) for k, v in kwargs.items()}}
+        return self._retrying(lambda: self._call_once(name, request))
+
+    def _retrying(self, action):
+        """``action()``, tried again in a fresh process while a kill from outside stops it."""
+        for attempt in range(1, KILL_ATTEMPTS + 1):
+            began, self._restart_seconds = time.monotonic(), 0.0
+            try:
+                return action()
+            except _KilledFromOutside as killed:
+                if attempt == KILL_ATTEMPTS:
+                    raise InfrastructureError(killed.explain(attempt)) from None
+                time.sleep(KILL_RETRY_PAUSE * attempt)
+                lost = time.monotonic() - began  # of which the restart's part is given back to the budget already
+                self._give_back(budget_seconds=lost - self._restart_seconds, total_seconds=lost)
+
+    def _ensure_started_once(self) -> None:
+        if self.setup_failure is not None:
+            raise StudentCallFailed(self.setup_failure)
+        if self.process is not None and self.process.poll() is None:
+            return
+        began = time.monotonic()
         try:
-            return harness.decode(reply.get("value"))
-        except (ValueError, KeyError, TypeError) as error:
-            raise StudentCallFailed(f"{name}() returned a value the grader cannot read ({error})") from None
+            self._start()
+        except StudentCallFailed as failure:
+            self.setup_failure = str(failure)
+            raise
+        finally:
+            spent = time.monotonic() - began
+            self._restart_seconds += spent
+            self._give_back(budget_seconds=spent, total_seconds=0.0)
+
+    def _call_once(self, name: str, request: dict):
+        self._ensure_started_once()
+        doing = f"the call to {name}()"
+        now = time.monotonic()
+        deadline, limit = _earliest((now + self.config.call_timeout,
+                                     f"{doing} did not finish within {self.config.call_timeout:g} s"),
+                                    self.budget, self.total)
+        if deadline <= now:  # used up before the call: the idle process may stay
+            raise StudentCallFailed(f"time limit: {limit}")
+        reply = self._exchange(request, deadline, limit, doing)
+        if reply.get("op") != "result" or type(reply.get("ok")) is not bool:
+            self._refuse(NOT_A_REPLY)
+        if reply["ok"]:
+            if set(reply) != {"op", "id", "ok", "value"}:
+                self._refuse(NOT_A_REPLY)
+            try:
+                return harness.decode(reply["value"], arguments=False)
+            except ValueError as error:
+                self._stop()  # the harness encodes nothing so: something else wrote it, and may write more
+                raise StudentCallFailed(f"{name}() returned a value the grader cannot read ({error})") from None
+        error, where = reply.get("error"), reply.get("where")
+        if set(reply) != {"op", "id", "ok", "error", "where"} or type(error) is not str or type(where) is not str:
+            self._refuse(NOT_A_REPLY)
+        error, where = error[:harness.MAX_STRING], where[:harness.MAX_STRING]
+        if error.rstrip(": ") == "NotImplementedError":
+            raise StudentCallFailed(f"{name}() is still the stub: it raises NotImplementedError")
+        if error.startswith("MemoryError"):
+            error += f" (the memory limit is {self.config.limits.memory_bytes / 1024**3:g} GiB)"
+        raise StudentCallFailed(f"{name}() raised {error}" + (f"\n    at {where}" if where else ""))
+
+
+def _earliest(first: Limit, *others: Limit | None) -> Limit:
+    """The limit that ends first (the first given, of those that end together)."""
+    return min([first, *(other for other in others if other is not None)], key=lambda limit: limit[0])
+
+
+def _is_cell_error(error) -> bool:
+    return type(error) is dict and set(error) == {"label", "error"} \
+        and type(error["label"]) is str and type(error["error"]) is str
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _above_stdio(fd: int) -> int:
@@ -287,19 +480,7 @@ def _kill_everything_of(process: subprocess.Popen, uid: int | None) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     if uid is not None:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("Uid:") and int(line.split()[1]) == uid:
-                    try:
-                        os.kill(int(entry.name), signal.SIGKILL)
-                    except OSError:
-                        pass
+        kill_processes_of(uid)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -1,0 +1,156 @@
+"""Sandbox uid leases: no two student processes on the machine share a uid, whoever grades them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox.isolation import can_isolate
+from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
+from autograder.sandbox.uids import (SANDBOX_UID_BASE, SANDBOX_UIDS, NoUidLeft, UidLease, kill_processes_of,
+                                     lease_directory, processes_of)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(can_isolate() is not None, reason="sandbox uids need root")
+
+PROBE = """
+import os
+def whoami():
+    return os.getuid()
+def spin():
+    while True:
+        pass
+def double(x):
+    return 2 * x
+"""
+
+
+def session(call_timeout: float = 5.0) -> StudentSession:
+    return StudentSession([{"label": "cell 1", "source": PROBE}],
+                          SandboxConfig.for_course(ROOT, call_timeout=call_timeout, isolate=True))
+
+
+def test_do_two_sessions_at_once_get_different_uids():
+    with session() as first, session() as second:
+        uids = [first.call("whoami"), second.call("whoami")]
+        assert uids == [first.uid, second.uid] and uids[0] != uids[1]
+        assert all(SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UIDS for uid in uids)
+
+
+def test_does_killing_everything_of_one_sessions_uid_leave_the_others_student_alive():
+    with session(call_timeout=1.0) as victim, session() as bystander:
+        bystander.ensure_started()
+        with pytest.raises(StudentCallFailed, match="time limit"):
+            victim.call("spin")  # the grader kills every process of the victim's uid
+        assert bystander.process.poll() is None
+        assert bystander.call("double", 2) == 4 and bystander.starts == 1
+
+
+@pytest.mark.parametrize("plant", ["open to others", "open to its group", "owned by another uid", "a symlink",
+                                   "a file"])
+def test_is_a_lease_directory_that_someone_else_could_plant_refused(tmp_path, plant):
+    good = tmp_path / "good"
+    good.mkdir(mode=0o700)
+    directory = tmp_path / "leases"
+    if plant == "a symlink":
+        directory.symlink_to(good)
+    elif plant == "a file":
+        directory.write_text("")
+    else:
+        directory.mkdir(mode=0o700)
+        if plant == "open to others":
+            directory.chmod(0o705)
+        elif plant == "open to its group":
+            directory.chmod(0o770)
+        else:
+            os.chown(directory, 12345, 12345)
+    with pytest.raises(PermissionError, match="closed to others"):
+        lease_directory(directory)
+    with pytest.raises(PermissionError):
+        UidLease(directory)
+    assert lease_directory(tmp_path / "new") == tmp_path / "new"  # one it creates itself is root's and closed
+    assert (tmp_path / "new").stat().st_mode & 0o077 == 0
+
+
+HOLDER = """
+import subprocess, sys, time
+from autograder.sandbox.uids import UidLease
+lease = UidLease()
+left = subprocess.Popen(["sleep", "600"], user=lease.uid, group=lease.uid, extra_groups=[], start_new_session=True)
+print(lease.uid, left.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def start_holder() -> tuple[subprocess.Popen, int, int]:
+    """A process that leases a uid and leaves a process of it running; its pid, the uid, the process's pid."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    uid, left = map(int, holder.stdout.readline().split())
+    return holder, uid, left
+
+
+def test_is_what_a_dead_holder_left_running_killed_when_its_uid_is_leased_again():
+    holder, uid, left = start_holder()
+    try:
+        assert left in processes_of(uid)
+        holder.kill()
+        holder.wait()
+        assert left in processes_of(uid)  # the holder's death alone leaves it running...
+        with UidLease(uids=[uid]) as lease:
+            assert lease.uid == uid
+            assert processes_of(uid) == []  # ...until the uid is leased again
+    finally:
+        holder.kill()
+        kill_processes_of(uid)
+
+
+def test_does_a_holder_killed_by_sigkill_release_its_lease_to_another_process():
+    holder, uid, _ = start_holder()
+    other = [sys.executable, "-c", f"from autograder.sandbox.uids import UidLease; print(UidLease(uids=[{uid}]).uid)"]
+    run = lambda: subprocess.run(other, capture_output=True, text=True, cwd=ROOT,  # noqa: E731
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        held = run()
+        assert held.returncode != 0 and "NoUidLeft" in held.stderr  # leased: nobody else gets it
+        with pytest.raises(NoUidLeft):
+            UidLease(uids=[uid])
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        released = run()
+        assert released.returncode == 0 and released.stdout.split() == [str(uid)], released.stderr
+    finally:
+        holder.kill()
+        kill_processes_of(uid)
+
+
+# A process whose main thread has exited while another runs on: its pid shows as a zombie.
+THREAD_LEFT_BEHIND = """
+import ctypes, threading, time
+threading.Thread(target=lambda: time.sleep(600)).start()
+time.sleep(0.2)
+ctypes.CDLL(None).pthread_exit(None)
+"""
+
+
+def test_is_a_process_whose_main_thread_has_exited_killed_too():
+    with UidLease() as lease:
+        escaped = subprocess.Popen([sys.executable, "-c", THREAD_LEFT_BEHIND], user=lease.uid, group=lease.uid,
+                                   extra_groups=[], start_new_session=True)
+        try:
+            deadline = time.monotonic() + 10
+            while "Z" not in Path(f"/proc/{escaped.pid}/status").read_text().split("State:")[1][:4]:
+                assert time.monotonic() < deadline, "the main thread did not exit"
+                time.sleep(0.05)
+            kill_processes_of(lease.uid)
+            escaped.wait(timeout=5)  # the whole process is gone, not its main thread only
+            assert processes_of(lease.uid) == []
+        finally:
+            escaped.kill()
