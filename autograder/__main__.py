@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
     from .grading import LIMITS, NoSubmission, grade as do_grade, summary
     from .late import parse_due
-    from .records import GradingUnderWay
+    from .records import NOT_GRADED, GradingUnderWay
     from .terminal import ProgressBar
 
     limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     print(summary(run))
     print(f"\nScores are in gradebook.db, feedback in feedback/, the grade sheet in {run.csv.name}.")
-    not_graded = [o.student for o in run.outcomes if o.status == "not graded"]
+    not_graded = [o.student for o in run.outcomes if o.status == NOT_GRADED]
     if not_graded:
         print(f"Not graded: {', '.join(not_graded)}: run the same command again to grade them.")
     return 0 if all(o.graded for o in run.outcomes) else 1

@@ -44,13 +44,9 @@ class AssignStoredLatePenalties(AssignLatePenalties):
 
     course_root = Unicode(".", help="The course directory, where the late policy is stored.").tag(config=True)
 
-    def preprocess(self, nb, resources):
-        self._percent = late_percent_per_day(Path(self.course_root), resources["nbgrader"]["assignment"])
-        return super().preprocess(nb, resources)
-
     def init_plugin(self) -> None:
-        super().init_plugin()
-        self.plugin_inst.percent_per_day = self._percent
+        super().init_plugin()  # called by preprocess, once it has set assignment_id
+        self.plugin_inst.percent_per_day = late_percent_per_day(Path(self.course_root), self.assignment_id)
 
 
 def parse_due(text: str) -> datetime:

@@ -93,12 +93,17 @@ def _late_policies(root: Path) -> dict[str, float]:
         return {}
 
 
+def _lock_file(root: Path, name: str) -> int:
+    """An open descriptor of the course's lock file ``name``, created as needed."""
+    path = Path(root, STATE, "locks", f"{name}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+
 @contextmanager
 def course_lock(root: Path, name: str):
     """Hold the course's lock ``name`` (waiting for it): one process at a time does what it guards."""
-    path = Path(root, STATE, "locks", f"{name}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fd = _lock_file(root, name)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -117,14 +122,12 @@ class AssignmentLock:
     it ends, so a killed run never leaves the assignment locked. ``python -m autograder grade``
     holds it for its whole run and refuses to start while another holds it; plain ``nbgrader
     autograde`` (and formgrader) wait for it and hold it while they run a notebook's checks
-    (``wait``; RunHiddenChecks), so the two never grade the assignment at the same time. The holder writes its pid and start
-    time into the file, for the message the other shows.
+    (``wait``; RunHiddenChecks), so the two never grade the assignment at the same time. The
+    holder writes its pid and start time into the file, for the message the other shows.
     """
 
     def __init__(self, root: Path, assignment: str, wait: bool = False, on_wait=lambda holder: None) -> None:
-        self.path = Path(root, STATE, "locks", f"{assignment}.lock")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._fd = _lock_file(root, assignment)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
