@@ -132,8 +132,14 @@ def test_does_a_holder_killed_by_sigkill_release_its_lease_to_another_process():
 
 
 # A process whose main thread has exited while another runs on: its pid shows as a zombie.
+# Started as root, it drops to the uid itself once everything is imported: the interpreter may lie
+# where the uid cannot reach it (a checkout in a 0700 temporary folder, pyenv under /root).
 THREAD_LEFT_BEHIND = """
-import ctypes, threading, time
+import ctypes, os, sys, threading, time
+uid = int(sys.argv[1])
+os.setgroups([])
+os.setresgid(uid, uid, uid)
+os.setresuid(uid, uid, uid)
 threading.Thread(target=lambda: time.sleep(600)).start()
 time.sleep(0.2)
 ctypes.CDLL(None).pthread_exit(None)
@@ -142,8 +148,7 @@ ctypes.CDLL(None).pthread_exit(None)
 
 def test_is_a_process_whose_main_thread_has_exited_killed_too():
     with UidLease() as lease:
-        escaped = subprocess.Popen([sys.executable, "-c", THREAD_LEFT_BEHIND], user=lease.uid, group=lease.uid,
-                                   extra_groups=[], start_new_session=True)
+        escaped = subprocess.Popen([sys.executable, "-c", THREAD_LEFT_BEHIND, str(lease.uid)], start_new_session=True)
         try:
             deadline = time.monotonic() + 10
             while "Z" not in Path(f"/proc/{escaped.pid}/status").read_text().split("State:")[1][:4]:
