@@ -4,10 +4,14 @@
     python3 dev.py test    # install into .venv, then run the whole test suite
 
 Both first make sure `.venv` holds exactly the pinned requirements (reinstalling only
-when requirements.txt, constraints.txt or the student package's metadata changed).
+when requirements.txt, constraints.txt or the student package's metadata changed), and
+that the system package `bubblewrap` (the program /usr/bin/bwrap) is installed: the
+grader runs every student's code in its sandbox, and `python -m autograder grade` refuses
+to start without it (the sandbox tests then skip, and the grading tests fail).
 `test` also makes sure Debian's Chromium and its driver are installed for the browser
-tests (tests/test_browser.py): when they are missing and this runs as root, it installs
-them with apt-get; otherwise those tests fail and say how to install them.
+tests (tests/test_browser.py). A missing package is installed with apt-get when this runs
+as root on a system that has it (as in CI); otherwise a line says what is missing, what
+needs it and how to install it, and the command goes on.
 Anything after the verb is passed on: to `jupyter-book build` for `book`, to pytest
 for `test` (for example `python3 dev.py test -k gradients -x`).
 """
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -31,9 +36,31 @@ STAMP = VENV / ".installed-requirements"
 # Warnings are errors, nitpicky cross-references, and every problem reported at once.
 BOOK_BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 
-# The browser the tests open the built site in (tests/test_browser.py), from Debian's packages.
-BROWSER_PACKAGES = ["chromium", "chromium-driver"]
-BROWSER_PROGRAMS = [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")]
+
+# A NamedTuple, not a dataclass: tests/conftest.py loads this file as a module that sys.modules lacks.
+class SystemPackages(NamedTuple):
+    """Debian packages this project needs beyond Python's: which, why, and what fails without them."""
+
+    packages: list[str]
+    programs: list[Path]    # what they install; all present means nothing to do
+    why: str                # what needs them, as a sentence without its full stop
+    without: str            # what happens while they are missing
+    elsewhere: str = ""     # how to install them on other systems, if that is worth saying
+
+
+# The sandbox every student process runs in (autograder/sandbox/isolation.py).
+SANDBOX = SystemPackages(
+    ["bubblewrap"], [Path("/usr/bin/bwrap")],
+    why="Grading runs every student's code in bubblewrap's sandbox",
+    without="`python -m autograder grade` refuses to start (exit code 4), the sandbox tests "
+            "(tests/test_sandbox.py) skip and the grading tests fail",
+    elsewhere="`dnf install -y bubblewrap` on Fedora")
+
+# The browser the tests open the built site in (tests/test_browser.py).
+BROWSER = SystemPackages(
+    ["chromium", "chromium-driver"], [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")],
+    why="The browser tests (tests/test_browser.py) open the built site in Chromium",
+    without="the browser tests fail")
 
 
 def run(*cmd: str | Path, **kwargs) -> None:
@@ -62,24 +89,26 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
-def ensure_browser() -> None:
-    """Install Debian's Chromium and ChromeDriver if either is missing and we are root (as in CI).
+def ensure_system_packages(need: SystemPackages) -> None:
+    """Install ``need``'s Debian packages if a program of theirs is missing and we are root with
+    apt-get (as in CI).
 
     `apt-get install` is tried first; if it fails (a fresh machine has no package lists yet),
-    the lists are updated and it is tried again. Without root, or if that fails too, nothing
-    else is done: the rest of the suite still runs, and the browser tests fail with the
-    command to run.
+    the lists are updated and it is tried again. Without root or apt-get, or if that fails too,
+    nothing else is done: a line says what is missing, what needs it and how to install it,
+    and the command goes on.
     """
-    missing = [str(program) for program in BROWSER_PROGRAMS if not program.exists()]
+    missing = [str(program) for program in need.programs if not program.exists()]
     if not missing:
         return
-    install = ["apt-get", "install", "-y", *BROWSER_PACKAGES]
+    install = ["apt-get", "install", "-y", *need.packages]
+    packages = " and ".join(need.packages)
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        print(f"{', '.join(missing)} missing: the browser tests (tests/test_browser.py) will fail. "
-              f"Install them as root with: {' '.join(install)}", flush=True)
+        how = f"`{' '.join(install)}`" + (f" ({need.elsewhere})" if need.elsewhere else "")
+        print(f"{', '.join(missing)} missing. {need.why}; without {packages}, {need.without}. "
+              f"Install as root with: {how}.", flush=True)
         return
-    print(f"{', '.join(missing)} missing: installing Debian's {' and '.join(BROWSER_PACKAGES)} "
-          "for the browser tests (tests/test_browser.py) ...", flush=True)
+    print(f"{', '.join(missing)} missing. {need.why}: installing Debian's {packages} ...", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
         run(*install, env=env)
@@ -89,7 +118,7 @@ def ensure_browser() -> None:
             run("apt-get", "update", env=env)
             run(*install, env=env)
         except subprocess.CalledProcessError:
-            print("Installing the browser failed: the browser tests will fail.", flush=True)
+            print(f"Installing {packages} failed, so {need.without}.", flush=True)
 
 
 def venv_env() -> dict[str, str]:
@@ -103,12 +132,14 @@ def venv_env() -> dict[str, str]:
 
 
 def build_book(extra: list[str]) -> None:
+    ensure_system_packages(SANDBOX)
     run(VENV / "bin" / "jupyter-book", "build", ".", *BOOK_BUILD_FLAGS, *extra, env=venv_env())
     print(f"\nThe website is in {ROOT / '_build' / 'html'} (open index.html).")
 
 
 def run_tests(extra: list[str]) -> None:
-    ensure_browser()
+    ensure_system_packages(SANDBOX)
+    ensure_system_packages(BROWSER)
     run(PYTHON, "-m", "pytest", *extra, env=venv_env())
 
 

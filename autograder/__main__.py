@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                            "runs, and a change grades again every submission graded under the old one "
                            "(default: what is kept, at first 0: late submissions are only flagged)")
     grade.add_argument("--no-isolation", dest="isolate", action="store_false",
-                       help="run student code without a sandbox user and namespaces: only for trying "
-                            "the grader on your own code, never on submissions")
+                       help="run student code without bubblewrap's sandbox: only for trying the grader on "
+                            "your own code, never on submissions")
 
     export = commands.add_parser("export", help="write the grade sheet (grades.csv) from the gradebook, "
                                                 "e.g. after manual grading in formgrader")
@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     from .grading import LIMITS, NoSubmission, grade as do_grade, summary
     from .late import parse_due
     from .records import NOT_GRADED, GradingUnderWay
+    from .sandbox.isolation import IsolationError
     from .terminal import ProgressBar
 
     limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
@@ -113,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     except GradingUnderWay as error:
         print(f"not started: {error}", file=sys.stderr)
         return 3
+    except IsolationError as error:
+        print(f"not started: {error}", file=sys.stderr)
+        return 4
     print(summary(run))
     print(f"\nScores are in gradebook.db, feedback in feedback/, the grade sheet in {run.csv.name}.")
     not_graded = [o.student for o in run.outcomes if o.status == NOT_GRADED]

@@ -45,6 +45,7 @@ from .late import late_policy, set_due_date
 from .records import (GRADED, NOT_GRADED, REFUSED, AssignmentLock, Record, read_record, set_late_percent_per_day,
                       write_record)
 from .release import enter_in_gradebook
+from .sandbox.isolation import IsolationError, can_isolate
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
 # Its records are complete either way (the tests read the gradebook back), so silence it.
@@ -177,9 +178,12 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
     again, named in ``students`` or not, so that no assignment is graded under two.
     ``progress(done, total, outcome)`` is called as each submission is finished.
     Raises `GradingUnderWay` while another run grades the same assignment of this course,
-    `NoSubmission` for a named student without a submission.
+    `NoSubmission` for a named student without a submission, `IsolationError` (before
+    grading anything) when ``isolate`` and this machine cannot run a sandbox.
     """
     root = Path(root).resolve()
+    if isolate and (reason := can_isolate()):
+        raise IsolationError(reason)
     with AssignmentLock(root, assignment):
         return _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, late_percent_per_day,
                       progress)

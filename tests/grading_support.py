@@ -361,7 +361,7 @@ def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[s
     from autograder.sandbox.session import SandboxConfig, StudentSession
 
     registry = load_registry(assignment)
-    config = SandboxConfig.for_course(ROOT, isolate=can_isolate() is None, numerics=numerics)
+    config = SandboxConfig(isolate=can_isolate() is None, numerics=numerics)
     failed = {}
     with StudentSession(student_cells(nb), config, registry.blocked) as student:
         for seed in seeds:

@@ -8,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +199,63 @@ def test_does_grading_a_student_without_a_submission_say_so(course):
     result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "ghost", cwd=course)
     assert result.returncode == 2
     assert "no submission of gradients from ghost (nothing in submitted/ghost/gradients/)" in result.stderr
+
+
+# `python -m autograder grade` with the sandbox's program redirected: isolation.bwrap() looks in /usr/bin
+# before PATH, so a changed PATH cannot hide or replace it; this runs the real command line with that one
+# function replaced (the first argument: the program it returns, or "" for none).
+WITH_BWRAP = """
+import sys
+from autograder.sandbox import isolation
+program = sys.argv.pop(1)
+isolation.bwrap = lambda: program or None
+from autograder.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+UID_MAP_DENIED = "bwrap: setting up uid map: Permission denied"
+
+
+def students_in_gradebook(course) -> list[str]:
+    from nbgrader.api import Gradebook
+
+    from autograder.course import gradebook_url
+
+    if not (course / "gradebook.db").exists():
+        return []
+    with Gradebook(gradebook_url(course)) as gb:
+        return [student.id for student in gb.students]
+
+
+@pytest.mark.parametrize("cause", ["bwrap missing", "user namespaces forbidden"])
+def test_does_grade_refuse_to_start_where_the_sandbox_cannot_run(tmp_path, cause):
+    from autograder.sandbox.isolation import BWRAP_MISSING
+
+    course = make_course(tmp_path / "course", ASSIGNMENT)
+    for name in ("ada", "bob"):
+        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+    # A bwrap that fails as Ubuntu's AppArmor (or a container's seccomp) makes it fail, in a folder that
+    # anyone may enter (pytest's are closed to others): as root the grader runs bwrap as a sandbox uid.
+    folder = Path(tempfile.mkdtemp(prefix="fake-bwrap-"))
+    try:
+        fake = folder / "bwrap"
+        fake.write_text(f"#!/bin/sh\necho '{UID_MAP_DENIED}' >&2\nexit 1\n")
+        fake.chmod(0o755)
+        folder.chmod(0o755)
+        program = "" if cause == "bwrap missing" else str(fake)
+        result = run(sys.executable, "-c", WITH_BWRAP, program, "grade", ASSIGNMENT, cwd=course)
+    finally:
+        shutil.rmtree(folder)
+    said = result.stdout + result.stderr
+    reason = BWRAP_MISSING if cause == "bwrap missing" else f"bwrap said: {UID_MAP_DENIED}"
+    assert result.returncode == 4, said[-3000:]
+    assert result.stdout == "" and any(line.startswith("not started: ") and reason in line
+                                       for line in result.stderr.splitlines()), said[-3000:]
+    assert said.count(reason) == 1 and said.count("not started") == 1, said[-3000:]  # once, for the run
+    if cause == "user namespaces forbidden":
+        assert "apparmor" in result.stderr.lower(), result.stderr  # what to do about it
+    # Nothing was graded, recorded or written: no student was even entered in the gradebook.
+    assert "ada:" not in said and "bob:" not in said and "not graded" not in said
+    assert [read_record(course, ASSIGNMENT, name) for name in ("ada", "bob")] == [None, None]
+    assert students_in_gradebook(course) == []
+    for output in ("autograded", "feedback", "grades.csv", ".autograder/records"):
+        assert not (course / output).exists(), output

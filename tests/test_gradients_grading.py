@@ -1,12 +1,16 @@
 """Grading the gradients exercise end to end, with nbgrader's gradebook: honest work, stubs, cheats.
 
-One class of submissions is graded once (the `graded` fixture); each test reads its
+One class of submissions is graded once by a grader in this process (as root, normally) and
+once by one running as an unprivileged user (the `graded` fixture); each test reads its
 student's scores back from the gradebook and its feedback from feedback/.
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +18,7 @@ from autograder.grading import grade
 from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
                               make_course, released, solution, stealing_answers, submit, total_score,
                               with_answers)
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -126,9 +131,10 @@ def tampered_test_cells(nb):
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
+def grade_the_class(course: str) -> dict:
+    """Every submission above, graded in ``course`` (a folder of the caller's): each outcome and
+    the grade sheet's path, as plain data (the run may be another user's process)."""
+    course = make_course(Path(course), ASSIGNMENT)
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
     for style in alternative_styles(ASSIGNMENT):
         submit(course, f"honest_{style}", ASSIGNMENT, alternative_notebook(ASSIGNMENT, style))
@@ -147,7 +153,22 @@ def graded(tmp_path_factory):
     submit(course, "one_sided", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}))
     submit(course, "endless_loop", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}))
     run = grade(course, ASSIGNMENT, limits={"call_timeout": 3.0}, progress=lambda *_: None)
-    return course, run
+    return {"outcomes": [{"student": o.student, "graded": o.graded, "problem": o.problem} for o in run.outcomes],
+            "csv": str(run.csv)}
+
+
+@pytest.fixture(scope="module", params=[AS_THIS_USER, AS_UNPRIVILEGED])
+def graded(request, tmp_path_factory):
+    """The class graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
+    then runs rootless)."""
+    if request.param == AS_THIS_USER:
+        course = tmp_path_factory.mktemp("course")
+        run = grade_the_class(course)
+    else:
+        course = folder_for(UID)
+        request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
+        run = call_as(UID, grade_the_class, course)
+    return course, SimpleNamespace(outcomes=[SimpleNamespace(**o) for o in run["outcomes"]], csv=Path(run["csv"]))
 
 
 def test_does_every_correct_solution_score_full_marks(graded):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
 from autograder.grading import grade
 from grading_support import cell_scores, feedback_text, make_course, released, solution, submit, with_answers
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 
 ASSIGNMENT = "schedules"
 
@@ -42,9 +46,10 @@ def with_stray_hidden_tests(nb):
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("corpus"), ASSIGNMENT)
+def grade_the_corpus(course: str) -> dict:
+    """Every submission above, graded in ``course`` (a folder of the caller's): each student's
+    outcome, as plain data (the run may be another user's process)."""
+    course = make_course(Path(course), ASSIGNMENT)
     honest = answered()
     submissions = {
         "honest": honest,
@@ -63,7 +68,21 @@ def graded(tmp_path_factory):
         submit(course, student, ASSIGNMENT, nb)
     (course / "submitted" / "honest" / ASSIGNMENT / "scratch.ipynb").write_text("{}")  # an extra file
     run = grade(course, ASSIGNMENT, progress=lambda *_: None)
-    return course, {o.student: o for o in run.outcomes}
+    return {o.student: {"graded": o.graded, "score": o.score, "problem": o.problem} for o in run.outcomes}
+
+
+@pytest.fixture(scope="module", params=[AS_THIS_USER, AS_UNPRIVILEGED])
+def graded(request, tmp_path_factory):
+    """The corpus graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
+    then runs rootless)."""
+    if request.param == AS_THIS_USER:
+        course = tmp_path_factory.mktemp("corpus")
+        outcomes = grade_the_corpus(course)
+    else:
+        course = folder_for(UID)
+        request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
+        outcomes = call_as(UID, grade_the_corpus, course)
+    return course, {student: SimpleNamespace(**outcome) for student, outcome in outcomes.items()}
 
 
 def test_does_an_honest_submission_with_an_extra_file_score_full_marks(graded):

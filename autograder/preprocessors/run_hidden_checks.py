@@ -39,15 +39,12 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
-import autograder
 from ..checks import load_registry, run_checks, score
 from ..course import book_base_url, book_section
 from ..records import AssignmentLock
 from ..report import cell_report
 from ..sandbox.isolation import IsolationError, Limits, can_isolate
 from ..sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
-
-CODE_ROOT = Path(autograder.__file__).resolve().parent.parent
 
 # Seconds the last notebook graded in this process spent waiting for student code (its
 # cells, then every call): the grader's own overhead is the rest (read by grading.py).
@@ -79,12 +76,13 @@ class RunHiddenChecks(NbGraderPreprocessor):
                                      "and again whenever a failed call restarts the student process; the "
                                      "course's solutions take under 1 s, see "
                                      "benchmarks/notebook_setup.md.").tag(config=True)
-    memory_mb = Integer(2048, help="Memory (address space) of the student's process.").tag(config=True)
-    isolate = Bool(True, help="Run student code as its own user in namespaces (needs root). "
+    memory_mb = Integer(2048, help="Memory of all the student's processes together (and the address space "
+                                   "of each).").tag(config=True)
+    isolate = Bool(True, help="Run student code in bubblewrap's sandbox (sandbox/isolation.py; no root needed). "
                               "Only turn off to try the grader on your own code.").tag(config=True)
     seed = Integer(None, allow_none=True,
                    help="Seed for the hidden problems; by default a fresh one each run.").tag(config=True)
-    course_root = Unicode(".", help="The course directory, hidden from student code.").tag(config=True)
+    course_root = Unicode(".", help="The course directory (its lock and records).").tag(config=True)
     take_assignment_lock = Bool(True, help="Wait for the course's lock of the assignment and hold it while "
                                            "grading a notebook, so that no other grading run grades the "
                                            "assignment meanwhile (`python -m autograder grade` holds it for "
@@ -105,10 +103,8 @@ class RunHiddenChecks(NbGraderPreprocessor):
     def _score_cells(self, nb, resources, assignment: str):
         registry = load_registry(assignment)
         seed = self.seed if self.seed is not None else secrets.randbits(63)
-        config = SandboxConfig.for_course(Path(self.course_root), CODE_ROOT,
-                                          limits=Limits(memory_bytes=self.memory_mb * 1024**2),
-                                          call_timeout=self.call_timeout, setup_timeout=self.setup_timeout,
-                                          isolate=self.isolate)
+        config = SandboxConfig(limits=Limits(memory_bytes=self.memory_mb * 1024**2),
+                               call_timeout=self.call_timeout, setup_timeout=self.setup_timeout, isolate=self.isolate)
         self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
         base_url = book_base_url(self.course_root)
         limit = f"the hidden checks of a submission may take {self.submission_timeout:g} s in all"

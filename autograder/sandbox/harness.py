@@ -1,7 +1,8 @@
 """The program that runs inside a student process: it runs the notebook's code, then calls its functions.
 
-It is copied into the sandbox and started by the grader as an unprivileged user with
-nothing of the grader importable (see isolation.py). It talks to the grader over two
+It is shown read-only in the sandbox and started by the grader with nothing of the grader
+importable (see isolation.py); its argument, when isolated, is the resource limits it sets
+on itself before it runs any of the notebook's code. It talks to the grader over two
 pipes (file descriptors 3 and 4), one JSON document per line, and decides nothing:
 it only reports what the student's code returned or raised. Everything that crosses
 is plain data (numbers, strings, lists, and arrays as dtype + shape + bytes); nothing
@@ -9,7 +10,8 @@ is pickled, and the grader re-validates all of it. This file must import nothing
 the autograder package; the grader imports `encode` and `decode` from it, so that both
 sides share one wire format.
 
-Requests and replies (each reply carries its request's "id"):
+Once it has set its limits it writes READY; then requests and replies (each reply carries
+its request's "id"):
     {"op": "run", "id", "cells": [{"label", "source"}], "blocked": {module: message}}
         -> {"op": "ran", "id", "errors": [{"label", "error"}]}
     {"op": "call", "id", "name", "args", "kwargs"}
@@ -38,6 +40,7 @@ NUMERIC_KINDS = "biufc"
 MAX_MESSAGE_BYTES = 64 * 1024**2   # one reply; arrays cross as base64, so this is many millions of numbers
 MAX_MESSAGE_VALUES = 1_000_000     # JSON values (lists, objects, list items) in one reply
 REQUESTS_FD, REPLIES_FD = 3, 4
+READY = {"op": "ready"}  # the first line on the channel, before any of the notebook's code runs
 
 
 # --- the wire format (shared with the grader) --------------------------------------------
@@ -305,11 +308,24 @@ def build(value):
     return value.build() if isinstance(value, (ProblemArgument, GeneratorArgument)) else value
 
 
+def lower_limits(limits: dict) -> None:
+    """Set this process's resource limits (inherited by all it starts) before any student code runs;
+    ``limits``: `resource` name -> [soft, hard], as the grader sends them (isolation.harness_limits)."""
+    import resource
+
+    for name, (soft, hard) in limits.items():
+        resource.setrlimit(getattr(resource, name), (soft, hard))
+
+
 def main() -> None:
+    if len(sys.argv) > 1:
+        lower_limits(json.loads(sys.argv[1]))
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
     guard_the_channel()
     requests = os.fdopen(REQUESTS_FD, "rb")
     replies = os.fdopen(REPLIES_FD, "wb")
+    replies.write(json.dumps(READY).encode() + b"\n")
+    replies.flush()
     first = json.loads(requests.readline())
     sys.meta_path.insert(0, BlockedModules(first.get("blocked", {})))
     namespace, errors = run_cells(first["cells"])

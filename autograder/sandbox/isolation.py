@@ -1,70 +1,303 @@
 """Isolation of a student process: what it may see, whom it may touch, what it may use.
 
-The grader runs as root; each student process is forked from it and, before it runs
-any Python, is put in its own mount, network and IPC namespaces and dropped to an
-unprivileged uid of its own. In its view of the file system:
+Every student process runs in a sandbox made by bubblewrap (`bwrap`, Debian's and most
+distributions' package `bubblewrap`), which needs no root: unprivileged user namespaces
+are enough. The sandbox has its own user, mount, PID, network, IPC and UTS namespaces,
+may not make user namespaces of its own, has no capabilities, and a seccomp filter (made
+by libseccomp) refuses the system calls in `BLOCKED_SYSCALLS`. Its file system is built from an allow-list:
 
-- every hidden directory (the course's and the grader's own: reference, solutions, hidden
-  tests, gradebook, other submissions, .git) is covered, as a whole, by an empty tmpfs
-  that nobody may read, so files that appear in it later (SQLite's journal, another
-  student's submission) are hidden too, and files that vanish from it cannot stop a start;
-- /tmp, /var/tmp, /dev/shm and /run/lock (every directory anybody may write to) are small
-  private tmpfs;
-- the interpreter's install and environment stay reachable where they are, even under a
-  hidden directory (a virtual environment inside the course), under a directory closed to
-  others (pyenv under /root) or under /tmp: the covering tmpfs holds just them, bound
-  back into it.
+- the interpreter's installation and environment (``sys.base_prefix``, ``sys.prefix``),
+  ``/usr`` and the dynamic linker's cache, read-only, at their own paths;
+- the grader's files for it (the harness and the student package), read-only, in `GRADER_DIR`;
+- one private temporary file system of ``Limits.tmpfs_bytes`` at ``/tmp`` holding its working
+  folder (`SANDBOX_DIR`), and a smaller one at ``/dev/shm``; nothing else is writable;
+- its own ``/proc`` (its own processes only) and a minimal ``/dev``.
 
-With its own uid it cannot signal, trace or write to the grader or to other students'
-processes; with no network it cannot call out; resource limits bound its memory, CPU
-time, processes, open files and file sizes.
+Nothing else of the machine is there: no home folders, no course (this one or any other
+copy), no gradebook, no sockets, no ``/run``. Whatever it writes is gone when it ends.
+Killing the bwrap process that the grader started ends every process of the sandbox:
+the sandbox's first process dies with it, and the kernel kills the rest of its PID
+namespace.
+
+As root, the grader starts bwrap as a sandbox uid leased for the process (uids.py), so
+that even outside its namespaces the student's code is nobody the machine knows; the
+interpreter, wherever it is installed (pyenv under ``/root``), is made reachable to that
+uid in a private mount namespace first. Without root, bwrap runs as the instructor.
+
+Limits. The harness lowers its own resource limits before it runs any of the notebook's
+code (`harness_limits`): address space, CPU time, processes (counted per user namespace,
+so only the sandbox's own), open files and file size. Memory of all the sandbox's
+processes together is watched by the grader (session.py): cgroup v2 is not delegated to
+unprivileged users on every machine (nor in every container), so a thread of the grader
+sums the proportional set size of the sandbox's processes every `WATCH_SECONDS` (`usage`),
+during calls and between them, and stops the sandbox when it passes ``Limits.memory_bytes``.
+Between two looks a submission may use more, at most its processes' address-space limit each.
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
+import functools
 import os
-import resource
+import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
-CLONE_NEWIPC = 0x08000000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY = 0x1
-MS_NOSUID = 0x2
-MS_NODEV = 0x4
 MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
-PR_SET_NO_NEW_PRIVS = 38
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
 PR_SET_PDEATHSIG = 1
 SIGKILL = 9
 CPU_GRACE_SECONDS = 2  # from the CPU limit's SIGXCPU to its SIGKILL
+WATCH_SECONDS = 0.05
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of CPU time in /proc/<pid>/stat
+
+SANDBOX_DIR = Path("/tmp/sandbox")  # the student process's working folder, in its private /tmp
+GRADER_DIR = Path("/grader")        # the harness and the student package, read-only
+SANDBOX_UID = 1000                  # the student's uid inside the sandbox
+SHM_BYTES = 16 * 1024**2
+
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource bounds for one student process (defaults suit the course's checks)."""
+    """Resource bounds for one sandbox (defaults suit the course's checks)."""
 
-    memory_bytes: int = 2 * 1024**3      # address space; numpy and IPython need ~0.5 GiB
-    cpu_seconds: int = 300               # whole process (then SIGXCPU); each call also has a wall-clock limit
+    memory_bytes: int = 2 * 1024**3      # all its processes together; each one's address space too
+    cpu_seconds: int = 300               # each process (then SIGXCPU); each call also has a wall-clock limit
     processes: int = 32                  # a fork bomb stops here
     open_files: int = 256
-    file_bytes: int = 16 * 1024**2       # the largest file it may write
-    tmpfs_bytes: int = 64 * 1024**2      # its private /tmp
+    file_bytes: int = 16 * 1024**2       # the largest file it may write (its output log included)
+    tmpfs_bytes: int = 64 * 1024**2      # everything it may write in /tmp, its working folder included
+
+
+def harness_limits(limits: Limits) -> dict[str, tuple[int, int]]:
+    """The limits the harness sets on itself before the notebook's code runs: `resource` name: (soft, hard)."""
+    return {"RLIMIT_AS": (limits.memory_bytes, limits.memory_bytes),
+            # At the soft limit SIGXCPU, which says what happened; at the hard one (code that
+            # ignores SIGXCPU) SIGKILL, which the grader reads by the CPU time used.
+            "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + CPU_GRACE_SECONDS),
+            "RLIMIT_NPROC": (limits.processes, limits.processes),
+            "RLIMIT_NOFILE": (limits.open_files, limits.open_files),
+            "RLIMIT_FSIZE": (limits.file_bytes, limits.file_bytes),
+            "RLIMIT_CORE": (0, 0)}
 
 
 class IsolationError(RuntimeError):
-    """The grader cannot isolate student code on this machine (and says why)."""
+    """The grader cannot isolate student code on this machine (and says why, and what to do)."""
 
 
+BWRAP_MISSING = ("bubblewrap (the program bwrap) is not installed, and the grader runs student code in its "
+                 "sandbox. Install it: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` "
+                 "(Fedora), or run `python3 dev.py book` once as root, which installs it.")
+LIBSECCOMP_MISSING = ("the sandbox's system-call filter needs libseccomp ({why}): install it (`apt-get install "
+                      "libseccomp2` on Debian and Ubuntu, `dnf install libseccomp` on Fedora).")
+NO_USER_NAMESPACES = (
+    "bubblewrap cannot make a sandbox on this machine ({why}). It needs unprivileged user namespaces. "
+    "On Ubuntu 23.10 and later, AppArmor forbids them to unconfined programs: allow them for bwrap with "
+    "a profile (/etc/apparmor.d/bwrap: `abi <abi/4.0>, include <tunables/global> profile bwrap "
+    "/usr/bin/bwrap flags=(unconfined) {{ userns, }}`, then `sudo apparmor_parser -r /etc/apparmor.d/bwrap`) "
+    "or for all (`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`). Elsewhere check "
+    "`sysctl user.max_user_namespaces` (must be over 0) and, on older Debian kernels, "
+    "`kernel.unprivileged_userns_clone=1`. In a container, allow user namespaces (Docker: "
+    "`--security-opt seccomp=unconfined`, or run the grader as the container's root with CAP_SYS_ADMIN). "
+    "Only code you trust may be graded with --no-isolation.")
+
+
+def bwrap() -> str | None:
+    """The bwrap program: $OPTGRADE_BWRAP when set (a build of one's own), else the system's."""
+    if os.environ.get("OPTGRADE_BWRAP"):
+        return shutil.which(os.environ["OPTGRADE_BWRAP"])
+    return shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin:" + os.environ.get("PATH", ""))
+
+
+@functools.cache
 def can_isolate() -> str | None:
-    """None if this process can isolate student code, else the reason it cannot."""
-    if os.geteuid() != 0:
-        return ("grading untrusted code needs root, to give each student process its own "
-                "unprivileged user and namespaces (run as root, e.g. in the course's container)")
+    """None if this process can run student code in a sandbox, else why not and what to do.
+
+    Starts one sandbox around this interpreter (some 50 ms), once per process."""
+    if bwrap() is None:
+        return BWRAP_MISSING
+    try:
+        syscall_filter()
+    except (ImportError, OSError, AttributeError) as error:
+        return LIBSECCOMP_MISSING.format(why=f"{type(error).__name__}: {error}")
+    lease, seccomp_fd = None, None
+    try:
+        if os.geteuid() == 0:
+            from .uids import UidLease
+            lease = UidLease()
+        needed = interpreter_paths()
+        seccomp_fd = syscall_filter_fd()
+        result = subprocess.run(sandbox_command([sys.executable, "-I", "-c", "import encodings"], needed=needed,
+                                                files=None, limits=Limits(), seccomp_fd=seccomp_fd),
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=60, pass_fds=(seccomp_fd,),
+                                preexec_fn=None if lease is None else make_preexec(uid=lease.uid, reach=needed))
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        return NO_USER_NAMESPACES.format(why=f"{type(error).__name__}: {error}")
+    finally:
+        if lease is not None:
+            lease.release()
+        if seccomp_fd is not None:
+            os.close(seccomp_fd)
+    if result.returncode != 0:
+        why = result.stderr.decode(errors="replace").strip() or f"exit code {result.returncode}"
+        return NO_USER_NAMESPACES.format(why=f"bwrap said: {why}")
     return None
+
+
+# Calls no student code needs, that reach the kernel's less travelled paths or outside the
+# sandbox; each fails with EPERM (a list like Docker's default profile, for a sandbox with no
+# capabilities: those that need one fail anyway, and fail earlier here).
+BLOCKED_SYSCALLS = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+    "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
+    "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
+    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "name_to_handle_at", "open_by_handle_at",
+    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot",
+    "swapon", "swapoff", "acct", "quotactl", "syslog", "settimeofday", "clock_settime", "adjtimex",
+    "clock_adjtime", "iopl", "ioperm", "uselib", "lookup_dcookie", "vhangup",
+)
+
+
+@functools.cache
+def syscall_filter() -> bytes:
+    """The sandbox's seccomp program (BPF), made by libseccomp through its ctypes binding."""
+    import errno
+    import tempfile
+
+    import pyseccomp as seccomp
+
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in BLOCKED_SYSCALLS:
+        try:
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+        except OSError:  # no such call on this architecture
+            continue
+    with tempfile.TemporaryFile() as program:
+        rules.export_bpf(program)
+        program.seek(0)
+        return program.read()
+
+
+def syscall_filter_fd() -> int:
+    """A new file descriptor to read the seccomp program from (bwrap's --seccomp), at its start."""
+    memfd = os.memfd_create("optgrade-seccomp", os.MFD_CLOEXEC)
+    os.write(memfd, syscall_filter())
+    os.lseek(memfd, 0, os.SEEK_SET)
+    fd = fcntl.fcntl(memfd, fcntl.F_DUPFD_CLOEXEC, 10)  # clear of 0-4, which the child's stdio and channel take
+    os.close(memfd)
+    return fd
+
+
+def interpreter_paths() -> list[Path]:
+    """What the student's interpreter needs besides /usr: its installation and environment."""
+    return outermost({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()})
+
+
+def outermost(paths) -> list[Path]:
+    paths = sorted(set(paths))
+    return [p for p in paths if not any(q in p.parents for q in paths)]
+
+
+def sandbox_command(command: list[str], *, needed: list[Path], files: Path | None, limits: Limits,
+                    seccomp_fd: int) -> list[str]:
+    """The bwrap command line that runs ``command`` in a sandbox.
+
+    ``needed``: directories shown read-only at their paths (the interpreter's); ``files``: the
+    folder shown read-only as GRADER_DIR (the harness and the student package); ``seccomp_fd``:
+    where bwrap reads the system-call filter (`syscall_filter_fd`), inheritable."""
+    args = [bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+            "--new-session", "--hostname", "sandbox", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--seccomp", str(seccomp_fd), "--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    if os.path.isfile("/etc/ld.so.cache"):
+        args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for path in needed:
+        if Path("/usr") not in path.parents and path != Path("/usr"):
+            args += ["--ro-bind", str(path), str(path)]
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+             "--size", str(limits.tmpfs_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+             "--perms", "0700", "--dir", str(SANDBOX_DIR)]
+    if files is not None:
+        args += ["--ro-bind", str(files), str(GRADER_DIR)]
+    return args + ["--remount-ro", "/", "--chdir", str(SANDBOX_DIR), "--", *command]
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, by their children, and so on (those of a sandbox: orphans
+    in a PID namespace are adopted by its first process, bwrap's child)."""
+    children = _children_by_listing if HAS_CHILDREN_LISTS else _children_by_scan()
+    found, todo = [], [pid]
+    while todo:
+        more = children(todo.pop())
+        found += more
+        todo += more
+    return found
+
+
+HAS_CHILDREN_LISTS = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")  # CONFIG_PROC_CHILDREN
+
+
+def _children_by_listing(parent: int) -> list[int]:
+    children = []
+    try:
+        threads = os.listdir(f"/proc/{parent}/task")
+    except OSError:
+        return children
+    for thread in threads:
+        try:
+            with open(f"/proc/{parent}/task/{thread}/children") as listing:
+                children += [int(child) for child in listing.read().split()]
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+def _children_by_scan():
+    """Without the kernel's lists of children: every process's parent, read from /proc once."""
+    by_parent: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat_file:
+                    parent = int(stat_file.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            by_parent.setdefault(parent, []).append(int(entry))
+    return lambda parent: by_parent.get(parent, [])
+
+
+def usage(pid: int) -> tuple[int, float]:
+    """What the processes ``pid`` started use: bytes of memory together (their proportional set
+    sizes: a page that forked processes share counts once in all), and the most CPU seconds that
+    one of them has used (the CPU limit holds for each process)."""
+    memory, cpu = 0, 0.0
+    for process in descendants(pid):
+        try:
+            with open(f"/proc/{process}/stat", "rb") as stat_file:
+                fields = stat_file.read().rsplit(b")", 1)[1].split()
+            cpu = max(cpu, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)  # utime and stime
+            with open(f"/proc/{process}/smaps_rollup", "rb") as rollup:
+                for line in rollup:
+                    if line.startswith(b"Pss:"):
+                        memory += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return memory, cpu
 
 
 def _closed_to_others(path: Path) -> bool:
@@ -106,67 +339,34 @@ class _Libc:
         self.check(self.lib.prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
 
 
-SANDBOX_DIR = Path("/tmp/sandbox")  # where the student process sees its work directory
-# Every directory anybody may write to: private, so that no file a student leaves there reaches
-# another student, now or under the same uid later.
-PRIVATE_TMP = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/run/lock"), Path("/var/lock"))
+def make_preexec(*, uid: int, reach: list[Path]):
+    """As root: the function the forked child runs before it execs bwrap as ``uid``.
 
-
-def make_preexec(*, uid: int, workdir: Path, hidden: list[Path], needed: list[Path], limits: Limits):
-    """The function the forked child runs, as root, before it execs the student interpreter.
-
-    ``hidden`` (directories or files) are covered up; ``needed`` (the interpreter's install
-    and environment) stay visible at their paths even where a cover (a hidden directory, a
-    closed one, the private /tmp) hides them; ``workdir`` appears as SANDBOX_DIR.
-    Everything is computed beforehand: after fork only system calls happen here.
+    ``reach`` (the interpreter's directories, the grader's files for the sandbox) may lie under
+    directories closed to others (pyenv under /root, a mkdtemp folder): in a private mount
+    namespace each such directory is covered by an empty tmpfs that others may traverse, and
+    the paths in ``reach`` under it are bound back. Computed beforehand: after fork only system
+    calls happen here.
     """
     libc = _Libc()
-    for path in hidden:
-        if any(path == n or n in path.parents for n in needed):
-            raise IsolationError(f"cannot hide {path}: the interpreter needs it ({', '.join(map(str, needed))})")
-    hidden = [p for p in hidden if not any(h in p.parents for h in hidden)]  # the outermost suffice
-    hidden_dirs = [p for p in hidden if p.is_dir() and not p.is_symlink()]
-    hidden_files = [p for p in hidden if p.is_file() and not p.is_symlink()]
-    closed = closed_ancestors(needed)
-    private_tmp = sorted({p.resolve() for p in PRIVATE_TMP if p.is_dir()})  # /var/lock is often /run/lock
-    covers = hidden_dirs + closed + private_tmp
-    rebind = [p for p in needed if any(c in p.parents for c in covers)]
-    # A hidden directory with the interpreter inside must be traversable to reach it.
-    hidden_modes = {p: "0755" if any(p in n.parents for n in rebind) else "0000" for p in hidden_dirs}
+    closed = closed_ancestors(reach)
+    rebind = [p for p in reach if any(c in p.parents for c in closed)]
 
     def preexec() -> None:
-        libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # the student process dies with its grader
-        libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
-        libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
-        # Handles to what is about to be covered, opened in this namespace so they can be bound.
-        handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in rebind + [workdir]]
-        for path, mode in hidden_modes.items():
-            read_only = MS_RDONLY if mode == "0000" else 0  # the other kind gets the interpreter bound in
-            libc.mount("tmpfs", path, "tmpfs", read_only | MS_NOSUID | MS_NODEV, f"size=64k,mode={mode}")
-        for path in hidden_files:
-            libc.mount("/dev/null", path, None, MS_BIND)
-        for path in closed:
-            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-        for path in private_tmp:
-            libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmpfs_bytes},mode=1777")
-        for handle, path in zip(handles, rebind):
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            libc.mount(handle, path, None, MS_BIND | MS_REC)
-        os.makedirs(SANDBOX_DIR, mode=0o700)
-        libc.mount(handles[-1], SANDBOX_DIR, None, MS_BIND)
+        libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # bwrap dies with its grader, and the sandbox with bwrap
+        if closed:
+            libc.unshare(CLONE_NEWNS)
+            libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
+            # Handles to what is about to be covered, opened in this namespace so they can be bound.
+            handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in rebind]
+            for path in closed:
+                libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            for handle, path in zip(handles, rebind):
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                libc.mount(handle, path, None, MS_BIND | MS_REC)
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-        libc.prctl(PR_SET_NO_NEW_PRIVS, 1)
-        for which, soft, hard in ((resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
-                                  # At the soft limit SIGXCPU, which says what happened; at the hard one
-                                  # (code that ignores SIGXCPU) SIGKILL, which the grader reads by the CPU time used.
-                                  (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + CPU_GRACE_SECONDS),
-                                  (resource.RLIMIT_NPROC, limits.processes, limits.processes),
-                                  (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
-                                  (resource.RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
-                                  (resource.RLIMIT_CORE, 0, 0)):
-            resource.setrlimit(which, (soft, hard))
-        os.chdir(SANDBOX_DIR)
 
     return preexec
+

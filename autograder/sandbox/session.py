@@ -16,6 +16,11 @@ that `limit_time` sets (one check's calls together) and under the one that
 again never counts against the `limit_time` budget: that time is given back to it. It
 does count against the total, as the student's own timeout or crash caused it.
 
+Memory. A thread of the grader adds up the memory of the sandbox's processes
+(isolation.usage) every WATCH_SECONDS, during calls and between them, and
+kills the sandbox when together they use more than the limit; the call under way, or the
+next one, fails with a message that says so.
+
 Infrastructure. What the grading machine does to a student process is never scored:
 `InfrastructureError` is raised instead, and the submission is left not graded with its
 message. That is so when the sandbox cannot start (after START_ATTEMPTS tries), and when
@@ -24,9 +29,9 @@ usually comes from outside (SIGKILL, SIGTERM: the kernel's OOM killer, another p
 the call (or the run of the notebook's code) is tried again in a fresh process after a
 short pause, up to KILL_ATTEMPTS times in a row, and the time lost is given back to both
 budgets. The grader's own kills are never taken for these: it kills only after a time
-limit or a reply it refuses, and reports those itself. The CPU limit is told apart from
-an outside SIGKILL by the CPU time the process used; the memory limit (RLIMIT_AS) raises
-MemoryError and kills nothing. Student code that kills its own process with SIGKILL or
+limit, a reply it refuses or memory over the limit, and reports those itself. The CPU
+limit is told apart from an outside SIGKILL by the CPU time the process used; a process's
+own memory limit (RLIMIT_AS) raises MemoryError and kills nothing. Student code that kills its own process with SIGKILL or
 SIGTERM cannot be told apart from a kill from outside: it ends the same way, not graded,
 with a message that names both causes, for an instructor to look at.
 """
@@ -42,6 +47,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +60,12 @@ from .numerics import numerical_environment
 from .uids import NoUidLeft, UidLease, kill_processes_of
 
 HARNESS_SOURCE = Path(harness.__file__)
+GRADER_FILES = "grader"  # in the session's folder: what the sandbox shows as isolation.GRADER_DIR
 STUDENT_PACKAGE = Path(optlab.__file__).parent
 MAX_MESSAGE_BYTES = harness.MAX_MESSAGE_BYTES
 START_FAILED = "The sandbox could not start: "
 START_ATTEMPTS = 3
+START_TIMEOUT = 30.0          # seconds from starting the sandbox to the harness's word that it is ready
 KILL_ATTEMPTS = 3             # tries of a call whose process keeps being killed from outside
 KILL_RETRY_PAUSE = 1.0        # seconds before the next try, times the tries so far
 OUTSIDE_SIGNALS = (signal.SIGKILL, signal.SIGTERM)
@@ -74,6 +82,10 @@ class InfrastructureError(RuntimeError):
     """The grading machine, not the student's code, stopped a call (a sandbox that cannot start,
     a student process killed from outside). Never scored: the submission is left not graded,
     with this message, for a later run to grade."""
+
+
+class _StartFailed(Exception):
+    """The sandbox or the harness did not start: nothing of the student's has run yet."""
 
 
 class _KilledFromOutside(Exception):
@@ -95,19 +107,13 @@ class _KilledFromOutside(Exception):
 class SandboxConfig:
     """What every student process of one grading run shares."""
 
-    hidden: list[Path]
     limits: Limits = field(default_factory=Limits)
     call_timeout: float = 10.0      # seconds for one call into student code
     setup_timeout: float = 60.0     # seconds to run the notebook's cells, each time they run
-    uid: int | None = None          # None: lease one of the machine's sandbox uids (uids.py)
+    uid: int | None = None          # as root, None: lease one of the machine's sandbox uids (uids.py)
     isolate: bool = True            # False only for trying the grader on one's own code
     # BLAS kernel, SIMD and thread settings: the grader's own, so both compute alike (numerics.py).
     numerics: dict[str, str] = field(default_factory=numerical_environment)
-
-    @classmethod
-    def for_course(cls, *roots: Path, **kwargs) -> "SandboxConfig":
-        """Hide the given roots whole, all but the interpreter's own environment inside them."""
-        return cls(hidden=sorted({Path(root).resolve() for root in roots}), **kwargs)
 
 
 @dataclass
@@ -132,6 +138,7 @@ class StudentSession:
         self.setup_failure: str | None = None
         self.starts = 0
         self.student_seconds = 0.0  # time spent waiting for the student process's replies
+        self.launch_seconds = 0.0   # of which: starting sandboxes, until each harness was ready
         self.budget: Limit | None = None  # over the calls, set by limit_time (a check's)
         self.total: Limit | None = None   # over everything, restarts too, set by limit_total_time
         self._requests: int | None = None
@@ -139,6 +146,7 @@ class StudentSession:
         self._buffer = bytearray()
         self._request_id = 0
         self._restart_seconds = 0.0  # spent restarting during the current try of a call
+        self._watch: _UsageWatch | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -158,19 +166,22 @@ class StudentSession:
             self._lease, self.uid = None, self.config.uid
 
     def _prepare_workdir(self) -> Path:
+        """The grader's folder for this session: the output log, and the files shown to the sandbox
+        (GRADER_FILES: the harness and the student package without the blocked modules)."""
         workdir = None
         try:
-            if self.config.isolate and self.uid is None:
+            if self.config.isolate and self.uid is None and os.geteuid() == 0:
                 self._lease = UidLease()
                 self.uid = self._lease.uid
             workdir = Path(tempfile.mkdtemp(prefix="optgrade-"))
-            shutil.copy(HARNESS_SOURCE, workdir / "harness.py")
+            files = workdir / GRADER_FILES
+            files.mkdir()
+            shutil.copy(HARNESS_SOURCE, files / "harness.py")
             blocked_files = {name.split(".", 1)[1] + ".py" for name in self.blocked if name.startswith("optlab.")}
-            shutil.copytree(STUDENT_PACKAGE, workdir / "lib" / "optlab",
+            shutil.copytree(STUDENT_PACKAGE, files / "lib" / "optlab",
                             ignore=shutil.ignore_patterns("__pycache__", *blocked_files))
-            if self.config.isolate:
-                for path in [workdir, *workdir.rglob("*")]:
-                    os.chown(path, self.uid, self.uid, follow_symlinks=False)
+            for path in [files, *files.rglob("*")]:  # readable by the sandbox's uid, whatever the umask
+                path.chmod(0o755 if path.is_dir() else 0o644)
         except (OSError, NoUidLeft) as error:
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -183,56 +194,15 @@ class StudentSession:
         self.starts += 1
         if self.workdir is None:
             self.workdir = self._prepare_workdir()
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        child_ends = [_above_stdio(request_read), _above_stdio(reply_write)]
-        sandbox_dir = isolation.SANDBOX_DIR if self.config.isolate else self.workdir
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(sandbox_dir), "LANG": "C.UTF-8",
-               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(sandbox_dir / ".mpl"),
-               "IPYTHONDIR": str(sandbox_dir / ".ipython"), "PYTHONDONTWRITEBYTECODE": "1",
-               **self.config.numerics}
-        isolate = None
-        if self.config.isolate:
-            needed = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()})
-            isolate = isolation.make_preexec(uid=self.uid, workdir=self.workdir,
-                                             hidden=self.config.hidden, needed=needed,
-                                             limits=self.config.limits)
-
-        def preexec() -> None:
-            try:
-                # The child reads requests on fd 3 and writes replies on fd 4.
-                os.dup2(child_ends[0], harness.REQUESTS_FD)
-                os.dup2(child_ends[1], harness.REPLIES_FD)
-                if isolate is not None:
-                    isolate()
-            except BaseException as error:  # subprocess only says that it failed: say why, in the log
-                os.write(2, f"{START_FAILED}{type(error).__name__}: {error}\n".encode())
-                raise
-
         for attempt in range(1, START_ATTEMPTS + 1):
-            with open(self.workdir / "output.log", "ab") as log:
-                try:
-                    self.process = subprocess.Popen(
-                        [sys.executable, "-I", str(sandbox_dir / "harness.py")],
-                        stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=self.workdir,
-                        preexec_fn=preexec, start_new_session=True,
-                        pass_fds=(harness.REQUESTS_FD, harness.REPLIES_FD))
-                    break
-                except (subprocess.SubprocessError, OSError) as error:
-                    # The one failure seen (a hidden file gone before its mount) is fixed at its cause;
-                    # a transient one is retried, and the reason kept if it persists.
-                    why = [line for line in (self.workdir / "output.log").read_text(errors="replace").splitlines()
-                           if line.startswith(START_FAILED)]
-                    if attempt == START_ATTEMPTS:
-                        for fd in (request_read, request_write, reply_read, reply_write, *child_ends):
-                            os.close(fd)
-                        reason = why[-1] if why else f"{START_FAILED}{type(error).__name__}: {error}"
-                        raise InfrastructureError(f"{reason} ({attempt} attempts)") from None
-                    time.sleep(0.5 * attempt)
-        for fd in (request_read, reply_write, *child_ends):
-            os.close(fd)
-        os.set_blocking(request_write, False)  # a process that stops reading cannot stall the grader
-        self._requests, self._replies, self._buffer = request_write, reply_read, bytearray()
+            try:
+                self._launch()
+                break
+            except _StartFailed as failed:
+                self._stop()
+                if attempt == START_ATTEMPTS:
+                    raise InfrastructureError(f"{START_FAILED}{failed} ({attempt} attempts)") from None
+                time.sleep(0.5 * attempt)
 
         doing = "the notebook's code" if self.starts == 1 else "the notebook's code, run again in a fresh process"
         deadline, limit = _earliest((time.monotonic() + self.config.setup_timeout,
@@ -246,7 +216,77 @@ class StudentSession:
         self.cell_errors = [CellError(e["label"][:harness.MAX_STRING], e["error"][:harness.MAX_STRING])
                             for e in errors]
 
+    def _launch(self) -> None:
+        """Start the student process and wait for the harness to say it is ready (before any of the
+        student's code runs); _StartFailed, with the reason, if it never does."""
+        sandbox_dir = isolation.SANDBOX_DIR if self.config.isolate else self.workdir / GRADER_FILES
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(sandbox_dir), "LANG": "C.UTF-8", "USER": "student",
+               "LOGNAME": "student", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(sandbox_dir / ".mpl"),
+               "IPYTHONDIR": str(sandbox_dir / ".ipython"), "PYTHONDONTWRITEBYTECODE": "1",
+               **self.config.numerics}
+        command = [sys.executable, "-I", str(sandbox_dir / "harness.py")]
+        preexec, seccomp_fd = None, None
+        if self.config.isolate:
+            files = self.workdir / GRADER_FILES
+            needed = isolation.interpreter_paths()
+            limits = json.dumps(isolation.harness_limits(self.config.limits))
+            seccomp_fd = isolation.syscall_filter_fd()
+            command = isolation.sandbox_command([sys.executable, "-I", str(isolation.GRADER_DIR / "harness.py"),
+                                                 limits], needed=needed, files=files, limits=self.config.limits,
+                                                seccomp_fd=seccomp_fd)
+            if self.uid is not None:  # as root: bwrap runs as the leased uid
+                preexec = isolation.make_preexec(uid=self.uid, reach=[*needed, files])
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        self._requests, self._replies, self._buffer = request_write, reply_read, bytearray()
+        child_ends = [_above_stdio(request_read), _above_stdio(reply_write)]
+        os.close(request_read)
+        os.close(reply_write)
+
+        def in_child() -> None:
+            try:
+                # The child reads requests on fd 3 and writes replies on fd 4.
+                os.dup2(child_ends[0], harness.REQUESTS_FD)
+                os.dup2(child_ends[1], harness.REPLIES_FD)
+                if preexec is not None:
+                    preexec()
+            except BaseException as error:  # subprocess only says that it failed: say why, in the log
+                os.write(2, f"{type(error).__name__}: {error}\n".encode())
+                raise
+
+        log_path = self.workdir / "output.log"
+        started_at = log_path.stat().st_size if log_path.exists() else 0
+        launched = time.monotonic()
+        try:
+            with open(log_path, "ab") as log:
+                self.process = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                    cwd="/" if self.config.isolate else sandbox_dir, preexec_fn=in_child,
+                    start_new_session=True,
+                    pass_fds=(harness.REQUESTS_FD, harness.REPLIES_FD, *([seccomp_fd] if seccomp_fd else [])))
+        except (subprocess.SubprocessError, OSError) as error:
+            raise _StartFailed(_log_since(log_path, started_at) or f"{type(error).__name__}: {error}") from None
+        finally:
+            for fd in [*child_ends, *([seccomp_fd] if seccomp_fd else [])]:
+                os.close(fd)
+        os.set_blocking(request_write, False)  # a process that stops reading cannot stall the grader
+        if self.config.isolate:
+            self._watch = _UsageWatch(self.process, self.config.limits.memory_bytes)
+        try:
+            ready = self._receive(time.monotonic() + START_TIMEOUT, "", "the start of the sandbox")
+        except (StudentCallFailed, _KilledFromOutside):
+            ready = None
+        finally:
+            self.launch_seconds += time.monotonic() - launched
+        if ready != harness.READY:
+            self._stop()
+            raise _StartFailed(_log_since(log_path, started_at) or "the sandbox did not start within "
+                               f"{START_TIMEOUT:g} s, and said nothing")
+
     def _stop(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         if self.process is not None:
             _kill_everything_of(self.process, self.uid if self.config.isolate else None)
             self.process = None
@@ -310,6 +350,15 @@ class StudentSession:
         except ValueError as error:
             self._refuse(f"{NOT_A_REPLY}: {error}")
 
+    def _check_memory(self) -> None:
+        """StudentCallFailed if the memory watch stopped the sandbox."""
+        if self._watch is not None and self._watch.exceeded is not None:
+            used = self._watch.exceeded
+            self._stop()
+            raise StudentCallFailed(
+                f"memory limit: the submission's processes used {used / 1024**2:,.0f} MiB together, over the "
+                f"limit of {self.config.limits.memory_bytes / 1024**2:,.0f} MiB for all of them")
+
     def _time_is_up(self, limit: str):
         self._stop()
         raise StudentCallFailed(f"time limit: {limit} (an endless loop, or far too much work?)")
@@ -321,7 +370,10 @@ class StudentSession:
 
     def _died(self, doing: str):
         """The student process closed its end of the channel: say why, or raise _KilledFromOutside."""
+        self._check_memory()  # the watch's own kill is no kill from outside
         code, cpu_seconds = self._reap()
+        if self._watch is not None:  # what the watch saw: the sandbox's processes' CPU time
+            cpu_seconds = max(cpu_seconds, self._watch.cpu_seconds)
         self._stop()
         if code is None:
             raise StudentCallFailed(f"the student process closed the grader's channel during {doing} "
@@ -343,6 +395,8 @@ class StudentSession:
                 return self.process.returncode, 0.0
             if pid:
                 self.process.returncode = os.waitstatus_to_exitcode(status)
+                if self.config.isolate and self.process.returncode > 128:  # bwrap: 128 + the signal's number
+                    self.process.returncode = 128 - self.process.returncode
                 return self.process.returncode, usage.ru_utime + usage.ru_stime
             if time.monotonic() >= give_up:
                 return None, 0.0
@@ -407,6 +461,7 @@ class StudentSession:
     def _ensure_started_once(self) -> None:
         if self.setup_failure is not None:
             raise StudentCallFailed(self.setup_failure)
+        self._check_memory()  # the watch stopped it since the last call: this call reports it
         if self.process is not None and self.process.poll() is None:
             return
         began = time.monotonic()
@@ -451,6 +506,39 @@ class StudentSession:
         raise StudentCallFailed(f"{name}() raised {error}" + (f"\n    at {where}" if where else ""))
 
 
+class _UsageWatch:
+    """A thread that looks at a sandbox's processes every WATCH_SECONDS, between calls too (what
+    the code left running in the background): it kills the sandbox when they use more than
+    ``limit`` bytes of memory together (``exceeded`` then holds what they used), and keeps the
+    most CPU time one of them used (``cpu_seconds``)."""
+
+    def __init__(self, process: subprocess.Popen, limit: int) -> None:
+        self.process, self.limit = process, limit
+        self.exceeded: int | None = None
+        # The most CPU time one of its processes had used at the last look: bwrap's own resource
+        # usage, which the grader reaps, holds none of its sandbox's: bwrap exits before it reaps them.
+        self.cpu_seconds = 0.0
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="sandbox usage watch", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(isolation.WATCH_SECONDS):
+            used, cpu_seconds = isolation.usage(self.process.pid)
+            self.cpu_seconds = max(self.cpu_seconds, cpu_seconds)
+            if used > self.limit:
+                self.exceeded = used
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)  # bwrap: its sandbox goes with it
+                except OSError:
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
 def _earliest(first: Limit, *others: Limit | None) -> Limit:
     """The limit that ends first (the first given, of those that end together)."""
     return min([first, *(other for other in others if other is not None)], key=lambda limit: limit[0])
@@ -466,6 +554,17 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
+
+
+def _log_since(path: Path, offset: int) -> str:
+    """What the process wrote to its log from ``offset`` on (bwrap's and Python's own errors), briefly."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(offset)
+            text = log.read(4000).decode(errors="replace").strip()
+    except OSError:
+        return ""
+    return " / ".join(line for line in text.splitlines() if line.strip())[-1000:]
 
 
 def _above_stdio(fd: int) -> int:

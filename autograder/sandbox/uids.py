@@ -1,5 +1,10 @@
 """Sandbox uids, leased per machine: no two student processes on this machine share one.
 
+Only a grader that runs as root leases them: it starts each sandbox (isolation.py) as a uid
+of its own, so that outside its namespaces too the student's code is nobody the machine
+knows. A grader without root runs its sandboxes as itself; their PID namespaces keep them
+apart.
+
 After every failed call the grader kills everything its student's uid runs (whatever the
 code forked or left behind), so a uid must belong to one student process at a time, across
 every grading run on the machine: `python -m autograder grade`, plain `nbgrader
