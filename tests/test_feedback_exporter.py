@@ -29,3 +29,28 @@ def test_does_a_second_exporter_reuse_the_compiled_templates():
     with mock.patch.object(jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile) as compile:
         HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
     assert compile.call_count > 0  # stock nbconvert compiles them again: the check can fail
+
+
+def test_does_a_second_exporter_reuse_the_html_of_the_markdown_cells():
+    from nbconvert.filters import markdown_mistune
+
+    FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
+    with mock.patch.object(markdown_mistune.MarkdownWithMath, "render", autospec=True,
+                           side_effect=markdown_mistune.MarkdownWithMath.render) as render:
+        html = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
+    assert render.call_count == 0
+    with mock.patch.object(markdown_mistune.MarkdownWithMath, "render", autospec=True,
+                           side_effect=markdown_mistune.MarkdownWithMath.render) as render:
+        assert HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0] == html
+    assert render.call_count > 0  # stock nbconvert renders them again: the check can fail
+
+
+def test_is_a_changed_markdown_cell_rendered_anew():
+    changed = NOTEBOOK.copy()
+    changed.cells = [cell.copy() for cell in NOTEBOOK.cells]
+    markdown = next(cell for cell in changed.cells if cell.cell_type == "markdown")
+    markdown.source += "\n\nA sentence this notebook did not have."
+    FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
+    html = FeedbackExporter(config=CONFIG).from_notebook_node(changed)[0]
+    assert "A sentence this notebook did not have." in html
+    assert html == HTMLExporter(config=CONFIG).from_notebook_node(changed)[0]
