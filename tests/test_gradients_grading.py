@@ -8,7 +8,6 @@ student's scores back from the gradebook and its feedback from feedback/.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +17,7 @@ from autograder.grading import grade
 from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
                               make_course, released, solution, stealing_answers, submit, total_score,
                               with_answers)
-from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -161,13 +160,7 @@ def grade_the_class(course: str) -> dict:
 def graded(request, tmp_path_factory):
     """The class graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
     then runs rootless)."""
-    if request.param == AS_THIS_USER:
-        course = tmp_path_factory.mktemp("course")
-        run = grade_the_class(course)
-    else:
-        course = folder_for(UID)
-        request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
-        run = call_as(UID, grade_the_class, course)
+    course, run = graded_by(request.param, grade_the_class, request, tmp_path_factory)
     return course, SimpleNamespace(outcomes=[SimpleNamespace(**o) for o in run["outcomes"]], csv=Path(run["csv"]))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +11,7 @@ import pytest
 
 from autograder.grading import grade
 from grading_support import cell_scores, feedback_text, make_course, released, solution, submit, with_answers
-from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 ASSIGNMENT = "schedules"
 
@@ -75,13 +74,7 @@ def grade_the_corpus(course: str) -> dict:
 def graded(request, tmp_path_factory):
     """The corpus graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
     then runs rootless)."""
-    if request.param == AS_THIS_USER:
-        course = tmp_path_factory.mktemp("corpus")
-        outcomes = grade_the_corpus(course)
-    else:
-        course = folder_for(UID)
-        request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
-        outcomes = call_as(UID, grade_the_corpus, course)
+    course, outcomes = graded_by(request.param, grade_the_corpus, request, tmp_path_factory)
     return course, {student: SimpleNamespace(**outcome) for student, outcome in outcomes.items()}
 
 

@@ -86,3 +86,15 @@ def call_as(uid: int, function, *arguments, timeout: float = 900) -> object:
     the repository or in tests/ (imported by its name), plain-data arguments and result."""
     return run_as(uid, CALL, function.__module__, function.__qualname__,
                   json.dumps([str(a) if isinstance(a, Path) else a for a in arguments]), timeout=timeout)
+
+
+def graded_by(mode: str, grade_a_course, request, tmp_path_factory) -> tuple[Path, object]:
+    """A fresh course and what ``grade_a_course(course)`` returned (plain data), the grader running in
+    this process (AS_THIS_USER) or in a process of UID's (AS_UNPRIVILEGED: its sandbox runs rootless).
+    For module fixtures parametrized over the two modes."""
+    if mode == AS_THIS_USER:
+        course = tmp_path_factory.mktemp("course")
+        return course, grade_a_course(course)
+    course = folder_for(UID)
+    request.addfinalizer(lambda: shutil.rmtree(course, ignore_errors=True))
+    return course, call_as(UID, grade_a_course, course)

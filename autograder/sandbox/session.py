@@ -30,10 +30,12 @@ the call (or the run of the notebook's code) is tried again in a fresh process a
 short pause, up to KILL_ATTEMPTS times in a row, and the time lost is given back to both
 budgets. The grader's own kills are never taken for these: it kills only after a time
 limit, a reply it refuses or memory over the limit, and reports those itself. The CPU
-limit is told apart from an outside SIGKILL by the CPU time the process used; a process's
-own memory limit (RLIMIT_AS) raises MemoryError and kills nothing. Student code that kills its own process with SIGKILL or
-SIGTERM cannot be told apart from a kill from outside: it ends the same way, not graded,
-with a message that names both causes, for an instructor to look at.
+limit is told apart from an outside SIGKILL by the CPU time the sandbox's processes used
+(as the usage watch saw it: bwrap exits before it reaps them, so its own resource usage
+holds none of theirs); a process's own memory limit (RLIMIT_AS) raises MemoryError and
+kills nothing. Student code that kills its own process with SIGKILL or SIGTERM cannot be
+told apart from a kill from outside: it ends the same way, not graded, with a message
+that names both causes, for an instructor to look at.
 """
 
 from __future__ import annotations
