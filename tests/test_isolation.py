@@ -73,7 +73,7 @@ def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(monk
         assert parent.stdout.readline().strip() == b"ready"
         time.sleep(0.2)
         assert len(isolation.descendants(parent.pid)) == 3  # the three children of the python the shell became
-        used = isolation.usage(parent.pid)[0]
+        used = isolation.usage(parent.pid).memory_bytes
         # Four processes share one copy of 200 MiB: the three children's share is 150 MiB (plus their
         # interpreters' own pages), where their resident sizes would add up to 600 MiB.
         assert 100 * 1024**2 < used < 300 * 1024**2, used

@@ -290,6 +290,28 @@ def test_does_a_limit_or_crash_that_kills_the_process_cost_the_student_its_call(
         assert student.call("double", 2) == 4
 
 
+@needs_sandbox
+def test_does_the_cpu_limit_hold_for_all_the_processes_together():
+    """Four busy children, each under the limit of a process, pass it together: the usage watch
+    stops the sandbox (with per-process limits alone, the call would run until its time limit)."""
+    source = """
+import os, time
+def busy_children(count):
+    for _ in range(count):
+        if os.fork() == 0:
+            while True:
+                pass
+    time.sleep(60)
+def double(x):
+    return 2 * x
+"""
+    with session(source, call_timeout=60.0, limits=Limits(cpu_seconds=2)) as student:
+        with pytest.raises(StudentCallFailed, match=r"CPU time limit: the submission's processes used \d+ s of CPU "
+                                                    r"time together, over the limit of 2 s for all of them"):
+            student.call("busy_children", 4)
+        assert student.call("double", 2) == 4
+
+
 SLOW_DOUBLE = """
 import os, time
 def slow_double(x):

@@ -26,8 +26,8 @@ uid in a private mount namespace first. Without root, bwrap runs as the instruct
 
 Limits. The harness lowers its own resource limits before it runs any of the notebook's
 code (`harness_limits`): address space, CPU time, processes (counted per user namespace,
-so only the sandbox's own), open files and file size. Memory of all the sandbox's
-processes together is watched by the grader (session.py): cgroup v2 is not delegated to
+so only the sandbox's own), open files and file size. Memory and CPU time of all the
+sandbox's processes together are watched by the grader (session.py): cgroup v2 is not delegated to
 unprivileged users on every machine (nor in every container), so a thread of the grader
 sums the proportional set size of the sandbox's processes every `WATCH_SECONDS` (`usage`),
 during calls and between them, and stops the sandbox when it passes ``Limits.memory_bytes``.
@@ -280,16 +280,24 @@ def _children_by_scan():
     return lambda parent: by_parent.get(parent, [])
 
 
-def usage(pid: int) -> tuple[int, float]:
-    """What the processes ``pid`` started use: bytes of memory together (their proportional set
-    sizes: a page that forked processes share counts once in all), and the most CPU seconds that
-    one of them has used (the CPU limit holds for each process)."""
-    memory, cpu = 0, 0.0
+@dataclass(frozen=True)
+class Usage:
+    memory_bytes: int          # of all the processes together (proportional set sizes: a page
+                               # that forked processes share counts once in all)
+    cpu_seconds: float         # of all of them, those they have reaped included
+    most_cpu_seconds: float    # of the one that used the most (the CPU limit of each process)
+
+
+def usage(pid: int) -> Usage:
+    """What the processes ``pid`` started use (those of a sandbox, when ``pid`` is its bwrap)."""
+    memory, total, most = 0, 0.0, 0.0
     for process in descendants(pid):
         try:
             with open(f"/proc/{process}/stat", "rb") as stat_file:
                 fields = stat_file.read().rsplit(b")", 1)[1].split()
-            cpu = max(cpu, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)  # utime and stime
+            own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS            # utime, stime
+            total += own + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS  # and its reaped children's
+            most = max(most, own)
             with open(f"/proc/{process}/smaps_rollup", "rb") as rollup:
                 for line in rollup:
                     if line.startswith(b"Pss:"):
@@ -297,7 +305,7 @@ def usage(pid: int) -> tuple[int, float]:
                         break
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
-    return memory, cpu
+    return Usage(memory, total, most)
 
 
 def _closed_to_others(path: Path) -> bool:

@@ -16,10 +16,10 @@ that `limit_time` sets (one check's calls together) and under the one that
 again never counts against the `limit_time` budget: that time is given back to it. It
 does count against the total, as the student's own timeout or crash caused it.
 
-Memory. A thread of the grader adds up the memory of the sandbox's processes
-(isolation.usage) every WATCH_SECONDS, during calls and between them, and
-kills the sandbox when together they use more than the limit; the call under way, or the
-next one, fails with a message that says so.
+Usage. A thread of the grader adds up the memory and the CPU time of the sandbox's
+processes (isolation.usage) every WATCH_SECONDS, during calls and between them, and kills
+the sandbox when together they use more than the limits; the call under way, or the next
+one, fails with a message that says so.
 
 Infrastructure. What the grading machine does to a student process is never scored:
 `InfrastructureError` is raised instead, and the submission is left not graded with its
@@ -273,7 +273,7 @@ class StudentSession:
                 os.close(fd)
         os.set_blocking(request_write, False)  # a process that stops reading cannot stall the grader
         if self.config.isolate:
-            self._watch = _UsageWatch(self.process, self.config.limits.memory_bytes)
+            self._watch = _UsageWatch(self.process, self.config.limits)
         try:
             ready = self._receive(time.monotonic() + START_TIMEOUT, "", "the start of the sandbox")
         except (StudentCallFailed, _KilledFromOutside):
@@ -352,14 +352,12 @@ class StudentSession:
         except ValueError as error:
             self._refuse(f"{NOT_A_REPLY}: {error}")
 
-    def _check_memory(self) -> None:
-        """StudentCallFailed if the memory watch stopped the sandbox."""
+    def _check_usage(self) -> None:
+        """StudentCallFailed if the usage watch stopped the sandbox."""
         if self._watch is not None and self._watch.exceeded is not None:
-            used = self._watch.exceeded
+            exceeded = self._watch.exceeded
             self._stop()
-            raise StudentCallFailed(
-                f"memory limit: the submission's processes used {used / 1024**2:,.0f} MiB together, over the "
-                f"limit of {self.config.limits.memory_bytes / 1024**2:,.0f} MiB for all of them")
+            raise StudentCallFailed(exceeded)
 
     def _time_is_up(self, limit: str):
         self._stop()
@@ -372,10 +370,10 @@ class StudentSession:
 
     def _died(self, doing: str):
         """The student process closed its end of the channel: say why, or raise _KilledFromOutside."""
-        self._check_memory()  # the watch's own kill is no kill from outside
+        self._check_usage()  # the watch's own kill is no kill from outside
         code, cpu_seconds = self._reap()
         if self._watch is not None:  # what the watch saw: the sandbox's processes' CPU time
-            cpu_seconds = max(cpu_seconds, self._watch.cpu_seconds)
+            cpu_seconds = max(cpu_seconds, self._watch.most_cpu_seconds)
         self._stop()
         if code is None:
             raise StudentCallFailed(f"the student process closed the grader's channel during {doing} "
@@ -463,7 +461,7 @@ class StudentSession:
     def _ensure_started_once(self) -> None:
         if self.setup_failure is not None:
             raise StudentCallFailed(self.setup_failure)
-        self._check_memory()  # the watch stopped it since the last call: this call reports it
+        self._check_usage()  # the watch stopped it since the last call: this call reports it
         if self.process is not None and self.process.poll() is None:
             return
         began = time.monotonic()
@@ -510,31 +508,40 @@ class StudentSession:
 
 class _UsageWatch:
     """A thread that looks at a sandbox's processes every WATCH_SECONDS, between calls too (what
-    the code left running in the background): it kills the sandbox when they use more than
-    ``limit`` bytes of memory together (``exceeded`` then holds what they used), and keeps the
-    most CPU time one of them used (``cpu_seconds``)."""
+    the code left running in the background). It kills the sandbox when together they use more
+    memory or CPU time than ``limits`` allow (``exceeded`` then says so, for feedback), and keeps
+    the most CPU time one of them used (``most_cpu_seconds``: bwrap's own resource usage, which
+    the grader reaps, holds none of its sandbox's, as bwrap exits before it reaps them)."""
 
-    def __init__(self, process: subprocess.Popen, limit: int) -> None:
-        self.process, self.limit = process, limit
-        self.exceeded: int | None = None
-        # The most CPU time one of its processes had used at the last look: bwrap's own resource
-        # usage, which the grader reaps, holds none of its sandbox's: bwrap exits before it reaps them.
-        self.cpu_seconds = 0.0
+    def __init__(self, process: subprocess.Popen, limits: Limits) -> None:
+        self.process, self.limits = process, limits
+        self.exceeded: str | None = None
+        self.most_cpu_seconds = 0.0
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="sandbox usage watch", daemon=True)
         self._thread.start()
 
     def _watch(self) -> None:
+        limits = self.limits
         while not self._stopped.wait(isolation.WATCH_SECONDS):
-            used, cpu_seconds = isolation.usage(self.process.pid)
-            self.cpu_seconds = max(self.cpu_seconds, cpu_seconds)
-            if used > self.limit:
-                self.exceeded = used
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)  # bwrap: its sandbox goes with it
-                except OSError:
-                    pass
-                return
+            used = isolation.usage(self.process.pid)
+            self.most_cpu_seconds = max(self.most_cpu_seconds, used.most_cpu_seconds)
+            if used.memory_bytes > limits.memory_bytes:
+                self.exceeded = (f"memory limit: the submission's processes used {used.memory_bytes / 1024**2:,.0f} "
+                                 f"MiB together, over the limit of {limits.memory_bytes / 1024**2:,.0f} MiB for "
+                                 "all of them")
+            # Past the point where one process alone is killed (its own limit and grace, and a second
+            # more), so that a single process's end is told by its own signal.
+            elif used.cpu_seconds > limits.cpu_seconds + isolation.CPU_GRACE_SECONDS + 1:
+                self.exceeded = (f"CPU time limit: the submission's processes used {used.cpu_seconds:.0f} s of CPU "
+                                 f"time together, over the limit of {limits.cpu_seconds} s for all of them")
+            else:
+                continue
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # bwrap: its sandbox goes with it
+            except OSError:
+                pass
+            return
 
     def stop(self) -> None:
         self._stopped.set()
