@@ -351,17 +351,27 @@ def submit_correct_solutions(course: Path, wanted: list[str] | None = None) -> d
     return students
 
 
+def sandbox_unavailable() -> str | None:
+    """Why student code cannot be sandboxed in these tests, or None. As root (as in CI, where
+    dev.py installs bubblewrap) always None: a sandbox that fails there must fail the tests
+    that need it, not skip them or let them run unsandboxed."""
+    import os
+
+    from autograder.sandbox.isolation import can_isolate
+
+    return None if os.geteuid() == 0 else can_isolate()
+
+
 def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
     """Every check of ``assignment`` on every seed, against the notebook's code running in a student
     process (sandboxed where this machine can) whose numerical environment is ``numerics``, while
     the reference is computed here: for each check that fails, the seeds and messages."""
     from autograder.checks import load_registry, run_checks
     from autograder.preprocessors.run_hidden_checks import student_cells
-    from autograder.sandbox.isolation import can_isolate
     from autograder.sandbox.session import SandboxConfig, StudentSession
 
     registry = load_registry(assignment)
-    config = SandboxConfig(isolate=can_isolate() is None, numerics=numerics)
+    config = SandboxConfig(isolate=sandbox_unavailable() is None, numerics=numerics)
     failed = {}
     with StudentSession(student_cells(nb), config, registry.blocked) as student:
         for seed in seeds:

@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 
 from autograder.sandbox import harness
-from autograder.sandbox.isolation import SANDBOX_UID, Limits, can_isolate
+from autograder.sandbox.isolation import SANDBOX_UID, Limits
 from autograder.sandbox.session import InfrastructureError, SandboxConfig, StudentCallFailed, StudentSession
+from grading_support import sandbox_unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 
-needs_sandbox = pytest.mark.skipif(can_isolate() is not None, reason=can_isolate() or "")
+needs_sandbox = pytest.mark.skipif(sandbox_unavailable() is not None, reason=sandbox_unavailable() or "")
 
 
 # --- the wire format ----------------------------------------------------------------------
@@ -130,7 +131,7 @@ def test_does_reading_a_line_refuse_what_no_reply_can_be_with_value_error_alone(
 
 
 def session(source: str, **config) -> StudentSession:
-    config.setdefault("isolate", can_isolate() is None)
+    config.setdefault("isolate", sandbox_unavailable() is None)
     return StudentSession([{"label": "cell 1", "source": source}],
                           SandboxConfig(call_timeout=config.pop("call_timeout", 5.0), **config))
 
@@ -647,7 +648,7 @@ def test_is_an_error_in_the_notebook_reported_with_the_cells_label():
 
 def test_is_a_blocked_module_unavailable():
     cells = [{"label": "cell 1", "source": "def use():\n    import optlab.optimize\n    return 1"}]
-    config = SandboxConfig(isolate=can_isolate() is None)
+    config = SandboxConfig(isolate=sandbox_unavailable() is None)
     with StudentSession(cells, config, blocked={"optlab.optimize": "write it yourself"}) as student:
         with pytest.raises(StudentCallFailed, match="write it yourself"):
             student.call("use")

@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.isolation import Limits, can_isolate, interpreter_paths
+from autograder.sandbox.isolation import Limits, interpreter_paths
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
-from grading_support import ROOT, feedback_text, make_course, released, solution, submit, with_answers
+from grading_support import (ROOT, feedback_text, make_course, released, sandbox_unavailable, solution, submit,
+                             with_answers)
 from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 
-pytestmark = pytest.mark.skipif(can_isolate() is not None, reason=can_isolate() or "")
+pytestmark = pytest.mark.skipif(sandbox_unavailable() is not None, reason=sandbox_unavailable() or "")
 
 WITHOUT = "without isolation"
 MODES = [AS_THIS_USER, AS_UNPRIVILEGED, WITHOUT]

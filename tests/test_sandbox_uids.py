@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.isolation import SANDBOX_UID, can_isolate, descendants
+from autograder.sandbox.isolation import SANDBOX_UID, descendants
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
 from autograder.sandbox.uids import (SANDBOX_UID_BASE, SANDBOX_UIDS, NoUidLeft, UidLease, kill_processes_of,
                                      lease_directory, processes_of)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or can_isolate() is not None,
-                                reason="sandbox uids are leased by a grader that runs as root, with a sandbox")
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids are leased by a grader that runs as root")
 
 PROBE = """
 import os

@@ -224,13 +224,14 @@ def sandbox_command(command: list[str], *, needed: list[Path], files: Path | Non
             args += ["--ro-bind", top, top]
     if os.path.isfile("/etc/ld.so.cache"):
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    for path in needed:
-        if Path("/usr") not in path.parents and path != Path("/usr"):
-            args += ["--ro-bind", str(path), str(path)]
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
              "--size", str(limits.tmpfs_bytes), "--perms", "1777", "--tmpfs", "/tmp",
              "--perms", "0700", "--dir", str(SANDBOX_DIR)]
+    # After the private /tmp: an interpreter installed under /tmp (a checkout there) is bound into it.
+    for path in needed:
+        if Path("/usr") not in path.parents and path != Path("/usr"):
+            args += ["--ro-bind", str(path), str(path)]
     if files is not None:
         args += ["--ro-bind", str(files), str(GRADER_DIR)]
     return args + ["--remount-ro", "/", "--chdir", str(SANDBOX_DIR), "--", *command]
