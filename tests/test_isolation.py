@@ -86,24 +86,18 @@ def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(monk
 def test_is_a_needed_directory_under_tmp_shown_inside_the_private_tmp(tmp_path_factory):
     """A checkout in /tmp (a fresh clone in `mktemp -d`) puts the interpreter's environment under
     /tmp: it must be bound into the sandbox's own /tmp, not hidden beneath it."""
-    import os
     import tempfile
 
     if isolation.bwrap() is None:
         pytest.skip(isolation.BWRAP_MISSING)
     environment = Path(tempfile.mkdtemp(dir="/tmp", prefix="optgrade-test-venv-"))
+    environment.chmod(0o755)  # as root the sandbox runs as a leased uid, which must read it
     try:
         (environment / "marker.txt").write_text("the environment")
-        seccomp_fd = isolation.syscall_filter_fd()
-        try:
-            command = sandbox_command(
-                [sys.executable, "-I", "-c", f"print(open({str(environment / 'marker.txt')!r}).read())"],
-                needed=[*isolation.interpreter_paths(), environment], files=None, limits=Limits(),
-                seccomp_fd=seccomp_fd)
-            result = subprocess.run(command, capture_output=True, text=True, pass_fds=(seccomp_fd,), timeout=60)
-        finally:
-            os.close(seccomp_fd)
-        assert result.stdout.strip() == "the environment", result.stderr
+        result = isolation.run_sandboxed(
+            [sys.executable, "-I", "-c", f"print(open({str(environment / 'marker.txt')!r}).read())"],
+            needed=[*isolation.interpreter_paths(), environment])
+        assert result.stdout.decode().strip() == "the environment", result.stderr
     finally:
         (environment / "marker.txt").unlink()
         environment.rmdir()

@@ -128,28 +128,34 @@ def can_isolate() -> str | None:
         syscall_filter()
     except (ImportError, OSError, AttributeError) as error:
         return LIBSECCOMP_MISSING.format(why=f"{type(error).__name__}: {error}")
+    try:
+        result = run_sandboxed([sys.executable, "-I", "-c", "import encodings"], needed=interpreter_paths())
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        return NO_USER_NAMESPACES.format(why=f"{type(error).__name__}: {error}")
+    if result.returncode != 0:
+        why = result.stderr.decode(errors="replace").strip() or f"exit code {result.returncode}"
+        return NO_USER_NAMESPACES.format(why=f"bwrap said: {why}")
+    return None
+
+
+def run_sandboxed(command: list[str], *, needed: list[Path]) -> subprocess.CompletedProcess:
+    """Run ``command`` to its end in a sandbox as grading starts one (as root, as a leased uid),
+    showing ``needed`` read-only; its output captured."""
     lease, seccomp_fd = None, None
     try:
         if os.geteuid() == 0:
             from .uids import UidLease
             lease = UidLease()
-        needed = interpreter_paths()
         seccomp_fd = syscall_filter_fd()
-        result = subprocess.run(sandbox_command([sys.executable, "-I", "-c", "import encodings"], needed=needed,
-                                                files=None, limits=Limits(), seccomp_fd=seccomp_fd),
-                                stdin=subprocess.DEVNULL, capture_output=True, timeout=60, pass_fds=(seccomp_fd,),
-                                preexec_fn=None if lease is None else make_preexec(uid=lease.uid, reach=needed))
-    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
-        return NO_USER_NAMESPACES.format(why=f"{type(error).__name__}: {error}")
+        return subprocess.run(sandbox_command(command, needed=needed, files=None, limits=Limits(),
+                                              seccomp_fd=seccomp_fd),
+                              stdin=subprocess.DEVNULL, capture_output=True, timeout=60, pass_fds=(seccomp_fd,),
+                              preexec_fn=None if lease is None else make_preexec(uid=lease.uid, reach=needed))
     finally:
         if lease is not None:
             lease.release()
         if seccomp_fd is not None:
             os.close(seccomp_fd)
-    if result.returncode != 0:
-        why = result.stderr.decode(errors="replace").strip() or f"exit code {result.returncode}"
-        return NO_USER_NAMESPACES.format(why=f"bwrap said: {why}")
-    return None
 
 
 # Calls no student code needs, that reach the kernel's less travelled paths or outside the
@@ -267,14 +273,21 @@ def _children_by_listing(parent: int) -> list[int]:
     return children
 
 
+def stat_fields(process: int | str, thread: int | str | None = None) -> list[bytes]:
+    """The fields of /proc/<process>[/task/<thread>]/stat after the command name (which may hold
+    spaces and parentheses): state first, then the parent, ... (proc(5) numbers them from 3)."""
+    path = f"/proc/{process}/stat" if thread is None else f"/proc/{process}/task/{thread}/stat"
+    with open(path, "rb") as stat_file:
+        return stat_file.read().rsplit(b")", 1)[1].split()
+
+
 def _children_by_scan():
     """Without the kernel's lists of children: every process's parent, read from /proc once."""
     by_parent: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/stat", "rb") as stat_file:
-                    parent = int(stat_file.read().rsplit(b")", 1)[1].split()[1])
+                parent = int(stat_fields(entry)[1])
             except (OSError, ValueError, IndexError):
                 continue
             by_parent.setdefault(parent, []).append(int(entry))
@@ -294,8 +307,7 @@ def usage(pid: int) -> Usage:
     memory, total, most = 0, 0.0, 0.0
     for process in descendants(pid):
         try:
-            with open(f"/proc/{process}/stat", "rb") as stat_file:
-                fields = stat_file.read().rsplit(b")", 1)[1].split()
+            fields = stat_fields(process)
             own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS            # utime, stime
             total += own + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS  # and its reaped children's
             most = max(most, own)

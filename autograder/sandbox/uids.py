@@ -26,6 +26,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from .isolation import stat_fields
+
 SANDBOX_UID_BASE = 2_000_000   # uids from here on: none has a home, a name or files
 SANDBOX_UIDS = 60_000          # how many there are to lease
 LEASE_DIR = Path("/run/optgrade-sandbox-uids")
@@ -103,7 +105,7 @@ def processes_of(uid: int) -> list[int]:
 def _any_thread_alive(process: Path) -> bool:
     for task in (process / "task").iterdir():
         try:
-            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            state = stat_fields(process.name, task.name)[0].decode()
         except (OSError, IndexError):
             continue
         if state not in ("Z", "X"):
