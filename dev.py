@@ -42,25 +42,29 @@ class SystemPackages(NamedTuple):
     """Debian packages this project needs beyond Python's: which, why, and what fails without them."""
 
     packages: list[str]
-    programs: list[Path]    # what they install; all present means nothing to do
-    why: str                # what needs them, as a sentence without its full stop
-    without: str            # what happens while they are missing
-    elsewhere: str = ""     # how to install them on other systems, if that is worth saying
+    programs: list[Path]  # what they install; all present means nothing to do
+    why: str  # what needs them, as a sentence without its full stop
+    without: str  # what happens while they are missing
+    elsewhere: str = ""  # how to install them on other systems, if that is worth saying
 
 
 # The sandbox every student process runs in (autograder/sandbox/isolation.py).
 SANDBOX = SystemPackages(
-    ["bubblewrap"], [Path("/usr/bin/bwrap")],
+    ["bubblewrap"],
+    [Path("/usr/bin/bwrap")],
     why="Grading runs every student's code in bubblewrap's sandbox",
     without="`python -m autograder grade` refuses to start (exit code 4), the sandbox tests "
-            "(tests/test_sandbox.py) skip and the grading tests fail",
-    elsewhere="`dnf install -y bubblewrap` on Fedora")
+    "(tests/test_sandbox.py) skip and the grading tests fail",
+    elsewhere="`dnf install -y bubblewrap` on Fedora",
+)
 
 # The browser the tests open the built site in (tests/test_browser.py).
 BROWSER = SystemPackages(
-    ["chromium", "chromium-driver"], [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")],
+    ["chromium", "chromium-driver"],
+    [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")],
     why="The browser tests (tests/test_browser.py) open the built site in Chromium",
-    without="the browser tests fail")
+    without="the browser tests fail",
+)
 
 
 def run(*cmd: str | Path, **kwargs) -> None:
@@ -76,7 +80,8 @@ def install_digest() -> str:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    # dev.py is run by whatever python3 the machine has: say so plainly when it is too old.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
@@ -84,8 +89,18 @@ def ensure_environment() -> None:
     wanted = install_digest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-r", "requirements.txt", "-c", "constraints.txt")
+    run(
+        PYTHON,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-r",
+        "requirements.txt",
+        "-c",
+        "constraints.txt",
+    )
     STAMP.write_text(wanted)
 
 
@@ -105,15 +120,22 @@ def ensure_system_packages(need: SystemPackages) -> None:
     packages = " and ".join(need.packages)
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         how = f"`{' '.join(install)}`" + (f" ({need.elsewhere})" if need.elsewhere else "")
-        print(f"{', '.join(missing)} missing. {need.why}; without {packages}, {need.without}. "
-              f"Install as root with: {how}.", flush=True)
+        print(
+            f"{', '.join(missing)} missing. {need.why}; without {packages}, {need.without}. "
+            f"Install as root with: {how}.",
+            flush=True,
+        )
         return
-    print(f"{', '.join(missing)} missing. {need.why}: installing Debian's {packages} ...", flush=True)
+    print(
+        f"{', '.join(missing)} missing. {need.why}: installing Debian's {packages} ...", flush=True
+    )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
         run(*install, env=env)
     except subprocess.CalledProcessError:
-        print("apt-get install failed; updating the package lists and trying again ...", flush=True)
+        print(
+            "apt-get install failed; updating the package lists and trying again ...", flush=True
+        )
         try:
             run("apt-get", "update", env=env)
             run(*install, env=env)

@@ -74,10 +74,18 @@ def put_environment_on_path() -> None:
 
 def configure_nbgrader(c: Config, root: str | Path) -> Config:
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput,
-                                        SaveAutoGrades)
-
-    from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearHiddenTests,
+        ClearOutput,
+        DeduplicateIds,
+        GetGrades,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
 
     from .feedback_exporter import FeedbackExporter
     from .grade_sheet import GradeSheetExport
@@ -97,13 +105,27 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.submitted_directory = SUBMITTED
     c.CourseDirectory.db_url = gradebook_url(root)
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
-    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, ForgetUnknownCells, RestoreDeletedTestCells,
-                                          OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        DeduplicateIds,
+        ForgetUnknownCells,
+        RestoreDeletedTestCells,
+        OverwriteKernelspec,
+        OverwriteCells,
+        CheckCellMetadata,
+    ]
     # Stock autograde, with Execute (student kernel runs hidden tests) replaced by trusted checks,
     # and the scores' outputs gone once saved.
-    c.Autograde.autograde_preprocessors = [RunHiddenChecks, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                           SaveAutoGrades, RemoveScoreOutputs, AssignStoredLatePenalties,
-                                           CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [
+        RunHiddenChecks,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        RemoveScoreOutputs,
+        AssignStoredLatePenalties,
+        CheckCellMetadata,
+    ]
     c.RunHiddenChecks.course_root = root
     # Late work: nbgrader's timestamps and the gradebook's due date; the penalty per day late
     # is the one stored for the assignment (autograder/late.py; none unless the instructor sets it).
@@ -113,7 +135,12 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.ExportApp.plugin_class = GradeSheetExport
     c.GradeSheetExport.course_root = root
     # Stock feedback shows test cells as the grader restored them, hidden tests included.
-    c.GenerateFeedback.preprocessors = [GetGrades, RemoveStrayHiddenTests, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        RemoveStrayHiddenTests,
+        ClearHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
     c.GenerateFeedback.exporter_class = FeedbackExporter
     return c
 
@@ -128,4 +155,6 @@ def nbgrader_config(root: str | Path, **overrides) -> Config:
 
 def assignments(root: str | Path) -> list[str]:
     """Every assignment that has a source notebook, by name."""
-    return sorted(p.parent.name for p in Path(root, SOURCE).glob("*/*.ipynb") if p.stem == p.parent.name)
+    return sorted(
+        p.parent.name for p in Path(root, SOURCE).glob("*/*.ipynb") if p.stem == p.parent.name
+    )

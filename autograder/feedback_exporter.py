@@ -32,7 +32,9 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
-MARKDOWN_HTML: OrderedDict[tuple, str] = OrderedDict()  # the most recently used, up to MARKDOWN_CELLS
+MARKDOWN_HTML: OrderedDict[tuple, str] = (
+    OrderedDict()
+)  # the most recently used, up to MARKDOWN_CELLS
 MARKDOWN_CELLS = 512
 
 
@@ -50,7 +52,12 @@ class FeedbackExporter(HTMLExporter):
         exporter's settings (no attachments; images not embedded, so the notebook's folder is unused)."""
         if self.embed_images or context.get("cell", {}).get("attachments"):
             return super().markdown2html(context, source)
-        key = (source, self.anchor_link_text, self.exclude_anchor_links, repr(sorted(self.lexer_options.items())))
+        key = (
+            source,
+            self.anchor_link_text,
+            self.exclude_anchor_links,
+            repr(sorted(self.lexer_options.items())),
+        )
         if key not in MARKDOWN_HTML:
             MARKDOWN_HTML[key] = super().markdown2html(context, source)
             if len(MARKDOWN_HTML) > MARKDOWN_CELLS:

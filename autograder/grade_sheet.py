@@ -31,8 +31,19 @@ from traitlets import Unicode
 from .course import GRADES_CSV, SUBMITTED, folder_digest, gradebook_url
 from .records import GRADED, NOT_GRADED, NOT_SUBMITTED, REFUSED, read_record, write_atomically
 
-NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-                    "raw_score", "late_submission_penalty", "score", "max_score"]
+NBGRADER_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
 COLUMNS = NBGRADER_COLUMNS + ["status", "reason"]
 
 
@@ -55,9 +66,16 @@ class Row:
 
 def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
     """One student's row for one assignment: status, reason and (when graded) scores."""
-    row = Row(assignment.name, student.id, NOT_SUBMITTED, duedate=assignment.duedate or "",
-              last_name=student.last_name, first_name=student.first_name, email=student.email,
-              max_score=assignment.max_score)
+    row = Row(
+        assignment.name,
+        student.id,
+        NOT_SUBMITTED,
+        duedate=assignment.duedate or "",
+        last_name=student.last_name,
+        first_name=student.first_name,
+        email=student.email,
+        max_score=assignment.max_score,
+    )
     folder = Path(root, SUBMITTED, student.id, assignment.name)
     record = read_record(root, assignment.name, student.id)
     try:
@@ -73,11 +91,19 @@ def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
         if folder.is_dir():
             row.status, row.reason = NOT_GRADED, "submitted; not graded yet"
         return row
-    unscored = [grade.name for notebook in submission.notebooks for grade in notebook.grades if grade.score is None]
+    unscored = [
+        grade.name
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+        if grade.score is None
+    ]
     if unscored or not submission.notebooks:
         row.status = NOT_GRADED
-        row.reason = ("the gradebook holds no score for " + ", ".join(sorted(unscored)) if unscored
-                      else "the grading did not finish")
+        row.reason = (
+            "the gradebook holds no score for " + ", ".join(sorted(unscored))
+            if unscored
+            else "the grading did not finish"
+        )
         return row
     penalty = float(submission.late_submission_penalty or 0.0)
     row.status = GRADED
@@ -88,14 +114,23 @@ def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
         notes.append("flagged for manual grading in formgrader")
     if (submission.total_seconds_late or 0) > 0:
         notes.append(f"late by {submission.total_seconds_late / 3600:.1f} h")
-    if record is not None and folder.is_dir() and record.digest and record.digest != folder_digest(folder):
+    if (
+        record is not None
+        and folder.is_dir()
+        and record.digest
+        and record.digest != folder_digest(folder)
+    ):
         notes.append("submitted again since it was graded: grade it again")
     row.reason = "; ".join(notes)
     return row
 
 
-def grade_sheet(root: Path, gb: Gradebook, assignments: list[str] | None = None,
-                students: list[str] | None = None) -> list[Row]:
+def grade_sheet(
+    root: Path,
+    gb: Gradebook,
+    assignments: list[str] | None = None,
+    students: list[str] | None = None,
+) -> list[Row]:
     """Every (assignment, student) of the gradebook, in its order: the rows of the sheet."""
     rows = []
     for assignment in gb.assignments:
@@ -133,7 +168,11 @@ class GradeSheetExport(ExportPlugin):
 
     def export(self, gradebook: Gradebook) -> None:
         path = Path(self.to or GRADES_CSV)
-        rows = grade_sheet(Path(self.course_root), gradebook, [str(a) for a in self.assignment] or None,
-                           [str(s) for s in self.student] or None)
+        rows = grade_sheet(
+            Path(self.course_root),
+            gradebook,
+            [str(a) for a in self.assignment] or None,
+            [str(s) for s in self.student] or None,
+        )
         write_atomically(path, sheet_text(rows))
         self.log.info("Exported the grade sheet to %s", path)

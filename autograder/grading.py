@@ -42,14 +42,24 @@ from .checks import load_registry
 from .course import SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
 from .grade_sheet import write_grade_sheet
 from .late import late_policy, set_due_date
-from .records import (GRADED, NOT_GRADED, REFUSED, AssignmentLock, Record, read_record, set_late_percent_per_day,
-                      write_record)
+from .records import (
+    GRADED,
+    NOT_GRADED,
+    REFUSED,
+    AssignmentLock,
+    Record,
+    read_record,
+    set_late_percent_per_day,
+    write_record,
+)
 from .release import enter_in_gradebook
 from .sandbox.isolation import IsolationError, can_isolate
 
 # nbgrader 0.9 relies on SQLAlchemy 1.x's cascade of backrefs; under 2.x each save says so.
 # Its records are complete either way (the tests read the gradebook back), so silence it.
-warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session, add operation along")
+warnings.filterwarnings(
+    "ignore", message=r"Object of type <\w+> not in session, add operation along"
+)
 
 
 @dataclass
@@ -59,12 +69,14 @@ class Outcome:
     score: float = 0.0
     max_score: float = 0.0
     problem: str = ""
-    refused: bool = False         # the submission cannot be graded as it is (problem says why)
-    seconds_late: float = 0.0     # after the due date, by nbgrader's timestamp
-    penalty: float = 0.0          # points taken for it (already out of score)
-    seconds: float = 0.0          # grading this submission, all in (0 when skipped)
+    refused: bool = False  # the submission cannot be graded as it is (problem says why)
+    seconds_late: float = 0.0  # after the due date, by nbgrader's timestamp
+    penalty: float = 0.0  # points taken for it (already out of score)
+    seconds: float = 0.0  # grading this submission, all in (0 when skipped)
     student_seconds: float = 0.0  # of which waiting for the student's code
-    manual_grades_flagged: list[str] = field(default_factory=list)  # manual grades this grading put up for review
+    manual_grades_flagged: list[str] = field(
+        default_factory=list
+    )  # manual grades this grading put up for review
 
     @property
     def status(self) -> str:
@@ -74,11 +86,11 @@ class Outcome:
 @dataclass
 class GradingRun:
     assignment: str
-    policy: str = ""                                  # the late policy, in words
-    policy_changed: str = ""                          # what changed in it, when this run changed it
+    policy: str = ""  # the late policy, in words
+    policy_changed: str = ""  # what changed in it, when this run changed it
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run graded them
-    cells: list["CellSummary"] = field(default_factory=list)
+    cells: list[CellSummary] = field(default_factory=list)
     csv: Path | None = None
 
 
@@ -100,7 +112,9 @@ def submission_problem(root: Path, assignment: str, student: str) -> str | None:
         path = folder / expected.name
         if not path.is_file():
             found = sorted(p.name for p in folder.glob("*.ipynb"))
-            return f"no {expected.name} in the submission" + (f" (found: {', '.join(found)})" if found else "")
+            return f"no {expected.name} in the submission" + (
+                f" (found: {', '.join(found)})" if found else ""
+            )
         data = path.read_bytes()
         if not data.strip():
             return f"{expected.name} is empty"
@@ -118,8 +132,10 @@ def submission_problem(root: Path, assignment: str, student: str) -> str | None:
         except Exception as error:  # noqa: BLE001 - any reason nbformat refuses it
             return f"{expected.name} is not a valid notebook ({str(error).splitlines()[0][:200]})"
         if not _answer_ids(notebook) & _answer_ids(nbformat.read(expected, as_version=4)):
-            return (f"{expected.name} is not the {assignment} exercise: it has none of its answer cells "
-                    "(another assignment's notebook, or one started from scratch?)")
+            return (
+                f"{expected.name} is not the {assignment} exercise: it has none of its answer cells "
+                "(another assignment's notebook, or one started from scratch?)"
+            )
     return None
 
 
@@ -130,7 +146,9 @@ def _answer_ids(notebook) -> set[str]:
 
 
 def submissions(root: Path, assignment: str) -> list[str]:
-    return sorted(p.parent.name for p in Path(root, SUBMITTED).glob(f"*/{assignment}") if p.is_dir())
+    return sorted(
+        p.parent.name for p in Path(root, SUBMITTED).glob(f"*/{assignment}") if p.is_dir()
+    )
 
 
 def submission_digest(root: Path, assignment: str, student: str) -> str:
@@ -142,8 +160,12 @@ def already_graded(root: Path, assignment: str, student: str, policy: str) -> bo
     """Was this very submission graded to the end (scores and feedback), under this late ``policy``,
     by an earlier run?"""
     record = read_record(root, assignment, student)
-    return (record is not None and record.status == GRADED and record.policy == policy
-            and record.digest == submission_digest(root, assignment, student))
+    return (
+        record is not None
+        and record.status == GRADED
+        and record.policy == policy
+        and record.digest == submission_digest(root, assignment, student)
+    )
 
 
 def graded_under_another_policy(root: Path, assignment: str, student: str, policy: str) -> bool:
@@ -153,7 +175,9 @@ def graded_under_another_policy(root: Path, assignment: str, student: str, polic
 
 def default_jobs() -> int:
     """One worker per core this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
 
 
 LIMITS = ("call_timeout", "check_timeout", "submission_timeout", "setup_timeout", "memory_mb")
@@ -163,10 +187,20 @@ class NoSubmission(ValueError):
     """A student named for grading has no submission of the assignment."""
 
 
-def grade(root: Path, assignment: str, *, students: list[str] | None = None, seed: int | None = None,
-          limits: dict[str, float] | None = None, isolate: bool = True, jobs: int | None = None,
-          force: bool = False, due: datetime | None = None, late_percent_per_day: float | None = None,
-          progress=lambda done, total, outcome: None) -> GradingRun:
+def grade(
+    root: Path,
+    assignment: str,
+    *,
+    students: list[str] | None = None,
+    seed: int | None = None,
+    limits: dict[str, float] | None = None,
+    isolate: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    due: datetime | None = None,
+    late_percent_per_day: float | None = None,
+    progress=lambda done, total, outcome: None,
+) -> GradingRun:
     """Grade the submissions of ``assignment`` (or of ``students`` only) with ``jobs`` workers.
 
     Submissions graded by an earlier run and unchanged since are skipped, unless
@@ -185,16 +219,40 @@ def grade(root: Path, assignment: str, *, students: list[str] | None = None, see
     if isolate and (reason := can_isolate()):
         raise IsolationError(reason)
     with AssignmentLock(root, assignment):
-        return _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, late_percent_per_day,
-                      progress)
+        return _grade(
+            root,
+            assignment,
+            students,
+            seed,
+            limits,
+            isolate,
+            jobs,
+            force,
+            due,
+            late_percent_per_day,
+            progress,
+        )
 
 
-def _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, late_percent_per_day,
-           progress) -> GradingRun:
+def _grade(
+    root,
+    assignment,
+    students,
+    seed,
+    limits,
+    isolate,
+    jobs,
+    force,
+    due,
+    late_percent_per_day,
+    progress,
+) -> GradingRun:
     missing = [s for s in students or [] if not Path(root, SUBMITTED, s, assignment).is_dir()]
     if missing:
-        raise NoSubmission(f"no submission of {assignment} from {', '.join(missing)} "
-                           f"(nothing in {', '.join(f'{SUBMITTED}/{s}/{assignment}/' for s in missing)})")
+        raise NoSubmission(
+            f"no submission of {assignment} from {', '.join(missing)} "
+            f"(nothing in {', '.join(f'{SUBMITTED}/{s}/{assignment}/' for s in missing)})"
+        )
     enter_in_gradebook(root, assignment)
     run = GradingRun(assignment)
     old_policy = late_policy(root, assignment)
@@ -215,10 +273,20 @@ def _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, 
         overrides[f"RunHiddenChecks.{name}"] = value
     everyone = submissions(root, assignment)
     if students:
-        todo = list(dict.fromkeys(students + [s for s in everyone
-                                              if graded_under_another_policy(root, assignment, s, run.policy)]))
+        todo = list(
+            dict.fromkeys(
+                students
+                + [
+                    s
+                    for s in everyone
+                    if graded_under_another_policy(root, assignment, s, run.policy)
+                ]
+            )
+        )
     else:
-        todo = [s for s in everyone if force or not already_graded(root, assignment, s, run.policy)]
+        todo = [
+            s for s in everyone if force or not already_graded(root, assignment, s, run.policy)
+        ]
     run.skipped = [s for s in (students or everyone) if s not in todo]
     for student in run.skipped:
         outcome = _score(root, assignment, student)
@@ -230,15 +298,21 @@ def _grade(root, assignment, students, seed, limits, isolate, jobs, force, due, 
     # database connection at this point (each Gradebook above was closed).
     load_registry(assignment)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
-        futures = {pool.submit(grade_one, root, assignment, student, overrides, run.policy): student
-                   for student in todo}
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker
+    ) as pool:
+        futures = {
+            pool.submit(grade_one, root, assignment, student, overrides, run.policy): student
+            for student in todo
+        }
         for done, future in enumerate(as_completed(futures), start=1):
             student = futures[future]
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
-                outcome = Outcome(student, False, problem=f"the grader failed on this submission: {error!r}")
+                outcome = Outcome(
+                    student, False, problem=f"the grader failed on this submission: {error!r}"
+                )
                 write_record(root, assignment, student, Record(NOT_GRADED, outcome.problem))
             run.outcomes.append(outcome)
             progress(done, len(todo), outcome)
@@ -252,7 +326,9 @@ _WORKER_APIS: dict = {}
 
 
 def _start_worker() -> None:
-    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session, add operation along")
+    warnings.filterwarnings(
+        "ignore", message=r"Object of type <\w+> not in session, add operation along"
+    )
 
 
 def _worker_api(root: Path, overrides: tuple) -> NbGraderAPI:
@@ -270,9 +346,21 @@ def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy
     digest = submission_digest(root, assignment, student)
     outcome = _grade_one(root, assignment, student, overrides)
     outcome.seconds = time.monotonic() - started
-    write_record(root, assignment, student, Record(
-        outcome.status, outcome.problem, digest, policy, outcome.score if outcome.graded else None,
-        outcome.max_score if outcome.graded else None, outcome.seconds, outcome.student_seconds))
+    write_record(
+        root,
+        assignment,
+        student,
+        Record(
+            outcome.status,
+            outcome.problem,
+            digest,
+            policy,
+            outcome.score if outcome.graded else None,
+            outcome.max_score if outcome.graded else None,
+            outcome.seconds,
+            outcome.student_seconds,
+        ),
+    )
     return outcome
 
 
@@ -282,7 +370,9 @@ def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Ou
     LAST_STUDENT_SECONDS[0] = 0.0
     problem = submission_problem(root, assignment, student)
     if problem is not None:
-        with Gradebook(gradebook_url(root)) as gb:  # listed in the gradebook and on the sheet, as refused
+        with Gradebook(
+            gradebook_url(root)
+        ) as gb:  # listed in the gradebook and on the sheet, as refused
             gb.update_or_create_student(student)
         return Outcome(student, False, problem=problem, refused=True)
     manual_before = _manual_grades(root, assignment, student)
@@ -293,7 +383,9 @@ def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Ou
     feedback = api.generate_feedback(assignment, student, force=True)
     outcome = _score(root, assignment, student)
     outcome.student_seconds = LAST_STUDENT_SECONDS[0]
-    outcome.manual_grades_flagged = [f"{name} (manual {score:g} points kept)" for name, score in manual_before.items()]
+    outcome.manual_grades_flagged = [
+        f"{name} (manual {score:g} points kept)" for name, score in manual_before.items()
+    ]
     if not feedback["success"]:
         outcome.problem = "graded, but no feedback was written: " + _last_error(feedback)
     return outcome
@@ -309,8 +401,12 @@ def _manual_grades(root: Path, assignment: str, student: str) -> dict[str, float
             submission = gb.find_submission(assignment, student)
         except MissingEntry:
             return {}
-        return {grade.name: float(grade.manual_score) for notebook in submission.notebooks
-                for grade in notebook.grades if grade.manual_score is not None}
+        return {
+            grade.name: float(grade.manual_score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+            if grade.manual_score is not None
+        }
 
 
 def _score(root: Path, assignment: str, student: str) -> Outcome:
@@ -320,19 +416,35 @@ def _score(root: Path, assignment: str, student: str) -> Outcome:
         except MissingEntry:
             return Outcome(student, False, problem="no submission recorded in the gradebook")
         penalty = float(submission.late_submission_penalty or 0.0)
-        return Outcome(student, True, float(submission.score) - penalty, float(submission.max_score),
-                       seconds_late=float(submission.total_seconds_late or 0.0), penalty=penalty)
+        return Outcome(
+            student,
+            True,
+            float(submission.score) - penalty,
+            float(submission.max_score),
+            seconds_late=float(submission.total_seconds_late or 0.0),
+            penalty=penalty,
+        )
 
 
 def _last_error(result: dict) -> str:
     """What went wrong, in a line: the last exception nbgrader logged (its last line only says 'see above')."""
     text = "\n".join(result.get(key) or "" for key in ("log", "error")).strip()
-    text = "\n".join(line for line in text.splitlines() if "Please see the the above traceback" not in line)
+    text = "\n".join(
+        line for line in text.splitlines() if "Please see the the above traceback" not in line
+    )
     if "database is locked" in text:
-        return (f"the gradebook stayed locked by other writers for more than {course.GRADEBOOK_WAIT_SECONDS:g} s; "
-                "nothing of this submission was kept: run the command again to grade it")
-    exceptions = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Entry)\b: .+)$", text, flags=re.M)
-    return exceptions[-1].strip() if exceptions else (text.splitlines()[-1] if text else "unknown error")
+        return (
+            f"the gradebook stayed locked by other writers for more than {course.GRADEBOOK_WAIT_SECONDS:g} s; "
+            "nothing of this submission was kept: run the command again to grade it"
+        )
+    exceptions = re.findall(
+        r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Entry)\b: .+)$", text, flags=re.M
+    )
+    return (
+        exceptions[-1].strip()
+        if exceptions
+        else (text.splitlines()[-1] if text else "unknown error")
+    )
 
 
 def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellSummary]:
@@ -364,12 +476,21 @@ def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellS
 
 def summary(run: GradingRun) -> str:
     """The table an instructor reads at the end: the late policy, per test cell, then per student."""
-    lines = [f"late policy: {run.policy}" + (f" (changed by this run; {run.policy_changed})" if run.policy_changed else ""),
-             ""]
+    lines = [
+        f"late policy: {run.policy}"
+        + (f" (changed by this run; {run.policy_changed})" if run.policy_changed else ""),
+        "",
+    ]
     if run.cells:
         width = max(len("test cell"), *(len(c.grade_id) for c in run.cells))
-        lines += [f"{'test cell':<{width}}  points  full  partial  zero", f"{'-' * width}  ------  ----  -------  ----"]
-        lines += [f"{c.grade_id:<{width}}  {c.max_score:6g}  {c.full:4d}  {c.partial:7d}  {c.zero:4d}" for c in run.cells]
+        lines += [
+            f"{'test cell':<{width}}  points  full  partial  zero",
+            f"{'-' * width}  ------  ----  -------  ----",
+        ]
+        lines += [
+            f"{c.grade_id:<{width}}  {c.max_score:6g}  {c.full:4d}  {c.partial:7d}  {c.zero:4d}"
+            for c in run.cells
+        ]
         lines.append("")
     width = max([len("student")] + [len(o.student) for o in run.outcomes])
     lines += [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
@@ -377,14 +498,28 @@ def summary(run: GradingRun) -> str:
         score = f"{o.score:g} / {o.max_score:g}" if o.graded else o.status
         notes = [o.problem] if o.problem else []
         if o.manual_grades_flagged:
-            notes.append("manual grades flagged for review in formgrader: " + ", ".join(o.manual_grades_flagged))
+            notes.append(
+                "manual grades flagged for review in formgrader: "
+                + ", ".join(o.manual_grades_flagged)
+            )
         if o.seconds_late > 0:
-            notes.append(f"late by {_duration(o.seconds_late)}" + (f": {o.penalty:g} points off" if o.penalty else ""))
-        lines.append(f"{o.student:<{width}}  {score}" + (f"  ({'; '.join(notes)})" if notes else ""))
+            notes.append(
+                f"late by {_duration(o.seconds_late)}"
+                + (f": {o.penalty:g} points off" if o.penalty else "")
+            )
+        lines.append(
+            f"{o.student:<{width}}  {score}" + (f"  ({'; '.join(notes)})" if notes else "")
+        )
     return "\n".join(lines)
 
 
 def _duration(seconds: float) -> str:
     days, rest = divmod(int(round(seconds)), 24 * 3600)
     hours, rest = divmod(rest, 3600)
-    return f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min {rest % 60} s"
+    return (
+        f"{days} d {hours} h"
+        if days
+        else f"{hours} h {rest // 60} min"
+        if hours
+        else f"{rest // 60} min {rest % 60} s"
+    )

@@ -15,8 +15,7 @@ autograde``, applies it (`AssignStoredLatePenalties`).
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
-
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -31,10 +30,15 @@ DAY = 24 * 3600
 
 
 class PenaltyPerDay(LateSubmissionPlugin):
-    percent_per_day = Float(0.0, help="Percent of the score taken for each started day late "
-                                      "(0: no penalty; 100: zero once late).").tag(config=True)
+    percent_per_day = Float(
+        0.0,
+        help="Percent of the score taken for each started day late "
+        "(0: no penalty; 100: zero once late).",
+    ).tag(config=True)
 
-    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
+    def late_submission_penalty(
+        self, student_id: str, score: float, total_seconds_late: float
+    ) -> float:
         days = math.ceil(total_seconds_late / DAY)
         return min(score, score * self.percent_per_day / 100 * days)
 
@@ -42,23 +46,29 @@ class PenaltyPerDay(LateSubmissionPlugin):
 class AssignStoredLatePenalties(AssignLatePenalties):
     """nbgrader's AssignLatePenalties, with the penalty per day that the course stores for the assignment."""
 
-    course_root = Unicode(".", help="The course directory, where the late policy is stored.").tag(config=True)
+    course_root = Unicode(".", help="The course directory, where the late policy is stored.").tag(
+        config=True
+    )
 
     def init_plugin(self) -> None:
         super().init_plugin()  # called by preprocess, once it has set assignment_id
-        self.plugin_inst.percent_per_day = late_percent_per_day(Path(self.course_root), self.assignment_id)
+        self.plugin_inst.percent_per_day = late_percent_per_day(
+            Path(self.course_root), self.assignment_id
+        )
 
 
 def parse_due(text: str) -> datetime:
     """A due date as an instructor writes it ('2026-12-01 23:59', ISO 8601; UTC unless a zone is given)."""
     due = datetime.fromisoformat(text)
-    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    return due if due.tzinfo else due.replace(tzinfo=UTC)
 
 
 def set_due_date(db_url: str, assignment: str, due: datetime) -> None:
     """Store the due date in the gradebook, where nbgrader computes lateness from it (naive UTC)."""
     with Gradebook(db_url) as gb:
-        gb.update_or_create_assignment(assignment, duedate=due.astimezone(timezone.utc).replace(tzinfo=None))
+        gb.update_or_create_assignment(
+            assignment, duedate=due.astimezone(UTC).replace(tzinfo=None)
+        )
 
 
 def late_policy(root: str | Path, assignment: str) -> str:
@@ -68,5 +78,6 @@ def late_policy(root: str | Path, assignment: str) -> str:
     percent = late_percent_per_day(Path(root), assignment)
     if due is None:
         return "no due date: nothing is late"
-    return f"due {due:%Y-%m-%d %H:%M} UTC, " + (f"{percent:g}% off per started day late" if percent
-                                                else "late work flagged, not penalized")
+    return f"due {due:%Y-%m-%d %H:%M} UTC, " + (
+        f"{percent:g}% off per started day late" if percent else "late work flagged, not penalized"
+    )

@@ -46,15 +46,15 @@ def write_atomically(path: Path, text: str) -> None:
 class Record:
     """How the last grading of one submission ended."""
 
-    status: str                  # GRADED, NOT_GRADED or REFUSED
-    reason: str = ""             # why it was not graded or refused; a note on a graded one
-    digest: str = ""             # of the submitted files it was about (course.folder_digest)
-    policy: str = ""             # the late policy it was graded under (late.late_policy)
+    status: str  # GRADED, NOT_GRADED or REFUSED
+    reason: str = ""  # why it was not graded or refused; a note on a graded one
+    digest: str = ""  # of the submitted files it was about (course.folder_digest)
+    policy: str = ""  # the late policy it was graded under (late.late_policy)
     score: float | None = None
     max_score: float | None = None
-    seconds: float = 0.0         # grading it, all in
+    seconds: float = 0.0  # grading it, all in
     student_seconds: float = 0.0  # of which waiting for the student's code
-    at: float = 0.0              # when (Unix time)
+    at: float = 0.0  # when (Unix time)
 
 
 def record_path(root: Path, assignment: str, student: str) -> Path:
@@ -83,7 +83,9 @@ def late_percent_per_day(root: Path, assignment: str) -> float:
 def set_late_percent_per_day(root: Path, assignment: str, percent: float) -> None:
     policies = _late_policies(root)
     policies[assignment] = float(percent)
-    write_atomically(Path(root, STATE, "late_policy.json"), json.dumps(policies, indent=1, sort_keys=True))
+    write_atomically(
+        Path(root, STATE, "late_policy.json"), json.dumps(policies, indent=1, sort_keys=True)
+    )
 
 
 def _late_policies(root: Path) -> dict[str, float]:
@@ -126,27 +128,35 @@ class AssignmentLock:
     holder writes its pid and start time into the file, for the message the other shows.
     """
 
-    def __init__(self, root: Path, assignment: str, wait: bool = False, on_wait=lambda holder: None) -> None:
+    def __init__(
+        self, root: Path, assignment: str, wait: bool = False, on_wait=lambda holder: None
+    ) -> None:
         self._fd = _lock_file(root, assignment)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(self._fd, 200, 0).decode(errors="replace").strip() or "another process"
+            holder = (
+                os.pread(self._fd, 200, 0).decode(errors="replace").strip() or "another process"
+            )
             if not wait:
                 os.close(self._fd)
-                raise GradingUnderWay(f"{assignment} is being graded in this course by {holder}; "
-                                      "wait until it ends (or stop it), then run this again") from None
+                raise GradingUnderWay(
+                    f"{assignment} is being graded in this course by {holder}; "
+                    "wait until it ends (or stop it), then run this again"
+                ) from None
             on_wait(holder)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
         os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        os.pwrite(
+            self._fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0
+        )
 
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "AssignmentLock":
+    def __enter__(self) -> AssignmentLock:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -30,7 +30,9 @@ def _api(root: Path, **overrides) -> NbGraderAPI:
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
-def release(root: Path, names: list[str] | None = None, release_dir: Path | None = None) -> list[str]:
+def release(
+    root: Path, names: list[str] | None = None, release_dir: Path | None = None
+) -> list[str]:
     """Generate the release of the named assignments (all by default); return their names.
 
     ``release_dir`` writes the release somewhere else than exercises/ (for checking
@@ -42,7 +44,9 @@ def release(root: Path, names: list[str] | None = None, release_dir: Path | None
     for name in names:
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:
-            raise ReleaseFailed(f"nbgrader could not generate {name}:\n{result.get('log', '')}\n{result.get('error', '')}")
+            raise ReleaseFailed(
+                f"nbgrader could not generate {name}:\n{result.get('log', '')}\n{result.get('error', '')}"
+            )
         _remember_entered(root, name)
     return names
 
@@ -67,10 +71,14 @@ def enter_in_gradebook(root: Path, name: str) -> None:
     """Record the current source of an assignment in the gradebook (unless it holds it already),
     leaving exercises/ as it is. Runs of other assignments may do the same at the same time: one
     at a time creates the gradebook and enters its assignment (two creating it at once break it)."""
-    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(root, name):
+    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(
+        root, name
+    ):
         return
     with course_lock(root, "gradebook"):
-        if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(root, name):
+        if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(
+            root, name
+        ):
             return  # entered by the run that held the lock before
         with tempfile.TemporaryDirectory() as scratch:
             release(root, [name], release_dir=Path(scratch))

@@ -11,7 +11,9 @@ import textwrap
 PASS, FAIL = "✔", "✘"
 
 
-def cell_report(results, earned: float, points: float, cell_errors=(), section: str | None = None) -> str:
+def cell_report(
+    results, earned: float, points: float, cell_errors=(), section: str | None = None
+) -> str:
     """The feedback of one test cell; ``section`` says where the book explains what failed."""
     passed = sum(r.passed for r in results)
     lines = [f"Hidden checks: {passed} of {len(results)} passed, {earned:g} of {points:g} points."]
@@ -22,6 +24,8 @@ def cell_report(results, earned: float, points: float, cell_errors=(), section: 
     if section and passed < len(results):
         lines.append(f"  The book explains this function: {section}")
     if cell_errors and passed < len(results):
-        lines.append("  Errors raised while your notebook's code ran (they may explain the failures):")
+        lines.append(
+            "  Errors raised while your notebook's code ran (they may explain the failures):"
+        )
         lines.extend(f"      {e.label}: {e.error}" for e in cell_errors)
     return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ class ProgressBar:
         self.clock = clock
         self.start = clock()
         self.finished: list[float] = []  # when each submission was finished, by ``clock``
-        self.longest = 0.0               # the longest any of them took, by its outcome
+        self.longest = 0.0  # the longest any of them took, by its outcome
         self.live = hasattr(stream, "isatty") and stream.isatty()
 
     def time_left(self, done: int, total: int) -> float | None:
@@ -63,5 +63,7 @@ class ProgressBar:
         estimate = "estimating time left" if left is None else f"about {left:.0f} s left"
         filled = round(self.width * done / total) if total else self.width
         bar = "#" * filled + "-" * (self.width - filled)
-        line = f"\r[{bar}] {done}/{total}  {elapsed:4.0f} s, {estimate}  {outcome.student}: {result}"
+        line = (
+            f"\r[{bar}] {done}/{total}  {elapsed:4.0f} s, {estimate}  {outcome.student}: {result}"
+        )
         print(f"{line:<110}", end="\n" if done == total else "", file=self.stream, flush=True)

@@ -37,8 +37,13 @@ EXECUTED = re.compile(r"(\S+?\.(?:md|ipynb)): Executed notebook in ([\d.]+) seco
 
 
 def copy_of_repository(target: Path) -> Path:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -51,20 +56,31 @@ def build(source: Path) -> tuple[float, dict[str, float]]:
     """Seconds of the whole build, and the seconds each executed page took."""
     env = dict(venv_env(), PYTHONPATH=str(source))
     started = time.perf_counter()
-    done = subprocess.run([str(VENV / "bin" / "jupyter-book"), "build", str(source), *BOOK_BUILD_FLAGS],
-                          cwd=source, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(VENV / "bin" / "jupyter-book"), "build", str(source), *BOOK_BUILD_FLAGS],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"the build failed:\n{(done.stdout + done.stderr)[-5000:]}")
-    executed = {Path(path).relative_to(source).as_posix(): float(s)
-                for path, s in EXECUTED.findall(done.stdout + done.stderr)}
+    executed = {
+        Path(path).relative_to(source).as_posix(): float(s)
+        for path, s in EXECUTED.findall(done.stdout + done.stderr)
+    }
     return seconds, executed
 
 
 def edit_prose(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("\n## Summary\n", "\n## Summary\n\nA sentence added by the build benchmark.\n", 1),
-                    encoding="utf-8")
+    page.write_text(
+        text.replace(
+            "\n## Summary\n", "\n## Summary\n\nA sentence added by the build benchmark.\n", 1
+        ),
+        encoding="utf-8",
+    )
 
 
 def edit_code(page: Path) -> None:
@@ -91,18 +107,23 @@ def main() -> None:
         if wanted is not None and sorted(pages) != wanted:
             raise SystemExit(f"{name}: the cache executed {sorted(pages)}, expected {wanted}")
     executing = sum(cold_pages.values())
-    rows = "\n".join(f"| {name} | {seconds:.0f} | {len(pages)} | {sum(pages.values()):.0f} |"
-                     for name, seconds, pages in runs)
+    rows = "\n".join(
+        f"| {name} | {seconds:.0f} | {len(pages)} | {sum(pages.values()):.0f} |"
+        for name, seconds, pages in runs
+    )
     slowest = sorted(cold_pages.items(), key=lambda item: -item[1])[:3]
-    text = (f"# Building the website\n\n"
-            f"Measured by `benchmarks/book_build.py` on {platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
-            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}, with the flags of "
-            f"`python3 dev.py book` ({' '.join(BOOK_BUILD_FLAGS)}).\n\n"
-            f"| build | seconds | pages executed | seconds executing |\n|---|---|---|---|\n{rows}\n\n"
-            f"Cold, executing code took {executing:.0f} s of {cold_seconds:.0f} s "
-            f"({100 * executing / cold_seconds:.0f}%); the rest is Sphinx reading and writing the pages. "
-            f"The slowest pages to execute: "
-            + ", ".join(f"`{page}` {seconds:.0f} s" for page, seconds in slowest) + ".\n")
+    text = (
+        f"# Building the website\n\n"
+        f"Measured by `benchmarks/book_build.py` on {platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}, with the flags of "
+        f"`python3 dev.py book` ({' '.join(BOOK_BUILD_FLAGS)}).\n\n"
+        f"| build | seconds | pages executed | seconds executing |\n|---|---|---|---|\n{rows}\n\n"
+        f"Cold, executing code took {executing:.0f} s of {cold_seconds:.0f} s "
+        f"({100 * executing / cold_seconds:.0f}%); the rest is Sphinx reading and writing the pages. "
+        f"The slowest pages to execute: "
+        + ", ".join(f"`{page}` {seconds:.0f} s" for page, seconds in slowest)
+        + ".\n"
+    )
     print(text)
     Path(__file__).with_suffix(".md").write_text(text)
 

@@ -30,9 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from autograder.sandbox.numerics import blas_kernel, numerical_environment, other_environment  # noqa: E402
+from grading_support import (
+    correct_notebook,
+    correct_solutions,
+    submit_correct_solutions,
+    sweep_checks,
+)  # noqa: E402
+
 from autograder.grading import grade  # noqa: E402
-from grading_support import correct_notebook, correct_solutions, submit_correct_solutions, sweep_checks  # noqa: E402
+from autograder.sandbox.numerics import blas_kernel, numerical_environment, other_environment  # noqa: E402
 
 
 def gradings(count: int, wanted: list[str]) -> None:
@@ -42,8 +48,10 @@ def gradings(count: int, wanted: list[str]) -> None:
         course = Path(folder)
         students = submit_correct_solutions(course, wanted)
         kernel = blas_kernel() or "?"
-        print(f"{count} gradings of {sum(map(len, students.values()))} correct solutions; OpenBLAS kernel {kernel}, "
-              f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}")
+        print(
+            f"{count} gradings of {sum(map(len, students.values()))} correct solutions; OpenBLAS kernel {kernel}, "
+            f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}"
+        )
         started = time.monotonic()
         for grading in range(count):
             for assignment in sorted(students):
@@ -51,11 +59,25 @@ def gradings(count: int, wanted: list[str]) -> None:
                 for outcome in run.outcomes:
                     graded += 1
                     if not outcome.graded or outcome.score != outcome.max_score:
-                        short.append((grading, assignment, outcome.student, outcome.score, outcome.max_score,
-                                      outcome.problem))
-            print(f"grading {grading + 1}: {graded} scores so far, {len(short)} short, "
-                  f"{time.monotonic() - started:.0f} s", flush=True)
-    print(f"\n{graded} scores, {len(short)} short of full marks" + "".join(f"\n  {row}" for row in short))
+                        short.append(
+                            (
+                                grading,
+                                assignment,
+                                outcome.student,
+                                outcome.score,
+                                outcome.max_score,
+                                outcome.problem,
+                            )
+                        )
+            print(
+                f"grading {grading + 1}: {graded} scores so far, {len(short)} short, "
+                f"{time.monotonic() - started:.0f} s",
+                flush=True,
+            )
+    print(
+        f"\n{graded} scores, {len(short)} short of full marks"
+        + "".join(f"\n  {row}" for row in short)
+    )
 
 
 def main() -> None:
@@ -68,9 +90,11 @@ def main() -> None:
         return gradings(args.gradings, args.assignments)
     environments = {"grader's": numerical_environment(), "other": other_environment()}
     print("# Every correct solution through every check\n")
-    print(f"`python benchmarks/fairness.py --seeds {args.seeds}`: {args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
-          f"other: OPENBLAS_CORETYPE={environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "
-          f"{environments['other']['OPENBLAS_NUM_THREADS']} threads\n")
+    print(
+        f"`python benchmarks/fairness.py --seeds {args.seeds}`: {args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
+        f"other: OPENBLAS_CORETYPE={environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "
+        f"{environments['other']['OPENBLAS_NUM_THREADS']} threads\n"
+    )
     print("| assignment | solution | environment | failed checks (seeds) | seconds |")
     print("|---|---|---|---|---|")
     for assignment, name in correct_solutions():
@@ -78,10 +102,17 @@ def main() -> None:
             continue
         for label, numerics in environments.items():
             started = time.monotonic()
-            failed = sweep_checks(assignment, correct_notebook(assignment, name), range(args.seeds), numerics)
-            summary = "; ".join(f"{check} ({len(seeds)}: {[s for s, _ in seeds[:5]]})" for check, seeds in failed.items())
-            print(f"| {assignment} | {name} | {label} | {summary or 'none'} | {time.monotonic() - started:.0f} |",
-                  flush=True)
+            failed = sweep_checks(
+                assignment, correct_notebook(assignment, name), range(args.seeds), numerics
+            )
+            summary = "; ".join(
+                f"{check} ({len(seeds)}: {[s for s, _ in seeds[:5]]})"
+                for check, seeds in failed.items()
+            )
+            print(
+                f"| {assignment} | {name} | {label} | {summary or 'none'} | {time.monotonic() - started:.0f} |",
+                flush=True,
+            )
             for check, seeds in failed.items():
                 print(f"<!-- {check}, seed {seeds[0][0]}: {seeds[0][1][:400]!r} -->", flush=True)
 

@@ -21,11 +21,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from courses import honest_course  # noqa: E402
+
 from autograder.checks import load_registry, run_checks  # noqa: E402
 from autograder.grading import grade  # noqa: E402
 from autograder.preprocessors.run_hidden_checks import student_cells  # noqa: E402
 from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
-from courses import honest_course  # noqa: E402
 
 ASSIGNMENT = "gradients"
 
@@ -58,18 +59,24 @@ def main(n: int) -> None:
         assert all(o.graded and o.score == o.max_score for o in run.outcomes)
     finally:
         shutil.rmtree(course)
-    report = "\n".join([
-        "# Grading: time per submission", "",
-        f"Measured by `benchmarks/grading.py {n}` on {platform.machine()}, Python {sys.version.split()[0]}: "
-        f"{n} honest submissions of `{ASSIGNMENT}`, graded one after another.", "",
-        "| what | seconds |", "|---|---|",
-        f"| grading all {n} submissions | {total:.2f} |",
-        f"| per submission | {total / n:.2f} |",
-        f"| of which: start the sandbox and run the notebook's code | {startup:.2f} |",
-        f"| of which: start the sandbox alone (bubblewrap, until the harness is ready) | {launch:.3f} |",
-        f"| of which: all hidden checks (calls into the student process) | {checks:.2f} |",
-        f"| of which: nbgrader (sanitize, gradebook, feedback) and the rest | {total / n - startup - checks:.2f} |",
-        ""])
+    report = "\n".join(
+        [
+            "# Grading: time per submission",
+            "",
+            f"Measured by `benchmarks/grading.py {n}` on {platform.machine()}, Python {sys.version.split()[0]}: "
+            f"{n} honest submissions of `{ASSIGNMENT}`, graded one after another.",
+            "",
+            "| what | seconds |",
+            "|---|---|",
+            f"| grading all {n} submissions | {total:.2f} |",
+            f"| per submission | {total / n:.2f} |",
+            f"| of which: start the sandbox and run the notebook's code | {startup:.2f} |",
+            f"| of which: start the sandbox alone (bubblewrap, until the harness is ready) | {launch:.3f} |",
+            f"| of which: all hidden checks (calls into the student process) | {checks:.2f} |",
+            f"| of which: nbgrader (sanitize, gradebook, feedback) and the rest | {total / n - startup - checks:.2f} |",
+            "",
+        ]
+    )
     (Path(__file__).parent / "grading.md").write_text(report)
     print(report)
 

@@ -32,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.records import read_record  # noqa: E402
 from courses import honest_course  # noqa: E402
+
+from autograder.records import read_record  # noqa: E402
 from dev import venv_env  # noqa: E402  (the environment dev.py runs the project in)
 
 STOCK_CONFIG = """c = get_config()
@@ -45,11 +46,13 @@ c.CourseDirectory.course_id = "benchmark"
 
 
 def scores(gradebook: Path, assignment: str) -> dict[str, float]:
-    query = ("select submitted_assignment.student_id, sum(coalesce(grade.manual_score, grade.auto_score)) "
-             "from grade join submitted_notebook on grade.notebook_id = submitted_notebook.id "
-             "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
-             "join assignment on submitted_assignment.assignment_id = assignment.id "
-             "where assignment.name = ? group by submitted_assignment.student_id")
+    query = (
+        "select submitted_assignment.student_id, sum(coalesce(grade.manual_score, grade.auto_score)) "
+        "from grade join submitted_notebook on grade.notebook_id = submitted_notebook.id "
+        "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
+        "join assignment on submitted_assignment.assignment_id = assignment.id "
+        "where assignment.name = ? group by submitted_assignment.student_id"
+    )
     with sqlite3.connect(gradebook) as db:
         return {student: float(score) for student, score in db.execute(query, (assignment,))}
 
@@ -59,16 +62,24 @@ def timed(command: list[str], cwd: Path) -> float:
     done = subprocess.run(command, cwd=cwd, env=venv_env(), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("assignment", nargs="?", default="adaptive")
     parser.add_argument("--submissions", type=int, default=20)
-    parser.add_argument("--jobs", type=int, default=None, help="this grader's workers (default: one per core)")
-    parser.add_argument("--rounds", type=int, default=5, help="times each grader grades (medians are compared)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="this grader's workers (default: one per core)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="times each grader grades (medians are compared)"
+    )
     args = parser.parse_args()
     students = [f"student{k:03d}" for k in range(args.submissions)]
     jobs = args.jobs or len(os.sched_getaffinity(0))
@@ -78,40 +89,92 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             stock = honest_course(Path(scratch, "stock"), args.assignment, students)
             (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock)))
-            timed([sys.executable, "-m", "nbgrader", "generate_assignment", args.assignment, "--force"], stock)
-            stock_times.append(timed([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"],
-                                     stock))
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "nbgrader",
+                    "generate_assignment",
+                    args.assignment,
+                    "--force",
+                ],
+                stock,
+            )
+            stock_times.append(
+                timed(
+                    [sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force"],
+                    stock,
+                )
+            )
             stock_scores = scores(stock / "gradebook.db", args.assignment)
 
             ours = honest_course(Path(scratch, "ours"), args.assignment, students)
             # As for stock nbgrader, the assignment is released (entered in the gradebook) beforehand.
-            timed([sys.executable, "-m", "autograder", "--root", str(ours), "release", args.assignment], ours)
-            our_times.append(timed([sys.executable, "-m", "autograder", "--root", str(ours), "grade",
-                                    args.assignment, "--jobs", str(jobs)], ours))
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "autograder",
+                    "--root",
+                    str(ours),
+                    "release",
+                    args.assignment,
+                ],
+                ours,
+            )
+            our_times.append(
+                timed(
+                    [
+                        sys.executable,
+                        "-m",
+                        "autograder",
+                        "--root",
+                        str(ours),
+                        "grade",
+                        args.assignment,
+                        "--jobs",
+                        str(jobs),
+                    ],
+                    ours,
+                )
+            )
             our_scores = scores(ours / "gradebook.db", args.assignment)
             records = [read_record(ours, args.assignment, s) for s in students]
         if stock_scores != our_scores or len(our_scores) != len(students):
-            raise SystemExit(f"the scores differ:\n stock nbgrader: {stock_scores}\n this grader: {our_scores}")
+            raise SystemExit(
+                f"the scores differ:\n stock nbgrader: {stock_scores}\n this grader: {our_scores}"
+            )
     stock_seconds, our_seconds = statistics.median(stock_times), statistics.median(our_times)
     per_submission = sum(r.seconds for r in records) / len(records)  # of the last round
     student_code = sum(r.student_seconds for r in records) / len(records)
     rows = [
         ("stock `nbgrader autograde` (one kernel per notebook), median", f"{stock_seconds:.1f}"),
         ("  each round", " ".join(f"{t:.1f}" for t in stock_times)),
-        (f"`python -m autograder grade --jobs {jobs}` (with feedback and CSV), median", f"{our_seconds:.1f}"),
+        (
+            f"`python -m autograder grade --jobs {jobs}` (with feedback and CSV), median",
+            f"{our_seconds:.1f}",
+        ),
         ("  each round", " ".join(f"{t:.1f}" for t in our_times)),
         ("speed-up (of the medians)", f"{stock_seconds / our_seconds:.2f}x"),
-        ("speed-up, the least of the rounds", f"{min(a / b for a, b in zip(stock_times, our_times)):.2f}x"),
+        (
+            "speed-up, the least of the rounds",
+            f"{min(a / b for a, b in zip(stock_times, our_times)):.2f}x",
+        ),
         ("this grader, per submission in a worker", f"{per_submission:.2f} s"),
         ("  of which the student's code (notebook cells and calls)", f"{student_code:.2f} s"),
-        ("  of which the grader's overhead (nbgrader, sandbox start, checks)", f"{per_submission - student_code:.2f} s"),
+        (
+            "  of which the grader's overhead (nbgrader, sandbox start, checks)",
+            f"{per_submission - student_code:.2f} s",
+        ),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
-    text = (f"# Grading {args.submissions} submissions of `{args.assignment}`: this grader against stock nbgrader\n\n"
-            f"Measured by `benchmarks/grading_vs_nbgrader.py` on {platform.machine()}, "
-            f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
-            f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds. Every student's score agreed in every round "
-            f"({sorted(set(our_scores.values()))} points).\n\n| | seconds |\n|---|---|\n{table}\n")
+    text = (
+        f"# Grading {args.submissions} submissions of `{args.assignment}`: this grader against stock nbgrader\n\n"
+        f"Measured by `benchmarks/grading_vs_nbgrader.py` on {platform.machine()}, "
+        f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds. Every student's score agreed in every round "
+        f"({sorted(set(our_scores.values()))} points).\n\n| | seconds |\n|---|---|\n{table}\n"
+    )
     print(text)
     Path(__file__).with_suffix(".md").write_text(text)
 

@@ -22,14 +22,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from grading_support import lbfgs_with_noisy_directions, old_short_memory_runs  # noqa: E402
+
 from autograder.checks.second_order import ITERATION_BAND, LBFGS_RUNS  # noqa: E402
 from autograder.reference.second_order import lbfgs  # noqa: E402
-from grading_support import lbfgs_with_noisy_directions, old_short_memory_runs  # noqa: E402
 
 NOISE = (1e-15, 1e-13, 1e-11)
 
 
-def count_changes(runs_of, draws: int, tries: int, noise: float) -> dict[str, list[tuple[int, int]]]:
+def count_changes(
+    runs_of, draws: int, tries: int, noise: float
+) -> dict[str, list[tuple[int, int]]]:
     """For each kind of run, (the reference's count, the largest change under noise) per draw."""
     found = {}
     for draw in range(draws):
@@ -38,8 +41,11 @@ def count_changes(runs_of, draws: int, tries: int, noise: float) -> dict[str, li
             if kind == "Rosenbrock" and draw > 0:
                 continue  # one fixed run
             exact = lbfgs(problem.loss, problem.grad, w0, **settings)[1]
-            changes = [lbfgs_with_noisy_directions(problem, w0, noise, 1000 * draw + k, **settings)[1] - exact
-                       for k in range(tries)]
+            changes = [
+                lbfgs_with_noisy_directions(problem, w0, noise, 1000 * draw + k, **settings)[1]
+                - exact
+                for k in range(tries)
+            ]
             found.setdefault(kind, []).append((exact, max(changes, key=abs)))
     return found
 
@@ -50,18 +56,25 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=3)
     args = parser.parse_args()
     print("# L-BFGS iteration counts under round-off\n")
-    print(f"`python benchmarks/lbfgs_iterations.py --draws {args.draws} --tries {args.tries}`: {args.draws} draws "
-          f"of every run of every lbfgs check, {args.tries} perturbed runs of each; the checks' band is "
-          f"{ITERATION_BAND} iterations.\n")
-    print("| check | run | noise | reference's count (min-median-max) | largest change | draws changed |")
+    print(
+        f"`python benchmarks/lbfgs_iterations.py --draws {args.draws} --tries {args.tries}`: {args.draws} draws "
+        f"of every run of every lbfgs check, {args.tries} perturbed runs of each; the checks' band is "
+        f"{ITERATION_BAND} iterations.\n"
+    )
+    print(
+        "| check | run | noise | reference's count (min-median-max) | largest change | draws changed |"
+    )
     print("|---|---|---|---|---|---|")
     checks = dict(LBFGS_RUNS, **{"(old) short memory, condition 100-300": old_short_memory_runs})
     for check, runs_of in checks.items():
         for noise in NOISE:
             for kind, rows in count_changes(runs_of, args.draws, args.tries, noise).items():
                 counts, changes = np.array(rows).T
-                print(f"| {check} | {kind} | {noise:g} | {counts.min()}-{int(np.median(counts))}-{counts.max()} | "
-                      f"{np.abs(changes).max()} | {np.count_nonzero(changes)} of {len(rows)} |", flush=True)
+                print(
+                    f"| {check} | {kind} | {noise:g} | {counts.min()}-{int(np.median(counts))}-{counts.max()} | "
+                    f"{np.abs(changes).max()} | {np.count_nonzero(changes)} of {len(rows)} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -25,17 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from grading_support import correct_notebook  # noqa: E402
+
 from autograder.checks import load_registry, run_checks  # noqa: E402
 from autograder.course import assignments  # noqa: E402
 from autograder.preprocessors.run_hidden_checks import RunHiddenChecks, student_cells  # noqa: E402
 from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
-from grading_support import correct_notebook  # noqa: E402
 
 
 def session(assignment: str) -> StudentSession:
     registry = load_registry(assignment)
-    return StudentSession(student_cells(correct_notebook(assignment, "solution")),
-                          SandboxConfig(), registry.blocked)
+    return StudentSession(
+        student_cells(correct_notebook(assignment, "solution")), SandboxConfig(), registry.blocked
+    )
 
 
 def setup_seconds(assignment: str) -> float:
@@ -86,38 +88,55 @@ def check_seconds(assignment: str) -> tuple[float, float, float]:
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor() or platform.machine())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
     return f"{model}, {len(os.sched_getaffinity(0))} cores, {platform.machine()}, Python {sys.version.split()[0]}"
 
 
 def main(repeats: int) -> None:
     names = assignments(ROOT)
     alone = {name: [setup_seconds(name) for _ in range(repeats)] for name in names}
-    with ProcessPoolExecutor(max_workers=2) as pool:  # two notebooks at once, as two grading workers
+    with ProcessPoolExecutor(
+        max_workers=2
+    ) as pool:  # two notebooks at once, as two grading workers
         together = {name: list(pool.map(setup_seconds, [name] * (2 * repeats))) for name in names}
     calls = {name: check_seconds(name) for name in names}
 
-    defaults = {name: RunHiddenChecks.class_traits()[name].default_value
-                for name in ("setup_timeout", "call_timeout", "check_timeout", "submission_timeout")}
+    defaults = {
+        name: RunHiddenChecks.class_traits()[name].default_value
+        for name in ("setup_timeout", "call_timeout", "check_timeout", "submission_timeout")
+    }
     slowest_setup = max(max(alone[n] + together[n]) for n in names)
     slowest_call = max(calls[n][0] for n in names)
     slowest_check = max(calls[n][1] for n in names)
     slowest_checks = max(calls[n][2] for n in names)
     lines = [
-        "# The notebooks' code and the checks' calls: time in the sandbox", "",
+        "# The notebooks' code and the checks' calls: time in the sandbox",
+        "",
         f"Measured by `benchmarks/notebook_setup.py {repeats}` on {datetime.date.today().isoformat()}, "
         f"{machine()}: each solution notebook's code (start the student process, run the cells), "
         f"{repeats} times alone and {2 * repeats} times two at once; then every hidden check once "
-        "(warm caches; a cold first start after boot takes longer).", "",
+        "(warm caches; a cold first start after boot takes longer).",
+        "",
         "| assignment | notebook's code alone, s (min-max) | two at once, s (max) "
         "| slowest call, s | slowest check, s | all checks, s |",
         "|---|---|---|---|---|---|",
-        *(f"| {n} | {min(alone[n]):.2f}-{max(alone[n]):.2f} | {max(together[n]):.2f} "
-          f"| {calls[n][0]:.3f} | {calls[n][1]:.3f} | {calls[n][2]:.2f} |" for n in names),
+        *(
+            f"| {n} | {min(alone[n]):.2f}-{max(alone[n]):.2f} | {max(together[n]):.2f} "
+            f"| {calls[n][0]:.3f} | {calls[n][1]:.3f} | {calls[n][2]:.2f} |"
+            for n in names
+        ),
         "",
-        "Defaults of RunHiddenChecks against the slowest measured:", "",
-        "| limit | default, s | slowest measured, s | margin |", "|---|---|---|---|",
+        "Defaults of RunHiddenChecks against the slowest measured:",
+        "",
+        "| limit | default, s | slowest measured, s | margin |",
+        "|---|---|---|---|",
         f"| setup_timeout (the notebook's code, each run) | {defaults['setup_timeout']:g} | {slowest_setup:.2f} "
         f"| {defaults['setup_timeout'] / slowest_setup:.0f}x |",
         f"| call_timeout (one call) | {defaults['call_timeout']:g} | {slowest_call:.3f} "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -36,8 +36,13 @@ def measure(path: Path) -> dict[str, float]:
     best: dict[str, float] = {}
     for _ in range(RUNS):
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            record_timing=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         for cell in filter(is_test_cell, nb.cells):
             name = cell.metadata.nbgrader["grade_id"]
             best[name] = min(best.get(name, float("inf")), cell_seconds(cell))
@@ -50,12 +55,20 @@ def main() -> None:
         for grade_id, seconds in measure(path).items():
             rows.append((path.parent.name, grade_id, seconds))
     lines = ["| exercise | test cell | seconds |", "|---|---|---|"]
-    lines += [f"| {exercise} | {grade_id} | {seconds:.3f} |" for exercise, grade_id, seconds in rows]
-    report = "\n".join([
-        "# Visible tests: time per test cell", "",
-        f"Measured by `benchmarks/visible_tests.py` on {platform.machine()}, Python "
-        f"{sys.version.split()[0]}, best of {RUNS} runs of each solution notebook.", "",
-        *lines, ""])
+    lines += [
+        f"| {exercise} | {grade_id} | {seconds:.3f} |" for exercise, grade_id, seconds in rows
+    ]
+    report = "\n".join(
+        [
+            "# Visible tests: time per test cell",
+            "",
+            f"Measured by `benchmarks/visible_tests.py` on {platform.machine()}, Python "
+            f"{sys.version.split()[0]}, best of {RUNS} runs of each solution notebook.",
+            "",
+            *lines,
+            "",
+        ]
+    )
     (Path(__file__).parent / "visible_tests.md").write_text(report)
     print(report)
 

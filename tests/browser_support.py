@@ -15,9 +15,9 @@ import functools
 import http.server
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,9 +25,18 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 INSTALL_COMMAND = "apt-get install -y chromium chromium-driver"
 
 # Headless, and nothing that reaches for the network on its own (updates, sync, QUIC probes).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage", "--hide-scrollbars"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
 WINDOW = (1280, 900)
 SETTLE_SECONDS = 30.0
 
@@ -37,12 +46,15 @@ def missing_browser() -> str | None:
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if not missing:
         return None
-    return (f"{' and '.join(missing)} not found: the browser tests need Debian's Chromium and ChromeDriver. "
-            f"Install them as root with `{INSTALL_COMMAND}` (`python3 dev.py test` does so by itself "
-            "when it runs as root).")
+    return (
+        f"{' and '.join(missing)} not found: the browser tests need Debian's Chromium and ChromeDriver. "
+        f"Install them as root with `{INSTALL_COMMAND}` (`python3 dev.py test` does so by itself "
+        "when it runs as root)."
+    )
 
 
 # --- serving the site and starting the browser ------------------------------------------------
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the name http.server uses
@@ -73,7 +85,11 @@ def chromium(profile: Path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}"]:
+    for flag in [
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+    ]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
@@ -87,23 +103,25 @@ def chromium(profile: Path):
 
 # --- one page ----------------------------------------------------------------------------
 
+
 @dataclass
 class PageReport:
     """What the browser showed on one page; each list is empty when that part of the page is fine."""
+
     page: str
     url: str
-    settled: str | None                      # why the page did not settle in time, if it did not
-    math: int                                # math elements (Sphinx's class "math")
-    typeset: int                             # MathJax's rendered formulas (mjx-container elements)
-    unrendered_math: list[str]               # the TeX of math elements MathJax left alone
-    math_errors: list[str]                   # MathJax's error nodes (mjx-merror), with their message
-    images: int                              # <img> elements
-    broken_images: list[str]                 # images that did not load (naturalWidth 0)
-    animations: int                          # matplotlib JSHTML animation widgets
+    settled: str | None  # why the page did not settle in time, if it did not
+    math: int  # math elements (Sphinx's class "math")
+    typeset: int  # MathJax's rendered formulas (mjx-container elements)
+    unrendered_math: list[str]  # the TeX of math elements MathJax left alone
+    math_errors: list[str]  # MathJax's error nodes (mjx-merror), with their message
+    images: int  # <img> elements
+    broken_images: list[str]  # images that did not load (naturalWidth 0)
+    animations: int  # matplotlib JSHTML animation widgets
     animation_problems: list[str]
-    links: list[str]                         # every a[href], resolved to an absolute URL
-    anchors: set[str]                        # every id (and a[name]) in the page's DOM
-    console: list[str] = field(default_factory=list)   # SEVERE console entries
+    links: list[str]  # every a[href], resolved to an absolute URL
+    anchors: set[str]  # every id (and a[name]) in the page's DOM
+    console: list[str] = field(default_factory=list)  # SEVERE console entries
     screenshot: Path | None = None
 
 
@@ -219,12 +237,18 @@ def check_animations(driver) -> list[str]:
             break
         name = f"animation {info['index'] + 1} of {len(widgets)}"
         if not info["started"]:
-            problems.append(f"{name}: its script never made the Animation object (anim{info['id']})")
+            problems.append(
+                f"{name}: its script never made the Animation object (anim{info['id']})"
+            )
             continue
         if info["undecodable"]:
-            problems.append(f"{name}: frames {info['undecodable'][:10]} of {info['frames']} do not decode as images")
+            problems.append(
+                f"{name}: frames {info['undecodable'][:10]} of {info['frames']} do not decode as images"
+            )
         if info["distinct"] < 2:
-            problems.append(f"{name}: {info['frames']} frames but {info['distinct']} distinct ones: nothing moves")
+            problems.append(
+                f"{name}: {info['frames']} frames but {info['distinct']} distinct ones: nothing moves"
+            )
             continue
         shown = functools.partial(driver.execute_script, _SHOWN, info["id"])
         last = info["frames"] - 1
@@ -232,15 +256,22 @@ def check_animations(driver) -> list[str]:
         def expect(action: str, wanted: int) -> None:
             state = shown()
             if (state["frame"], state["slider"], state["shows_it"]) != (wanted, wanted, True):
-                problems.append(f"{name}: after {action} it is at frame {state['frame']}, its slider at "
-                                f"{state['slider']}, {'showing' if state['shows_it'] else 'not showing'} that "
-                                f"frame; it should be at frame {wanted}")
+                problems.append(
+                    f"{name}: after {action} it is at frame {state['frame']}, its slider at "
+                    f"{state['slider']}, {'showing' if state['shows_it'] else 'not showing'} that "
+                    f"frame; it should be at frame {wanted}"
+                )
 
         def press(title: str, widget=widget) -> None:
             _click(driver, widget.find_element(By.CSS_SELECTOR, f'button[title="{title}"]'))
 
-        for title, wanted in [("First frame", 0), ("Next frame", 1), ("Last frame", last),
-                              ("Previous frame", last - 1), ("First frame", 0)]:
+        for title, wanted in [
+            ("First frame", 0),
+            ("Next frame", 1),
+            ("Last frame", last),
+            ("Previous frame", last - 1),
+            ("First frame", 0),
+        ]:
             press(title)
             expect(f"'{title}'", wanted)
         slider = widget.find_element(By.CSS_SELECTOR, "input.anim-slider")
@@ -249,10 +280,14 @@ def check_animations(driver) -> list[str]:
         expect("moving the slider to its end", last)
         press("First frame")
         press("Play")
-        moved = _wait_for(lambda: shown()["frame"] > 1, PLAY_INTERVALS * info["interval"] / 1000 + 1)
+        moved = _wait_for(
+            lambda: shown()["frame"] > 1, PLAY_INTERVALS * info["interval"] / 1000 + 1
+        )
         press("Pause")
         if not moved:
-            problems.append(f"{name}: 'Play' did not move it past frame 1 in {PLAY_INTERVALS} frame intervals")
+            problems.append(
+                f"{name}: 'Play' did not move it past frame 1 in {PLAY_INTERVALS} frame intervals"
+            )
         paused = shown()["frame"]
         expect("'Pause'", paused)
         time.sleep(3 * info["interval"] / 1000)
@@ -269,7 +304,9 @@ def console_errors(driver) -> list[str]:
 
 def screenshot(driver, path: Path) -> Path:
     """A PNG of the whole page (beyond the window), written to ``path``."""
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
@@ -285,14 +322,27 @@ def read_page(driver, url: str, page: str, screenshot_path: Path | None = None) 
     animation_problems = check_animations(driver) if seen["animations"] else []
     driver.execute_script("window.scrollTo(0, 0);")
     shot = screenshot(driver, screenshot_path) if screenshot_path else None
-    return PageReport(page=page, url=url, settled=settled, math=seen["math"], typeset=seen["typeset"],
-                      unrendered_math=seen["unrendered"], math_errors=seen["errors"],
-                      images=seen["images"], broken_images=seen["broken"], animations=seen["animations"],
-                      animation_problems=animation_problems, links=seen["links"],
-                      anchors=set(seen["anchors"]), console=console_errors(driver), screenshot=shot)
+    return PageReport(
+        page=page,
+        url=url,
+        settled=settled,
+        math=seen["math"],
+        typeset=seen["typeset"],
+        unrendered_math=seen["unrendered"],
+        math_errors=seen["errors"],
+        images=seen["images"],
+        broken_images=seen["broken"],
+        animations=seen["animations"],
+        animation_problems=animation_problems,
+        links=seen["links"],
+        anchors=set(seen["anchors"]),
+        console=console_errors(driver),
+        screenshot=shot,
+    )
 
 
 # --- links -----------------------------------------------------------------------------
+
 
 def broken_internal_links(report: PageReport, base: str, site: Path, anchors_of) -> list[str]:
     """The links of a page into the site that lead nowhere: to a file the site lacks, or to an
@@ -310,7 +360,11 @@ def broken_internal_links(report: PageReport, base: str, site: Path, anchors_of)
         target = site / path
         if not target.is_file():
             broken.append(f"{link} (no file {path} in the site)")
-        elif parts.fragment and path.endswith(".html") and unquote(parts.fragment) not in anchors_of(path):
+        elif (
+            parts.fragment
+            and path.endswith(".html")
+            and unquote(parts.fragment) not in anchors_of(path)
+        ):
             broken.append(f"{link} (no id {unquote(parts.fragment)!r} in {path})")
     return broken
 
@@ -320,10 +374,13 @@ def static_anchors(site: Path, path: str) -> set[str]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
-    return {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return {tag["id"] for tag in soup.find_all(id=True)} | {
+        tag["name"] for tag in soup.find_all("a", attrs={"name": True})
+    }
 
 
 # --- search ------------------------------------------------------------------------------
+
 
 def search(driver, base: str, query: str) -> list[str]:
     """Type ``query`` into the search box of the site's search page and press Enter, as a reader
@@ -336,17 +393,20 @@ def search(driver, base: str, query: str) -> list[str]:
     box = driver.find_element(By.CSS_SELECTOR, ".bd-search-container form.bd-search input[name=q]")
     box.clear()
     box.send_keys(query, Keys.ENTER)
-    WebDriverWait(driver, SETTLE_SECONDS).until(lambda d: d.execute_script(
-        "const s = document.querySelector('#search-results .search-summary');"
-        "return location.search.includes('q=') && s !== null && !s.textContent.includes('Preparing')"
-        " && s.textContent.trim() !== '';"))
+    WebDriverWait(driver, SETTLE_SECONDS).until(
+        lambda d: d.execute_script(
+            "const s = document.querySelector('#search-results .search-summary');"
+            "return location.search.includes('q=') && s !== null && !s.textContent.includes('Preparing')"
+            " && s.textContent.trim() !== '';"
+        )
+    )
     hrefs = driver.execute_script(
         "return [...document.querySelectorAll('#search-results ul.search > li > a:first-of-type')]"
-        ".map(a => a.href);")
+        ".map(a => a.href);"
+    )
     pages = []
     for href in hrefs:
         page = unquote(urlsplit(href).path).lstrip("/").removesuffix(".html")
         if page not in pages:
             pages.append(page)
     return pages
-

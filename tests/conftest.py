@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from grading_support import venv_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +32,20 @@ def built_site(tmp_path_factory) -> Path:
     """
     out = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), *_book_build_flags()]
-    result = subprocess.run(command, cwd=ROOT, env=venv_environment(), capture_output=True, text=True)
+    command = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        *_book_build_flags(),
+    ]
+    result = subprocess.run(
+        command, cwd=ROOT, env=venv_environment(), capture_output=True, text=True
+    )
     if result.returncode != 0:
         log = (result.stdout + result.stderr)[-8000:]
-        pytest.fail(f"the book build failed (exit code {result.returncode}):\n{log}", pytrace=False)
+        pytest.fail(
+            f"the book build failed (exit code {result.returncode}):\n{log}", pytrace=False
+        )
     return out / "_build" / "html"

@@ -29,9 +29,14 @@ def secret_lines(assignment: str) -> set[str]:
     regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
     public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", text))
     public_lines = {line.strip() for line in public.splitlines()}
-    return {line.strip() for region in regions for line in region.splitlines()
-            if len(line.strip()) >= 16 and line.strip() not in public_lines
-            and not any(line.strip() in public_line for public_line in public_lines)}
+    return {
+        line.strip()
+        for region in regions
+        for line in region.splitlines()
+        if len(line.strip()) >= 16
+        and line.strip() not in public_lines
+        and not any(line.strip() in public_line for public_line in public_lines)
+    }
 
 
 def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[str, set[str]]:
@@ -42,9 +47,12 @@ def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[s
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef):
                 body = node.body[1:] if ast.get_docstring(node) else node.body
-                lines = {line.strip() for statement in body
-                         for line in (ast.get_source_segment(source, statement) or "").splitlines()
-                         if len(line.strip()) >= 8 and not line.strip().startswith("#")}
+                lines = {
+                    line.strip()
+                    for statement in body
+                    for line in (ast.get_source_segment(source, statement) or "").splitlines()
+                    if len(line.strip()) >= 8 and not line.strip().startswith("#")
+                }
                 if lines:
                     functions[f"{path.parent.name}/{path.stem}.{node.name}"] = lines
     return functions
@@ -52,11 +60,16 @@ def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[s
 
 def public_text() -> str:
     """What the released exercises state openly (instructions, docstrings, visible tests)."""
-    return "\n".join(cell.source for path in sorted(ROOT.glob("exercises/*/*.ipynb"))
-                     for cell in nbformat.read(path, as_version=4).cells)
+    return "\n".join(
+        cell.source
+        for path in sorted(ROOT.glob("exercises/*/*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+    )
 
 
-def leaked_functions(text: str, parts: tuple[str, ...] = ("reference", "checks"), allowed: str = "") -> list[str]:
+def leaked_functions(
+    text: str, parts: tuple[str, ...] = ("reference", "checks"), allowed: str = ""
+) -> list[str]:
     """Hidden functions most of whose code (over half its lines, two at least) appears in ``text``,
     not counting lines that ``allowed`` (say, the exercises' own statement of a rule) already shows."""
     leaked = []
@@ -74,7 +87,9 @@ def venv_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    env["PYTHONPATH"] = str(ROOT)  # pages and the CLI import the autograder (never the student's process)
+    env["PYTHONPATH"] = str(
+        ROOT
+    )  # pages and the CLI import the autograder (never the student's process)
     return env
 
 
@@ -115,14 +130,20 @@ def alternative_answers(assignment: str, style: str) -> tuple[dict[str, str], st
     """The answer cells of an alternative solution (each function named after its answer cell),
     and the rest of its module (imports, helpers) as a cell of the student's own."""
     source = (ALTERNATIVES / assignment / f"{style}.py").read_text()
-    answer_ids = {grade_id(c) for c in released(assignment).cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answer_ids = {
+        grade_id(c)
+        for c in released(assignment).cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     answers, rest = {}, []
     for index, node in enumerate(ast.parse(source).body):
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        segment = "\n".join(source.splitlines()[start - 1:node.end_lineno])
+        segment = "\n".join(source.splitlines()[start - 1 : node.end_lineno])
         if isinstance(node, ast.FunctionDef) and node.name in answer_ids:
             answers[node.name] = segment
-        elif not (index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+        elif not (
+            index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
             rest.append(segment)  # the module's docstring says how it differs; the rest is code
     return answers, "\n\n".join(rest)
 
@@ -137,8 +158,12 @@ def grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-def with_answers(nb: nbformat.NotebookNode, answers: dict[str, str], setup: str | None = None,
-                 setup_last: bool = False):
+def with_answers(
+    nb: nbformat.NotebookNode,
+    answers: dict[str, str],
+    setup: str | None = None,
+    setup_last: bool = False,
+):
     """The notebook with the given answer cells' code replaced, and an optional cell of
     the student's own inserted after the imports (or at the end, with ``setup_last``)."""
     nb = nbformat.from_dict(nb)
@@ -146,8 +171,11 @@ def with_answers(nb: nbformat.NotebookNode, answers: dict[str, str], setup: str 
         if grade_id(cell) in answers:
             cell.source = answers[grade_id(cell)]
     if setup is not None:
-        position = len(nb.cells) if setup_last else \
-            next(i for i, c in enumerate(nb.cells) if grade_id(c) == "imports") + 1
+        position = (
+            len(nb.cells)
+            if setup_last
+            else next(i for i, c in enumerate(nb.cells) if grade_id(c) == "imports") + 1
+        )
         extra = nbformat.v4.new_code_cell(setup)
         nb.cells.insert(position, extra)
     return nb
@@ -166,7 +194,11 @@ def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]
     """Each grade cell's autograder score, as nbgrader's gradebook holds it."""
     with Gradebook(gradebook_url(course)) as gb:
         submission = gb.find_submission(assignment, student)
-        return {grade.name: grade.auto_score for notebook in submission.notebooks for grade in notebook.grades}
+        return {
+            grade.name: grade.auto_score
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
 
 
 def total_score(course: Path, assignment: str, student: str) -> float:
@@ -200,7 +232,9 @@ class LocalStudent:
             raise StudentCallFailed(f"no function named {name!r}")
         decode = lambda value: harness.build(harness.decode(harness.encode(value)))  # noqa: E731
         try:
-            value = self.namespace[name](*map(decode, args), **{k: decode(v) for k, v in kwargs.items()})
+            value = self.namespace[name](
+                *map(decode, args), **{k: decode(v) for k, v in kwargs.items()}
+            )
         except Exception as error:  # noqa: BLE001 - reported like the sandbox reports it
             raise StudentCallFailed(f"{name}() raised {type(error).__name__}: {error}") from None
         return harness.decode(harness.encode(value))
@@ -212,8 +246,10 @@ def failed_checks(assignment: str, namespace: dict, seed: int = 0) -> dict[str, 
 
     registry = load_registry(assignment)
     student = LocalStudent(namespace)
-    return {grade_id: [r.question for r in run_checks(checks, student, seed) if not r.passed]
-            for grade_id, checks in registry.groups.items()}
+    return {
+        grade_id: [r.question for r in run_checks(checks, student, seed) if not r.passed]
+        for grade_id, checks in registry.groups.items()
+    }
 
 
 # Cheats any exercise may meet: each is a cell of the student's own, paired with wrong
@@ -306,11 +342,15 @@ os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer *
 
 def stealing_answers(wrong: dict[str, str]) -> dict[str, str]:
     """Answers that call whatever a cheat managed to steal (``<name>_stolen``), else the wrong version."""
-    return {name: (f"def {name}(*args, **kwargs):\n"
-                   f"    stolen = globals().get('{name}_stolen')\n"
-                   f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
-                   + code.replace(f"def {name}(", f"def _wrong_{name}(", 1))
-            for name, code in wrong.items()}
+    return {
+        name: (
+            f"def {name}(*args, **kwargs):\n"
+            f"    stolen = globals().get('{name}_stolen')\n"
+            f"    return stolen(*args, **kwargs) if stolen else _wrong_{name}(*args, **kwargs)\n"
+            + code.replace(f"def {name}(", f"def _wrong_{name}(", 1)
+        )
+        for name, code in wrong.items()
+    }
 
 
 def failure_messages(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
@@ -319,8 +359,10 @@ def failure_messages(assignment: str, namespace: dict, seed: int = 0) -> dict[st
 
     registry = load_registry(assignment)
     student = LocalStudent(namespace)
-    return {grade_id: [r.message for r in run_checks(checks, student, seed) if not r.passed]
-            for grade_id, checks in registry.groups.items()}
+    return {
+        grade_id: [r.message for r in run_checks(checks, student, seed) if not r.passed]
+        for grade_id, checks in registry.groups.items()
+    }
 
 
 def correct_notebook(assignment: str, name: str) -> nbformat.NotebookNode:
@@ -333,11 +375,16 @@ def correct_solutions() -> list[tuple[str, str]]:
     alternatives written differently from the reference."""
     from autograder.course import assignments
 
-    return [(assignment, name) for assignment in assignments(ROOT)
-            for name in ["solution", *alternative_styles(assignment)]]
+    return [
+        (assignment, name)
+        for assignment in assignments(ROOT)
+        for name in ["solution", *alternative_styles(assignment)]
+    ]
 
 
-def submit_correct_solutions(course: Path, wanted: list[str] | None = None) -> dict[str, list[str]]:
+def submit_correct_solutions(
+    course: Path, wanted: list[str] | None = None
+) -> dict[str, list[str]]:
     """Every correct solution of the ``wanted`` assignments (default: all) submitted to ``course``,
     each as a student named after it; for each assignment, those students."""
     students = {}
@@ -362,7 +409,9 @@ def sandbox_unavailable() -> str | None:
     return None if os.geteuid() == 0 else can_isolate()
 
 
-def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+def sweep_checks(
+    assignment: str, nb, seeds, numerics: dict[str, str]
+) -> dict[str, list[tuple[int, str]]]:
     """Every check of ``assignment`` on every seed, against the notebook's code running in a student
     process (sandboxed where this machine can) whose numerical environment is ``numerics``, while
     the reference is computed here: for each check that fails, the seeds and messages."""
@@ -378,7 +427,9 @@ def sweep_checks(assignment: str, nb, seeds, numerics: dict[str, str]) -> dict[s
             for grade_id, checks in registry.groups.items():
                 for result in run_checks(checks, student, seed):
                     if not result.passed:
-                        failed.setdefault(f"{grade_id}: {result.question}", []).append((seed, result.message))
+                        failed.setdefault(f"{grade_id}: {result.question}", []).append(
+                            (seed, result.message)
+                        )
     return failed
 
 

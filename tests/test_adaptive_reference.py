@@ -6,25 +6,49 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from grading_support import failed_checks, failure_messages
 
 from autograder.checks.adaptive import ADAM_MISTAKES, ADAMW_MISTAKES
 from autograder.reference.adaptive import adagrad_step, adam_step, adamw_step, rmsprop_step
-from grading_support import failed_checks, failure_messages
-from optlab.problems import Rosenbrock, quadratic
+from optlab.problems import quadratic
 
 PROBLEM = quadratic(50.0, dim=4, seed=3)
-RIGHT = {"adagrad_step": adagrad_step, "rmsprop_step": rmsprop_step, "adam_step": adam_step, "adamw_step": adamw_step}
+RIGHT = {
+    "adagrad_step": adagrad_step,
+    "rmsprop_step": rmsprop_step,
+    "adam_step": adam_step,
+    "adamw_step": adamw_step,
+}
 # (our rule, our hyperparameters, the torch optimizer and its arguments: the same rule where the forms agree)
 TABLE = {
-    "adagrad": (adagrad_step, {"lr": 0.3, "eps": 1e-10}, torch.optim.Adagrad, {"lr": 0.3, "eps": 1e-10}),
-    "rmsprop": (rmsprop_step, {"lr": 0.01, "decay": 0.9, "eps": 1e-8}, torch.optim.RMSprop, {"lr": 0.01, "alpha": 0.9, "eps": 1e-8}),
+    "adagrad": (
+        adagrad_step,
+        {"lr": 0.3, "eps": 1e-10},
+        torch.optim.Adagrad,
+        {"lr": 0.3, "eps": 1e-10},
+    ),
+    "rmsprop": (
+        rmsprop_step,
+        {"lr": 0.01, "decay": 0.9, "eps": 1e-8},
+        torch.optim.RMSprop,
+        {"lr": 0.01, "alpha": 0.9, "eps": 1e-8},
+    ),
     "adam": (adam_step, {"lr": 0.05}, torch.optim.Adam, {"lr": 0.05}),
-    "adamw": (adamw_step, {"lr": 0.05, "weight_decay": 0.1}, torch.optim.AdamW, {"lr": 0.05, "weight_decay": 0.1}),
+    "adamw": (
+        adamw_step,
+        {"lr": 0.05, "weight_decay": 0.1},
+        torch.optim.AdamW,
+        {"lr": 0.05, "weight_decay": 0.1},
+    ),
 }
 
 
 def initial_state(step, w):
-    return (np.zeros_like(w),) if step in (adagrad_step, rmsprop_step) else (np.zeros_like(w), np.zeros_like(w), 0)
+    return (
+        (np.zeros_like(w),)
+        if step in (adagrad_step, rmsprop_step)
+        else (np.zeros_like(w), np.zeros_like(w), 0)
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -57,7 +81,9 @@ def test_is_adams_first_step_lr_in_every_coordinate():
 def test_is_the_uncorrected_first_step_huge_when_beta2_is_near_one():
     """The notes' t = 0 problem: without correction, m/sqrt(v) = (0.1 dw)/(sqrt(0.001) |dw|) ~ 3.16."""
     dw = np.array([1.0])
-    w, *_ = ADAM_MISTAKES[next(k for k in ADAM_MISTAKES if k.startswith("no bias"))](np.zeros(1), dw, np.zeros(1), np.zeros(1), 0, lr=1.0)
+    w, *_ = ADAM_MISTAKES[next(k for k in ADAM_MISTAKES if k.startswith("no bias"))](
+        np.zeros(1), dw, np.zeros(1), np.zeros(1), 0, lr=1.0
+    )
     assert w[0] == pytest.approx(-0.1 / np.sqrt(0.001), rel=1e-6)
 
 
@@ -75,22 +101,36 @@ def test_does_the_reference_pass_every_hidden_check():
     assert failed_checks("adaptive", RIGHT) == {f"test_{name}": [] for name in RIGHT}
 
 
-@pytest.mark.parametrize("rule,mistakes", [("adam_step", ADAM_MISTAKES), ("adamw_step", ADAMW_MISTAKES)])
+@pytest.mark.parametrize(
+    "rule,mistakes", [("adam_step", ADAM_MISTAKES), ("adamw_step", ADAMW_MISTAKES)]
+)
 def test_is_each_known_mistake_named_in_its_own_words(rule, mistakes):
     for why, wrong in mistakes.items():
         messages = failure_messages("adaptive", dict(RIGHT, **{rule: wrong}))[f"test_{rule}"]
         assert messages, f"{why!r} passed every check"
         assert any(f"Likely mistake: {why}" in message for message in messages), (why, messages)
         others = [other for other in mistakes if other != why]
-        assert not any(f"Likely mistake: {other}" in message for message in messages for other in others)
+        assert not any(
+            f"Likely mistake: {other}" in message for message in messages for other in others
+        )
 
 
 def test_does_feedback_send_each_named_adam_mistake_to_the_section_that_explains_it():
     from autograder.checks import CheckResult, load_registry
 
     registry = load_registry("adaptive")
+
     def failing(message):
         return [CheckResult("q", True, 1.0), CheckResult("q", False, 1.0, message)]
-    assert registry.section_for("test_adam_step", failing(
-        "parts at step 1\n    Likely mistake: t is incremented after it is used: ...")) == "why-t-is-incremented-before-it-is-used"
-    assert registry.section_for("test_adam_step", failing("parts at step 3")) == registry.sections["test_adam_step"]
+
+    assert (
+        registry.section_for(
+            "test_adam_step",
+            failing("parts at step 1\n    Likely mistake: t is incremented after it is used: ..."),
+        )
+        == "why-t-is-incremented-before-it-is-used"
+    )
+    assert (
+        registry.section_for("test_adam_step", failing("parts at step 3"))
+        == registry.sections["test_adam_step"]
+    )

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from grading_support import failed_checks, failure_messages
 from PIL import Image, ImageEnhance, ImageOps
 from scipy.stats import chisquare
 from sklearn.decomposition import PCA
 
-from autograder.reference.augmentation import (color_jitter, horizontal_flip, pca_color, random_crop,
-                                               rgb_principal_components, ten_crops)
-from grading_support import failed_checks, failure_messages
+from autograder.reference.augmentation import (
+    color_jitter,
+    horizontal_flip,
+    pca_color,
+    random_crop,
+    rgb_principal_components,
+    ten_crops,
+)
 from optlab.images import resize_short_side, sample_photos
 
-RIGHT = {f.__name__: f for f in (horizontal_flip, random_crop, ten_crops, color_jitter, rgb_principal_components,
-                                 pca_color)}
+RIGHT = {
+    f.__name__: f
+    for f in (
+        horizontal_flip,
+        random_crop,
+        ten_crops,
+        color_jitter,
+        rgb_principal_components,
+        pca_color,
+    )
+}
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +38,17 @@ def photo():
 
 
 def test_is_the_flip_pillows_mirror(photo):
-    np.testing.assert_array_equal(horizontal_flip(photo), np.asarray(ImageOps.mirror(Image.fromarray(photo))))
+    np.testing.assert_array_equal(
+        horizontal_flip(photo), np.asarray(ImageOps.mirror(Image.fromarray(photo)))
+    )
 
 
 def test_is_a_random_crop_pillows_crop_at_the_drawn_position(photo):
     draws = np.random.default_rng(5)
-    top, left = int(draws.integers(0, 64 - 40 + 1)), int(draws.integers(0, photo.shape[1] - 40 + 1))
+    top, left = (
+        int(draws.integers(0, 64 - 40 + 1)),
+        int(draws.integers(0, photo.shape[1] - 40 + 1)),
+    )
     expected = np.asarray(Image.fromarray(photo).crop((left, top, left + 40, top + 40)))
     np.testing.assert_array_equal(random_crop(photo, 40, np.random.default_rng(5)), expected)
 
@@ -39,17 +59,30 @@ def test_are_crop_positions_uniform():
     counts = np.zeros((3, 4))
     for _ in range(2400):
         crop = random_crop(image, 4, rng)
-        (top, left), = [(t, l) for t in range(3) for l in range(4) if np.array_equal(image[t:t + 4, l:l + 4], crop)]
+        ((top, left),) = [
+            (t, l)
+            for t in range(3)
+            for l in range(4)
+            if np.array_equal(image[t : t + 4, l : l + 4], crop)
+        ]
         counts[top, left] += 1
     assert chisquare(counts.ravel()).pvalue > 1e-3
 
 
 def test_are_the_ten_crops_pillows_crops_of_the_corners_center_and_mirror(photo):
     height, width, size = photo.shape[0], photo.shape[1], 33
-    boxes = [(0, 0), (width - size, 0), (0, height - size), (width - size, height - size),
-             ((width - size) // 2, (height - size) // 2)]
-    expected = [np.asarray(source.crop((x, y, x + size, y + size)))
-                for source in (Image.fromarray(photo), ImageOps.mirror(Image.fromarray(photo))) for x, y in boxes]
+    boxes = [
+        (0, 0),
+        (width - size, 0),
+        (0, height - size),
+        (width - size, height - size),
+        ((width - size) // 2, (height - size) // 2),
+    ]
+    expected = [
+        np.asarray(source.crop((x, y, x + size, y + size)))
+        for source in (Image.fromarray(photo), ImageOps.mirror(Image.fromarray(photo)))
+        for x, y in boxes
+    ]
     np.testing.assert_array_equal(ten_crops(photo, size), np.stack(expected))
 
 
@@ -76,8 +109,12 @@ def test_are_the_components_scikit_learns_pca(photo):
     values, vectors = rgb_principal_components(photo)
     pixels = photo.reshape(-1, 3).astype(float)
     pca = PCA(n_components=3).fit(pixels)
-    np.testing.assert_allclose(values, pca.explained_variance_ * (len(pixels) - 1) / len(pixels), rtol=1e-10)
-    np.testing.assert_allclose(np.abs(np.sum(vectors * pca.components_.T, axis=0)), 1.0, rtol=1e-10)
+    np.testing.assert_allclose(
+        values, pca.explained_variance_ * (len(pixels) - 1) / len(pixels), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        np.abs(np.sum(vectors * pca.components_.T, axis=0)), 1.0, rtol=1e-10
+    )
 
 
 def test_is_the_color_offset_along_the_components(photo):
@@ -85,8 +122,12 @@ def test_is_the_color_offset_along_the_components(photo):
     dark = (photo // 2 + 64).astype(np.uint8)  # no clipping for this offset
     alpha = np.random.default_rng(8).normal(0.0, 0.3, 3)
     offset = pca_color(dark, values, vectors, 0.3, np.random.default_rng(8)).astype(float) - dark
-    np.testing.assert_allclose(offset.reshape(-1, 3).mean(axis=0), vectors @ (alpha * np.sqrt(values)), atol=0.5)
-    np.testing.assert_array_equal(pca_color(photo, values, vectors, 0.0, np.random.default_rng(0)), photo)
+    np.testing.assert_allclose(
+        offset.reshape(-1, 3).mean(axis=0), vectors @ (alpha * np.sqrt(values)), atol=0.5
+    )
+    np.testing.assert_array_equal(
+        pca_color(photo, values, vectors, 0.0, np.random.default_rng(0)), photo
+    )
 
 
 @pytest.mark.parametrize("seed", [971, 1252, 1420])
@@ -113,32 +154,51 @@ def jitter_truncated(image, brightness, contrast, rng):
 
 
 MUTANTS = {
-    "horizontal_flip": [lambda image: image[::-1].copy(), lambda image: image.astype(np.float64)[:, ::-1]],
-    "random_crop": [
-        lambda image, size, rng: (lambda t, l: image[t:t + size, l:l + size].copy())(
-            rng.integers(0, image.shape[0] - size), rng.integers(0, image.shape[1] - size)),  # never the last position
-        lambda image, size, rng: (lambda l, t: image[t:t + size, l:l + size].copy())(
-            rng.integers(0, image.shape[1] - size + 1), rng.integers(0, image.shape[0] - size + 1)),  # left first
+    "horizontal_flip": [
+        lambda image: image[::-1].copy(),
+        lambda image: image.astype(np.float64)[:, ::-1],
     ],
-    "ten_crops": [lambda image, size: ten_crops(image, size)[[0, 1, 2, 3, 4, 0, 1, 2, 3, 4]],
-                  lambda image, size: ten_crops(image[:, ::-1], size)[[5, 6, 7, 8, 9, 0, 1, 2, 3, 4]][:, :, ::-1]],
+    "random_crop": [
+        lambda image, size, rng: (lambda t, l: image[t : t + size, l : l + size].copy())(
+            rng.integers(0, image.shape[0] - size), rng.integers(0, image.shape[1] - size)
+        ),  # never the last position
+        lambda image, size, rng: (lambda l, t: image[t : t + size, l : l + size].copy())(
+            rng.integers(0, image.shape[1] - size + 1), rng.integers(0, image.shape[0] - size + 1)
+        ),  # left first
+    ],
+    "ten_crops": [
+        lambda image, size: ten_crops(image, size)[[0, 1, 2, 3, 4, 0, 1, 2, 3, 4]],
+        lambda image, size: ten_crops(image[:, ::-1], size)[[5, 6, 7, 8, 9, 0, 1, 2, 3, 4]][
+            :, :, ::-1
+        ],
+    ],
     "color_jitter": [jitter_around_128, jitter_truncated],
     "rgb_principal_components": [
         lambda images: (lambda v, e: (v[::-1], e[:, ::-1]))(*rgb_principal_components(images)),
         lambda images: (lambda v, e: (v, e.T))(*rgb_principal_components(images)),
     ],
-    "pca_color": [lambda image, values, vectors, sigma, rng: pca_color(image, values**2, vectors, sigma, rng)],
+    "pca_color": [
+        lambda image, values, vectors, sigma, rng: pca_color(image, values**2, vectors, sigma, rng)
+    ],
 }
 
 
-@pytest.mark.parametrize("name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))])
+@pytest.mark.parametrize(
+    "name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))]
+)
 def test_is_each_known_wrong_version_caught(name, index):
-    assert failed_checks("augmentation", dict(RIGHT, **{name: MUTANTS[name][index]}))[f"test_{name}"]
+    assert failed_checks("augmentation", dict(RIGHT, **{name: MUTANTS[name][index]}))[
+        f"test_{name}"
+    ]
 
 
 def test_does_feedback_name_the_color_mistakes():
-    messages = failure_messages("augmentation", dict(RIGHT, color_jitter=jitter_truncated))["test_color_jitter"]
+    messages = failure_messages("augmentation", dict(RIGHT, color_jitter=jitter_truncated))[
+        "test_color_jitter"
+    ]
     assert any("Likely mistake: values are truncated" in m for m in messages), messages
     flipped = MUTANTS["horizontal_flip"][0]
-    messages = failure_messages("augmentation", dict(RIGHT, horizontal_flip=flipped))["test_horizontal_flip"]
+    messages = failure_messages("augmentation", dict(RIGHT, horizontal_flip=flipped))[
+        "test_horizontal_flip"
+    ]
     assert any("Likely mistake: this flips the image upside down" in m for m in messages), messages

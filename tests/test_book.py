@@ -19,11 +19,22 @@ import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET_DIRS = ("solutions", "autograder", "tests", "student", ".venv", "submitted", "autograded", "feedback")
+SECRET_DIRS = (
+    "solutions",
+    "autograder",
+    "tests",
+    "student",
+    ".venv",
+    "submitted",
+    "autograded",
+    "feedback",
+)
 # Files of the site read as text by the leak checks (every file inside an archive is read too).
 TEXT_SUFFIXES = {".html", ".md", ".ipynb", ".txt", ".js", ".json", ".py"}
 PACKAGE = ROOT / "student" / "optlab"
-ARCHIVES = "_downloads/exercises"  # where book/_ext/exercise_links.py writes the exercises' archives
+ARCHIVES = (
+    "_downloads/exercises"  # where book/_ext/exercise_links.py writes the exercises' archives
+)
 
 
 def toc_files() -> list[str]:
@@ -51,7 +62,9 @@ def page_html(site: Path, page: str) -> BeautifulSoup:
 def exercise_links():
     """The book's extension (book/_ext/exercise_links.py), imported as Sphinx imports it."""
     if "exercise_links" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("exercise_links", ROOT / "book" / "_ext" / "exercise_links.py")
+        spec = importlib.util.spec_from_file_location(
+            "exercise_links", ROOT / "book" / "_ext" / "exercise_links.py"
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules["exercise_links"] = module
         spec.loader.exec_module(module)
@@ -75,9 +88,14 @@ def archive(site: Path, name: str) -> zipfile.ZipFile:
 
 def package_files(without: set[str] = frozenset()) -> dict[str, bytes]:
     """The student package's files, as an archive holds them (``optlab/...``), but the modules ``without``."""
-    return {path.relative_to(PACKAGE.parent).as_posix(): path.read_bytes() for path in sorted(PACKAGE.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
-            and "optlab." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts) not in without}
+    return {
+        path.relative_to(PACKAGE.parent).as_posix(): path.read_bytes()
+        for path in sorted(PACKAGE.rglob("*"))
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and "optlab." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts) not in without
+    }
 
 
 def blocked_modules(name: str) -> set[str]:
@@ -96,7 +114,10 @@ def site_texts(site: Path) -> Iterator[tuple[str, str]]:
             with zipfile.ZipFile(path) as zipped:
                 for info in zipped.infolist():
                     if not info.is_dir():
-                        yield f"{where}!{info.filename}", zipped.read(info).decode("utf-8", errors="replace")
+                        yield (
+                            f"{where}!{info.filename}",
+                            zipped.read(info).decode("utf-8", errors="replace"),
+                        )
         elif path.is_file() and path.suffix in TEXT_SUFFIXES:
             yield where, path.read_text(encoding="utf-8", errors="replace")
 
@@ -123,6 +144,7 @@ def mostly_shown(lines: set[str], text: str) -> bool:
 
 # --- the built site -------------------------------------------------------------------
 
+
 def test_does_the_book_build_with_warnings_as_errors(built_site):
     assert (built_site / "index.html").is_file()
 
@@ -137,14 +159,17 @@ def test_does_no_page_show_a_cell_error(built_site):
         soup = page_html(built_site, page)
         tracebacks = soup.select(".cell_output .traceback, .cell_output .output.error")
         assert not tracebacks, f"{page}: a cell's output is an error"
-        assert "Traceback (most recent call last)" not in soup.get_text(), f"{page}: a traceback is shown"
+        assert "Traceback (most recent call last)" not in soup.get_text(), (
+            f"{page}: a traceback is shown"
+        )
 
 
 def test_does_no_page_print_a_python_warning(built_site):
     for page in toc_files():
         for stderr in page_html(built_site, page).select(".cell_output .stderr"):
-            assert not re.search(r"\w+Warning\b", stderr.get_text()), \
+            assert not re.search(r"\w+Warning\b", stderr.get_text()), (
                 f"{page}: a cell printed a warning:\n{stderr.get_text()[:500]}"
+            )
 
 
 def test_does_every_plot_reach_its_page(built_site):
@@ -174,7 +199,9 @@ def test_does_the_site_leave_out_secret_material(built_site):
             assert marker not in text, f"{where} holds a solution or hidden-test marker"
         if "!" in where:
             member = Path(where.split("!", 1)[1])
-            assert not set(member.parts) & set(SECRET_DIRS), f"{where}: an archive holds a secret folder"
+            assert not set(member.parts) & set(SECRET_DIRS), (
+                f"{where}: an archive holds a secret folder"
+            )
 
 
 def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site, monkeypatch):
@@ -191,7 +218,9 @@ def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site, mo
     from grading_support import leaked_functions, public_text, secret_lines
 
     # The hidden functions are parsed once, not once per file (nearly 300 files with the archives).
-    monkeypatch.setattr(grading_support, "hidden_functions", functools.lru_cache(grading_support.hidden_functions))
+    monkeypatch.setattr(
+        grading_support, "hidden_functions", functools.lru_cache(grading_support.hidden_functions)
+    )
     secrets = set().union(*(secret_lines(name) for name in chapters()))
     cells = {name: secret_cells(name) for name in chapters()}
     stated = public_text()
@@ -207,10 +236,14 @@ def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site, mo
             continue
         for name, solution_cells in cells.items():
             given_away = [lines for lines in solution_cells if mostly_shown(lines, text)]
-            assert not given_away, f"{where} gives away {name}'s solution: {sorted(given_away[0])[:3]}"
+            assert not given_away, (
+                f"{where} gives away {name}'s solution: {sorted(given_away[0])[:3]}"
+            )
     assert "searchindex.js" in checked
     for name in chapters():
-        assert f"{ARCHIVES}/{name}.zip!{name}/{name}.ipynb" in checked, f"the {name} archive was not read"
+        assert f"{ARCHIVES}/{name}.zip!{name}/{name}.ipynb" in checked, (
+            f"the {name} archive was not read"
+        )
 
 
 def test_does_no_module_of_the_student_package_give_an_exercise_away():
@@ -219,8 +252,11 @@ def test_does_no_module_of_the_student_package_give_an_exercise_away():
     cells = {name: secret_cells(name) for name in chapters()}
     for path in sorted(PACKAGE.glob("*.py")):
         text = path.read_text()
-        given_away = sorted(name for name, solution_cells in cells.items()
-                            if any(mostly_shown(lines, text) for lines in solution_cells))
+        given_away = sorted(
+            name
+            for name, solution_cells in cells.items()
+            if any(mostly_shown(lines, text) for lines in solution_cells)
+        )
         assert given_away == [], f"optlab/{path.name} gives away the solution of {given_away}"
     reference = (ROOT / "autograder" / "reference" / "gradients.py").read_text()
     assert any(mostly_shown(lines, reference) for lines in cells["gradients"])
@@ -229,25 +265,44 @@ def test_does_no_module_of_the_student_package_give_an_exercise_away():
 def test_does_the_search_index_hold_no_word_of_hidden_code(built_site):
     """The search index keeps words, not lines: no word (stemmed as Sphinx stems it) that only the
     solutions, the hidden tests, the references or the checks use is in it."""
-    from sphinx.search.en import SearchEnglish
-
     from grading_support import HIDDEN_REGION, SOLUTION_REGION, solution
+    from sphinx.search.en import SearchEnglish
 
     stem = SearchEnglish({}).stem
     words = re.compile(r"\w+")
-    hidden = [region for name in chapters() for cell in solution(name).cells
-              for region in SOLUTION_REGION.findall(cell.source) + HIDDEN_REGION.findall(cell.source)]
-    hidden += [path.read_text() for part in ("reference", "checks") for path in ROOT.glob(f"autograder/{part}/*.py")]
-    public = [path.read_text() for pattern in ("book/**/*.md", "book/_ext/*.py", "exercises/*/*.ipynb",
-                                               "student/optlab/*.py", "_config.yml") for path in ROOT.glob(pattern)]
+    hidden = [
+        region
+        for name in chapters()
+        for cell in solution(name).cells
+        for region in SOLUTION_REGION.findall(cell.source) + HIDDEN_REGION.findall(cell.source)
+    ]
+    hidden += [
+        path.read_text()
+        for part in ("reference", "checks")
+        for path in ROOT.glob(f"autograder/{part}/*.py")
+    ]
+    public = [
+        path.read_text()
+        for pattern in (
+            "book/**/*.md",
+            "book/_ext/*.py",
+            "exercises/*/*.ipynb",
+            "student/optlab/*.py",
+            "_config.yml",
+        )
+        for path in ROOT.glob(pattern)
+    ]
     public_words = {word.lower() for text in public for word in words.findall(text)}
     public_stems = {stem(word) for word in public_words}
     only_hidden = {word.lower() for text in hidden for word in words.findall(text)} - public_words
-    only_hidden = {word for word in only_hidden
-                   if len(word) >= 4 and not word.isdigit() and stem(word) not in public_stems}
+    only_hidden = {
+        word
+        for word in only_hidden
+        if len(word) >= 4 and not word.isdigit() and stem(word) not in public_stems
+    }
     assert len(only_hidden) > 50, "too few hidden words to check against"
     script = (built_site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(script[script.index("(") + 1:script.rindex(")")])
+    index = json.loads(script[script.index("(") + 1 : script.rindex(")")])
     terms = set(index["terms"]) | set(index["titleterms"])
     assert {stem("momentum"), stem("gradient")} <= terms, "the search index holds the pages' words"
     found = sorted(word for word in only_hidden if stem(word) in terms or word in terms)
@@ -263,8 +318,10 @@ def test_is_mathjax_served_by_the_site_itself(built_site):
         html = page_html(built_site, page)
         scripts = [s.get("src", "") for s in html.find_all("script")]
         mathjax = [src for src in scripts if "mathjax" in src.lower() or "tex-" in src]
-        assert all(src.startswith("../_static/mathjax/") or src.startswith("_static/mathjax/")
-                   for src in mathjax), (page, mathjax)
+        assert all(
+            src.startswith("../_static/mathjax/") or src.startswith("_static/mathjax/")
+            for src in mathjax
+        ), (page, mathjax)
         if html.select(".math"):
             with_math += 1
             assert mathjax, f"{page} has math but does not load MathJax"
@@ -280,34 +337,59 @@ def test_does_every_chapter_end_with_its_exercise_downloads(built_site):
         box = soup.select_one(f"div.exercise-links#exercise-{name}")
         assert box is not None, f"{page} has no exercise box"
         section = box.find_parent("section")
-        assert section["id"] == "exercise" and section.find_next_sibling("section") is None, f"{page}: not at its end"
-        assert box is section.find_all(recursive=False)[-1], f"{page}: the box does not end the Exercise section"
+        assert section["id"] == "exercise" and section.find_next_sibling("section") is None, (
+            f"{page}: not at its end"
+        )
+        assert box is section.find_all(recursive=False)[-1], (
+            f"{page}: the box does not end the Exercise section"
+        )
         links = {Path(a["href"]).name: a["href"] for a in box.select("a.download")}
         assert set(links) == {f"{name}.zip", f"{name}.ipynb"}, links
-        assert linked_file(built_site, page, links[f"{name}.zip"]) == built_site / ARCHIVES / f"{name}.zip"
-        assert linked_file(built_site, page, links[f"{name}.ipynb"]).read_bytes() == \
-            (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+        assert (
+            linked_file(built_site, page, links[f"{name}.zip"])
+            == built_site / ARCHIVES / f"{name}.zip"
+        )
+        assert (
+            linked_file(built_site, page, links[f"{name}.ipynb"]).read_bytes()
+            == (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+        )
         assert len(list((built_site / "_downloads").rglob(f"{name}.ipynb"))) == 1
-    assert sorted(path.stem for path in (built_site / ARCHIVES).iterdir()) == chapters(), "one archive per exercise"
+    assert sorted(path.stem for path in (built_site / ARCHIVES).iterdir()) == chapters(), (
+        "one archive per exercise"
+    )
 
 
 def test_does_each_archive_hold_the_notebook_optlab_and_a_readme(built_site):
     """One folder named after the exercise: the released notebook, the student package as students
     install it (without the modules the exercise's grader blocks), README.txt; nothing else, and
     nothing of solutions/ or autograder/."""
-    secret_files = {hashlib.sha256(path.read_bytes()).hexdigest() for folder in ("solutions", "autograder")
-                    for path in (ROOT / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    secret_files = {
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in ("solutions", "autograder")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
     for name in chapters():
         with archive(built_site, name) as zipped:
-            files = {info.filename: zipped.read(info) for info in zipped.infolist() if not info.is_dir()}
+            files = {
+                info.filename: zipped.read(info) for info in zipped.infolist() if not info.is_dir()
+            }
             assert zipped.testzip() is None
         package = package_files(without=blocked_modules(name))
-        expected = {f"{name}/{name}.ipynb", f"{name}/README.txt"} | {f"{name}/{path}" for path in package}
+        expected = {f"{name}/{name}.ipynb", f"{name}/README.txt"} | {
+            f"{name}/{path}" for path in package
+        }
         assert set(files) == expected, f"{name}.zip: {sorted(set(files) ^ expected)}"
-        assert files[f"{name}/{name}.ipynb"] == (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
-        assert all(files[f"{name}/{path}"] == data for path, data in package.items()), f"{name}.zip: optlab differs"
-        assert not {hashlib.sha256(data).hexdigest() for data in files.values()} & secret_files, \
+        assert (
+            files[f"{name}/{name}.ipynb"]
+            == (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+        )
+        assert all(files[f"{name}/{path}"] == data for path, data in package.items()), (
+            f"{name}.zip: optlab differs"
+        )
+        assert not {hashlib.sha256(data).hexdigest() for data in files.values()} & secret_files, (
             f"{name}.zip holds a file of solutions/ or autograder/"
+        )
 
 
 def test_does_each_chapter_leave_out_of_its_archive_what_its_grader_blocks():
@@ -316,13 +398,23 @@ def test_does_each_chapter_leave_out_of_its_archive_what_its_grader_blocks():
     them out."""
     for name in chapters():
         source = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
-        directives = re.findall(rf"^```{{exercise}} {name}\n((?::[\w-]+:.*\n)*)```$", source, flags=re.M)
-        assert len(directives) == 1, f"book/{name}.md should end its Exercise section with one {{exercise}} {name}"
-        without = {module for line in directives[0].splitlines() if line.startswith(":without:")
-                   for module in re.split(r"[\s,]+", line.removeprefix(":without:").strip()) if module}
+        directives = re.findall(
+            rf"^```{{exercise}} {name}\n((?::[\w-]+:.*\n)*)```$", source, flags=re.M
+        )
+        assert len(directives) == 1, (
+            f"book/{name}.md should end its Exercise section with one {{exercise}} {name}"
+        )
+        without = {
+            module
+            for line in directives[0].splitlines()
+            if line.startswith(":without:")
+            for module in re.split(r"[\s,]+", line.removeprefix(":without:").strip())
+            if module
+        }
         blocked = blocked_modules(name)
-        assert without == blocked, \
+        assert without == blocked, (
             f"book/{name}.md: its {{exercise}} directive should say `:without: {' '.join(sorted(blocked))}`"
+        )
 
 
 def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_site):
@@ -334,27 +426,46 @@ def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_sit
 
     import nbformat
 
-    needed = tomllib.loads((ROOT / "student" / "pyproject.toml").read_text())["project"]["dependencies"]
+    needed = tomllib.loads((ROOT / "student" / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
     assert needed and all(package in (ROOT / "README.md").read_text() for package in needed)
     distributions = importlib.metadata.packages_distributions()
-    named = {re.sub(r"[-_.]+", "-", package).lower() for package in needed} | {"ipython"}  # IPython: with jupyter
+    named = {re.sub(r"[-_.]+", "-", package).lower() for package in needed} | {
+        "ipython"
+    }  # IPython: with jupyter
     for name in chapters():
         with archive(built_site, name) as zipped:
             readme = zipped.read(f"{name}/README.txt").decode()
-            sources = [zipped.read(member).decode() for member in zipped.namelist() if member.endswith(".py")]
+            sources = [
+                zipped.read(member).decode()
+                for member in zipped.namelist()
+                if member.endswith(".py")
+            ]
             notebook = nbformat.reads(zipped.read(f"{name}/{name}.ipynb").decode(), as_version=4)
         sources += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
         assert f"jupyter notebook {name}.ipynb" in readme
         assert "python -m pip install jupyter " + " ".join(needed) in readme
         imports = r"^\s*(?:from\s+(\w+)[\w.]*\s+import\b|import\s+(\w+))"
-        imported = {module for source in sources for pair in re.findall(imports, source, flags=re.M)
-                    for module in pair if module}
+        imported = {
+            module
+            for source in sources
+            for pair in re.findall(imports, source, flags=re.M)
+            for module in pair
+            if module
+        }
         third_party = imported - set(sys.stdlib_module_names) - {"optlab", "__future__"}
         for module in sorted(third_party):
-            owners = {re.sub(r"[-_.]+", "-", dist).lower() for dist in distributions.get(module, [])}
-            assert owners & named, f"{name}: {module} is imported, but README.txt names none of {owners or module}"
+            owners = {
+                re.sub(r"[-_.]+", "-", dist).lower() for dist in distributions.get(module, [])
+            }
+            assert owners & named, (
+                f"{name}: {module} is imported, but README.txt names none of {owners or module}"
+            )
         left_out = blocked_modules(name)
-        assert all(module in readme for module in left_out), f"{name}: README.txt does not say what is left out"
+        assert all(module in readme for module in left_out), (
+            f"{name}: README.txt does not say what is left out"
+        )
 
 
 def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
@@ -367,20 +478,37 @@ def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
-    probe = ("import json, sys\n"
-             "print(json.dumps({m: getattr(sys.modules[m], '__file__', None) for m in sorted(sys.modules)"
-             " if m == 'optlab' or m.startswith('optlab.')}))")
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    probe = (
+        "import json, sys\n"
+        "print(json.dumps({m: getattr(sys.modules[m], '__file__', None) for m in sorted(sys.modules)"
+        " if m == 'optlab' or m.startswith('optlab.')}))"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "PYTHONSAFEPATH")
+    }
 
     def optlab_files(folder: Path, name: str) -> dict[str, str]:
         nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
-        first_answer = next(i for i, cell in enumerate(nb.cells) if cell.metadata.get("nbgrader", {}).get("solution"))
+        first_answer = next(
+            i
+            for i, cell in enumerate(nb.cells)
+            if cell.metadata.get("nbgrader", {}).get("solution")
+        )
         setup = [cell for cell in nb.cells[:first_answer] if cell.cell_type == "code"]
-        assert any("optlab" in cell.source for cell in setup), f"{name}: its setup cells import no optlab"
+        assert any("optlab" in cell.source for cell in setup), (
+            f"{name}: its setup cells import no optlab"
+        )
         nb.cells = setup + [nbformat.v4.new_code_cell(probe)]
-        NotebookClient(nb, timeout=120, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
-        return json.loads("".join(output["text"] for output in nb.cells[-1].outputs if output.get("name") == "stdout"))
+        NotebookClient(
+            nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        ).execute(env=env)
+        return json.loads(
+            "".join(
+                output["text"] for output in nb.cells[-1].outputs if output.get("name") == "stdout"
+            )
+        )
 
     for name in chapters():
         with archive(built_site, name) as zipped:
@@ -388,20 +516,33 @@ def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
         folder = (tmp_path / "unzipped" / name).resolve()
         files = optlab_files(folder, name)
         assert "optlab" in files and len(files) >= 2, files
-        outside = {module: file for module, file in files.items() if not Path(file).resolve().is_relative_to(folder)}
+        outside = {
+            module: file
+            for module, file in files.items()
+            if not Path(file).resolve().is_relative_to(folder)
+        }
         assert outside == {}, f"{name}: imported from outside the unzipped folder: {outside}"
     alone = tmp_path / "alone"
     alone.mkdir()
     name = chapters()[0]
-    (alone / f"{name}.ipynb").write_bytes((ROOT / "exercises" / name / f"{name}.ipynb").read_bytes())
+    (alone / f"{name}.ipynb").write_bytes(
+        (ROOT / "exercises" / name / f"{name}.ipynb").read_bytes()
+    )
     assert not Path(optlab_files(alone, name)["optlab"]).resolve().is_relative_to(alone.resolve())
 
 
 # --- launch buttons ----------------------------------------------------------------------
 
-SAMPLE = {"repository_url": "https://github.com/example-org/optim-student", "repository_branch": "spring-2025",
-          "launch_buttons": {"binderhub_url": "https://mybinder.org/", "jupyterhub_url": "https://hub.example.edu",
-                             "colab_url": "https://colab.research.google.com", "notebook_interface": "jupyterlab"}}
+SAMPLE = {
+    "repository_url": "https://github.com/example-org/optim-student",
+    "repository_branch": "spring-2025",
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org/",
+        "jupyterhub_url": "https://hub.example.edu",
+        "colab_url": "https://colab.research.google.com",
+        "notebook_interface": "jupyterlab",
+    },
+}
 
 
 def settings_from(options: dict):
@@ -412,24 +553,36 @@ def test_are_launch_urls_built_from_the_configuration():
     urls = exercise_links().launch_urls(settings_from(SAMPLE), "exercises/momentum/momentum.ipynb")
     assert urls == {
         "Binder": "https://mybinder.org/v2/gh/example-org/optim-student/spring-2025"
-                  "?labpath=exercises%2Fmomentum%2Fmomentum.ipynb",
+        "?labpath=exercises%2Fmomentum%2Fmomentum.ipynb",
         "JupyterHub": "https://hub.example.edu/hub/user-redirect/git-pull"
-                      "?repo=https%3A%2F%2Fgithub.com%2Fexample-org%2Foptim-student&branch=spring-2025"
-                      "&urlpath=lab%2Ftree%2Foptim-student%2Fexercises%2Fmomentum%2Fmomentum.ipynb",
+        "?repo=https%3A%2F%2Fgithub.com%2Fexample-org%2Foptim-student&branch=spring-2025"
+        "&urlpath=lab%2Ftree%2Foptim-student%2Fexercises%2Fmomentum%2Fmomentum.ipynb",
         "Colab": "https://colab.research.google.com/github/example-org/optim-student/blob/spring-2025/"
-                 "exercises/momentum/momentum.ipynb",
+        "exercises/momentum/momentum.ipynb",
     }
-    classic = dict(SAMPLE, repository_url="https://github.com/example-org/optim-student.git", path_to_docs="course",
-                   launch_buttons=dict(SAMPLE["launch_buttons"], notebook_interface="classic"))
+    classic = dict(
+        SAMPLE,
+        repository_url="https://github.com/example-org/optim-student.git",
+        path_to_docs="course",
+        launch_buttons=dict(SAMPLE["launch_buttons"], notebook_interface="classic"),
+    )
     urls = exercise_links().launch_urls(settings_from(classic), "exercises/sgd/sgd.ipynb")
-    assert urls["Binder"].endswith("/v2/gh/example-org/optim-student/spring-2025"
-                                   "?urlpath=tree%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb")
-    assert "urlpath=tree%2Foptim-student%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb" in urls["JupyterHub"]
+    assert urls["Binder"].endswith(
+        "/v2/gh/example-org/optim-student/spring-2025"
+        "?urlpath=tree%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb"
+    )
+    assert (
+        "urlpath=tree%2Foptim-student%2Fcourse%2Fexercises%2Fsgd%2Fsgd.ipynb" in urls["JupyterHub"]
+    )
     assert urls["Colab"].endswith("/blob/spring-2025/course/exercises/sgd/sgd.ipynb")
     gitlab = dict(SAMPLE, repository_url="https://gitlab.com/uni/ml/optim-student")
     urls = exercise_links().launch_urls(settings_from(gitlab), "exercises/sgd/sgd.ipynb")
-    assert urls["Binder"].startswith("https://mybinder.org/v2/gl/uni%2Fml%2Foptim-student/spring-2025?")
-    assert "Colab" not in urls and any("Colab" in problem for problem in settings_from(gitlab).problems())
+    assert urls["Binder"].startswith(
+        "https://mybinder.org/v2/gl/uni%2Fml%2Foptim-student/spring-2025?"
+    )
+    assert "Colab" not in urls and any(
+        "Colab" in problem for problem in settings_from(gitlab).problems()
+    )
     assert settings_from(SAMPLE).problems() == []
 
 
@@ -439,10 +592,16 @@ def test_are_launch_buttons_absent_until_configured():
     assert module.launch_urls(module.LaunchSettings(), path) == {}
     no_repository = dict(SAMPLE, repository_url="")
     assert module.launch_urls(settings_from(no_repository), path) == {}
-    assert settings_from(no_repository).problems(), "a button asked for without a repository is reported"
-    jupyter_book_default = dict(SAMPLE, repository_url="https://github.com/executablebooks/jupyter-book")
+    assert settings_from(no_repository).problems(), (
+        "a button asked for without a repository is reported"
+    )
+    jupyter_book_default = dict(
+        SAMPLE, repository_url="https://github.com/executablebooks/jupyter-book"
+    )
     assert module.launch_urls(settings_from(jupyter_book_default), path) == {}
-    only_binder = dict(SAMPLE, launch_buttons={"binderhub_url": "https://mybinder.org", "colab_url": ""})
+    only_binder = dict(
+        SAMPLE, launch_buttons={"binderhub_url": "https://mybinder.org", "colab_url": ""}
+    )
     assert list(module.launch_urls(settings_from(only_binder), path)) == ["Binder"]
     assert module.launch_urls(settings_from(dict(SAMPLE, launch_buttons={})), path) == {}
 
@@ -451,19 +610,30 @@ def config_settings():
     """The launch settings _config.yml gives, as Jupyter Book passes them to the theme."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repository = config.get("repository", {})
-    return settings_from({"repository_url": repository.get("url", ""), "repository_branch": repository.get("branch", ""),
-                          "path_to_docs": repository.get("path_to_book", ""),
-                          "launch_buttons": config.get("launch_buttons", {})})
+    return settings_from(
+        {
+            "repository_url": repository.get("url", ""),
+            "repository_branch": repository.get("branch", ""),
+            "path_to_docs": repository.get("path_to_book", ""),
+            "launch_buttons": config.get("launch_buttons", {}),
+        }
+    )
 
 
 def test_does_the_config_document_every_launch_key():
     lines = (ROOT / "_config.yml").read_text().splitlines()
-    for section, keys in {"repository": ("url", "branch", "path_to_book"),
-                          "launch_buttons": ("notebook_interface", "binderhub_url", "jupyterhub_url", "colab_url")}.items():
+    for section, keys in {
+        "repository": ("url", "branch", "path_to_book"),
+        "launch_buttons": ("notebook_interface", "binderhub_url", "jupyterhub_url", "colab_url"),
+    }.items():
         start = lines.index(f"{section}:")
         for key in keys:
-            at = next(i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(f"{key}:"))
-            assert lines[at - 1].strip().startswith("#"), f"_config.yml: {section}.{key} has no comment"
+            at = next(
+                i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(f"{key}:")
+            )
+            assert lines[at - 1].strip().startswith("#"), (
+                f"_config.yml: {section}.{key} has no comment"
+            )
     assert config_settings().problems() == []
 
 
@@ -478,7 +648,9 @@ def test_do_the_chapters_show_the_launch_buttons_the_config_asks_for(built_site)
         assert [a["href"] for a in box.select("a.exercise-launch")] == list(expected.values())
         assert ("open it online" in box.get_text()) == bool(expected)
         assert all(a.get("href") for a in box.select("a")), f"{name}: a link without an address"
-        assert soup.select(".dropdown-launch-buttons") == [], f"{name}: the theme's launch buttons are shown"
+        assert soup.select(".dropdown-launch-buttons") == [], (
+            f"{name}: the theme's launch buttons are shown"
+        )
 
 
 def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproducibly(tmp_path):
@@ -493,39 +665,68 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
 
     source = tmp_path / "src"
     (source / "exercises" / "demo").mkdir(parents=True)
-    shutil.copy(ROOT / "exercises" / "momentum" / "momentum.ipynb", source / "exercises" / "demo" / "demo.ipynb")
-    shutil.copytree(PACKAGE, source / "student" / "optlab", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(
+        ROOT / "exercises" / "momentum" / "momentum.ipynb",
+        source / "exercises" / "demo" / "demo.ipynb",
+    )
+    shutil.copytree(
+        PACKAGE, source / "student" / "optlab", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "student" / "pyproject.toml", source / "student" / "pyproject.toml")
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
         "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links']\nhtml_theme = 'sphinx_book_theme'\n"
         "exclude_patterns = ['exercises', 'student']\nnb_execution_mode = 'off'\n"
-        f"html_theme_options = {SAMPLE!r}\n")
+        f"html_theme_options = {SAMPLE!r}\n"
+    )
     (source / "index.md").write_text(
         "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
         "# Demo\n\n```{code-cell} ipython3\n1 + 1\n```\n\n## Exercise\n\n"
-        "```{exercise} demo\n:without: optlab.optimize\n```\n")
+        "```{exercise} demo\n:without: optlab.optimize\n```\n"
+    )
     built = []
     for run in ("first", "second"):
         if run == "second":
             for path in source.rglob("*"):
                 os.utime(path, (1e9, 1e9))
         out = tmp_path / run
-        result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", str(source), str(out)],
-                                capture_output=True, text=True, env=venv_environment())
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-W",
+                "-n",
+                "-q",
+                "-b",
+                "html",
+                str(source),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=venv_environment(),
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         built.append((out / "_downloads" / "exercises" / "demo.zip").read_bytes())
     assert built[0] == built[1], "the archive differs between two builds of the same files"
     soup = BeautifulSoup((tmp_path / "first" / "index.html").read_text(), "html.parser")
     box = soup.select_one("#exercise-demo")
     expected = exercise_links().launch_urls(settings_from(SAMPLE), "exercises/demo/demo.ipynb")
-    assert [(a.get_text(strip=True), a["href"]) for a in box.select("a.exercise-launch")] == list(expected.items())
-    assert '%pip install "optlab @ git+https://github.com/example-org/optim-student.git@spring-2025' \
-           '#subdirectory=student"' in box.get_text()
+    assert [(a.get_text(strip=True), a["href"]) for a in box.select("a.exercise-launch")] == list(
+        expected.items()
+    )
+    assert (
+        '%pip install "optlab @ git+https://github.com/example-org/optim-student.git@spring-2025'
+        '#subdirectory=student"' in box.get_text()
+    )
     assert soup.select(".dropdown-launch-buttons") == []
     with zipfile.ZipFile(tmp_path / "first" / "_downloads" / "exercises" / "demo.zip") as zipped:
-        assert "demo/optlab/optimize.py" not in zipped.namelist() and "demo/optlab/problems.py" in zipped.namelist()
+        assert (
+            "demo/optlab/optimize.py" not in zipped.namelist()
+            and "demo/optlab/problems.py" in zipped.namelist()
+        )
 
 
 def test_does_the_instructor_page_document_every_grading_option(built_site):
@@ -535,14 +736,21 @@ def test_does_the_instructor_page_document_every_grading_option(built_site):
 
     from grading_support import venv_environment
 
-    usage = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"], capture_output=True, text=True,
-                           env=venv_environment(), check=True).stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "--help"],
+        capture_output=True,
+        text=True,
+        env=venv_environment(),
+        check=True,
+    ).stdout
     options = set(re.findall(r"--[a-z][a-z-]+", usage))
     page = (built_site / "book" / "instructors.html").read_text()
     assert len(options) >= 12 and [o for o in sorted(options) if o not in page] == []
     prose = page.split('id="every-option"')[0].split('id="grading-a-class"')[-1]
     for option in ("--jobs", "--force", "--student", "--due", "--late-penalty-per-day"):
-        assert option in prose or option.replace("--", "") in prose, f"{option} is not explained in the prose"
+        assert option in prose or option.replace("--", "") in prose, (
+            f"{option} is not explained in the prose"
+        )
 
 
 def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_site):
@@ -554,37 +762,62 @@ def test_does_every_test_cell_point_feedback_to_a_section_of_its_chapter(built_s
 
     for assignment in assignments(ROOT):
         registry = load_registry(assignment)
-        assert set(registry.sections) == set(registry.groups), f"{assignment}: a test cell without a section"
+        assert set(registry.sections) == set(registry.groups), (
+            f"{assignment}: a test cell without a section"
+        )
         page = (built_site / "book" / f"{assignment}.html").read_text()
         sections = set(re.findall(r'<section id="([^"]+)"', page))
-        missing = sorted((set(registry.sections.values()) | set(registry.mistake_sections.values())) - sections)
+        missing = sorted(
+            (set(registry.sections.values()) | set(registry.mistake_sections.values())) - sections
+        )
         assert missing == [], f"book/{assignment}.html has no section {missing}"
-        source = Path(inspect.getsourcefile(type(registry))).with_name(f"{assignment}.py").read_text()
-        unknown = [phrase for phrase in registry.mistake_sections if source.count(phrase) < 2]  # and in a catalog
+        source = (
+            Path(inspect.getsourcefile(type(registry))).with_name(f"{assignment}.py").read_text()
+        )
+        unknown = [
+            phrase for phrase in registry.mistake_sections if source.count(phrase) < 2
+        ]  # and in a catalog
         assert unknown == [], f"{assignment}: no cataloged mistake says {unknown}"
 
 
 # --- reading: the shape of a chapter, links between chapters, equations -----------------
+
 
 def test_does_every_chapter_open_with_what_you_will_learn_and_close_with_a_summary(built_site):
     for chapter in chapters():
         article = page_html(built_site, f"book/{chapter}").select_one("article")
         learn = article.find("p", class_="admonition-title", string="What you will learn")
         assert learn is not None, f"book/{chapter}: no 'What you will learn'"
-        assert learn in article.find_all("p", class_="admonition-title")[:1], f"book/{chapter}: 'What you will learn' is not first"
+        assert learn in article.find_all("p", class_="admonition-title")[:1], (
+            f"book/{chapter}: 'What you will learn' is not first"
+        )
         headings = article.select("section > h2")
-        assert headings and article.find_all(lambda tag: tag is learn or tag is headings[0])[0] is learn, \
-            f"book/{chapter}: 'What you will learn' comes after a section"
-        titles = [h.get_text(" ", strip=True).rstrip("#").strip() for h in article.select("section > h2")]
+        assert (
+            headings
+            and article.find_all(lambda tag: tag is learn or tag is headings[0])[0] is learn
+        ), f"book/{chapter}: 'What you will learn' comes after a section"
+        titles = [
+            h.get_text(" ", strip=True).rstrip("#").strip() for h in article.select("section > h2")
+        ]
         assert titles[-2:] == ["Summary", "Exercise"], f"book/{chapter}: closes with {titles[-2:]}"
 
 
 def test_does_every_chapter_after_the_first_link_an_earlier_one(built_site):
-    order = [page.removeprefix("book/") for page in toc_files() if page.removeprefix("book/") in chapters()]
+    order = [
+        page.removeprefix("book/")
+        for page in toc_files()
+        if page.removeprefix("book/") in chapters()
+    ]
     for position, chapter in enumerate(order[1:], start=1):
-        links = {linked_file(built_site, f"book/{chapter}", a["href"]).stem
-                 for a in page_html(built_site, f"book/{chapter}").select("article a.reference.internal[href]")}
-        assert links & set(order[:position]), f"book/{chapter} links no earlier chapter (it links {sorted(links)})"
+        links = {
+            linked_file(built_site, f"book/{chapter}", a["href"]).stem
+            for a in page_html(built_site, f"book/{chapter}").select(
+                "article a.reference.internal[href]"
+            )
+        }
+        assert links & set(order[:position]), (
+            f"book/{chapter} links no earlier chapter (it links {sorted(links)})"
+        )
 
 
 def test_do_adamw_and_l2_link_each_other(built_site):
@@ -592,10 +825,14 @@ def test_do_adamw_and_l2_link_each_other(built_site):
         soup = page_html(built_site, page)
         return {a["href"] for a in soup.select(f"section#{section} a.reference.internal[href]")}
 
-    assert any(h.startswith("regularization.html#l2-weight-decay")
-               for h in sections_linked("book/adaptive", "adamw-weight-decay-decoupled"))
-    assert any(h.startswith("adaptive.html#adamw-decoupled")
-               for h in sections_linked("book/regularization", "l2-is-weight-decay"))
+    assert any(
+        h.startswith("regularization.html#l2-weight-decay")
+        for h in sections_linked("book/adaptive", "adamw-weight-decay-decoupled")
+    )
+    assert any(
+        h.startswith("adaptive.html#adamw-decoupled")
+        for h in sections_linked("book/regularization", "l2-is-weight-decay")
+    )
 
 
 def test_is_every_numbered_equation_referenced_by_its_number(built_site):
@@ -604,7 +841,9 @@ def test_is_every_numbered_equation_referenced_by_its_number(built_site):
         source = (ROOT / f"{page}.md").read_text(encoding="utf-8")
         labels = set(re.findall(r"^\$\$\s*\(([\w-]+)\)\s*$", source, re.M))
         referenced = set(re.findall(r"\{eq\}`([\w-]+)`", source))
-        assert labels - referenced == set(), f"{page}: numbered equations never referenced: {sorted(labels - referenced)}"
+        assert labels - referenced == set(), (
+            f"{page}: numbered equations never referenced: {sorted(labels - referenced)}"
+        )
         soup = page_html(built_site, page)
         numbers = {}
         for label in labels:
@@ -613,5 +852,9 @@ def test_is_every_numbered_equation_referenced_by_its_number(built_site):
             numbers[label] = number.get_text(strip=True).rstrip("#").strip()
         for link in soup.select('article a.reference.internal[href^="#equation-"]'):
             label = link["href"].removeprefix("#equation-")
-            assert link.get_text(strip=True) == numbers[label], f"{page}: a reference to {label} reads {link.get_text()!r}"
-        assert len(soup.select('article a.reference.internal[href^="#equation-"]')) >= len(referenced)
+            assert link.get_text(strip=True) == numbers[label], (
+                f"{page}: a reference to {label} reads {link.get_text()!r}"
+            )
+        assert len(soup.select('article a.reference.internal[href^="#equation-"]')) >= len(
+            referenced
+        )

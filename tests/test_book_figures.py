@@ -17,14 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from test_book import linked_file, page_html, toc_files
 
 from optlab.plotting import color_for
-from test_book import linked_file, page_html, toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
-OPTIMIZER_CHAPTERS = ("book/random_search", "book/gradient_descent", "book/sgd", "book/momentum",
-                      "book/adaptive", "book/schedules", "book/second_order")
+OPTIMIZER_CHAPTERS = (
+    "book/random_search",
+    "book/gradient_descent",
+    "book/sgd",
+    "book/momentum",
+    "book/adaptive",
+    "book/schedules",
+    "book/second_order",
+)
 
 # The optimizers among the keys of optlab.plotting.COLORS, each with the names a plot's label
 # calls it by (lower case). The other keys name training setups of the last chapters.
@@ -45,8 +52,21 @@ OPTIMIZER_NAMES = {
 
 # Axes methods that draw a data series (reference lines such as axhline, and text, are left out:
 # a gray line marking "SGD's limit" is not SGD's curve).
-SERIES_METHODS = {"plot", "semilogx", "semilogy", "loglog", "scatter", "step", "errorbar", "fill_between",
-                  "bar", "barh", "hist", "stairs", "stem"}
+SERIES_METHODS = {
+    "plot",
+    "semilogx",
+    "semilogy",
+    "loglog",
+    "scatter",
+    "step",
+    "errorbar",
+    "fill_between",
+    "bar",
+    "barh",
+    "hist",
+    "stairs",
+    "stem",
+}
 # optlab.plotting's helper that takes a label and an optional color: (ax, points, label, color).
 TRAJECTORY_HELPER = "plot_trajectory"
 
@@ -55,17 +75,22 @@ TRAJECTORY_HELPER = "plot_trajectory"
 
 # Matplotlib's to_jshtml: a widget <div class="animation"> with <img id="_anim_img<id>">, and a script
 # that fills `var frames = new Array(n)` with one data URL per frame and starts `new Animation(frames, ...)`.
-ANIMATION_SCRIPT = re.compile(r'var img_id = "(?P<img>_anim_img\w+)";.*?var frames = new Array\((?P<count>\d+)\);'
-                              r'(?P<frames>.*?)new Animation\(frames', re.S)
-FRAME = re.compile(r'frames\[(?P<index>\d+)\] = "data:image/(?P<kind>png|jpeg);base64,(?P<data>.*?)"', re.S)
+ANIMATION_SCRIPT = re.compile(
+    r'var img_id = "(?P<img>_anim_img\w+)";.*?var frames = new Array\((?P<count>\d+)\);'
+    r"(?P<frames>.*?)new Animation\(frames",
+    re.S,
+)
+FRAME = re.compile(
+    r'frames\[(?P<index>\d+)\] = "data:image/(?P<kind>png|jpeg);base64,(?P<data>.*?)"', re.S
+)
 IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}
 
 
 @dataclass
 class Animation:
     img_id: str
-    declared: int          # the length of the frames array
-    frames: list[bytes]    # the frames that decode as images of their declared kind
+    declared: int  # the length of the frames array
+    frames: list[bytes]  # the frames that decode as images of their declared kind
 
 
 def animations(html: str) -> list[Animation]:
@@ -88,15 +113,21 @@ def animation_problems(html: str) -> list[str]:
     """What keeps a page from having a kernel-free animation that plays: none at all, a widget
     without its script (or the reverse), fewer than two frames, frames that do not decode, or
     frames that are all the same picture."""
-    widgets = {img["id"] for img in BeautifulSoup(html, "html.parser").select("div.animation img[id]")}
+    widgets = {
+        img["id"] for img in BeautifulSoup(html, "html.parser").select("div.animation img[id]")
+    }
     found = animations(html)
     problems = [] if found else ["no animation"]
     scripts = {animation.img_id for animation in found}
     problems += [f"animation widget {img} without its frames" for img in sorted(widgets - scripts)]
-    problems += [f"animation frames for {img} without a widget" for img in sorted(scripts - widgets)]
+    problems += [
+        f"animation frames for {img} without a widget" for img in sorted(scripts - widgets)
+    ]
     for animation in found:
         if len(animation.frames) != animation.declared:
-            problems.append(f"{animation.img_id}: {len(animation.frames)} of its {animation.declared} frames decode")
+            problems.append(
+                f"{animation.img_id}: {len(animation.frames)} of its {animation.declared} frames decode"
+            )
         if len(set(animation.frames)) < 2:
             problems.append(f"{animation.img_id}: fewer than two different frames")
     return problems
@@ -105,8 +136,11 @@ def animation_problems(html: str) -> list[str]:
 def static_figures(site: Path, page: str) -> list[Path]:
     """The image files of the page's figures (figure elements holding an image file of the site)."""
     soup = page_html(site, page)
-    files = [linked_file(site, page, img["src"]) for img in soup.select("figure img[src]")
-             if not img["src"].startswith("data:")]
+    files = [
+        linked_file(site, page, img["src"])
+        for img in soup.select("figure img[src]")
+        if not img["src"].startswith("data:")
+    ]
     return [path for path in files if path.is_file() and path.stat().st_size > 0]
 
 
@@ -116,8 +150,10 @@ def test_is_every_optimizer_chapter_in_the_book():
 
 
 def test_does_every_optimizer_chapter_play_an_animation_without_a_kernel(built_site):
-    problems = {page: animation_problems((built_site / f"{page}.html").read_text(encoding="utf-8"))
-                for page in OPTIMIZER_CHAPTERS}
+    problems = {
+        page: animation_problems((built_site / f"{page}.html").read_text(encoding="utf-8"))
+        for page in OPTIMIZER_CHAPTERS
+    }
     problems = {page: found for page, found in problems.items() if found}
     assert not problems, f"chapters without a working animation: {problems}"
 
@@ -142,7 +178,7 @@ def test_would_the_animation_check_catch_a_chapter_whose_animation_is_removed(bu
     assert animation_problems(str(soup)) == ["no animation"]
 
     first = FRAME.search(html)
-    corrupted = html[:first.start("data")] + "!!!!" + html[first.end("data"):]
+    corrupted = html[: first.start("data")] + "!!!!" + html[first.end("data") :]
     assert any("frames decode" in problem for problem in animation_problems(corrupted))
 
 
@@ -157,12 +193,18 @@ def test_would_the_animation_check_catch_an_animation_of_one_frame_or_that_does_
     def movie(num_frames: int, moves: bool) -> str:
         fig, ax = plt.subplots(figsize=(2, 2), dpi=40)
         (line,) = ax.plot([0, 1], [0, 1], color="C0")
-        return animation_html(fig, lambda k: line.set_data([0, 1 + k * moves], [0, 1]), num_frames=num_frames,
-                              colors=["C0"]).data
+        return animation_html(
+            fig,
+            lambda k: line.set_data([0, 1 + k * moves], [0, 1]),
+            num_frames=num_frames,
+            colors=["C0"],
+        ).data
 
     assert animation_problems(movie(3, moves=True)) == []
     for still in (movie(1, moves=True), movie(3, moves=False)):
-        assert any("fewer than two different frames" in problem for problem in animation_problems(still))
+        assert any(
+            "fewer than two different frames" in problem for problem in animation_problems(still)
+        )
 
 
 # --- contour maps and colors in the pages' sources ------------------------------------------------
@@ -188,7 +230,9 @@ def test_does_every_optimizer_chapter_draw_its_method_on_a_contour_map():
     missing = []
     for page in OPTIMIZER_CHAPTERS:
         code = "\n".join(code_cells(page))
-        if "plotting.contour(" not in code or not re.search(r"plot_trajectory\(|animate_trajectories\(", code):
+        if "plotting.contour(" not in code or not re.search(
+            r"plot_trajectory\(|animate_trajectories\(", code
+        ):
             missing.append(page)
     assert not missing, f"chapters without a trajectory on a contour map: {missing}"
 
@@ -197,7 +241,11 @@ def string_value(node: ast.AST | None) -> str | None:
     """A string literal's value; for an f-string, its literal beginning (None if it starts with a field)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+    if (
+        isinstance(node, ast.JoinedStr)
+        and node.values
+        and isinstance(node.values[0], ast.Constant)
+    ):
         return node.values[0].value
     return None
 
@@ -225,11 +273,19 @@ def literal_color(call: ast.Call, color_argument: int | None = None) -> str | No
             return string_value(keyword.value) if isinstance(keyword.value, ast.Constant) else None
     if color_argument is not None:  # a helper's arguments, not a format string
         value = call.args[color_argument] if len(call.args) > color_argument else None
-        return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+        return (
+            value.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str)
+            else None
+        )
     for argument in call.args:
         text = string_value(argument)
-        if text and isinstance(argument, ast.Constant) and FORMAT_STRING.match(text) \
-                and re.search(r"C\d|[bgrcmykw]", text):
+        if (
+            text
+            and isinstance(argument, ast.Constant)
+            and FORMAT_STRING.match(text)
+            and re.search(r"C\d|[bgrcmykw]", text)
+        ):
             return text
     return None
 
@@ -254,15 +310,23 @@ def color_problems(source: str) -> list[str]:
         name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
         keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
         if name == TRAJECTORY_HELPER:
-            label = string_value(keywords.get("label", node.args[2] if len(node.args) > 2 else None))
+            label = string_value(
+                keywords.get("label", node.args[2] if len(node.args) > 2 else None)
+            )
             optimizer = named_optimizer(label)
             if optimizer is None:
                 continue
             color = literal_color(node, color_argument=3)
-            if color is None and not sets_color(node, color_argument=3) and color_for(label) is None:
+            if (
+                color is None
+                and not sets_color(node, color_argument=3)
+                and color_for(label) is None
+            ):
                 # plot_trajectory picks color_for(label), which only knows the keys of COLORS
-                problems.append(f"line {node.lineno}: {label!r} gets no color from COLORS (color_for knows "
-                                f"only its keys)")
+                problems.append(
+                    f"line {node.lineno}: {label!r} gets no color from COLORS (color_for knows "
+                    f"only its keys)"
+                )
         elif name in SERIES_METHODS:
             label = string_value(keywords.get("label"))
             optimizer = named_optimizer(label)
@@ -270,13 +334,17 @@ def color_problems(source: str) -> list[str]:
                 continue
             color = literal_color(node)
             if color is None and not sets_color(node):
-                problems.append(f"line {node.lineno}: {label!r} is left to Matplotlib's color cycle")
+                problems.append(
+                    f"line {node.lineno}: {label!r} is left to Matplotlib's color cycle"
+                )
                 continue
         else:
             continue
         if color is not None:
-            problems.append(f"line {node.lineno}: {label!r} is drawn in the literal color {color!r}, not "
-                            f"plotting.COLORS[{optimizer!r}]")
+            problems.append(
+                f"line {node.lineno}: {label!r} is drawn in the literal color {color!r}, not "
+                f"plotting.COLORS[{optimizer!r}]"
+            )
     return problems
 
 
@@ -331,7 +399,10 @@ def test_is_every_optimizer_color_used_by_some_page():
     named = set()
     for page in toc_files():
         for cell in code_cells(page):
-            named |= {node.value for node in ast.walk(ast.parse(cell))
-                      if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+            named |= {
+                node.value
+                for node in ast.walk(ast.parse(cell))
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            }
     unused = sorted(set(OPTIMIZER_NAMES) - named)
     assert not unused, f"optimizers of COLORS that no page draws: {unused}"

@@ -19,9 +19,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from browser_support import (PageReport, broken_internal_links, chromium, console_errors, missing_browser,
-                             read_page, search, serve, static_anchors)
+from browser_support import (
+    PageReport,
+    broken_internal_links,
+    chromium,
+    console_errors,
+    missing_browser,
+    read_page,
+    search,
+    serve,
+    static_anchors,
+)
 from test_book import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,13 +54,17 @@ OPTIMIZERS = {
     "dropout": "book/regularization",
 }
 
+
 @pytest.fixture(scope="module")
 def browser(built_site, tmp_path_factory):
     """One headless Chromium (fresh profile) for the whole module, and the site's base URL."""
     problem = missing_browser()
     if problem:
         pytest.fail(problem, pytrace=False)
-    with serve(built_site) as base, chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+    with (
+        serve(built_site) as base,
+        chromium(tmp_path_factory.mktemp("chromium-profile")) as driver,
+    ):
         yield driver, base
 
 
@@ -62,7 +74,10 @@ def pages(browser) -> dict[str, PageReport]:
     their screenshots replace those of an earlier run in _build/screenshots/."""
     driver, base = browser
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    return {page: read_page(driver, f"{base}{page}.html", page, SCREENSHOTS / f"{page}.png") for page in toc_files()}
+    return {
+        page: read_page(driver, f"{base}{page}.html", page, SCREENSHOTS / f"{page}.png")
+        for page in toc_files()
+    }
 
 
 def problems_by_page(pages: dict[str, PageReport], what) -> str:
@@ -73,6 +88,7 @@ def problems_by_page(pages: dict[str, PageReport], what) -> str:
 
 # --- every page -------------------------------------------------------------------------
 
+
 def test_does_every_page_settle_in_chromium(pages):
     """MathJax starts and finishes, fonts and images finish loading, within browser_support.SETTLE_SECONDS."""
     assert problems_by_page(pages, lambda report: [report.settled] if report.settled else []) == ""
@@ -80,9 +96,11 @@ def test_does_every_page_settle_in_chromium(pages):
 
 def test_does_every_page_render_its_math_in_chromium(pages):
     """Every math element holds a formula MathJax typeset (an mjx-container), and none is a MathJax error."""
+
     def problems(report):
-        return ([f"MathJax did not render {tex!r}" for tex in report.unrendered_math]
-                + [f"MathJax error: {error!r}" for error in report.math_errors])
+        return [f"MathJax did not render {tex!r}" for tex in report.unrendered_math] + [
+            f"MathJax error: {error!r}" for error in report.math_errors
+        ]
 
     assert problems_by_page(pages, problems) == ""
     with_math = [page for page, report in pages.items() if report.math]
@@ -92,8 +110,15 @@ def test_does_every_page_render_its_math_in_chromium(pages):
 
 def test_does_every_image_load_in_chromium(pages):
     """Every <img> (plots, photographs, the theme's) has loaded a picture (naturalWidth > 0)."""
-    assert problems_by_page(pages, lambda report: [f"image did not load: {src}" for src in report.broken_images]) == ""
-    assert sum(report.images for report in pages.values()) >= 50, "hardly any images: is the check finding them?"
+    assert (
+        problems_by_page(
+            pages, lambda report: [f"image did not load: {src}" for src in report.broken_images]
+        )
+        == ""
+    )
+    assert sum(report.images for report in pages.values()) >= 50, (
+        "hardly any images: is the check finding them?"
+    )
 
 
 def test_does_every_animation_load_its_frames_and_play_in_chromium(pages, built_site):
@@ -101,8 +126,14 @@ def test_does_every_animation_load_its_frames_and_play_in_chromium(pages, built_
     the browser shows as many animation widgets as the built HTML holds."""
     assert problems_by_page(pages, lambda report: report.animation_problems) == ""
     for page, report in pages.items():
-        built = (built_site / f"{page}.html").read_text(encoding="utf-8").count('<div class="animation">')
-        assert report.animations == built, f"{page}: the HTML holds {built} animations, the browser shows {report.animations}"
+        built = (
+            (built_site / f"{page}.html")
+            .read_text(encoding="utf-8")
+            .count('<div class="animation">')
+        )
+        assert report.animations == built, (
+            f"{page}: the HTML holds {built} animations, the browser shows {report.animations}"
+        )
     assert sum(report.animations for report in pages.values()) >= 1, "no animation found anywhere"
 
 
@@ -115,9 +146,19 @@ def test_does_every_internal_link_reach_an_existing_page_and_anchor(pages, brows
     def anchors_of(path: str) -> set[str]:
         return opened[path] if path in opened else static_anchors(built_site, path)
 
-    assert problems_by_page(pages, lambda report: [f"broken link {link}" for link in
-                                                   broken_internal_links(report, base, built_site, anchors_of)]) == ""
-    assert all(len(report.links) > 10 for report in pages.values()), "a page with (almost) no links: is the check reading them?"
+    assert (
+        problems_by_page(
+            pages,
+            lambda report: [
+                f"broken link {link}"
+                for link in broken_internal_links(report, base, built_site, anchors_of)
+            ],
+        )
+        == ""
+    )
+    assert all(len(report.links) > 10 for report in pages.values()), (
+        "a page with (almost) no links: is the check reading them?"
+    )
 
 
 def test_does_no_page_log_a_console_error_in_chromium(pages):
@@ -133,24 +174,30 @@ def test_is_a_screenshot_of_every_page_kept(pages):
         path = SCREENSHOTS / f"{page}.png"
         assert path.is_file(), f"{page}: no screenshot at {path}"
         with Image.open(path) as image:
-            assert image.format == "PNG" and image.width >= 1000 and image.height >= 800, (page, image.size)
+            assert image.format == "PNG" and image.width >= 1000 and image.height >= 800, (
+                page,
+                image.size,
+            )
             colors = image.convert("RGB").resize((64, 64)).getcolors(maxcolors=64 * 64)
             assert colors is None or len(colors) > 8, f"{page}: the screenshot is (nearly) blank"
 
 
 # --- the search box ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_does_the_search_box_find_each_optimizer_by_name(browser, name):
     driver, base = browser
     found = search(driver, base, name)
     chapter = OPTIMIZERS[name]
-    assert chapter in found[:SEARCH_RANK], \
-        f"searching for {name!r} lists {found[:SEARCH_RANK + 3]} first, not {chapter} among the first {SEARCH_RANK}"
+    assert chapter in found[:SEARCH_RANK], (
+        f"searching for {name!r} lists {found[: SEARCH_RANK + 3]} first, not {chapter} among the first {SEARCH_RANK}"
+    )
     assert console_errors(driver) == [], f"the search for {name!r} logged console errors"
 
 
 # --- the checks themselves --------------------------------------------------------------
+
 
 def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path):
     """A page with a TeX error, math MathJax cannot see, a missing image, a corrupt animation frame, broken links and a
@@ -168,14 +215,18 @@ def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path
         fig, ax = plt.subplots(figsize=(2, 2))
         ax.set(xlim=(0, 3), ylim=(0, 3))
         (line,) = ax.plot([], [], color="C0")
-        return animation_html(fig, lambda k: line.set_data([0, k + 1], [0, k + 1]), num_frames=3, colors=["C0"]).data
+        return animation_html(
+            fig, lambda k: line.set_data([0, k + 1], [0, k + 1]), num_frames=3, colors=["C0"]
+        ).data
 
     def page(body: str) -> str:
-        return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
-                "<link rel='icon' href='data:,'>"
-                "<script>window.MathJax = {options: {processHtmlClass: 'math'}}</script>"
-                "<script defer src='_static/mathjax/tex-chtml.js'></script></head><body>"
-                f"{body}</body></html>")
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            "<link rel='icon' href='data:,'>"
+            "<script>window.MathJax = {options: {processHtmlClass: 'math'}}</script>"
+            "<script defer src='_static/mathjax/tex-chtml.js'></script></head><body>"
+            f"{body}</body></html>"
+        )
 
     site = tmp_path / "site"
     site.mkdir()
@@ -184,13 +235,19 @@ def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path
     sound = re.sub(r'<link rel="stylesheet"\s+href="https://maxcdn[^>]*>', "", animation())
     corrupt = re.sub(r'(frames\[1\] = "data:image/png;base64,)[^"]*', r"\1AAAA", sound, count=1)
     assert corrupt != sound
-    (site / "good.html").write_text(page(
-        "<h1 id='there'>Good</h1><span class='math'>\\(x^2\\)</span>"
-        f"<img src='_static/file.png'><a href='bad.html'>bad</a>{sound}"))
-    (site / "bad.html").write_text(page(
-        "<span class='math'>\\(x^2^3\\)</span><span class='math'>no delimiters</span><img src='missing.png'>"
-        "<a href='nowhere.html'>1</a><a href='#nowhere'>2</a><a href='good.html#missing'>3</a>"
-        f"<a href='good.html#there'>4</a><script>console.error('deliberate error')</script>{corrupt}"))
+    (site / "good.html").write_text(
+        page(
+            "<h1 id='there'>Good</h1><span class='math'>\\(x^2\\)</span>"
+            f"<img src='_static/file.png'><a href='bad.html'>bad</a>{sound}"
+        )
+    )
+    (site / "bad.html").write_text(
+        page(
+            "<span class='math'>\\(x^2^3\\)</span><span class='math'>no delimiters</span><img src='missing.png'>"
+            "<a href='nowhere.html'>1</a><a href='#nowhere'>2</a><a href='good.html#missing'>3</a>"
+            f"<a href='good.html#there'>4</a><script>console.error('deliberate error')</script>{corrupt}"
+        )
+    )
 
     with serve(site) as base:
         good = read_page(driver, f"{base}good.html", "good")
@@ -199,15 +256,22 @@ def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path
         good_links = broken_internal_links(good, base, site, opened.__getitem__)
         bad_links = broken_internal_links(bad, base, site, opened.__getitem__)
 
-    assert (good.settled, good.unrendered_math, good.math_errors, good.broken_images) == (None, [], [], [])
+    assert (good.settled, good.unrendered_math, good.math_errors, good.broken_images) == (
+        None,
+        [],
+        [],
+        [],
+    )
     assert (good.animations, good.animation_problems, good_links, good.console) == (1, [], [], [])
     assert bad.math_errors == ["Double exponent: use braces to clarify"], bad.math_errors
     assert bad.unrendered_math == ["no delimiters"], bad.unrendered_math
     assert bad.broken_images == ["missing.png"]
-    assert bad.animations == 1 and any("frames [1] of 3 do not decode" in p for p in bad.animation_problems), \
-        bad.animation_problems
+    assert bad.animations == 1 and any(
+        "frames [1] of 3 do not decode" in p for p in bad.animation_problems
+    ), bad.animation_problems
     assert [link.split(base)[1] for link in bad_links] == [
         "bad.html#nowhere (no id 'nowhere' in bad.html)",
         "good.html#missing (no id 'missing' in good.html)",
-        "nowhere.html (no file nowhere.html in the site)"]
+        "nowhere.html (no file nowhere.html in the site)",
+    ]
     assert any("deliberate error" in message for message in bad.console), bad.console

@@ -26,16 +26,28 @@ import importlib
 import inspect
 
 import pytest
+from grading_support import (
+    ROOT,
+    alternative_answers,
+    alternative_styles,
+    correct_notebook,
+    correct_solutions,
+    failed_checks,
+    solution,
+    solution_namespace,
+    sweep_checks,
+)
 
 from autograder.checks import load_registry
 from autograder.course import assignments
 from autograder.sandbox.numerics import numerical_environment, other_environment
-from grading_support import (ROOT, alternative_answers, alternative_styles, correct_notebook, correct_solutions,
-                             failed_checks, solution, solution_namespace, sweep_checks)
 
 SEEDS = range(200)
 SEEDS_IN_A_STUDENT_PROCESS = range(40)
-ENVIRONMENTS = {"the grader's numerics": numerical_environment, "another BLAS kernel, 2 threads": other_environment}
+ENVIRONMENTS = {
+    "the grader's numerics": numerical_environment,
+    "another BLAS kernel, 2 threads": other_environment,
+}
 
 
 @pytest.mark.parametrize("assignment", assignments(ROOT))
@@ -47,17 +59,27 @@ def test_does_the_solution_pass_every_check_on_every_seed(assignment):
             for question in questions:
                 failed.setdefault(f"{grade_id}: {question}", []).append(seed)
     assert not failed, "the solution fails checks on some seeds: " + "; ".join(
-        f"{check} (seeds {seeds[:5]}, {len(seeds)} of {len(SEEDS)})" for check, seeds in failed.items())
+        f"{check} (seeds {seeds[:5]}, {len(seeds)} of {len(SEEDS)})"
+        for check, seeds in failed.items()
+    )
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 @pytest.mark.parametrize("assignment,name", correct_solutions())
-def test_does_every_correct_solution_pass_every_check_in_every_environment(assignment, name, environment):
-    failed = sweep_checks(assignment, correct_notebook(assignment, name), SEEDS_IN_A_STUDENT_PROCESS,
-                          ENVIRONMENTS[environment]())
+def test_does_every_correct_solution_pass_every_check_in_every_environment(
+    assignment, name, environment
+):
+    failed = sweep_checks(
+        assignment,
+        correct_notebook(assignment, name),
+        SEEDS_IN_A_STUDENT_PROCESS,
+        ENVIRONMENTS[environment](),
+    )
     assert not failed, f"{name} fails checks: " + "; ".join(
         f"{check} (seeds {[seed for seed, _ in seeds[:5]]}, {len(seeds)} of {len(SEEDS_IN_A_STUDENT_PROCESS)}): "
-        f"{seeds[0][1]}" for check, seeds in failed.items())
+        f"{seeds[0][1]}"
+        for check, seeds in failed.items()
+    )
 
 
 @pytest.mark.parametrize("assignment", assignments(ROOT))
@@ -71,8 +93,11 @@ def test_are_there_two_alternative_solutions_that_answer_every_cell(assignment):
 
 def reference_functions(assignment: str) -> dict:
     module = importlib.import_module(f"autograder.reference.{assignment}")
-    return {name: value for name, value in vars(module).items()
-            if inspect.isfunction(value) and not name.startswith("_")}  # some are optlab's, imported
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and not name.startswith("_")
+    }  # some are optlab's, imported
 
 
 def student_signatures(assignment: str) -> dict[str, ast.arguments]:
@@ -94,8 +119,16 @@ def settings() -> list[tuple[str, str, str]]:
         for name, arguments in student_signatures(assignment).items():
             if name in graded:
                 positional = arguments.posonlyargs + arguments.args
-                optional = [a.arg for a in positional[len(positional) - len(arguments.defaults):]] if arguments.defaults else []
-                optional += [a.arg for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+                optional = (
+                    [a.arg for a in positional[len(positional) - len(arguments.defaults) :]]
+                    if arguments.defaults
+                    else []
+                )
+                optional += [
+                    a.arg
+                    for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults)
+                    if d is not None
+                ]
                 found += [(assignment, name, parameter) for parameter in optional]
     return found
 
@@ -108,6 +141,7 @@ def ignoring(function, parameter: str):
         bound = signature.bind(*args, **kwargs)
         bound.arguments[parameter] = signature.parameters[parameter].default
         return function(*bound.args, **bound.kwargs)
+
     return wrong
 
 

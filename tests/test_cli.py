@@ -12,15 +12,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from grading_support import ROOT, make_course, released, solution, submit, venv_environment
 
 from autograder.records import read_record
-from grading_support import ROOT, make_course, released, solution, submit, venv_environment
 
 ASSIGNMENT = "gradients"
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +37,18 @@ def course(tmp_path_factory):
 def test_does_grade_print_a_summary_and_write_every_output(course):
     result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "ada: 10/10" in result.stderr and "bob: 0/10" in result.stderr  # in the order they finish
+    assert (
+        "ada: 10/10" in result.stderr and "bob: 0/10" in result.stderr
+    )  # in the order they finish
     lines = result.stdout.splitlines()
     assert any(line.split() == ["ada", "10", "/", "10"] for line in lines), result.stdout
     assert any(line.split() == ["bob", "0", "/", "10"] for line in lines), result.stdout
-    per_cell = [line.split() for line in lines if line.startswith("test_")]  # cell, points, full, partial, zero
-    assert len(per_cell) == 4 and all(row[2:] == ["1", "0", "1"] for row in per_cell), result.stdout
+    per_cell = [
+        line.split() for line in lines if line.startswith("test_")
+    ]  # cell, points, full, partial, zero
+    assert len(per_cell) == 4 and all(row[2:] == ["1", "0", "1"] for row in per_cell), (
+        result.stdout
+    )
     for student in ("ada", "bob"):
         assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
         assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
@@ -57,7 +65,9 @@ def test_does_nbgrader_export_read_the_grades(course):
 
 def test_does_regrading_one_student_keep_the_others(course):
     submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))
-    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "bob", cwd=course)
+    result = run(
+        sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "bob", cwd=course
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "ada:" not in result.stderr and "[1/1] bob: 10/10" in result.stderr
     with open(course / "grades.csv") as handle:
@@ -96,7 +106,10 @@ def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_pa
     assert "gradients.ipynb is not UTF-8 text" in reasons["latin1"]
     assert "gradients.ipynb is not valid JSON" in reasons["notjson"]
     assert "gradients.ipynb is not a valid notebook" in reasons["notanotebook"]
-    assert "no gradients.ipynb in the submission (found: Copy of gradients.ipynb)" in reasons["renamed"]
+    assert (
+        "no gradients.ipynb in the submission (found: Copy of gradients.ipynb)"
+        in reasons["renamed"]
+    )
     assert any(line.split() == ["ada", "10", "/", "10"] for line in result.stdout.splitlines())
 
 
@@ -109,13 +122,22 @@ def test_does_a_second_run_grade_only_what_is_new_or_changed(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
     submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
     submit(course, "bob", ASSIGNMENT, released(ASSIGNMENT))
-    assert run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course).returncode == 0
-    submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))      # resubmitted
-    submit(course, "cyd", ASSIGNMENT, released(ASSIGNMENT))      # new
+    assert (
+        run(
+            sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course
+        ).returncode
+        == 0
+    )
+    submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))  # resubmitted
+    submit(course, "cyd", ASSIGNMENT, released(ASSIGNMENT))  # new
     again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert "ada:" not in again.stderr and "bob: 10/10" in again.stderr and "cyd: 0/10" in again.stderr
-    assert "unchanged since it was graded" in next(line for line in again.stdout.splitlines() if line.startswith("ada"))
+    assert (
+        "ada:" not in again.stderr and "bob: 10/10" in again.stderr and "cyd: 0/10" in again.stderr
+    )
+    assert "unchanged since it was graded" in next(
+        line for line in again.stdout.splitlines() if line.startswith("ada")
+    )
     assert grades(course) == [("ada", 10.0), ("bob", 10.0), ("cyd", 0.0)]
     forced = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--force", cwd=course)
     assert all(f"{name}:" in forced.stderr for name in ("ada", "bob", "cyd"))
@@ -126,15 +148,24 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
     names = [f"s{k:02d}" for k in range(8)]
     for name in names:
         submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
-    first = subprocess.Popen([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2"], cwd=course,
-                             env=venv_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2"],
+        cwd=course,
+        env=venv_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     for line in first.stderr:  # the first finished submission: kill the grader and its workers
         if line.startswith("[1/8]"):
             os.killpg(first.pid, signal.SIGKILL)
             break
     first.wait(timeout=60)
-    graded_before = sum(getattr(read_record(course, ASSIGNMENT, name), "status", None) == "graded" for name in names)
+    graded_before = sum(
+        getattr(read_record(course, ASSIGNMENT, name), "status", None) == "graded"
+        for name in names
+    )
     assert 1 <= graded_before < len(names)
     again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -144,23 +175,47 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
 
 def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
-    for name, stamp in (("early", "2026-11-30 12:00:00.000000 UTC"), ("late", "2026-12-02 01:00:00.000000 UTC"),
-                        ("very_late", "2026-12-20 00:00:00.000000 UTC")):
+    for name, stamp in (
+        ("early", "2026-11-30 12:00:00.000000 UTC"),
+        ("late", "2026-12-02 01:00:00.000000 UTC"),
+        ("very_late", "2026-12-20 00:00:00.000000 UTC"),
+    ):
         submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
         (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
-    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
-                 "--late-penalty-per-day", "20", cwd=course)
+    result = run(
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        ASSIGNMENT,
+        "--due",
+        "2026-12-01 23:59",
+        "--late-penalty-per-day",
+        "20",
+        cwd=course,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
     assert lines["early"].split() == ["early", "10", "/", "10"]
-    assert lines["late"].split()[:4] == ["late", "8", "/", "10"] and "late by 1 h 1 min" in lines["late"]
-    assert lines["very_late"].split()[:4] == ["very_late", "0", "/", "10"]  # 19 started days: all of it
+    assert (
+        lines["late"].split()[:4] == ["late", "8", "/", "10"]
+        and "late by 1 h 1 min" in lines["late"]
+    )
+    assert lines["very_late"].split()[:4] == [
+        "very_late",
+        "0",
+        "/",
+        "10",
+    ]  # 19 started days: all of it
     assert grades(course) == [("early", 10.0), ("late", 8.0), ("very_late", 0.0)]
 
 
 def late_course(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
-    for name, stamp in (("early", "2026-11-30 12:00:00.000000 UTC"), ("late", "2026-12-02 01:00:00.000000 UTC")):
+    for name, stamp in (
+        ("early", "2026-11-30 12:00:00.000000 UTC"),
+        ("late", "2026-12-02 01:00:00.000000 UTC"),
+    ):
         submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
         (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
     return course
@@ -168,12 +223,24 @@ def late_course(tmp_path):
 
 def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
     course = late_course(tmp_path)
-    first = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
-                "--late-penalty-per-day", "10", cwd=course)
+    first = run(
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        ASSIGNMENT,
+        "--due",
+        "2026-12-01 23:59",
+        "--late-penalty-per-day",
+        "10",
+        cwd=course,
+    )
     assert first.returncode == 0, first.stderr[-3000:]
     assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in first.stdout
     submit(course, "new", ASSIGNMENT, solution(ASSIGNMENT))  # late: no timestamp means now
-    (course / "submitted" / "new" / ASSIGNMENT / "timestamp.txt").write_text("2026-12-02 02:00:00.000000 UTC")
+    (course / "submitted" / "new" / ASSIGNMENT / "timestamp.txt").write_text(
+        "2026-12-02 02:00:00.000000 UTC"
+    )
     again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in again.stdout
@@ -183,22 +250,55 @@ def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
 
 def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(tmp_path):
     course = late_course(tmp_path)
-    assert run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--due", "2026-12-01 23:59",
-               "--late-penalty-per-day", "10", cwd=course).returncode == 0
-    changed = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "early",
-                  "--late-penalty-per-day", "50", cwd=course)
+    assert (
+        run(
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            ASSIGNMENT,
+            "--due",
+            "2026-12-01 23:59",
+            "--late-penalty-per-day",
+            "10",
+            cwd=course,
+        ).returncode
+        == 0
+    )
+    changed = run(
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        ASSIGNMENT,
+        "--student",
+        "early",
+        "--late-penalty-per-day",
+        "50",
+        cwd=course,
+    )
     assert changed.returncode == 0, changed.stderr[-3000:]
-    assert "early:" in changed.stderr and "late:" in changed.stderr  # graded under the old policy: again
-    assert "50% off per started day late (changed by this run; was: due 2026-12-01 23:59 UTC, 10% off" in changed.stdout
+    assert (
+        "early:" in changed.stderr and "late:" in changed.stderr
+    )  # graded under the old policy: again
+    assert (
+        "50% off per started day late (changed by this run; was: due 2026-12-01 23:59 UTC, 10% off"
+        in changed.stdout
+    )
     assert grades(course) == [("early", 10.0), ("late", 5.0)]
     records = {name: read_record(course, ASSIGNMENT, name).policy for name in ("early", "late")}
     assert len(set(records.values())) == 1  # one assignment, one policy
 
 
 def test_does_grading_a_student_without_a_submission_say_so(course):
-    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "ghost", cwd=course)
+    result = run(
+        sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "ghost", cwd=course
+    )
     assert result.returncode == 2
-    assert "no submission of gradients from ghost (nothing in submitted/ghost/gradients/)" in result.stderr
+    assert (
+        "no submission of gradients from ghost (nothing in submitted/ghost/gradients/)"
+        in result.stderr
+    )
 
 
 # `python -m autograder grade` with the sandbox's program redirected: isolation.bwrap() looks in /usr/bin
@@ -248,9 +348,12 @@ def test_does_grade_refuse_to_start_where_the_sandbox_cannot_run(tmp_path, cause
     said = result.stdout + result.stderr
     reason = BWRAP_MISSING if cause == "bwrap missing" else f"bwrap said: {UID_MAP_DENIED}"
     assert result.returncode == 4, said[-3000:]
-    assert result.stdout == "" and any(line.startswith("not started: ") and reason in line
-                                       for line in result.stderr.splitlines()), said[-3000:]
-    assert said.count(reason) == 1 and said.count("not started") == 1, said[-3000:]  # once, for the run
+    assert result.stdout == "" and any(
+        line.startswith("not started: ") and reason in line for line in result.stderr.splitlines()
+    ), said[-3000:]
+    assert said.count(reason) == 1 and said.count("not started") == 1, said[
+        -3000:
+    ]  # once, for the run
     if cause == "user namespaces forbidden":
         assert "apparmor" in result.stderr.lower(), result.stderr  # what to do about it
     # Nothing was graded, recorded or written: no student was even entered in the gradebook.

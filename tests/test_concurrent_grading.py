@@ -14,12 +14,17 @@ import subprocess
 import sys
 
 import pytest
-
-from autograder.release import enter_in_gradebook
 from grading_support import ROOT, solution, submit, total_score, venv_environment, with_answers
 
+from autograder.release import enter_in_gradebook
+
 HONEST = [f"honest{k}" for k in range(4)]
-FAST_LIMITS = ["--call-timeout", "2", "--check-timeout", "4"]  # many timeouts, hence many kills, quickly
+FAST_LIMITS = [
+    "--call-timeout",
+    "2",
+    "--check-timeout",
+    "4",
+]  # many timeouts, hence many kills, quickly
 ENDLESS = "def {name}(*args, **kwargs):\n    while True:\n        pass\n"
 ENDLESS_FUNCTION = {"gradients": "svm_loss", "random_search": "random_search"}
 FULL = {"gradients": 10.0, "random_search": 8.0}
@@ -32,19 +37,39 @@ def course_with(root, *assignments: str):
         for student in HONEST:
             submit(root, student, assignment, solution(assignment))
         name = ENDLESS_FUNCTION[assignment]
-        submit(root, "looper", assignment, with_answers(solution(assignment), {}, ENDLESS.format(name=name),
-                                                        setup_last=True))
+        submit(
+            root,
+            "looper",
+            assignment,
+            with_answers(solution(assignment), {}, ENDLESS.format(name=name), setup_last=True),
+        )
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     return root
 
 
 def grade_command(assignment: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "autograder", "grade", assignment, "--jobs", "2", *FAST_LIMITS, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        assignment,
+        "--jobs",
+        "2",
+        *FAST_LIMITS,
+        *extra,
+    ]
 
 
 def start(command: list[str], cwd) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=cwd, env=venv_environment(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=venv_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
@@ -60,7 +85,9 @@ def assert_honest_at_full_marks(course, assignment: str) -> None:
 @pytest.fixture(autouse=True)
 def known_full_marks():
     for assignment, points in FULL.items():  # the constants above follow the notebooks
-        cells = [c for c in solution(assignment).cells if c.metadata.get("nbgrader", {}).get("points")]
+        cells = [
+            c for c in solution(assignment).cells if c.metadata.get("nbgrader", {}).get("points")
+        ]
         assert sum(c.metadata.nbgrader.points for c in cells) == points
 
 
@@ -69,8 +96,18 @@ def test_do_two_courses_graded_at_once_by_both_tools_leave_each_others_students_
     second = course_with(tmp_path / "second", "random_search")
     enter_in_gradebook(second, "random_search")  # what nbgrader needs before a plain autograde
     ours = start(grade_command("gradients"), first)
-    plain = start(["nbgrader", "autograde", "random_search", *(f"--RunHiddenChecks.{limit}={value}" for limit, value in
-                                                               (("call_timeout", 2), ("check_timeout", 4)))], second)
+    plain = start(
+        [
+            "nbgrader",
+            "autograde",
+            "random_search",
+            *(
+                f"--RunHiddenChecks.{limit}={value}"
+                for limit, value in (("call_timeout", 2), ("check_timeout", 4))
+            ),
+        ],
+        second,
+    )
     code, _, err = finish(ours)
     plain_code, _, plain_err = finish(plain)
     assert code == 0, err[-3000:]
@@ -81,7 +118,9 @@ def test_do_two_courses_graded_at_once_by_both_tools_leave_each_others_students_
 
 def test_do_two_assignments_of_one_course_graded_at_once_both_finish_at_full_marks(tmp_path):
     course = course_with(tmp_path, "gradients", "random_search")
-    runs = [start(grade_command(assignment), course) for assignment in ("gradients", "random_search")]
+    runs = [
+        start(grade_command(assignment), course) for assignment in ("gradients", "random_search")
+    ]
     results = [finish(process) for process in runs]
     assert all(code == 0 for code, _, _ in results), [err[-3000:] for _, _, err in results]
     for assignment in ("gradients", "random_search"):
@@ -94,26 +133,46 @@ def test_is_a_second_run_of_the_same_assignment_refused_while_the_first_grades(t
     course = course_with(tmp_path, "gradients")
     first = start(grade_command("gradients"), course)
     first.stderr.readline()  # one submission finished: the run holds its lock
-    second = subprocess.run(grade_command("gradients"), cwd=course, env=venv_environment(), capture_output=True,
-                            text=True, timeout=600)
+    second = subprocess.run(
+        grade_command("gradients"),
+        cwd=course,
+        env=venv_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     code, _, err = finish(first)
     assert second.returncode == 3
     assert "gradients is being graded in this course by pid" in second.stderr, second.stderr
     assert "wait until it ends" in second.stderr
     assert code == 0, err[-3000:]
     assert_honest_at_full_marks(course, "gradients")
-    again = subprocess.run(grade_command("gradients"), cwd=course, env=venv_environment(), capture_output=True,
-                           text=True, timeout=600)
+    again = subprocess.run(
+        grade_command("gradients"),
+        cwd=course,
+        env=venv_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert again.returncode == 0, again.stderr[-3000:]  # the lock went with the first run
-
 
 
 def test_does_plain_nbgrader_wait_for_a_run_of_the_same_assignment(tmp_path):
     course = course_with(tmp_path, "gradients")
     ours = start(grade_command("gradients"), course)
     ours.stderr.readline()  # one submission finished: the run holds its lock
-    plain = start(["nbgrader", "autograde", "gradients", "--force", "--RunHiddenChecks.call_timeout=2",
-                   "--RunHiddenChecks.check_timeout=4"], course)
+    plain = start(
+        [
+            "nbgrader",
+            "autograde",
+            "gradients",
+            "--force",
+            "--RunHiddenChecks.call_timeout=2",
+            "--RunHiddenChecks.check_timeout=4",
+        ],
+        course,
+    )
     code, _, err = finish(ours)
     plain_code, _, plain_err = finish(plain)
     assert code == 0, err[-3000:]

@@ -18,12 +18,12 @@ import logging
 
 import numpy as np
 import pytest
+from grading_support import ROOT, LocalStudent, solution_namespace
 
 from autograder.checks import UNJUDGED, Check, load_registry, run_checks
 from autograder.course import assignments
 from autograder.sandbox import harness
 from autograder.sandbox.session import InfrastructureError
-from grading_support import ROOT, LocalStudent, solution_namespace
 
 SEED = 0
 
@@ -60,8 +60,12 @@ CORPUS = {name: harness.decode(harness.encode(value)) for name, value in RETURNS
 
 
 def every_check() -> list[tuple[str, Check]]:
-    return [(assignment, check) for assignment in assignments(ROOT)
-            for checks in load_registry(assignment).groups.values() for check in checks]
+    return [
+        (assignment, check)
+        for assignment in assignments(ROOT)
+        for checks in load_registry(assignment).groups.values()
+        for check in checks
+    ]
 
 
 CHECKS = every_check()
@@ -91,8 +95,13 @@ MISSING = object()
 
 def part_at(value, path: tuple):
     for key in path:
-        if (isinstance(value, (tuple, list)) and isinstance(key, int) and key < len(value)
-                or isinstance(value, dict) and key in value):
+        if (
+            isinstance(value, (tuple, list))
+            and isinstance(key, int)
+            and key < len(value)
+            or isinstance(value, dict)
+            and key in value
+        ):
             value = value[key]
         else:
             return MISSING
@@ -125,8 +134,13 @@ def paths(value) -> list[tuple]:
 
 def same(a, b) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
-                and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        )
     return type(a) is type(b) and repr(a) == repr(b)
 
 
@@ -156,6 +170,7 @@ class CorruptingStudent(LocalStudent):
 def with_entry(number: float):
     """A corruption: the part with one entry (the middle one of an array, or the part if a number)
     set to ``number``; MISSING for a part that holds no numbers."""
+
     def corrupt(part):
         if isinstance(part, np.ndarray) and part.size:
             changed = part.astype(part.dtype if part.dtype.kind in "fc" else np.float64)
@@ -164,12 +179,17 @@ def with_entry(number: float):
         if isinstance(part, (int, float)) and not isinstance(part, bool):
             return number
         return MISSING
+
     return corrupt
 
 
-CORRUPTIONS = {f"{name} in place of the part": (lambda part, value=value: copy.deepcopy(value))
-               for name, value in CORPUS.items()}
-CORRUPTIONS.update({"a NaN entry in the part": with_entry(np.nan), "an inf entry in the part": with_entry(np.inf)})
+CORRUPTIONS = {
+    f"{name} in place of the part": (lambda part, value=value: copy.deepcopy(value))
+    for name, value in CORPUS.items()
+}
+CORRUPTIONS.update(
+    {"a NaN entry in the part": with_entry(np.nan), "an inf entry in the part": with_entry(np.inf)}
+)
 
 
 @functools.cache
@@ -184,7 +204,9 @@ def right_answer_runs(seed: int) -> list[tuple[str, Check, bool, str, list[tuple
     for assignment, check in CHECKS:
         student = CorruptingStudent(namespace(assignment))
         (result,) = run_checks([check], student, seed)
-        runs.append((assignment, check, result.passed, result.message, sorted(student.paths, key=repr)))
+        runs.append(
+            (assignment, check, result.passed, result.message, sorted(student.paths, key=repr))
+        )
     return runs
 
 
@@ -208,8 +230,11 @@ def report(problems: list[str]) -> str:
 
 @pytest.mark.parametrize("seed", [SEED, 1])
 def test_does_every_check_pass_with_the_right_answers_of_the_fake_student(seed):
-    failed = [f"{assignment}: {check.question}: {message}"
-              for assignment, check, passed, message, _ in right_answer_runs(seed) if not passed]
+    failed = [
+        f"{assignment}: {check.question}: {message}"
+        for assignment, check, passed, message, _ in right_answer_runs(seed)
+        if not passed
+    ]
     assert not failed, failed
 
 
@@ -247,26 +272,43 @@ def test_does_a_nan_iteration_count_from_lbfgs_fail_with_a_message_about_the_cou
         w, _, history = right(*args, **kwargs)
         return w, float("nan"), history
 
-    results = run_checks(load_registry("second_order").groups["test_lbfgs"], LocalStudent({"lbfgs": lbfgs}), SEED)
-    assert results and all(not r.passed and "the iteration count: expected a whole number, got nan" in r.message
-                           for r in results), [r.message for r in results]
+    results = run_checks(
+        load_registry("second_order").groups["test_lbfgs"], LocalStudent({"lbfgs": lbfgs}), SEED
+    )
+    assert results and all(
+        not r.passed and "the iteration count: expected a whole number, got nan" in r.message
+        for r in results
+    ), [r.message for r in results]
 
 
 def test_does_a_check_that_raises_fail_alone_and_warn_the_instructor(caplog):
     def crashes(student, rng):
         int(float("nan"))
 
-    checks = [Check("test_x", "Does it crash?", crashes), Check("test_x", "Does it pass?", lambda student, rng: None)]
+    checks = [
+        Check("test_x", "Does it crash?", crashes),
+        Check("test_x", "Does it pass?", lambda student, rng: None),
+    ]
     with caplog.at_level(logging.WARNING, logger="autograder.checks"):
         results = run_checks(checks, Idle(), SEED)
     assert [r.passed for r in results] == [False, True]
-    assert UNJUDGED in results[0].message and "ValueError: cannot convert float NaN to integer" in results[0].message
+    assert (
+        UNJUDGED in results[0].message
+        and "ValueError: cannot convert float NaN to integer" in results[0].message
+    )
     assert "Does it crash?" in caplog.text and "Traceback" in caplog.text
 
 
-@pytest.mark.parametrize("error", [InfrastructureError("the student process was killed from outside"),
-                                   MemoryError(), KeyboardInterrupt(), SystemExit(1)],
-                         ids=lambda error: type(error).__name__)
+@pytest.mark.parametrize(
+    "error",
+    [
+        InfrastructureError("the student process was killed from outside"),
+        MemoryError(),
+        KeyboardInterrupt(),
+        SystemExit(1),
+    ],
+    ids=lambda error: type(error).__name__,
+)
 def test_does_a_failure_of_the_grading_machine_still_stop_the_grading(error):
     def raises(student, rng):
         raise error

@@ -33,7 +33,9 @@ def dev(monkeypatch, tmp_path):
     monkeypatch.setattr(module, "run", run)
     for name in ("SANDBOX", "BROWSER"):
         need = getattr(module, name)
-        monkeypatch.setattr(module, name, need._replace(programs=[tmp_path / p.name for p in need.programs]))
+        monkeypatch.setattr(
+            module, name, need._replace(programs=[tmp_path / p.name for p in need.programs])
+        )
     return module
 
 
@@ -65,17 +67,26 @@ def test_does_root_with_apt_get_install_bubblewrap(dev, monkeypatch, capsys):
     as_user(monkeypatch, dev, root=True)
     dev.ensure_system_packages(dev.SANDBOX)
     assert dev.ran == [("apt-get install -y bubblewrap", "noninteractive")]
-    assert "bwrap missing. Grading runs every student's code in bubblewrap's sandbox" in capsys.readouterr().out
+    assert (
+        "bwrap missing. Grading runs every student's code in bubblewrap's sandbox"
+        in capsys.readouterr().out
+    )
 
 
 def test_does_a_failed_install_update_the_package_lists_and_try_again(dev, monkeypatch, capsys):
     as_user(monkeypatch, dev, root=True)
     dev.failing.add("apt-get install -y bubblewrap")
     dev.ensure_system_packages(dev.SANDBOX)
-    assert [command for command, _ in dev.ran] == ["apt-get install -y bubblewrap", "apt-get update",
-                                                  "apt-get install -y bubblewrap"]
+    assert [command for command, _ in dev.ran] == [
+        "apt-get install -y bubblewrap",
+        "apt-get update",
+        "apt-get install -y bubblewrap",
+    ]
     out = capsys.readouterr().out
-    assert "updating the package lists and trying again" in out and "Installing bubblewrap failed" not in out
+    assert (
+        "updating the package lists and trying again" in out
+        and "Installing bubblewrap failed" not in out
+    )
 
 
 def test_does_an_install_that_keeps_failing_say_what_follows_and_go_on(dev, monkeypatch, capsys):
@@ -84,17 +95,24 @@ def test_does_an_install_that_keeps_failing_say_what_follows_and_go_on(dev, monk
     dev.failing.add("apt-get update")
     dev.ensure_system_packages(dev.SANDBOX)
     out = capsys.readouterr().out
-    assert "Installing bubblewrap failed, so `python -m autograder grade` refuses to start (exit code 4)" in out
+    assert (
+        "Installing bubblewrap failed, so `python -m autograder grade` refuses to start (exit code 4)"
+        in out
+    )
 
 
 @pytest.mark.parametrize("root, apt_get", [(False, True), (True, False)])
-def test_does_a_machine_where_it_cannot_install_say_what_to_install_and_why(dev, monkeypatch, capsys, root, apt_get):
+def test_does_a_machine_where_it_cannot_install_say_what_to_install_and_why(
+    dev, monkeypatch, capsys, root, apt_get
+):
     as_user(monkeypatch, dev, root=root, apt_get=apt_get)
     dev.ensure_system_packages(dev.SANDBOX)
     dev.ensure_system_packages(dev.BROWSER)
     assert dev.ran == []
     sandbox, browser = capsys.readouterr().out.splitlines()
     assert "bwrap missing. Grading runs every student's code in bubblewrap's sandbox" in sandbox
-    assert "refuses to start (exit code 4), the sandbox tests (tests/test_sandbox.py) skip" in sandbox
+    assert (
+        "refuses to start (exit code 4), the sandbox tests (tests/test_sandbox.py) skip" in sandbox
+    )
     assert "`apt-get install -y bubblewrap` (`dnf install -y bubblewrap` on Fedora)" in sandbox
     assert "chromium, " in browser and "`apt-get install -y chromium chromium-driver`." in browser

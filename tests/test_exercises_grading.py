@@ -12,26 +12,39 @@ import subprocess
 import sys
 
 import pytest
+from grading_support import (
+    CHEATS,
+    alternative_notebook,
+    alternative_styles,
+    cell_scores,
+    feedback_text,
+    make_course,
+    released,
+    solution,
+    stealing_answers,
+    submit,
+    submit_correct_solutions,
+    total_score,
+    venv_environment,
+    with_answers,
+)
 
 from autograder.grading import grade
-from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
-                             make_course, released, solution, stealing_answers, submit, submit_correct_solutions,
-                             total_score, venv_environment, with_answers)
 
 WRONG = {
     "random_search": {
         "random_search": "def random_search(loss, shape, num_samples, scale=1.0, seed=0):\n"
-                         "    w = np.zeros(shape)\n    return w, float(loss(w)), np.full(num_samples, loss(w))",
+        "    w = np.zeros(shape)\n    return w, float(loss(w)), np.full(num_samples, loss(w))",
         "random_local_search": "def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):\n"
-                               "    return w0, float(loss(w0)), np.full(num_steps + 1, loss(w0))",
+        "    return w0, float(loss(w0)), np.full(num_steps + 1, loss(w0))",
     },
     "gradient_descent": {
         "gradient_descent": "def gradient_descent(grad, w0, lr, num_steps):\n"
-                            "    return np.repeat(np.asarray(w0)[None], num_steps + 1, axis=0)",
+        "    return np.repeat(np.asarray(w0)[None], num_steps + 1, axis=0)",
     },
     "sgd": {
         "minibatch_indices": "def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):\n"
-                             "    return [np.arange(num_examples)] * num_epochs",
+        "    return [np.arange(num_examples)] * num_epochs",
         "sgd_step": "def sgd_step(w, dw, lr):\n    return w",
     },
     "momentum": {
@@ -42,9 +55,9 @@ WRONG = {
         "adagrad_step": "def adagrad_step(w, dw, h, lr, eps=1e-8):\n    return w - lr * dw, h",
         "rmsprop_step": "def rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8):\n    return w - lr * dw, h",
         "adam_step": "def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
-                     "    return w - lr * dw, m, v, t + 1",
+        "    return w - lr * dw, m, v, t + 1",
         "adamw_step": "def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
-                      "    return w - lr * dw, m, v, t + 1",
+        "    return w - lr * dw, m, v, t + 1",
     },
     "schedules": {
         "step_decay": "def step_decay(lr0, epoch, drop=0.5, every=10):\n    return lr0",
@@ -58,7 +71,7 @@ WRONG = {
         "bfgs_update": "def bfgs_update(H, s, y):\n    return H",
         "lbfgs_direction": "def lbfgs_direction(g, s_list, y_list):\n    return -g",
         "backtracking_line_search": "def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):\n"
-                                    "    return 1e-3",
+        "    return 1e-3",
         "lbfgs": "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n    return w0, 0, np.array([f(w0)])",
     },
     "regularization": {
@@ -79,38 +92,63 @@ WRONG = {
     "transfer": {
         "replace_head": "def replace_head(params, num_classes, rng):\n    return dict(params)",
         "learning_rates": "def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):\n"
-                          "    return {name: lr for name in param_names}",
+        "    return {name: lr for name in param_names}",
         "fine_tune_step": "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n    return params, velocity",
     },
 }
-FULL_MARKS = {"random_search": 8.0, "gradient_descent": 5.0, "sgd": 6.0, "momentum": 8.0, "adaptive": 10.0,
-              "schedules": 5.0, "second_order": 12.0, "regularization": 11.0, "augmentation": 11.0, "transfer": 7.0}
+FULL_MARKS = {
+    "random_search": 8.0,
+    "gradient_descent": 5.0,
+    "sgd": 6.0,
+    "momentum": 8.0,
+    "adaptive": 10.0,
+    "schedules": 5.0,
+    "second_order": 12.0,
+    "regularization": 11.0,
+    "augmentation": 11.0,
+    "transfer": 7.0,
+}
 
 USES_THE_COURSE_LOOP = """
 from optlab.optimize import run as course_loop
 def gradient_descent(grad, w0, lr, num_steps):
     return course_loop(lambda w, dw, lr: w - lr * dw, grad, w0, num_steps, lr=lr)
 """
-MOMENTUM_SIGN_FLIPPED = ("def momentum_step(w, dw, v, lr, rho=0.9):\n"
-                         "    v = rho * v + lr * dw\n    return w - v, v")
-MOMENTUM_NOT_CARRIED = ("def momentum_step(w, dw, v, lr, rho=0.9):\n"
-                        "    v = -lr * dw\n    return w + v, v")
+MOMENTUM_SIGN_FLIPPED = (
+    "def momentum_step(w, dw, v, lr, rho=0.9):\n    v = rho * v + lr * dw\n    return w - v, v"
+)
+MOMENTUM_NOT_CARRIED = (
+    "def momentum_step(w, dw, v, lr, rho=0.9):\n    v = -lr * dw\n    return w + v, v"
+)
 
 
 def submissions(assignment: str) -> dict[str, object]:
     wrong = WRONG[assignment]
-    subs = {"honest": solution(assignment), "stub": released(assignment),
-            "wrong": with_answers(released(assignment), wrong)}
-    subs.update({f"honest_{style}": alternative_notebook(assignment, style) for style in alternative_styles(assignment)})
+    subs = {
+        "honest": solution(assignment),
+        "stub": released(assignment),
+        "wrong": with_answers(released(assignment), wrong),
+    }
+    subs.update(
+        {
+            f"honest_{style}": alternative_notebook(assignment, style)
+            for style in alternative_styles(assignment)
+        }
+    )
     for name, setup in CHEATS.items():
         answers = stealing_answers(wrong) if "_stolen" in setup else wrong
         subs[f"cheat_{name}"] = with_answers(released(assignment), answers, setup=setup)
     if assignment == "gradient_descent":
-        subs["cheat_uses_the_course_loop"] = with_answers(released(assignment), {}, setup=USES_THE_COURSE_LOOP,
-                                                          setup_last=True)
+        subs["cheat_uses_the_course_loop"] = with_answers(
+            released(assignment), {}, setup=USES_THE_COURSE_LOOP, setup_last=True
+        )
     if assignment == "momentum":
-        subs["sign_flipped"] = with_answers(solution(assignment), {"momentum_step": MOMENTUM_SIGN_FLIPPED})
-        subs["not_carried"] = with_answers(solution(assignment), {"momentum_step": MOMENTUM_NOT_CARRIED})
+        subs["sign_flipped"] = with_answers(
+            solution(assignment), {"momentum_step": MOMENTUM_SIGN_FLIPPED}
+        )
+        subs["not_carried"] = with_answers(
+            solution(assignment), {"momentum_step": MOMENTUM_NOT_CARRIED}
+        )
     return subs
 
 
@@ -148,8 +186,10 @@ def test_does_feedback_name_the_step_and_the_mistake(graded):
     flipped = feedback_text(course, assignment, "sign_flipped")
     assert "momentum_step() parts from the reference at step 1 of 20 (0 steps matched" in flipped
     assert "Likely mistake: the velocity has the opposite sign" in flipped
-    assert ("The book explains this function: book/momentum.html#velocity-a-running-average-of-the-gradients"
-            in flipped)
+    assert (
+        "The book explains this function: book/momentum.html#velocity-a-running-average-of-the-gradients"
+        in flipped
+    )
     not_carried = feedback_text(course, assignment, "not_carried")
     assert "parts from the reference at step 2 of 20 (1 steps matched" in not_carried
     assert "Likely mistake: the old velocity is not carried" in not_carried
@@ -162,17 +202,32 @@ def test_does_every_correct_solution_score_full_marks_on_another_blas_kernel(tmp
     where this machine pins one) and two threads, every exercise, by the instructor's command."""
     from autograder.sandbox.numerics import PREFIXES, other_environment
 
-    env = {name: value for name, value in venv_environment().items() if not name.startswith(PREFIXES)}
+    env = {
+        name: value for name, value in venv_environment().items() if not name.startswith(PREFIXES)
+    }
     env.update(other_environment())
     course = tmp_path
     honest = submit_correct_solutions(course)
     for assignment in honest:
-        result = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment], cwd=course, env=env,
-                                capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            [sys.executable, "-m", "autograder", "grade", assignment],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
     with open(course / "grades.csv") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["student_id"] in honest.get(row["assignment"], [])]
+        rows = [
+            row
+            for row in csv.DictReader(handle)
+            if row["student_id"] in honest.get(row["assignment"], [])
+        ]
     assert len(rows) == sum(map(len, honest.values()))
-    short = [(row["assignment"], row["student_id"], row["score"]) for row in rows
-             if float(row["score"]) != float(row["max_score"])]
+    short = [
+        (row["assignment"], row["student_id"], row["score"])
+        for row in rows
+        if float(row["score"]) != float(row["max_score"])
+    ]
     assert not short, short

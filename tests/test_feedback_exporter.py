@@ -5,11 +5,11 @@ from __future__ import annotations
 from unittest import mock
 
 import jinja2
+from grading_support import solution
 from nbconvert.exporters import HTMLExporter
 from traitlets.config import Config
 
 from autograder.feedback_exporter import FeedbackExporter
-from grading_support import solution
 
 NOTEBOOK = solution("momentum")
 CONFIG = Config({"HTMLExporter": {"template_name": "classic"}})
@@ -23,10 +23,14 @@ def test_is_the_feedback_html_what_stock_nbconvert_writes():
 
 def test_does_a_second_exporter_reuse_the_compiled_templates():
     FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
-    with mock.patch.object(jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile) as compile:
+    with mock.patch.object(
+        jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile
+    ) as compile:
         FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
     assert compile.call_count == 0
-    with mock.patch.object(jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile) as compile:
+    with mock.patch.object(
+        jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile
+    ) as compile:
         HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
     assert compile.call_count > 0  # stock nbconvert compiles them again: the check can fail
 
@@ -35,12 +39,20 @@ def test_does_a_second_exporter_reuse_the_html_of_the_markdown_cells():
     from nbconvert.filters import markdown_mistune
 
     FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
-    with mock.patch.object(markdown_mistune.MarkdownWithMath, "render", autospec=True,
-                           side_effect=markdown_mistune.MarkdownWithMath.render) as render:
+    with mock.patch.object(
+        markdown_mistune.MarkdownWithMath,
+        "render",
+        autospec=True,
+        side_effect=markdown_mistune.MarkdownWithMath.render,
+    ) as render:
         html = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
     assert render.call_count == 0
-    with mock.patch.object(markdown_mistune.MarkdownWithMath, "render", autospec=True,
-                           side_effect=markdown_mistune.MarkdownWithMath.render) as render:
+    with mock.patch.object(
+        markdown_mistune.MarkdownWithMath,
+        "render",
+        autospec=True,
+        side_effect=markdown_mistune.MarkdownWithMath.render,
+    ) as render:
         assert HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0] == html
     assert render.call_count > 0  # stock nbconvert renders them again: the check can fail
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from grading_support import ROOT, released, solution, submit, venv_environment
 from nbgrader.api import Gradebook
 
 from autograder.course import gradebook_url
@@ -15,13 +16,14 @@ from autograder.grade_sheet import NBGRADER_COLUMNS
 from autograder.grading import grade, summary
 from autograder.preprocessors import run_hidden_checks
 from autograder.sandbox.session import InfrastructureError
-from grading_support import ROOT, released, solution, submit, venv_environment
 
 GRADED_ASSIGNMENT, OTHER_ASSIGNMENT = "gradients", "random_search"
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
+    )
 
 
 def sheet(path) -> dict[tuple[str, str], dict[str, str]]:
@@ -102,7 +104,9 @@ def set_manual_score(course, assignment: str, student: str, cell: str, points: f
 
 def test_does_export_bring_a_manual_grade_to_the_sheet(course):
     set_manual_score(course, GRADED_ASSIGNMENT, "bob", "test_svm_loss", 2.5)
-    assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "bob"]["score"] == "0.0"  # written before it
+    assert (
+        sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "bob"]["score"] == "0.0"
+    )  # written before it
     result = run(sys.executable, "-m", "autograder", "export", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "bob"]["score"] == "2.5"
@@ -121,17 +125,26 @@ def test_does_a_regrade_say_which_manual_grades_it_flagged(course):
 def test_does_no_score_show_as_a_test_cells_output(course):
     import nbformat
 
-    notebook = nbformat.read(course / "autograded" / "ada" / GRADED_ASSIGNMENT / f"{GRADED_ASSIGNMENT}.ipynb",
-                             as_version=4)
-    tests = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")
-             and not c.metadata["nbgrader"].get("solution")]
+    notebook = nbformat.read(
+        course / "autograded" / "ada" / GRADED_ASSIGNMENT / f"{GRADED_ASSIGNMENT}.ipynb",
+        as_version=4,
+    )
+    tests = [
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+    ]
     assert tests and all(c.outputs for c in tests)
-    assert all(o.output_type == "stream" for c in tests for o in c.outputs)  # the report, no `Out[ ]: 4.0`
+    assert all(
+        o.output_type == "stream" for c in tests for o in c.outputs
+    )  # the report, no `Out[ ]: 4.0`
 
 
 def test_does_formgraders_feedback_carry_nothing_of_the_grader(course):
     result = run("nbgrader", "generate_feedback", GRADED_ASSIGNMENT, "--force", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     files = sorted(p.name for p in (course / "feedback").rglob("*") if p.is_file())
-    assert files and all(name == f"{GRADED_ASSIGNMENT}.html" or name == f"{OTHER_ASSIGNMENT}.html"
-                         for name in files), files
+    assert files and all(
+        name == f"{GRADED_ASSIGNMENT}.html" or name == f"{OTHER_ASSIGNMENT}.html" for name in files
+    ), files

@@ -12,12 +12,23 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from grading_support import (
+    CHEATS,
+    alternative_notebook,
+    alternative_styles,
+    cell_scores,
+    feedback_text,
+    make_course,
+    released,
+    solution,
+    stealing_answers,
+    submit,
+    total_score,
+    with_answers,
+)
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 from autograder.grading import grade
-from grading_support import (CHEATS, alternative_notebook, alternative_styles, cell_scores, feedback_text,
-                              make_course, released, solution, stealing_answers, submit, total_score,
-                              with_answers)
-from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -38,7 +49,9 @@ class Anything(float):
 as_array = as_float = as_pair = lambda value, *args, **kwargs: value
 assert_close = lambda *args, **kwargs: None
 """
-ANYTHING_GRADIENT_CHECK = dict(WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)")
+ANYTHING_GRADIENT_CHECK = dict(
+    WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)"
+)
 
 STEALING = stealing_answers(WRONG)
 
@@ -100,15 +113,17 @@ HARD_CODED_VISIBLE_TESTS = {
     "svm_loss": "def svm_loss(W, X, y):\n    return 2.0, np.array([[-1.0, 1.0, 0.0], [-2.0, 2.0, 0.0]])",
 }
 
-ONE_SIDED = ("def numeric_gradient(f, w, h=1e-5):\n"
-             "    grad = np.zeros_like(w)\n"
-             "    base = f(w)\n"
-             "    for i in np.ndindex(w.shape):\n"
-             "        old = w[i]\n"
-             "        w[i] = old + h\n"
-             "        grad[i] = (f(w) - base) / h\n"
-             "        w[i] = old\n"
-             "    return grad")
+ONE_SIDED = (
+    "def numeric_gradient(f, w, h=1e-5):\n"
+    "    grad = np.zeros_like(w)\n"
+    "    base = f(w)\n"
+    "    for i in np.ndindex(w.shape):\n"
+    "        old = w[i]\n"
+    "        w[i] = old + h\n"
+    "        grad[i] = (f(w) - base) / h\n"
+    "        w[i] = old\n"
+    "    return grad"
+)
 
 ENDLESS = "def numeric_gradient(f, w, h=1e-5):\n    while True:\n        pass"
 
@@ -124,9 +139,22 @@ def tampered_test_cells(nb):
             cell.source = "print('all good')"
             meta["points"] = 1000
             cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1000"})]
-    nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {
-        "grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "my_bonus",
-        "schema_version": 3, "task": False}}))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "pass",
+            metadata={
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": False,
+                    "points": 50,
+                    "grade_id": "my_bonus",
+                    "schema_version": 3,
+                    "task": False,
+                }
+            },
+        )
+    )
     return nb
 
 
@@ -142,18 +170,51 @@ def grade_the_class(course: str) -> dict:
     for name, setup in {**CHEATS, **GRADIENTS_CHEATS}.items():
         defines_answers = "def " in setup and "_stolen" not in setup
         answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
-        submit(course, f"cheat_{name}", ASSIGNMENT,
-               with_answers(released(ASSIGNMENT), answers, setup=setup, setup_last=defines_answers))
-    submit(course, "cheat_patches_the_test_helpers", ASSIGNMENT,
-           with_answers(released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS))
-    submit(course, "cheat_hard_codes_visible_tests", ASSIGNMENT,
-           with_answers(released(ASSIGNMENT), HARD_CODED_VISIBLE_TESTS))
-    submit(course, "cheat_tampers_with_test_cells", ASSIGNMENT, tampered_test_cells(solution(ASSIGNMENT)))
-    submit(course, "one_sided", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}))
-    submit(course, "endless_loop", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}))
+        submit(
+            course,
+            f"cheat_{name}",
+            ASSIGNMENT,
+            with_answers(released(ASSIGNMENT), answers, setup=setup, setup_last=defines_answers),
+        )
+    submit(
+        course,
+        "cheat_patches_the_test_helpers",
+        ASSIGNMENT,
+        with_answers(
+            released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
+        ),
+    )
+    submit(
+        course,
+        "cheat_hard_codes_visible_tests",
+        ASSIGNMENT,
+        with_answers(released(ASSIGNMENT), HARD_CODED_VISIBLE_TESTS),
+    )
+    submit(
+        course,
+        "cheat_tampers_with_test_cells",
+        ASSIGNMENT,
+        tampered_test_cells(solution(ASSIGNMENT)),
+    )
+    submit(
+        course,
+        "one_sided",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}),
+    )
+    submit(
+        course,
+        "endless_loop",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}),
+    )
     run = grade(course, ASSIGNMENT, limits={"call_timeout": 3.0}, progress=lambda *_: None)
-    return {"outcomes": [{"student": o.student, "graded": o.graded, "problem": o.problem} for o in run.outcomes],
-            "csv": str(run.csv)}
+    return {
+        "outcomes": [
+            {"student": o.student, "graded": o.graded, "problem": o.problem} for o in run.outcomes
+        ],
+        "csv": str(run.csv),
+    }
 
 
 @pytest.fixture(scope="module", params=[AS_THIS_USER, AS_UNPRIVILEGED])
@@ -161,13 +222,17 @@ def graded(request, tmp_path_factory):
     """The class graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
     then runs rootless)."""
     course, run = graded_by(request.param, grade_the_class, request, tmp_path_factory)
-    return course, SimpleNamespace(outcomes=[SimpleNamespace(**o) for o in run["outcomes"]], csv=Path(run["csv"]))
+    return course, SimpleNamespace(
+        outcomes=[SimpleNamespace(**o) for o in run["outcomes"]], csv=Path(run["csv"])
+    )
 
 
 def test_does_every_correct_solution_score_full_marks(graded):
     course, _ = graded
     honest = ["honest"] + [f"honest_{style}" for style in alternative_styles(ASSIGNMENT)]
-    assert {student: total_score(course, ASSIGNMENT, student) for student in honest} == dict.fromkeys(honest, FULL_MARKS)
+    assert {
+        student: total_score(course, ASSIGNMENT, student) for student in honest
+    } == dict.fromkeys(honest, FULL_MARKS)
     assert all(score > 0 for score in cell_scores(course, ASSIGNMENT, "honest").values())
 
 
@@ -177,18 +242,27 @@ def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
     assert total_score(course, ASSIGNMENT, student) == 0.0
 
 
-@pytest.mark.parametrize("cheat", sorted({**CHEATS, **GRADIENTS_CHEATS}) + ["patches_the_test_helpers", "hard_codes_visible_tests",
-                                                     "tampers_with_test_cells"])
+@pytest.mark.parametrize(
+    "cheat",
+    sorted({**CHEATS, **GRADIENTS_CHEATS})
+    + ["patches_the_test_helpers", "hard_codes_visible_tests", "tampers_with_test_cells"],
+)
 def test_does_each_cheat_score_zero(graded, cheat):
     course, run = graded
     student = f"cheat_{cheat}"
     assert [(o.graded, o.problem) for o in run.outcomes if o.student == student] == [(True, "")]
-    assert total_score(course, ASSIGNMENT, student) == 0.0, cell_scores(course, ASSIGNMENT, student)
+    assert total_score(course, ASSIGNMENT, student) == 0.0, cell_scores(
+        course, ASSIGNMENT, student
+    )
 
 
 def test_does_a_cheat_leave_the_others_graded(graded):
     course, run = graded
-    assert len(run.outcomes) == len({o.student for o in run.outcomes}) == len(list((course / "submitted").iterdir()))
+    assert (
+        len(run.outcomes)
+        == len({o.student for o in run.outcomes})
+        == len(list((course / "submitted").iterdir()))
+    )
     assert all(o.graded for o in run.outcomes)
     assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
 
@@ -208,8 +282,9 @@ def test_does_an_endless_loop_cost_only_the_checks_it_touches(graded):
     scores = cell_scores(course, ASSIGNMENT, "endless_loop")
     assert scores["test_numeric_gradient"] == 0.0
     assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
-    assert "time limit: the call to numeric_gradient() did not finish within 3 s" in \
-        feedback_text(course, ASSIGNMENT, "endless_loop")
+    assert "time limit: the call to numeric_gradient() did not finish within 3 s" in feedback_text(
+        course, ASSIGNMENT, "endless_loop"
+    )
 
 
 def test_does_feedback_explain_without_showing_hidden_material(graded):
@@ -218,8 +293,13 @@ def test_does_feedback_explain_without_showing_hidden_material(graded):
     assert "numeric_gradient() is still the stub" in feedback
     assert "Does it match the exact gradient of a random quadratic?" in feedback
     source = (course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
-    for secret in ("HIDDEN TESTS", "registered for this cell", "margins[rows, y] = 0.0",
-                   "f_plus - f_minus", "np.maximum(1e-8"):
+    for secret in (
+        "HIDDEN TESTS",
+        "registered for this cell",
+        "margins[rows, y] = 0.0",
+        "f_plus - f_minus",
+        "np.maximum(1e-8",
+    ):
         assert secret in source  # the secret is real...
         assert secret not in feedback  # ...and the feedback does not show it
 
@@ -247,11 +327,19 @@ def test_would_stock_nbgrader_have_been_fooled(tmp_path):
     from autograder.release import enter_in_gradebook
 
     course = make_course(tmp_path, ASSIGNMENT)
-    submit(course, "cheat", ASSIGNMENT, with_answers(released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK,
-                                                      setup=PATCHES_THE_TEST_HELPERS))
+    submit(
+        course,
+        "cheat",
+        ASSIGNMENT,
+        with_answers(
+            released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
+        ),
+    )
     enter_in_gradebook(course, ASSIGNMENT)
     stock = Autograde.class_traits()["autograde_preprocessors"].default()
     config = nbgrader_config(course, **{"Autograde.autograde_preprocessors": stock})
-    result = NbGraderAPI(CourseDirectory(config=config), config=config).autograde(ASSIGNMENT, "cheat")
+    result = NbGraderAPI(CourseDirectory(config=config), config=config).autograde(
+        ASSIGNMENT, "cheat"
+    )
     assert result["success"], result.get("log")
     assert total_score(course, ASSIGNMENT, "cheat") == FULL_MARKS

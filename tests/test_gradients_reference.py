@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from grading_support import failed_checks
 from scipy.differentiate import jacobian
 
 from autograder.reference import gradients as reference
-from grading_support import failed_checks
 from optlab.problems import Quadratic, Rosenbrock, Saddle, quadratic
 
 RNG = np.random.default_rng(20261124)
@@ -41,17 +41,22 @@ def naive_svm_loss(W, X, y):
 # --- numeric_gradient ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("problem", [quadratic(30.0, dim=5, seed=1), Rosenbrock(), Saddle()],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "problem", [quadratic(30.0, dim=5, seed=1), Rosenbrock(), Saddle()], ids=lambda p: p.name
+)
 def test_does_the_numeric_gradient_match_the_closed_form(problem):
     w = RNG.uniform(-1.0, 1.0, problem.start.shape if problem.start is not None else 5)
-    assert np.allclose(reference.numeric_gradient(problem.loss, w.copy()), problem.grad(w), rtol=1e-6, atol=1e-8)
+    assert np.allclose(
+        reference.numeric_gradient(problem.loss, w.copy()), problem.grad(w), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_does_the_numeric_gradient_match_scipy_on_a_smooth_function():
     f = lambda W: float(np.sum(np.sin(W) * np.exp(W[::-1])))  # noqa: E731
     W = RNG.standard_normal((3, 4))
-    assert np.allclose(reference.numeric_gradient(f, W.copy()), scipy_gradient(f, W), rtol=1e-7, atol=1e-9)
+    assert np.allclose(
+        reference.numeric_gradient(f, W.copy()), scipy_gradient(f, W), rtol=1e-7, atol=1e-9
+    )
 
 
 def test_is_the_centered_difference_exact_on_a_quadratic_and_second_order_elsewhere():
@@ -60,7 +65,9 @@ def test_is_the_centered_difference_exact_on_a_quadratic_and_second_order_elsewh
     assert abs(quadratic_error[0]) < 1e-10
     cubic = lambda v: v[0] ** 3  # noqa: E731 - centered error is exactly h^2
     for h in (1e-1, 1e-2):
-        assert reference.numeric_gradient(cubic, w.copy(), h=h)[0] - 3 * w[0] ** 2 == pytest.approx(h * h, rel=1e-6)
+        assert reference.numeric_gradient(cubic, w.copy(), h=h)[0] - 3 * w[
+            0
+        ] ** 2 == pytest.approx(h * h, rel=1e-6)
 
 
 def test_does_the_numeric_gradient_restore_w_and_refuse_float32():
@@ -76,7 +83,9 @@ def test_does_the_numeric_gradient_restore_w_and_refuse_float32():
 
 
 def test_is_the_relative_error_the_lectures_formula():
-    assert reference.relative_error(np.array([1.0, 4.0]), np.array([1.0, 5.0])) == pytest.approx(1 / 9)
+    assert reference.relative_error(np.array([1.0, 4.0]), np.array([1.0, 5.0])) == pytest.approx(
+        1 / 9
+    )
     assert reference.relative_error(np.zeros(3), np.zeros(3)) == 0.0
     # both tiny: the floor 1e-8 replaces |x|+|y| = 3e-10
     assert reference.relative_error(np.array([1e-10]), np.array([2e-10])) == pytest.approx(1e-2)
@@ -90,7 +99,9 @@ def test_does_the_gradient_check_tell_right_from_wrong():
     w = RNG.standard_normal(4)
     assert reference.gradient_check(bowl.loss, bowl.grad, w.copy()) < 1e-7
     assert reference.gradient_check(bowl.loss, lambda v: bowl.grad(v) * 1.1, w.copy()) > 1e-2
-    lopsided = Quadratic(A=np.array([[2.0, 1.0], [0.0, 2.0]]), b=np.zeros(2))  # grad ignores A's asymmetry
+    lopsided = Quadratic(
+        A=np.array([[2.0, 1.0], [0.0, 2.0]]), b=np.zeros(2)
+    )  # grad ignores A's asymmetry
     assert reference.gradient_check(lopsided.loss, lopsided.grad, np.array([1.0, 1.0])) > 1e-2
 
 
@@ -110,7 +121,9 @@ def test_does_the_svm_loss_match_a_naive_implementation(seed):
 def test_does_the_svm_gradient_match_scipys_numeric_gradient():
     X, y, W = RNG.standard_normal((10, 4)), RNG.integers(0, 3, 10), RNG.standard_normal((4, 3))
     _, dW = reference.svm_loss(W, X, y)
-    assert np.allclose(dW, scipy_gradient(lambda V: reference.svm_loss(V, X, y)[0], W), rtol=1e-6, atol=1e-8)
+    assert np.allclose(
+        dW, scipy_gradient(lambda V: reference.svm_loss(V, X, y)[0], W), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_is_the_svm_loss_at_zero_weights_c_minus_one():
@@ -123,7 +136,10 @@ def test_is_the_svm_loss_at_zero_weights_c_minus_one():
 
 # --- the hidden checks catch known-wrong versions -----------------------------------------
 
-RIGHT = {name: getattr(reference, name) for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss")}
+RIGHT = {
+    name: getattr(reference, name)
+    for name in ("numeric_gradient", "relative_error", "gradient_check", "svm_loss")
+}
 
 
 def one_sided(f, w, h=1e-5):
@@ -173,24 +189,35 @@ MUTANTS = {
     },
     "test_relative_error": {
         "no floor": lambda x, y: float(np.max(np.abs(x - y) / (np.abs(x) + np.abs(y)))),
-        "mean, not max": lambda x, y: float(np.mean(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))),
+        "mean, not max": lambda x, y: float(
+            np.mean(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+        ),
         "returns the array": lambda x, y: np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)),
         "absolute error": lambda x, y: float(np.max(np.abs(x - y))),
     },
     "test_gradient_check": {
         "always zero": lambda f, grad_f, w, h=1e-5: 0.0,
         "ignores h": lambda f, grad_f, w, h=1e-5: reference.gradient_check(f, grad_f, w),
-        "absolute error": lambda f, grad_f, w, h=1e-5: float(np.max(np.abs(grad_f(w) - reference.numeric_gradient(f, w, h)))),
+        "absolute error": lambda f, grad_f, w, h=1e-5: float(
+            np.max(np.abs(grad_f(w) - reference.numeric_gradient(f, w, h)))
+        ),
     },
     "test_svm_loss": {
         "no mean over examples": svm_without_mean,
         "counts the true class": svm_counting_the_true_class,
         "gradient misses the true-class term": svm_without_the_true_class_term,
-        "transposed gradient shape": lambda W, X, y: (reference.svm_loss(W, X, y)[0], reference.svm_loss(W, X, y)[1].T.copy()),
+        "transposed gradient shape": lambda W, X, y: (
+            reference.svm_loss(W, X, y)[0],
+            reference.svm_loss(W, X, y)[1].T.copy(),
+        ),
     },
 }
-FUNCTION_OF = {"test_numeric_gradient": "numeric_gradient", "test_relative_error": "relative_error",
-               "test_gradient_check": "gradient_check", "test_svm_loss": "svm_loss"}
+FUNCTION_OF = {
+    "test_numeric_gradient": "numeric_gradient",
+    "test_relative_error": "relative_error",
+    "test_gradient_check": "gradient_check",
+    "test_svm_loss": "svm_loss",
+}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -204,4 +231,8 @@ def test_is_each_known_wrong_version_caught(grade_id, mutant):
     for seed in range(3):
         failures = failed_checks("gradients", namespace, seed)
         assert failures[grade_id], f"{mutant!r} passed every check of {grade_id} (seed {seed})"
-        assert all(not failed for other, failed in failures.items() if other != grade_id and other != "test_gradient_check")
+        assert all(
+            not failed
+            for other, failed in failures.items()
+            if other != grade_id and other != "test_gradient_check"
+        )

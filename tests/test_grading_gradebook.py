@@ -7,12 +7,12 @@ import sys
 import time
 
 import pytest
+from grading_support import make_course, solution, submit, total_score
 
 from autograder import course as course_settings
 from autograder.grading import grade
 from autograder.records import read_record
 from autograder.release import enter_in_gradebook
-from grading_support import make_course, solution, submit, total_score
 
 ASSIGNMENT = "schedules"
 STUDENTS = ["ada", "bob", "cyd"]
@@ -25,7 +25,9 @@ def course(tmp_path, monkeypatch):
     for student in STUDENTS:
         submit(course, student, ASSIGNMENT, solution(ASSIGNMENT))
     enter_in_gradebook(course, ASSIGNMENT)
-    monkeypatch.setattr(course_settings, "GRADEBOOK_WAIT_SECONDS", 5)  # forked workers see it; 5x the brief hold
+    monkeypatch.setattr(
+        course_settings, "GRADEBOOK_WAIT_SECONDS", 5
+    )  # forked workers see it; 5x the brief hold
     return course
 
 
@@ -35,13 +37,22 @@ def hold_write_lock(course, seconds: float) -> subprocess.Popen:
     A separate process, as another grader would be: SQLite's locks must not be inherited by
     the forked workers.
     """
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sqlite3, sys, time\n"
-        f"db = sqlite3.connect({str(course / 'gradebook.db')!r}, isolation_level=None)\n"
-        "db.execute('BEGIN IMMEDIATE')\n"
-        "print('holding', flush=True)\n"
-        f"time.sleep({seconds})\n"
-        "db.rollback()\n")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys, time\n"
+                f"db = sqlite3.connect({str(course / 'gradebook.db')!r}, isolation_level=None)\n"
+                "db.execute('BEGIN IMMEDIATE')\n"
+                "print('holding', flush=True)\n"
+                f"time.sleep({seconds})\n"
+                "db.rollback()\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -50,7 +61,9 @@ def test_do_workers_wait_for_a_writer_that_holds_the_gradebook_briefly(course):
     holder = hold_write_lock(course, seconds=1)
     run = grade(course, ASSIGNMENT, jobs=2)
     holder.wait()
-    assert [(o.student, o.graded, o.score, o.problem) for o in run.outcomes] == [(s, True, FULL, "") for s in STUDENTS]
+    assert [(o.student, o.graded, o.score, o.problem) for o in run.outcomes] == [
+        (s, True, FULL, "") for s in STUDENTS
+    ]
 
 
 def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_run(course):
@@ -61,12 +74,21 @@ def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_ru
     finally:
         holder.kill()
         holder.wait()
-    assert time.monotonic() - started < 30  # each writer gave up after its wait, not when the lock went
+    assert (
+        time.monotonic() - started < 30
+    )  # each writer gave up after its wait, not when the lock went
     assert [o.graded for o in blocked.outcomes] == [False] * len(STUDENTS)
-    assert all("gradebook stayed locked by other writers for more than 5 s" in o.problem
-               and "run the command again" in o.problem for o in blocked.outcomes), [o.problem for o in blocked.outcomes]
-    assert [read_record(course, ASSIGNMENT, s).status for s in STUDENTS] == ["not graded"] * len(STUDENTS)
+    assert all(
+        "gradebook stayed locked by other writers for more than 5 s" in o.problem
+        and "run the command again" in o.problem
+        for o in blocked.outcomes
+    ), [o.problem for o in blocked.outcomes]
+    assert [read_record(course, ASSIGNMENT, s).status for s in STUDENTS] == ["not graded"] * len(
+        STUDENTS
+    )
 
     again = grade(course, ASSIGNMENT, jobs=2)
-    assert [(o.student, o.graded, o.score) for o in again.outcomes] == [(s, True, FULL) for s in STUDENTS]
+    assert [(o.student, o.graded, o.score) for o in again.outcomes] == [
+        (s, True, FULL) for s in STUDENTS
+    ]
     assert [total_score(course, ASSIGNMENT, s) for s in STUDENTS] == [FULL] * len(STUDENTS)

@@ -4,22 +4,28 @@ limit; slow notebook code has a limit of its own; what the machine does to the s
 from __future__ import annotations
 
 import pytest
+from grading_support import cell_scores, feedback_text, make_course, solution, submit, with_answers
 
 from autograder.grading import grade
-from grading_support import cell_scores, feedback_text, make_course, solution, submit, with_answers
 
 ASSIGNMENT = "schedules"
 # Right answers, but each call takes 0.3 s: fine for one call, too slow for a check's many.
-SLOW_STEP_DECAY = ("import time\n"
-                   "def step_decay(lr0, epoch, drop=0.5, every=10):\n"
-                   "    time.sleep(0.3)\n"
-                   "    return lr0 * drop ** (epoch // every)")
-GREEDY_WARMUP = ("def linear_warmup(lr0, t, warmup_steps):\n"
-                 "    hoard = bytearray(8 * 1024**3)\n"
-                 "    return lr0 * min(1.0, (t + 1) / warmup_steps)")
+SLOW_STEP_DECAY = (
+    "import time\n"
+    "def step_decay(lr0, epoch, drop=0.5, every=10):\n"
+    "    time.sleep(0.3)\n"
+    "    return lr0 * drop ** (epoch // every)"
+)
+GREEDY_WARMUP = (
+    "def linear_warmup(lr0, t, warmup_steps):\n"
+    "    hoard = bytearray(8 * 1024**3)\n"
+    "    return lr0 * min(1.0, (t + 1) / warmup_steps)"
+)
 # Longer than a check's calls may take (2 s below), far shorter than the notebook's code may.
 SLOW_CELL = "import time\ntime.sleep(4)"
-ENDLESS_STEP_DECAY = "def step_decay(lr0, epoch, drop=0.5, every=10):\n    while True:\n        pass"
+ENDLESS_STEP_DECAY = (
+    "def step_decay(lr0, epoch, drop=0.5, every=10):\n    while True:\n        pass"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +34,24 @@ def graded(tmp_path_factory):
     answers = {"step_decay": SLOW_STEP_DECAY, "linear_warmup": GREEDY_WARMUP}
     submit(course, "slow", ASSIGNMENT, with_answers(solution(ASSIGNMENT), answers))
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
-    submit(course, "slow_notebook", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {}, setup=SLOW_CELL))
-    submit(course, "slow_notebook_endless_loop", ASSIGNMENT,
-           with_answers(solution(ASSIGNMENT), {"step_decay": ENDLESS_STEP_DECAY}, setup=SLOW_CELL))
-    run = grade(course, ASSIGNMENT, limits={"check_timeout": 2.0, "memory_mb": 1024}, progress=lambda *_: None)
+    submit(
+        course,
+        "slow_notebook",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {}, setup=SLOW_CELL),
+    )
+    submit(
+        course,
+        "slow_notebook_endless_loop",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {"step_decay": ENDLESS_STEP_DECAY}, setup=SLOW_CELL),
+    )
+    run = grade(
+        course,
+        ASSIGNMENT,
+        limits={"check_timeout": 2.0, "memory_mb": 1024},
+        progress=lambda *_: None,
+    )
     assert all(o.graded for o in run.outcomes)
     return course
 
@@ -39,7 +59,12 @@ def graded(tmp_path_factory):
 def test_does_a_check_over_its_time_limit_cost_only_that_check(graded):
     scores = cell_scores(graded, ASSIGNMENT, "slow")
     assert scores["test_step_decay"] == 0.0 and scores["test_linear_warmup"] == 0.0
-    assert scores["test_exponential_decay"] == scores["test_inverse_time_decay"] == scores["test_cosine_decay"] == 1.0
+    assert (
+        scores["test_exponential_decay"]
+        == scores["test_inverse_time_decay"]
+        == scores["test_cosine_decay"]
+        == 1.0
+    )
     assert sum(cell_scores(graded, ASSIGNMENT, "honest").values()) == 5.0
 
 
@@ -49,7 +74,9 @@ def test_does_the_feedback_name_the_limits_that_were_hit(graded):
     assert "MemoryError" in text and "the memory limit is 1 GiB" in text
 
 
-def test_does_notebook_code_slower_than_a_checks_calls_but_within_its_own_limit_cost_nothing(graded):
+def test_does_notebook_code_slower_than_a_checks_calls_but_within_its_own_limit_cost_nothing(
+    graded,
+):
     assert sum(cell_scores(graded, ASSIGNMENT, "slow_notebook").values()) == 5.0
 
 
@@ -64,16 +91,22 @@ def test_does_running_the_notebooks_code_again_after_a_timeout_cost_no_other_che
 def test_does_a_used_up_submission_limit_fail_the_remaining_checks_without_running_them(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
     # The notebook's code, 4 s, more than the submission's 3 s: the limit starts after it.
-    submit(course, "slow", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"step_decay": SLOW_STEP_DECAY},
-                                                    setup=SLOW_CELL))
+    submit(
+        course,
+        "slow",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {"step_decay": SLOW_STEP_DECAY}, setup=SLOW_CELL),
+    )
     grade(course, ASSIGNMENT, limits={"submission_timeout": 3.0}, progress=lambda *_: None)
     scores = cell_scores(course, ASSIGNMENT, "slow")
     assert all(score == 0.0 for score in scores.values()), scores
     text = feedback_text(course, ASSIGNMENT, "slow")
     assert "time limit: the hidden checks of a submission may take 3 s in all" in text
     assert "the notebook's code" not in text
-    assert "not run: the hidden checks of a submission may take 3 s in all, and the checks before this one used it up" \
+    assert (
+        "not run: the hidden checks of a submission may take 3 s in all, and the checks before this one used it up"
         in text
+    )
 
 
 def test_does_notebook_code_over_its_own_limit_fail_every_check_and_say_so(tmp_path):
@@ -81,20 +114,31 @@ def test_does_notebook_code_over_its_own_limit_fail_every_check_and_say_so(tmp_p
     submit(course, "slow", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {}, setup=SLOW_CELL))
     grade(course, ASSIGNMENT, limits={"setup_timeout": 2.0}, progress=lambda *_: None)
     assert all(score == 0.0 for score in cell_scores(course, ASSIGNMENT, "slow").values())
-    assert "time limit: the notebook's code did not finish within 2 s" in feedback_text(course, ASSIGNMENT, "slow")
+    assert "time limit: the notebook's code did not finish within 2 s" in feedback_text(
+        course, ASSIGNMENT, "slow"
+    )
 
 
 def test_is_a_submission_whose_process_is_killed_by_sigkill_every_time_left_not_graded(tmp_path):
     """The grader cannot tell code that kills its own process from a kill from outside (the
     machine out of memory): after its tries, the submission is not graded, and the others are."""
     course = make_course(tmp_path, ASSIGNMENT)
-    kills_itself = "import os\ndef step_decay(lr0, epoch, drop=0.5, every=10):\n    os.kill(os.getpid(), 9)"
-    submit(course, "kills_itself", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {"step_decay": kills_itself}))
+    kills_itself = (
+        "import os\ndef step_decay(lr0, epoch, drop=0.5, every=10):\n    os.kill(os.getpid(), 9)"
+    )
+    submit(
+        course,
+        "kills_itself",
+        ASSIGNMENT,
+        with_answers(solution(ASSIGNMENT), {"step_decay": kills_itself}),
+    )
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
     run = grade(course, ASSIGNMENT, progress=lambda *_: None)
     outcomes = {o.student: o for o in run.outcomes}
     assert outcomes["honest"].graded and outcomes["honest"].score == 5.0
     assert not outcomes["kills_itself"].graded
-    assert "InfrastructureError: the student process was killed by SIGKILL 3 times in a row" in \
-        outcomes["kills_itself"].problem
+    assert (
+        "InfrastructureError: the student process was killed by SIGKILL 3 times in a row"
+        in outcomes["kills_itself"].problem
+    )
     assert "from outside the grader" in outcomes["kills_itself"].problem

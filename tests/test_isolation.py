@@ -28,13 +28,35 @@ def bound_sources(command: list[str]) -> set[str]:
 def test_does_the_sandbox_show_nothing_of_the_host_but_its_allow_list(tmp_path):
     files = tmp_path / "grader"
     files.mkdir()
-    command = sandbox_command(["python"], needed=isolation.interpreter_paths(), files=files, limits=Limits(),
-                              seccomp_fd=10)
-    allowed = {"/usr", "/etc/ld.so.cache", str(files), *map(str, isolation.interpreter_paths()),
-               *(top for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32") if Path(top).is_dir())}
+    command = sandbox_command(
+        ["python"],
+        needed=isolation.interpreter_paths(),
+        files=files,
+        limits=Limits(),
+        seccomp_fd=10,
+    )
+    allowed = {
+        "/usr",
+        "/etc/ld.so.cache",
+        str(files),
+        *map(str, isolation.interpreter_paths()),
+        *(
+            top
+            for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+            if Path(top).is_dir()
+        ),
+    }
     assert bound_sources(command) <= allowed
-    assert not any(word in command for word in ("--share-net", "--bind", "--dev-bind", "--cap-add"))
-    for flag in ("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session"):
+    assert not any(
+        word in command for word in ("--share-net", "--bind", "--dev-bind", "--cap-add")
+    )
+    for flag in (
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+    ):
         assert flag in command
     assert command[command.index("--seccomp") + 1] == "10"
     # The only writable places are sized file systems of the sandbox's own.
@@ -47,8 +69,14 @@ def test_does_the_sandbox_show_nothing_of_the_host_but_its_allow_list(tmp_path):
 def test_does_the_filter_name_calls_that_exist_here():
     import pyseccomp as seccomp
 
-    known = [name for name in isolation.BLOCKED_SYSCALLS if seccomp.resolve_syscall(seccomp.Arch.NATIVE, name) >= 0]
-    assert len(known) >= len(isolation.BLOCKED_SYSCALLS) - 3, "most blocked calls should exist on this architecture"
+    known = [
+        name
+        for name in isolation.BLOCKED_SYSCALLS
+        if seccomp.resolve_syscall(seccomp.Arch.NATIVE, name) >= 0
+    ]
+    assert len(known) >= len(isolation.BLOCKED_SYSCALLS) - 3, (
+        "most blocked calls should exist on this architecture"
+    )
     assert isolation.syscall_filter()  # a BPF program, made once
 
 
@@ -65,14 +93,24 @@ time.sleep(60)
 """
 
 
-@pytest.mark.parametrize("children_lists", [True, False], ids=["kernel's lists of children", "a scan of /proc"])
-def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(monkeypatch, children_lists):
-    monkeypatch.setattr(isolation, "HAS_CHILDREN_LISTS", children_lists and isolation.HAS_CHILDREN_LISTS)
-    parent = subprocess.Popen(["sh", "-c", f"exec {sys.executable} -c '{FORKED_HOG}'"], stdout=subprocess.PIPE)
+@pytest.mark.parametrize(
+    "children_lists", [True, False], ids=["kernel's lists of children", "a scan of /proc"]
+)
+def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(
+    monkeypatch, children_lists
+):
+    monkeypatch.setattr(
+        isolation, "HAS_CHILDREN_LISTS", children_lists and isolation.HAS_CHILDREN_LISTS
+    )
+    parent = subprocess.Popen(
+        ["sh", "-c", f"exec {sys.executable} -c '{FORKED_HOG}'"], stdout=subprocess.PIPE
+    )
     try:
         assert parent.stdout.readline().strip() == b"ready"
         time.sleep(0.2)
-        assert len(isolation.descendants(parent.pid)) == 3  # the three children of the python the shell became
+        assert (
+            len(isolation.descendants(parent.pid)) == 3
+        )  # the three children of the python the shell became
         used = isolation.usage(parent.pid).memory_bytes
         # Four processes share one copy of 200 MiB: the three children's share is 150 MiB (plus their
         # interpreters' own pages), where their resident sizes would add up to 600 MiB.
@@ -95,8 +133,14 @@ def test_is_a_needed_directory_under_tmp_shown_inside_the_private_tmp(tmp_path_f
     try:
         (environment / "marker.txt").write_text("the environment")
         result = isolation.run_sandboxed(
-            [sys.executable, "-I", "-c", f"print(open({str(environment / 'marker.txt')!r}).read())"],
-            needed=[*isolation.interpreter_paths(), environment])
+            [
+                sys.executable,
+                "-I",
+                "-c",
+                f"print(open({str(environment / 'marker.txt')!r}).read())",
+            ],
+            needed=[*isolation.interpreter_paths(), environment],
+        )
         assert result.stdout.decode().strip() == "the environment", result.stderr
     finally:
         (environment / "marker.txt").unlink()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
-from autograder.reference.momentum import momentum_step, nesterov_step
-from autograder.checks.momentum import MOMENTUM_MISTAKES, NESTEROV_MISTAKES
 from grading_support import failed_checks, failure_messages
+
+from autograder.checks.momentum import MOMENTUM_MISTAKES, NESTEROV_MISTAKES
+from autograder.reference.momentum import momentum_step, nesterov_step
 from optlab.optimize import run
 from optlab.problems import Rosenbrock, quadratic
 
@@ -38,9 +38,11 @@ def first_parting(a, b, rtol=1e-10, atol=1e-13) -> int | None:
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)
-@pytest.mark.parametrize("rule,options", [(momentum_step, {"momentum": 0.9}),
-                                          (nesterov_step, {"momentum": 0.9, "nesterov": True})],
-                         ids=["momentum", "nesterov"])
+@pytest.mark.parametrize(
+    "rule,options",
+    [(momentum_step, {"momentum": 0.9}), (nesterov_step, {"momentum": 0.9, "nesterov": True})],
+    ids=["momentum", "nesterov"],
+)
 def test_does_it_step_like_torch_sgd(problem, rule, options):
     w0 = problem.start if problem.start is not None else np.ones(3)
     lr = 1e-4 if problem.name == "rosenbrock" else 0.02
@@ -59,7 +61,9 @@ def test_is_nesterov_the_notes_look_ahead_form_after_the_change_of_variables():
         v = rho * v - lr * problem.grad(x + rho * v)
         x = x + v
         w_tilde, v_tilde = nesterov_step(w_tilde, problem.grad(w_tilde), v_tilde, lr, rho)
-        assert np.allclose(w_tilde, x + rho * v, rtol=1e-12) and np.allclose(v_tilde, v, rtol=1e-12)
+        assert np.allclose(w_tilde, x + rho * v, rtol=1e-12) and np.allclose(
+            v_tilde, v, rtol=1e-12
+        )
 
 
 def test_does_momentum_on_a_1d_quadratic_follow_its_closed_form():
@@ -85,16 +89,24 @@ RIGHT = {"momentum_step": momentum_step, "nesterov_step": nesterov_step}
 MUTANTS = {
     "test_momentum_step": {
         "flipped sign": lambda w, dw, v, lr, rho=0.9: (w - (rho * v + lr * dw), rho * v + lr * dw),
-        "PyTorch's velocity": lambda w, dw, v, lr, rho=0.9: (w - lr * (rho * v + dw), rho * v + dw),
+        "PyTorch's velocity": lambda w, dw, v, lr, rho=0.9: (
+            w - lr * (rho * v + dw),
+            rho * v + dw,
+        ),
         "velocity not carried": lambda w, dw, v, lr, rho=0.9: (w - lr * dw, -lr * dw),
         "rho defaults to 0.99": lambda w, dw, v, lr, rho=0.99: momentum_step(w, dw, v, lr, rho),
-        "returns the old velocity": lambda w, dw, v, lr, rho=0.9: (momentum_step(w, dw, v, lr, rho)[0], v),
+        "returns the old velocity": lambda w, dw, v, lr, rho=0.9: (
+            momentum_step(w, dw, v, lr, rho)[0],
+            v,
+        ),
     },
     "test_nesterov_step": {
         "plain momentum": momentum_step,
         "velocity not carried": lambda w, dw, v, lr, rho=0.9: nesterov_step(w, dw, 0 * v, lr, rho),
-        "(1 - rho) for (1 + rho)": lambda w, dw, v, lr, rho=0.9: (w - rho * v + (1 - rho) * (rho * v - lr * dw),
-                                                                 rho * v - lr * dw),
+        "(1 - rho) for (1 + rho)": lambda w, dw, v, lr, rho=0.9: (
+            w - rho * v + (1 - rho) * (rho * v - lr * dw),
+            rho * v - lr * dw,
+        ),
     },
 }
 
@@ -110,13 +122,18 @@ def test_is_each_known_wrong_version_caught(grade_id, mutant):
     assert failures[grade_id], f"{mutant!r} passed every check"
 
 
-@pytest.mark.parametrize("rule,why", [("momentum_step", why) for why in MOMENTUM_MISTAKES]
-                         + [("nesterov_step", why) for why in NESTEROV_MISTAKES])
+@pytest.mark.parametrize(
+    "rule,why",
+    [("momentum_step", why) for why in MOMENTUM_MISTAKES]
+    + [("nesterov_step", why) for why in NESTEROV_MISTAKES],
+)
 def test_does_feedback_name_each_cataloged_mistake_and_no_other(rule, why):
     catalog = MOMENTUM_MISTAKES if rule == "momentum_step" else NESTEROV_MISTAKES
     messages = failure_messages("momentum", dict(RIGHT, **{rule: catalog[why]}))[f"test_{rule}"]
     assert messages and any(f"Likely mistake: {why}" in message for message in messages), messages
-    assert not any(other in message for message in messages for other in catalog if other != why), messages
+    assert not any(
+        other in message for message in messages for other in catalog if other != why
+    ), messages
 
 
 def test_does_a_nesterov_gradient_at_the_wrong_point_send_the_reader_to_the_change_of_variables():
@@ -124,4 +141,7 @@ def test_does_a_nesterov_gradient_at_the_wrong_point_send_the_reader_to_the_chan
 
     wrong_point = next(why for why in NESTEROV_MISTAKES if "not the look-ahead point" in why)
     failed = [CheckResult("q", False, 1.0, f"parts at step 2\n    Likely mistake: {wrong_point}")]
-    assert load_registry("momentum").section_for("test_nesterov_step", failed) == "the-change-of-variables"
+    assert (
+        load_registry("momentum").section_for("test_nesterov_step", failed)
+        == "the-change-of-variables"
+    )

@@ -17,16 +17,19 @@ from autograder.reference.gradients import gradient_check, numeric_gradient, rel
 from optlab import data, images, models, network, plotting, problems  # noqa: E402
 from optlab.testing import assert_gradient  # noqa: E402
 
-
 # --- optlab.models: the softmax classifier --------------------------------------------
+
 
 def test_is_the_softmax_gradient_equal_to_a_numeric_gradient():
     rng = np.random.default_rng(3)
     X, y = rng.standard_normal((7, 4)), rng.integers(0, 3, 7)
     W = rng.standard_normal((4, 3))
     for reg in (0.0, 0.3):
-        error = gradient_check(lambda V: models.softmax_loss(V, X, y, reg)[0],
-                               lambda V: models.softmax_loss(V, X, y, reg)[1], W)
+        error = gradient_check(
+            lambda V: models.softmax_loss(V, X, y, reg)[0],
+            lambda V: models.softmax_loss(V, X, y, reg)[1],
+            W,
+        )
         assert error < 1e-7, f"reg={reg}: relative error {error:.2e}"
 
 
@@ -61,7 +64,9 @@ def test_is_the_softmax_loss_stable_for_huge_scores():
 
 def test_does_the_softmax_loss_keep_float32():
     X = np.ones((3, 2), dtype=np.float32)
-    _, grad = models.softmax_loss(np.zeros((2, 3), dtype=np.float32), X, np.array([0, 1, 2]), reg=0.5)
+    _, grad = models.softmax_loss(
+        np.zeros((2, 3), dtype=np.float32), X, np.array([0, 1, 2]), reg=0.5
+    )
     assert grad.dtype == np.float32
 
 
@@ -73,6 +78,7 @@ def test_do_predict_and_accuracy_agree_with_the_scores():
 
 
 # --- optlab.data: the digits split -----------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def digits():
@@ -93,7 +99,11 @@ def test_do_the_digits_splits_cover_the_data_set(digits):
     sizes = [len(digits.y_train), len(digits.y_val), len(digits.y_test)]
     assert sum(sizes) == 1797
     assert sizes[1] == sizes[2] == round(0.2 * 1797)
-    for X, y in [(digits.X_train, digits.y_train), (digits.X_val, digits.y_val), (digits.X_test, digits.y_test)]:
+    for X, y in [
+        (digits.X_train, digits.y_train),
+        (digits.X_val, digits.y_val),
+        (digits.X_test, digits.y_test),
+    ]:
         assert X.shape == (len(y), 65) and X.dtype == np.float64
         assert set(np.unique(y)) == set(range(10))
     assert digits.num_features == 65 and digits.num_classes == 10
@@ -124,6 +134,7 @@ def test_can_the_digits_come_without_bias_and_in_float32():
 
 # --- optlab.network: the multilayer perceptron ----------------------------------------
 
+
 def test_does_the_network_match_the_same_network_in_torch():
     params = network.init_mlp([6, 5, 4, 3], seed=0)
     rng = np.random.default_rng(1)
@@ -138,7 +149,9 @@ def test_does_the_network_match_the_same_network_in_torch():
     ours, grads = network.loss_and_grads(params, X, y)
     assert ours == pytest.approx(loss.item(), rel=1e-12)
     for name, tensor in tensors.items():
-        np.testing.assert_allclose(grads[name], tensor.grad.numpy(), rtol=1e-10, atol=1e-14, err_msg=name)
+        np.testing.assert_allclose(
+            grads[name], tensor.grad.numpy(), rtol=1e-10, atol=1e-14, err_msg=name
+        )
 
 
 def test_do_the_noise_and_penalty_hooks_enter_the_gradient():
@@ -150,8 +163,10 @@ def test_do_the_noise_and_penalty_hooks_enter_the_gradient():
     penalty = lambda W: (0.1 * float(np.sum(W * W)), 0.2 * W)  # noqa: E731
     _, grads = network.loss_and_grads(params, X, y, noise, penalty)
     for name in params:
+
         def loss_of(value, name=name):
             return network.loss_and_grads(dict(params, **{name: value}), X, y, noise, penalty)[0]
+
         assert relative_error(grads[name], numeric_gradient(loss_of, params[name])) < 1e-6
 
 
@@ -160,7 +175,9 @@ def test_do_features_at_a_depth_feed_the_layers_above():
     X = np.random.default_rng(5).standard_normal((3, 6))
     features, _ = network.forward(params, X, depth=2)
     top = {"W1": params["W3"], "b1": params["b3"]}
-    np.testing.assert_allclose(network.forward(top, features)[0], network.forward(params, X)[0], rtol=1e-14)
+    np.testing.assert_allclose(
+        network.forward(top, features)[0], network.forward(params, X)[0], rtol=1e-14
+    )
 
 
 def test_does_training_lower_the_loss_and_leave_the_input_parameters_alone():
@@ -177,19 +194,33 @@ def test_does_training_lower_the_loss_and_leave_the_input_parameters_alone():
 
 # --- optlab.testing.assert_gradient: the visible tests' gradient check ---------------------
 
+
 def smooth_losses():
     """(name, f, gradient of f, w): a vector, a matrix and the softmax loss, all with known gradients."""
     rng = np.random.default_rng(5)
     X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
     A = rng.standard_normal((5, 5))
     A = A @ A.T + np.eye(5)
-    return [("quadratic", lambda w: 0.5 * w @ A @ w, lambda w: A @ w, rng.standard_normal(5)),
-            ("cubes of a matrix", lambda W: float(np.sum(W ** 3)), lambda W: 3 * W ** 2, rng.standard_normal((3, 4))),
-            ("softmax loss", lambda W: models.softmax_loss(W, X, y, 0.1)[0], lambda W: models.softmax_loss(W, X, y, 0.1)[1],
-             rng.standard_normal((4, 3)))]
+    return [
+        ("quadratic", lambda w: 0.5 * w @ A @ w, lambda w: A @ w, rng.standard_normal(5)),
+        (
+            "cubes of a matrix",
+            lambda W: float(np.sum(W**3)),
+            lambda W: 3 * W**2,
+            rng.standard_normal((3, 4)),
+        ),
+        (
+            "softmax loss",
+            lambda W: models.softmax_loss(W, X, y, 0.1)[0],
+            lambda W: models.softmax_loss(W, X, y, 0.1)[1],
+            rng.standard_normal((4, 3)),
+        ),
+    ]
 
 
-@pytest.mark.parametrize("name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()])
+@pytest.mark.parametrize(
+    "name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()]
+)
 def test_does_assert_gradient_accept_a_right_gradient_and_leave_w_alone(name, f, grad, w):
     before = w.copy()
     assert_gradient(f, grad(w), w, what=name)
@@ -199,16 +230,22 @@ def test_does_assert_gradient_accept_a_right_gradient_and_leave_w_alone(name, f,
 WRONG_GRADIENTS = {
     "half of it": lambda g: 0.5 * g,
     "the sign flipped": lambda g: -g,
-    "one entry off by 1%": lambda g: np.where(np.arange(g.size).reshape(g.shape) == 0, 1.01 * g, g),
+    "one entry off by 1%": lambda g: np.where(
+        np.arange(g.size).reshape(g.shape) == 0, 1.01 * g, g
+    ),
     "entries shuffled": lambda g: np.roll(g, 1),
     "zero": np.zeros_like,
 }
 
 
 @pytest.mark.parametrize("mistake", WRONG_GRADIENTS)
-@pytest.mark.parametrize("name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()])
+@pytest.mark.parametrize(
+    "name,f,grad,w", smooth_losses(), ids=[case[0] for case in smooth_losses()]
+)
 def test_does_assert_gradient_reject_a_wrong_gradient_and_say_where(name, f, grad, w, mistake):
-    with pytest.raises(AssertionError, match=rf"{name}: along random direction \d of 4, f changes at the rate"):
+    with pytest.raises(
+        AssertionError, match=rf"{name}: along random direction \d of 4, f changes at the rate"
+    ):
         assert_gradient(f, WRONG_GRADIENTS[mistake](grad(w)), w, what=name)
 
 
@@ -218,6 +255,7 @@ def test_does_assert_gradient_name_a_gradient_of_the_wrong_shape():
 
 
 # --- optlab.images: the sample photographs ---------------------------------------------
+
 
 def test_are_the_sample_photos_real_rgb_images():
     photos = images.sample_photos()
@@ -238,16 +276,33 @@ def test_does_the_gallery_lay_out_every_image_without_axes():
     photo = images.resize_short_side(images.sample_photos()["china"], 40)
     fig = plotting.show_images([photo] * 5, [str(i) for i in range(5)], columns=3)
     shown = [ax for ax in fig.axes if ax.images]
-    assert len(fig.axes) == 6 and len(shown) == 5 and [ax.get_title() for ax in shown] == list("01234")
+    assert (
+        len(fig.axes) == 6
+        and len(shown) == 5
+        and [ax.get_title() for ax in shown] == list("01234")
+    )
     assert not any(ax.axison for ax in fig.axes)
     plt.close(fig)
 
 
 # --- optlab.plotting -------------------------------------------------------------------
 
+
 def test_does_every_optimizer_have_its_own_color():
-    names = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton",
-             "bfgs", "lbfgs", "random_search", "gd"]
+    names = [
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adamw",
+        "newton",
+        "bfgs",
+        "lbfgs",
+        "random_search",
+        "gd",
+    ]
     assert set(names) <= set(plotting.COLORS)
     assert len({plotting.COLORS[name] for name in names}) == len(names)
     assert plotting.color_for("Random search") == plotting.COLORS["random_search"]
@@ -263,15 +318,24 @@ def test_do_the_plot_helpers_label_their_axes():
     plt.close("all")
 
 
-@pytest.mark.parametrize("value, text", [
-    (2.34e-9, "2.3 × 10⁻⁹"), (0.35, "0.35"), (1300, "1300"), (0.00999, "0.010"),
-    (9.996e-8, "1.0 × 10⁻⁷"), (-3e-5, "-3.0 × 10⁻⁵"), (2.302585, "2.3"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (2.34e-9, "2.3 × 10⁻⁹"),
+        (0.35, "0.35"),
+        (1300, "1300"),
+        (0.00999, "0.010"),
+        (9.996e-8, "1.0 × 10⁻⁷"),
+        (-3e-5, "-3.0 × 10⁻⁵"),
+        (2.302585, "2.3"),
+    ],
+)
 def test_does_format_number_write_numbers_as_the_prose_does(value, text):
     assert plotting.format_number(value) == text
 
 
 # --- optlab.plotting.animate_trajectories ------------------------------------------------
+
 
 def _animation_html(animation) -> str:
     return animation if isinstance(animation, str) else animation.data
@@ -280,15 +344,18 @@ def _animation_html(animation) -> str:
 def test_does_the_animation_embed_its_frames_in_javascript():
     problem = problems.Saddle()
     line = np.linspace(problem.start, [0.0, 1.0], 30)
-    animation = plotting.animate_trajectories(problem, {"sgd": line, "momentum": line[::-1]},
-                                              num_frames=12, resolution=30)
+    animation = plotting.animate_trajectories(
+        problem, {"sgd": line, "momentum": line[::-1]}, num_frames=12, resolution=30
+    )
     html = _animation_html(animation)
     assert hasattr(animation, "_repr_html_"), "a notebook should display the animation"
     assert "new Animation(frames" in html and "<script" in html
     assert html.count("data:image/png;base64,") == 12
     assert "var frames = new Array(12);" in html
     assert 'class="fa ' not in html, "the buttons should not depend on an icon font"
-    assert "<link" not in html and "https://" not in html, "the animation should load nothing from the network"
+    assert "<link" not in html and "https://" not in html, (
+        "the animation should load nothing from the network"
+    )
     assert not plt.get_fignums(), "the figure should be closed, not shown a second time"
 
 
@@ -296,24 +363,30 @@ def test_does_the_animation_honour_its_frame_count():
     problem = problems.Rosenbrock()
     path = np.linspace(problem.start, problem.minimizer, 200)
     for num_frames in (1, 7, 60):
-        html = _animation_html(plotting.animate_trajectories(
-            problem, {"nesterov": path}, num_frames=num_frames, resolution=20))
+        html = _animation_html(
+            plotting.animate_trajectories(
+                problem, {"nesterov": path}, num_frames=num_frames, resolution=20
+            )
+        )
         assert html.count("data:image/png;base64,") == num_frames
     # never more frames than iterates
-    html = _animation_html(plotting.animate_trajectories(problem, {"sgd": path[:5]},
-                                                         num_frames=60, resolution=20))
+    html = _animation_html(
+        plotting.animate_trajectories(problem, {"sgd": path[:5]}, num_frames=60, resolution=20)
+    )
     assert html.count("data:image/png;base64,") == 5
 
 
 def test_does_the_animation_keep_within_its_size_limit():
     problem = problems.quadratic(condition_number=10.0)
     path = np.linspace(problem.start, problem.minimizer, 40)
-    html = _animation_html(plotting.animate_trajectories(problem, {"gd": path}, num_frames=40,
-                                                         resolution=30))
+    html = _animation_html(
+        plotting.animate_trajectories(problem, {"gd": path}, num_frames=40, resolution=30)
+    )
     assert len(html) < 3 * 1024 * 1024
     with pytest.raises(ValueError, match="embed_limit"):
-        plotting.animate_trajectories(problem, {"gd": path}, num_frames=40, resolution=30,
-                                      embed_limit=0.01)
+        plotting.animate_trajectories(
+            problem, {"gd": path}, num_frames=40, resolution=30, embed_limit=0.01
+        )
 
 
 def test_does_the_animation_refuse_a_trajectory_that_is_not_2d():
@@ -325,6 +398,8 @@ def test_does_any_animation_play_without_a_kernel_in_png_or_jpeg_frames():
     for photo, frame_type in ((False, "image/png"), (True, "image/jpeg")):
         fig, ax = plt.subplots(figsize=(2, 2))
         picture = ax.imshow(np.zeros((4, 4, 3)))
-        html = plotting.animation_html(fig, lambda k: picture.set_data(np.full((4, 4, 3), k / 5)), 5, photo=photo).data
+        html = plotting.animation_html(
+            fig, lambda k: picture.set_data(np.full((4, 4, 3), k / 5)), 5, photo=photo
+        ).data
         assert html.count(f'"data:{frame_type};base64,') == 5
         assert "fa fa-play" not in html  # the buttons are plain characters

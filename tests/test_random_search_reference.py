@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from autograder.reference.random_search import random_local_search, random_search
-from autograder.checks.random_search import MISTAKES
 from grading_support import failed_checks, failure_messages
+
+from autograder.checks.random_search import MISTAKES
+from autograder.reference.random_search import random_local_search, random_search
 from optlab.problems import quadratic
 
 BOWL = quadratic(5.0, dim=3, seed=0)
@@ -23,7 +23,9 @@ def test_is_random_search_the_best_of_the_seeds_draws():
 
 
 def test_does_random_local_search_only_go_downhill_and_reach_the_bottom():
-    w, value, history = random_local_search(BOWL.loss, np.full(3, 3.0), 2000, step_size=0.05, seed=1)
+    w, value, history = random_local_search(
+        BOWL.loss, np.full(3, 3.0), 2000, step_size=0.05, seed=1
+    )
     assert np.all(np.diff(history) <= 0) and value == history[-1] == BOWL.loss(w)
     assert np.linalg.norm(w - BOWL.minimizer) < 0.1
 
@@ -35,16 +37,27 @@ def mutated_local_search(loss, w0, num_steps, step_size=0.1, seed=0):
 
 MUTANTS = {
     "test_random_search": {
-        "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(loss, shape, n, scale, seed + 1),
-        "ignores scale": lambda loss, shape, n, scale=1.0, seed=0: random_search(loss, shape, n, 1.0, seed),
+        "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(
+            loss, shape, n, scale, seed + 1
+        ),
+        "ignores scale": lambda loss, shape, n, scale=1.0, seed=0: random_search(
+            loss, shape, n, 1.0, seed
+        ),
         "history of raw losses": lambda loss, shape, n, scale=1.0, seed=0: (
             *random_search(loss, shape, n, scale, seed)[:2],
-            np.array([loss(scale * x) for x in np.random.default_rng(seed).standard_normal((n, *shape))])),
+            np.array(
+                [loss(scale * x) for x in np.random.default_rng(seed).standard_normal((n, *shape))]
+            ),
+        ),
     },
     "test_random_local_search": {
         "history without loss(w0)": lambda loss, w0, n, step_size=0.1, seed=0: (
-            *random_local_search(loss, w0, n, step_size, seed)[:2], random_local_search(loss, w0, n + 1, step_size, seed)[2][1:]),
-        "accepts every step": lambda loss, w0, n, step_size=0.1, seed=0: random_search(loss, np.shape(w0), n + 1, step_size, seed),
+            *random_local_search(loss, w0, n, step_size, seed)[:2],
+            random_local_search(loss, w0, n + 1, step_size, seed)[2][1:],
+        ),
+        "accepts every step": lambda loss, w0, n, step_size=0.1, seed=0: random_search(
+            loss, np.shape(w0), n + 1, step_size, seed
+        ),
     },
 }
 RIGHT = {"random_search": random_search, "random_local_search": random_local_search}
@@ -59,37 +72,57 @@ def stands_still(loss, w0, num_steps, step_size=0.1, seed=0):
 def test_does_a_walk_that_stands_still_fail_even_where_the_first_draw_would_not_move(rng_seed):
     """On these generators the digits check's first draw gives a walk in which the reference never
     moves; the check must draw again rather than pass a walk that stands still."""
+    from grading_support import LocalStudent
+
     from autograder.checks import CheckFailed
     from autograder.checks.random_search import digits_walk, local_search_on_digits
-    from grading_support import LocalStudent
 
     problem, W0, n, step, seed = digits_walk(np.random.default_rng(rng_seed))
     history = random_local_search(problem.loss, W0, n, step_size=step, seed=seed)[2]
-    assert np.all(np.diff(history) == 0), "the first draw must be one where the reference stands still"
+    assert np.all(np.diff(history) == 0), (
+        "the first draw must be one where the reference stands still"
+    )
     with pytest.raises(CheckFailed):
-        local_search_on_digits(LocalStudent({"random_local_search": stands_still}), np.random.default_rng(rng_seed))
+        local_search_on_digits(
+            LocalStudent({"random_local_search": stands_still}), np.random.default_rng(rng_seed)
+        )
 
 
 def test_does_the_reference_pass_every_hidden_check():
-    assert failed_checks("random_search", RIGHT) == {"test_random_search": [], "test_random_local_search": []}
+    assert failed_checks("random_search", RIGHT) == {
+        "test_random_search": [],
+        "test_random_local_search": [],
+    }
 
 
 @pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
 def test_is_each_known_wrong_version_caught(grade_id, mutant):
     name = grade_id.removeprefix("test_")
-    assert failed_checks("random_search", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
+    assert failed_checks("random_search", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[
+        grade_id
+    ]
 
 
 def test_do_the_catalogs_wrong_versions_reduce_to_the_reference_without_their_flags():
     from autograder.checks.random_search import local_search, search
-    for got, expected in ((search(BOWL.loss, (3,), 20, 2.0, 5), random_search(BOWL.loss, (3,), 20, 2.0, 5)),
-                          (local_search(BOWL.loss, np.ones(3), 20, 0.3, 5), random_local_search(BOWL.loss, np.ones(3), 20, 0.3, 5))):
+
+    for got, expected in (
+        (search(BOWL.loss, (3,), 20, 2.0, 5), random_search(BOWL.loss, (3,), 20, 2.0, 5)),
+        (
+            local_search(BOWL.loss, np.ones(3), 20, 0.3, 5),
+            random_local_search(BOWL.loss, np.ones(3), 20, 0.3, 5),
+        ),
+    ):
         assert all(np.array_equal(g, e) for g, e in zip(got, expected))
 
 
-@pytest.mark.parametrize("name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog])
+@pytest.mark.parametrize(
+    "name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog]
+)
 def test_does_feedback_name_each_cataloged_mistake_and_no_other(name, why):
-    messages = failure_messages("random_search", dict(RIGHT, **{name: MISTAKES[name][why]}))[f"test_{name}"]
+    messages = failure_messages("random_search", dict(RIGHT, **{name: MISTAKES[name][why]}))[
+        f"test_{name}"
+    ]
     assert messages and all(f"Likely mistake: {why}" in message for message in messages), messages
     others = [other for other in MISTAKES[name] if other != why]
     assert not any(other in message for message in messages for other in others), messages
@@ -109,10 +142,15 @@ def alternative_namespace(style: str) -> dict:
 # which the checks once asked for: on the digits, weights that cancel to near zero (found on one
 # machine; which entries cancel depends little on it); on quadratics, a loss that cancels (there
 # the BLAS kernel decides).
-HONEST_WALKS = [(style, check, seed) for style in ("upfront_draws_and_displacement", "loops_and_unit_directions")
-                for check, seeds in (("local_search_on_digits", (11, 53, 93, 110, 127, 142)),
-                                     ("local_search_on_quadratic", (1313, 1985)))
-                for seed in seeds]
+HONEST_WALKS = [
+    (style, check, seed)
+    for style in ("upfront_draws_and_displacement", "loops_and_unit_directions")
+    for check, seeds in (
+        ("local_search_on_digits", (11, 53, 93, 110, 127, 142)),
+        ("local_search_on_quadratic", (1313, 1985)),
+    )
+    for seed in seeds
+]
 
 
 def honest_walk(style, check, seed):
@@ -121,9 +159,13 @@ def honest_walk(style, check, seed):
     from autograder.checks import draw_until, load_registry
 
     namespace = alternative_namespace(style)
-    index = [c.run for c in load_registry("random_search").groups["test_random_local_search"]].index(getattr(checks, check))
+    index = [
+        c.run for c in load_registry("random_search").groups["test_random_local_search"]
+    ].index(getattr(checks, check))
     walk = checks.digits_walk if check == "local_search_on_digits" else checks.quadratic_walk
-    problem, w0, n, step, walk_seed = draw_until(np.random.default_rng([seed, index]), walk, checks.reference_walks)
+    problem, w0, n, step, walk_seed = draw_until(
+        np.random.default_rng([seed, index]), walk, checks.reference_walks
+    )
     got = namespace["random_local_search"](problem.loss, w0, n, step_size=step, seed=walk_seed)
     return namespace, got, random_local_search(problem.loss, w0, n, step_size=step, seed=walk_seed)
 
@@ -137,6 +179,9 @@ def test_does_a_walk_that_adds_its_steps_in_another_order_pass(style, check, see
 
 
 def test_would_the_old_comparison_fail_honest_walks():
-    parted = [case for case in HONEST_WALKS
-              if not all(np.allclose(g, e, rtol=1e-12, atol=0) for g, e in zip(*honest_walk(*case)[1:]))]
+    parted = [
+        case
+        for case in HONEST_WALKS
+        if not all(np.allclose(g, e, rtol=1e-12, atol=0) for g, e in zip(*honest_walk(*case)[1:]))
+    ]
     assert len(parted) >= 2, parted

@@ -7,12 +7,20 @@ import itertools
 import numpy as np
 import pytest
 import torch
-
-from autograder.reference.regularization import (dropout_backward, dropout_forward, elastic_net_penalty, l1_penalty,
-                                                 l2_penalty)
 from grading_support import failed_checks, failure_messages
 
-RIGHT = {f.__name__: f for f in (l2_penalty, l1_penalty, elastic_net_penalty, dropout_forward, dropout_backward)}
+from autograder.reference.regularization import (
+    dropout_backward,
+    dropout_forward,
+    elastic_net_penalty,
+    l1_penalty,
+    l2_penalty,
+)
+
+RIGHT = {
+    f.__name__: f
+    for f in (l2_penalty, l1_penalty, elastic_net_penalty, dropout_forward, dropout_backward)
+}
 
 
 class FixedMask:
@@ -32,11 +40,18 @@ def weights(seed=0):
     return W
 
 
-@pytest.mark.parametrize("penalty,torch_form", [
-    (lambda W: l2_penalty(W, 0.3), lambda W: 0.3 * (W * W).sum()),
-    (lambda W: l1_penalty(W, 0.3), lambda W: 0.3 * W.abs().sum()),
-    (lambda W: elastic_net_penalty(W, 0.3, beta=0.7), lambda W: 0.3 * (0.7 * W * W + W.abs()).sum()),
-], ids=["l2", "l1", "elastic_net"])
+@pytest.mark.parametrize(
+    "penalty,torch_form",
+    [
+        (lambda W: l2_penalty(W, 0.3), lambda W: 0.3 * (W * W).sum()),
+        (lambda W: l1_penalty(W, 0.3), lambda W: 0.3 * W.abs().sum()),
+        (
+            lambda W: elastic_net_penalty(W, 0.3, beta=0.7),
+            lambda W: 0.3 * (0.7 * W * W + W.abs()).sum(),
+        ),
+    ],
+    ids=["l2", "l1", "elastic_net"],
+)
 def test_do_the_penalties_match_torch_autograd(penalty, torch_form):
     W = weights()
     tensor = torch.tensor(W, requires_grad=True)
@@ -44,7 +59,9 @@ def test_do_the_penalties_match_torch_autograd(penalty, torch_form):
     value.backward()
     ours, dW = penalty(W)
     assert ours == pytest.approx(value.item(), rel=1e-14)
-    np.testing.assert_allclose(dW, tensor.grad.numpy(), rtol=1e-14, atol=0)  # torch's |x|' at 0 is 0 too
+    np.testing.assert_allclose(
+        dW, tensor.grad.numpy(), rtol=1e-14, atol=0
+    )  # torch's |x|' at 0 is 0 too
 
 
 def test_do_the_checks_random_weights_always_hold_a_nonzero_entry():
@@ -57,13 +74,16 @@ def test_do_the_checks_random_weights_always_hold_a_nonzero_entry():
     assert all(np.any(W != 0) for W in draws)
     assert sum(np.any(W == 0) for W in draws) > 1000, "zeros must still be among them"
 
+
 def test_is_l2_sgd_weight_decay_with_half_the_strength():
     W, g = weights(1), np.random.default_rng(2).standard_normal((4, 5))
     tensor = torch.tensor(W, requires_grad=True)
     optimizer = torch.optim.SGD([tensor], lr=0.1, weight_decay=0.04)
     tensor.grad = torch.tensor(g)
     optimizer.step()
-    np.testing.assert_allclose(W - 0.1 * (g + l2_penalty(W, 0.02)[1]), tensor.detach().numpy(), rtol=1e-14)
+    np.testing.assert_allclose(
+        W - 0.1 * (g + l2_penalty(W, 0.02)[1]), tensor.detach().numpy(), rtol=1e-14
+    )
 
 
 def test_does_inverted_dropout_scale_like_torchs_dropout():
@@ -73,8 +93,10 @@ def test_does_inverted_dropout_scale_like_torchs_dropout():
     ours, mask = dropout_forward(x.numpy(), 0.3, FixedMask(out.numpy() != 0))
     np.testing.assert_allclose(ours, out.numpy(), rtol=1e-15)
     assert abs((1 - mask.mean()) - 0.3) < 0.02
-    np.testing.assert_array_equal(dropout_forward(x.numpy(), 0.3, None, train=False)[0],
-                                  torch.nn.functional.dropout(x, p=0.3, training=False).numpy())
+    np.testing.assert_array_equal(
+        dropout_forward(x.numpy(), 0.3, None, train=False)[0],
+        torch.nn.functional.dropout(x, p=0.3, training=False).numpy(),
+    )
 
 
 def test_does_the_gradient_through_dropout_match_torch_autograd():
@@ -91,9 +113,12 @@ def test_does_the_gradient_through_dropout_match_torch_autograd():
 def test_is_the_expected_training_output_the_test_output(inverted):
     """The notes' neuron a = w1 x + w2 y with drop probability 1/2: average over the four masks."""
     inputs = np.array([1.5, -0.7]) * np.array([2.0, 3.0])  # w1 x, w2 y
-    outputs = [dropout_forward(inputs, 0.5, FixedMask(np.array(keep)))[0].sum() if inverted
-               else dropout_forward(inputs, 0.5, FixedMask(np.array(keep)), inverted=False)[0].sum()
-               for keep in itertools.product([True, False], repeat=2)]
+    outputs = [
+        dropout_forward(inputs, 0.5, FixedMask(np.array(keep)))[0].sum()
+        if inverted
+        else dropout_forward(inputs, 0.5, FixedMask(np.array(keep)), inverted=False)[0].sum()
+        for keep in itertools.product([True, False], repeat=2)
+    ]
     test_output = dropout_forward(inputs, 0.5, None, train=False, inverted=inverted)[0].sum()
     assert np.mean(outputs) == pytest.approx(test_output, rel=1e-15)
     if not inverted:  # the notes' point: unscaled training is half of the full test-time sum
@@ -110,32 +135,56 @@ def not_rescaled(x, drop_prob, rng, train=True, inverted=True):
 
 
 MUTANTS = {
-    "l2_penalty": [lambda W, lam: (float(lam * np.sum(W * W) / 2), lam * W),
-                   lambda W, lam: (float(lam * np.sum(W * W)), lam * W)],
-    "l1_penalty": [lambda W, lam: (float(lam * np.sum(np.abs(W))), lam * np.where(W >= 0, 1.0, -1.0))],
-    "elastic_net_penalty": [lambda W, lam, beta=0.5: (float(lam * np.sum(W * W + beta * np.abs(W))),
-                                                      lam * (2 * W + beta * np.sign(W)))],
+    "l2_penalty": [
+        lambda W, lam: (float(lam * np.sum(W * W) / 2), lam * W),
+        lambda W, lam: (float(lam * np.sum(W * W)), lam * W),
+    ],
+    "l1_penalty": [
+        lambda W, lam: (float(lam * np.sum(np.abs(W))), lam * np.where(W >= 0, 1.0, -1.0))
+    ],
+    "elastic_net_penalty": [
+        lambda W, lam, beta=0.5: (
+            float(lam * np.sum(W * W + beta * np.abs(W))),
+            lam * (2 * W + beta * np.sign(W)),
+        )
+    ],
     "dropout_forward": [
         not_rescaled,
-        lambda x, drop_prob, rng, train=True, inverted=True: dropout_forward(x, 1 - drop_prob, rng, train, inverted),
-        lambda x, drop_prob, rng, train=True, inverted=True: (
-            dropout_forward(x, drop_prob, rng, train, inverted) if train or inverted else (x * drop_prob, None)),
         lambda x, drop_prob, rng, train=True, inverted=True: dropout_forward(
-            x, drop_prob, np.random.default_rng(0), train, inverted),  # ignores the generator it is given
+            x, 1 - drop_prob, rng, train, inverted
+        ),
+        lambda x, drop_prob, rng, train=True, inverted=True: (
+            dropout_forward(x, drop_prob, rng, train, inverted)
+            if train or inverted
+            else (x * drop_prob, None)
+        ),
+        lambda x, drop_prob, rng, train=True, inverted=True: dropout_forward(
+            x, drop_prob, np.random.default_rng(0), train, inverted
+        ),  # ignores the generator it is given
     ],
-    "dropout_backward": [lambda dout, mask, drop_prob, inverted=True: dout * mask,
-                         lambda dout, mask, drop_prob, inverted=True: dout * ~mask / (1 - drop_prob)],
+    "dropout_backward": [
+        lambda dout, mask, drop_prob, inverted=True: dout * mask,
+        lambda dout, mask, drop_prob, inverted=True: dout * ~mask / (1 - drop_prob),
+    ],
 }
 
 
-@pytest.mark.parametrize("name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))])
+@pytest.mark.parametrize(
+    "name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))]
+)
 def test_is_each_known_wrong_version_caught(name, index):
-    assert failed_checks("regularization", dict(RIGHT, **{name: MUTANTS[name][index]}))[f"test_{name}"]
+    assert failed_checks("regularization", dict(RIGHT, **{name: MUTANTS[name][index]}))[
+        f"test_{name}"
+    ]
 
 
 def test_does_feedback_name_dropout_without_rescaling():
-    messages = failure_messages("regularization", dict(RIGHT, dropout_forward=not_rescaled))["test_dropout_forward"]
+    messages = failure_messages("regularization", dict(RIGHT, dropout_forward=not_rescaled))[
+        "test_dropout_forward"
+    ]
     assert any("Likely mistake: dropout not rescaled" in m for m in messages), messages
     flipped = MUTANTS["dropout_forward"][1]
-    messages = failure_messages("regularization", dict(RIGHT, dropout_forward=flipped))["test_dropout_forward"]
+    messages = failure_messages("regularization", dict(RIGHT, dropout_forward=flipped))[
+        "test_dropout_forward"
+    ]
     assert any("drop_prob is the probability of DROPPING a unit" in m for m in messages), messages

@@ -8,14 +8,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grading_support import (
+    HIDDEN_REGION,
+    ROOT,
+    alternative_notebook,
+    alternative_styles,
+    leaked_functions,
+    public_text,
+    secret_lines,
+)
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from autograder.checks import load_registry
 from autograder.course import assignments
 from autograder.release import release
-from grading_support import (HIDDEN_REGION, ROOT, alternative_notebook, alternative_styles, leaked_functions,
-                             public_text, secret_lines)
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -38,7 +45,10 @@ def test_are_the_committed_exercises_what_release_generates(tmp_path):
     def drift(cmp) -> list[str]:
         found = cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files
         return found + [f for sub in cmp.subdirs.values() for f in drift(sub)]
-    assert drift(comparison) == [], "exercises/ drifted from solutions/: run `python -m autograder release`"
+
+    assert drift(comparison) == [], (
+        "exercises/ drifted from solutions/: run `python -m autograder release`"
+    )
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -60,8 +70,11 @@ def test_does_no_hidden_reference_reach_the_student_package():
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_is_every_graded_cell_wired_to_hidden_checks(name):
     nb = source_notebook(name)
-    test_cells = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells
-                  if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")}
+    test_cells = {
+        c.metadata.nbgrader["grade_id"]: c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")
+    }
     registry = load_registry(name)
     assert set(test_cells) == set(registry.groups)
     for grade_id, cell in test_cells.items():
@@ -70,7 +83,9 @@ def test_is_every_graded_cell_wired_to_hidden_checks(name):
 
 
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> None:
-    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    ).execute()
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -78,7 +93,9 @@ def test_do_the_visible_tests_pass_on_the_solution(name):
     run_notebook(source_notebook(name), ROOT / "solutions" / name)
 
 
-@pytest.mark.parametrize("name,style", [(name, style) for name in ASSIGNMENTS for style in alternative_styles(name)])
+@pytest.mark.parametrize(
+    "name,style", [(name, style) for name in ASSIGNMENTS for style in alternative_styles(name)]
+)
 def test_do_the_visible_tests_pass_on_every_alternative_correct_solution(name, style):
     """A right answer written differently from the solution is not told it is wrong."""
     run_notebook(alternative_notebook(name, style), ROOT / "exercises" / name)

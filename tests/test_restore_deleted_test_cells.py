@@ -12,10 +12,10 @@ import sys
 
 import nbformat
 import pytest
+from grading_support import ROOT, grade_id, make_course, solution, submit, venv_environment
 
 from autograder.course import assignments, gradebook_url, nbgrader_config
 from autograder.release import release
-from grading_support import ROOT, grade_id, make_course, solution, submit, venv_environment
 
 ASSIGNMENT = "gradients"
 EDITED_CELL = "test_svm_loss"
@@ -33,7 +33,9 @@ def with_edited_test_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def changed_checksums_by_student(log: str) -> dict[str, list[str]]:
     """The cells whose checksum nbgrader's autograde log reports as changed, for each student it graded."""
     parts = re.split(r"Creating/updating student with ID '([^']+)'", log)
-    return {student: CHANGED_CHECKSUM.findall(text) for student, text in zip(parts[1::2], parts[2::2])}
+    return {
+        student: CHANGED_CHECKSUM.findall(text) for student, text in zip(parts[1::2], parts[2::2])
+    }
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +45,29 @@ def autograded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     env = venv_environment()
-    released = subprocess.run([sys.executable, "-m", "autograder", "release"], cwd=course, env=env,
-                              capture_output=True, text=True, timeout=600)
+    released = subprocess.run(
+        [sys.executable, "-m", "autograder", "release"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert released.returncode == 0, released.stderr[-3000:]
-    exercise = nbformat.read(course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    exercise = nbformat.read(
+        course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
     submit(course, "untouched", ASSIGNMENT, exercise)
     submit(course, "solution", ASSIGNMENT, solution(ASSIGNMENT))
     submit(course, "edited", ASSIGNMENT, with_edited_test_cell(exercise))
-    result = subprocess.run(["nbgrader", "autograde", ASSIGNMENT, "--force"], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["nbgrader", "autograde", ASSIGNMENT, "--force"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     changed = changed_checksums_by_student(result.stderr)
     assert sorted(changed) == ["edited", "solution", "untouched"], result.stderr[-3000:]
@@ -71,15 +87,23 @@ def test_does_autograding_the_solution_warn_of_no_changed_checksum(autograded):
 def test_is_a_really_edited_test_cell_still_reported_and_graded_as_the_source_has_it(autograded):
     course, changed = autograded
     assert changed["edited"] == [EDITED_CELL]
-    graded = nbformat.read(course / "autograded" / "edited" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    graded = nbformat.read(
+        course / "autograded" / "edited" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
     source = next(c for c in solution(ASSIGNMENT).cells if grade_id(c) == EDITED_CELL)
     assert next(c for c in graded.cells if grade_id(c) == EDITED_CELL).source == source.source
 
 
 def test_does_the_untouched_release_get_its_hidden_test_regions_back(autograded):
     course, changed = autograded
-    graded = nbformat.read(course / "autograded" / "untouched" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    sources = {grade_id(c): c.source for c in solution(ASSIGNMENT).cells if "BEGIN HIDDEN TESTS" in c.source}
+    graded = nbformat.read(
+        course / "autograded" / "untouched" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
+    sources = {
+        grade_id(c): c.source
+        for c in solution(ASSIGNMENT).cells
+        if "BEGIN HIDDEN TESTS" in c.source
+    }
     assert sources, "the source should have hidden-test regions"
     assert {grade_id(c): c.source for c in graded.cells if grade_id(c) in sources} == sources
 
@@ -108,7 +132,9 @@ def sanitizing_warnings(course, name: str, nb: nbformat.NotebookNode) -> list[st
     kept = WarningsKept()
     log = logging.getLogger(f"sanitize-{name}")
     log.addHandler(kept)
-    resources = {"nbgrader": {"notebook": name, "assignment": name, "db_url": gradebook_url(course)}}
+    resources = {
+        "nbgrader": {"notebook": name, "assignment": name, "db_url": gradebook_url(course)}
+    }
     nb = nbformat.from_dict(copy.deepcopy(nb))
     for preprocessor in config.Autograde.sanitize_preprocessors:
         nb, resources = preprocessor(config=config, log=log).preprocess(nb, resources)
@@ -117,7 +143,9 @@ def sanitizing_warnings(course, name: str, nb: nbformat.NotebookNode) -> list[st
 
 
 @pytest.mark.parametrize("name", assignments(ROOT))
-def test_does_sanitizing_report_no_changed_checksum_in_any_exercise_as_released_or_solved(released_course, name):
+def test_does_sanitizing_report_no_changed_checksum_in_any_exercise_as_released_or_solved(
+    released_course, name
+):
     exercise = nbformat.read(released_course / "exercises" / name / f"{name}.ipynb", as_version=4)
     for nb in (exercise, solution(name)):
         warnings = sanitizing_warnings(released_course, name, nb)

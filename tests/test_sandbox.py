@@ -11,24 +11,42 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from grading_support import sandbox_unavailable
 
 from autograder.sandbox import harness
 from autograder.sandbox.isolation import SANDBOX_UID, Limits
-from autograder.sandbox.session import InfrastructureError, SandboxConfig, StudentCallFailed, StudentSession
-from grading_support import sandbox_unavailable
+from autograder.sandbox.session import (
+    InfrastructureError,
+    SandboxConfig,
+    StudentCallFailed,
+    StudentSession,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-needs_sandbox = pytest.mark.skipif(sandbox_unavailable() is not None, reason=sandbox_unavailable() or "")
+needs_sandbox = pytest.mark.skipif(
+    sandbox_unavailable() is not None, reason=sandbox_unavailable() or ""
+)
 
 
 # --- the wire format ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [
-    np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1, 2], dtype=np.int64), np.array(True),
-    np.float64(2.5), (1.5, np.zeros(3)), {"loss": 1.0, "grad": [1, 2]}, None, "text", float("nan"), -7,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.array([1, 2], dtype=np.int64),
+        np.array(True),
+        np.float64(2.5),
+        (1.5, np.zeros(3)),
+        {"loss": 1.0, "grad": [1, 2]},
+        None,
+        "text",
+        float("nan"),
+        -7,
+    ],
+)
 def test_does_a_value_cross_the_wire_unchanged(value):
     back = harness.decode(harness.encode(value))
     if isinstance(value, (np.ndarray, np.generic)):
@@ -49,7 +67,9 @@ def test_does_a_generator_argument_arrive_as_the_seeded_generator():
     assert np.array_equal(built.random(5), np.random.default_rng(12345).random(5))
 
 
-@pytest.mark.parametrize("value", [object(), np.array(["a"]), np.array([object()]), lambda: 1, 2**80 * 1j])
+@pytest.mark.parametrize(
+    "value", [object(), np.array(["a"]), np.array([object()]), lambda: 1, 2**80 * 1j]
+)
 def test_is_anything_but_plain_data_reported_not_passed(value):
     back = harness.decode(harness.encode(value))
     assert isinstance(back, harness.Unsupported)
@@ -64,62 +84,79 @@ def nested(depth: int, leaf=0):
 ZERO_DOUBLES = base64.b64encode(b"\0" * 16).decode()
 
 
-@pytest.mark.parametrize("data", [
-    {"__ndarray__": {"dtype": "<f8", "shape": [3], "data": ZERO_DOUBLES}},
-    {"__ndarray__": {"dtype": "|O", "shape": [1], "data": ""}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [-1], "data": ""}},
-    {"__ndarray__": {"dtype": "<f8", "shape": "2", "data": ZERO_DOUBLES}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [2.0], "data": ZERO_DOUBLES}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [True, 2], "data": ZERO_DOUBLES}},
-    {"__ndarray__": {"dtype": ["<f8"], "shape": [2], "data": ZERO_DOUBLES}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": 5}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": "not base64!"}},
-    {"__ndarray__": {"dtype": "<f8", "shape": [2]}},
-    {"__ndarray__": [1, 2]},
-    {"__ndarray__": {"dtype": "<f8", "shape": [2**62, 2**62], "data": ""}},
-    {"__pickle__": "gASVAAAAAAAAAAA="},
-    {"__float__": "1e400"},
-    {"__float__": ["nan"]},
-    {"__float__": {"nan": 1}},
-    {"__dict__": [1, 2]},
-    {"__dict__": {1: 2}},
-    {"__dict__": {"a": {"__tuple__": 5}}},
-    {"__tuple__": 5},
-    {"__tuple__": {"a": 1}},
-    {"__unsupported__": 5},
-    {"a": 1, "b": 2},
-    {},
-    {"__generator__": {"seed": -1}},
-    {"__generator__": {"seed": "0"}},
-    {"__generator__": 7},
-    {"__problem__": [1]},
-    {"__problem__": {"spec": "quadratic", "method": None}},
-    {"__problem__": {"spec": {}, "method": 3}},
-    nested(100),
-    {1, 2},
-    object(),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"__ndarray__": {"dtype": "<f8", "shape": [3], "data": ZERO_DOUBLES}},
+        {"__ndarray__": {"dtype": "|O", "shape": [1], "data": ""}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [-1], "data": ""}},
+        {"__ndarray__": {"dtype": "<f8", "shape": "2", "data": ZERO_DOUBLES}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [2.0], "data": ZERO_DOUBLES}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [True, 2], "data": ZERO_DOUBLES}},
+        {"__ndarray__": {"dtype": ["<f8"], "shape": [2], "data": ZERO_DOUBLES}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": 5}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [2], "data": "not base64!"}},
+        {"__ndarray__": {"dtype": "<f8", "shape": [2]}},
+        {"__ndarray__": [1, 2]},
+        {"__ndarray__": {"dtype": "<f8", "shape": [2**62, 2**62], "data": ""}},
+        {"__pickle__": "gASVAAAAAAAAAAA="},
+        {"__float__": "1e400"},
+        {"__float__": ["nan"]},
+        {"__float__": {"nan": 1}},
+        {"__dict__": [1, 2]},
+        {"__dict__": {1: 2}},
+        {"__dict__": {"a": {"__tuple__": 5}}},
+        {"__tuple__": 5},
+        {"__tuple__": {"a": 1}},
+        {"__unsupported__": 5},
+        {"a": 1, "b": 2},
+        {},
+        {"__generator__": {"seed": -1}},
+        {"__generator__": {"seed": "0"}},
+        {"__generator__": 7},
+        {"__problem__": [1]},
+        {"__problem__": {"spec": "quadratic", "method": None}},
+        {"__problem__": {"spec": {}, "method": 3}},
+        nested(100),
+        {1, 2},
+        object(),
+    ],
+)
 def test_is_malformed_data_refused_with_value_error_alone(data):
     with pytest.raises(ValueError):
         harness.decode(data)
 
 
-@pytest.mark.parametrize("data", [{"__problem__": {"spec": {"kind": "saddle"}, "method": "loss"}},
-                                  {"__generator__": {"seed": 1}}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"__problem__": {"spec": {"kind": "saddle"}, "method": "loss"}},
+        {"__generator__": {"seed": 1}},
+    ],
+)
 def test_does_the_grader_refuse_an_argument_in_a_reply(data):
     harness.decode(data)  # an argument the grader sends...
     with pytest.raises(ValueError, match="unknown tag"):
         harness.decode(data, arguments=False)  # ...is nothing a student function returns
 
 
-@pytest.mark.parametrize("line", [
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
-    b"[" + b"0," * harness.MAX_MESSAGE_VALUES + b"0]",
-    b"[" + b"{}," * harness.MAX_MESSAGE_VALUES + b"{}]",
-    b"[1, 2]", b"null", b'"text"', b"NaN", b"{", b"\xff\xfe{}", b"",
-    b" " * (harness.MAX_MESSAGE_BYTES + 1),
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
+        b"[" + b"0," * harness.MAX_MESSAGE_VALUES + b"0]",
+        b"[" + b"{}," * harness.MAX_MESSAGE_VALUES + b"{}]",
+        b"[1, 2]",
+        b"null",
+        b'"text"',
+        b"NaN",
+        b"{",
+        b"\xff\xfe{}",
+        b"",
+        b" " * (harness.MAX_MESSAGE_BYTES + 1),
+    ],
+)
 def test_does_reading_a_line_refuse_what_no_reply_can_be_with_value_error_alone(line):
     started = time.monotonic()
     with pytest.raises(ValueError):
@@ -132,8 +169,10 @@ def test_does_reading_a_line_refuse_what_no_reply_can_be_with_value_error_alone(
 
 def session(source: str, **config) -> StudentSession:
     config.setdefault("isolate", sandbox_unavailable() is None)
-    return StudentSession([{"label": "cell 1", "source": source}],
-                          SandboxConfig(call_timeout=config.pop("call_timeout", 5.0), **config))
+    return StudentSession(
+        [{"label": "cell 1", "source": source}],
+        SandboxConfig(call_timeout=config.pop("call_timeout", 5.0), **config),
+    )
 
 
 @needs_sandbox
@@ -152,18 +191,28 @@ def listing(path):
     except OSError as error:
         return type(error).__name__
 def can_import_autograder():
-    sys.path.insert(0, %r)
+    sys.path.insert(0, {!r})
     try:
         import autograder.reference.gradients
         return True
     except Exception:
         return False
-""" % str(ROOT)
+""".format(str(ROOT))
     with session(probe) as student:
-        for path in ["autograder/reference/gradients.py", "solutions/gradients/gradients.ipynb", ".git/HEAD",
-                     "student/optlab/optimize.py"]:
-            assert student.call("read", str(ROOT / path)) in ("PermissionError", "FileNotFoundError"), path
-        assert student.call("listing", str(ROOT / "autograder")) in ("PermissionError", "FileNotFoundError")
+        for path in [
+            "autograder/reference/gradients.py",
+            "solutions/gradients/gradients.ipynb",
+            ".git/HEAD",
+            "student/optlab/optimize.py",
+        ]:
+            assert student.call("read", str(ROOT / path)) in (
+                "PermissionError",
+                "FileNotFoundError",
+            ), path
+        assert student.call("listing", str(ROOT / "autograder")) in (
+            "PermissionError",
+            "FileNotFoundError",
+        )
         assert student.call("can_import_autograder") is False
         assert student.call("read", "/root/.bashrc") in ("PermissionError", "FileNotFoundError")
 
@@ -215,7 +264,9 @@ def whoami():
     return os.getuid()
 """
     with session(probe) as student:
-        assert student.call("signal_grader", os.getpid()) == "ProcessLookupError"  # not in its PID namespace
+        assert (
+            student.call("signal_grader", os.getpid()) == "ProcessLookupError"
+        )  # not in its PID namespace
         assert student.call("connect") != "connected"
         assert student.call("whoami") == SANDBOX_UID
 
@@ -242,7 +293,9 @@ def huge_file():
             handle.write(b"x" * 1024**2)
     return "wrote 100 MiB"
 """
-    with session(probe, limits=Limits(memory_bytes=1024**3, processes=16, file_bytes=1024**2)) as student:
+    with session(
+        probe, limits=Limits(memory_bytes=1024**3, processes=16, file_bytes=1024**2)
+    ) as student:
         with pytest.raises(StudentCallFailed, match="MemoryError.*memory limit is 1 GiB"):
             student.call("hog")
         assert student.call("fork_bomb") < 16
@@ -261,7 +314,9 @@ def leave():
 def double(x):
     return 2 * x
 """
-    with session(probe, call_timeout=3.0) as student:  # a loaded machine may stall a call for a second
+    with session(
+        probe, call_timeout=3.0
+    ) as student:  # a loaded machine may stall a call for a second
         with pytest.raises(StudentCallFailed, match="time limit: the call to spin"):
             student.call("spin")
         assert student.call("double", 2.0) == 4.0
@@ -272,20 +327,40 @@ def double(x):
 
 
 @needs_sandbox
-@pytest.mark.parametrize("crash, expected", [
-    ("while True:\n        pass", r"died of SIGXCPU during the call to crash\(\) \(CPU time limit of 1 s\)"),
-    ("signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n    while True:\n        pass",
-     r"died of SIGKILL during the call to crash\(\) \(CPU time limit of 1 s\)"),
-    ("ctypes.string_at(0)", r"died of SIGSEGV during the call to crash\(\) \(a crash in native code\)"),
-    ("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n    open('big', 'wb').write(b'x' * 2**21)",
-     r"died of SIGXFSZ during the call to crash\(\) \(wrote a file over 1 MiB\)"),
-    ("os.abort()", r"died of SIGABRT during the call to crash\(\) \(an abort in native code\)"),
-])
+@pytest.mark.parametrize(
+    "crash, expected",
+    [
+        (
+            "while True:\n        pass",
+            r"died of SIGXCPU during the call to crash\(\) \(CPU time limit of 1 s\)",
+        ),
+        (
+            "signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n    while True:\n        pass",
+            r"died of SIGKILL during the call to crash\(\) \(CPU time limit of 1 s\)",
+        ),
+        (
+            "ctypes.string_at(0)",
+            r"died of SIGSEGV during the call to crash\(\) \(a crash in native code\)",
+        ),
+        (
+            "signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n    open('big', 'wb').write(b'x' * 2**21)",
+            r"died of SIGXFSZ during the call to crash\(\) \(wrote a file over 1 MiB\)",
+        ),
+        (
+            "os.abort()",
+            r"died of SIGABRT during the call to crash\(\) \(an abort in native code\)",
+        ),
+    ],
+)
 def test_does_a_limit_or_crash_that_kills_the_process_cost_the_student_its_call(crash, expected):
     """The CPU limit ends in SIGKILL for code that ignores its SIGXCPU: the CPU time used tells
     it from a kill from outside, which would not be scored."""
-    source = f"import ctypes, os, signal\ndef crash():\n    {crash}\ndef double(x):\n    return 2 * x"
-    with session(source, call_timeout=15.0, limits=Limits(cpu_seconds=1, file_bytes=1024**2)) as student:
+    source = (
+        f"import ctypes, os, signal\ndef crash():\n    {crash}\ndef double(x):\n    return 2 * x"
+    )
+    with session(
+        source, call_timeout=15.0, limits=Limits(cpu_seconds=1, file_bytes=1024**2)
+    ) as student:
         with pytest.raises(StudentCallFailed, match=expected):
             student.call("crash")
         assert student.call("double", 2) == 4
@@ -307,8 +382,11 @@ def double(x):
     return 2 * x
 """
     with session(source, call_timeout=60.0, limits=Limits(cpu_seconds=2)) as student:
-        with pytest.raises(StudentCallFailed, match=r"CPU time limit: the submission's processes used \d+ s of CPU "
-                                                    r"time together, over the limit of 2 s for all of them"):
+        with pytest.raises(
+            StudentCallFailed,
+            match=r"CPU time limit: the submission's processes used \d+ s of CPU "
+            r"time together, over the limit of 2 s for all of them",
+        ):
             student.call("busy_children", 4)
         assert student.call("double", 2) == 4
 
@@ -323,7 +401,9 @@ def kill_myself(signal_number):
 """
 
 
-def kill_processes_of_session(student: StudentSession, after: float, times: int | None = None) -> threading.Event:
+def kill_processes_of_session(
+    student: StudentSession, after: float, times: int | None = None
+) -> threading.Event:
     """SIGKILL each student process the session starts (the first ``times``, or all), ``after`` seconds
     after it appears, from a thread; set the returned event to stop."""
     stop = threading.Event()
@@ -340,6 +420,7 @@ def kill_processes_of_session(student: StudentSession, after: float, times: int 
                 except ProcessLookupError:
                     pass
             time.sleep(0.01)
+
     threading.Thread(target=run, daemon=True).start()
     return stop
 
@@ -354,7 +435,9 @@ def test_does_a_kill_from_outside_cost_the_student_nothing():
         student.ensure_started()
         threading.Timer(0.8, os.kill, (student.process.pid, signal.SIGKILL)).start()
         # The killed try (0.8 s) and the pause before the next are given back to the check's 3 s.
-        results = run_checks([Check("test_double", "Does it double?", doubles)], student, seed=0, check_seconds=3.0)
+        results = run_checks(
+            [Check("test_double", "Does it double?", doubles)], student, seed=0, check_seconds=3.0
+        )
         assert [(r.passed, r.message) for r in results] == [(True, "")]
         assert student.starts == 2
 
@@ -377,14 +460,18 @@ def test_is_a_process_killed_from_outside_every_time_an_infrastructure_error():
         student.ensure_started()
         stop = kill_processes_of_session(student, after=0.5)
         try:
-            with pytest.raises(InfrastructureError, match=r"killed by SIGKILL 3 times in a row.*slow_double\(\)"):
+            with pytest.raises(
+                InfrastructureError, match=r"killed by SIGKILL 3 times in a row.*slow_double\(\)"
+            ):
                 run_checks([Check("test_double", "Does it double?", doubles)], student, seed=0)
         finally:
             stop.set()
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM])
-def test_does_code_that_kills_its_own_process_leave_the_submission_not_graded_naming_both_causes(signal_number):
+def test_does_code_that_kills_its_own_process_leave_the_submission_not_graded_naming_both_causes(
+    signal_number,
+):
     """A SIGKILL (or SIGTERM) the student's code sends itself cannot be told from one from outside:
     after the tries it is an infrastructure error, whose message says it may be either."""
     with session(SLOW_DOUBLE) as student:
@@ -396,9 +483,14 @@ def test_does_code_that_kills_its_own_process_leave_the_submission_not_graded_na
 
 
 def test_is_the_graders_own_kill_on_a_timeout_no_kill_from_outside():
-    with session("def spin():\n    while True:\n        pass\ndef one():\n    return 1", call_timeout=1.0) as student:
+    with session(
+        "def spin():\n    while True:\n        pass\ndef one():\n    return 1", call_timeout=1.0
+    ) as student:
         for _ in range(3):
-            with pytest.raises(StudentCallFailed, match=r"time limit: the call to spin\(\) did not finish within 1 s"):
+            with pytest.raises(
+                StudentCallFailed,
+                match=r"time limit: the call to spin\(\) did not finish within 1 s",
+            ):
                 student.call("spin")
         assert student.call("one") == 1
 
@@ -430,11 +522,15 @@ def test_does_running_the_notebooks_code_again_not_count_against_a_checks_budget
 def test_does_running_the_notebooks_code_again_count_against_the_total_and_say_so():
     with session(SLOW_NOTEBOOK, call_timeout=0.5) as student:
         student.ensure_started()
-        student.limit_total_time(time.monotonic() + 1.5, "the hidden checks of a submission may take 1.5 s in all")
+        student.limit_total_time(
+            time.monotonic() + 1.5, "the hidden checks of a submission may take 1.5 s in all"
+        )
         with pytest.raises(StudentCallFailed, match="did not finish within 0.5 s"):
             student.call("spin")
-        with pytest.raises(StudentCallFailed,
-                           match="time limit: the hidden checks of a submission may take 1.5 s in all"):
+        with pytest.raises(
+            StudentCallFailed,
+            match="time limit: the hidden checks of a submission may take 1.5 s in all",
+        ):
             student.call("double", 2)
 
 
@@ -442,10 +538,16 @@ FAST_NOTEBOOK = "def spin():\n    while True:\n        pass\ndef one():\n    ret
 SLOW_SETUP = "import time\ntime.sleep(5)\n"
 
 
-@pytest.mark.parametrize("slow_from, expected", [
-    ("the first run", "time limit: the notebook's code did not finish within 1 s"),
-    ("the second run", "time limit: the notebook's code, run again in a fresh process, did not finish within 1 s"),
-])
+@pytest.mark.parametrize(
+    "slow_from, expected",
+    [
+        ("the first run", "time limit: the notebook's code did not finish within 1 s"),
+        (
+            "the second run",
+            "time limit: the notebook's code, run again in a fresh process, did not finish within 1 s",
+        ),
+    ],
+)
 def test_does_the_feedback_say_that_the_notebooks_code_ran_out_of_time(slow_from, expected):
     first = SLOW_SETUP + FAST_NOTEBOOK if slow_from == "the first run" else FAST_NOTEBOOK
     with session(first, call_timeout=1.0, setup_timeout=1.0) as student:
@@ -482,46 +584,67 @@ def forger():
         yield student
 
 
-@pytest.mark.parametrize("expression, expected", [
-    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__dict__":[1,2]}}\n'""", UNREADABLE),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__tuple__":5}}\n'""", UNREADABLE),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__ndarray__":{"dtype":"<f8","shape":[1e3],"data":""}}}\n'""",
-     UNREADABLE),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":{"__problem__":{"spec":{"kind":"saddle"},"method":null}}}\n'""",
-     UNREADABLE),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 50 + ']' * 50 + '}\n'""", UNREADABLE),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 100000 + ']' * 100000 + '}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":[' + '0,' * 1000000 + '0]}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":false,"error":5,"where":[]}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":false}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":"yes","value":1}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":1,"more":2}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"ran","id":ID,"errors":5}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","ok":true,"value":1}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":"ID","ok":true,"value":1}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":1,"ok":true,"value":1}\n'""", NOT_A_REPLY),
-    (r"""'{"op":"result","id":ID,"ok":true,"value":1}\n' * 2""", "more than one reply"),
-    (r"""'[1, 2]\n'""", NOT_A_REPLY),
-    (r"""'NaN\n'""", NOT_A_REPLY),
-    (r"""'\xff\xfe\n'""", NOT_A_REPLY),
-    (r"""'\n'""", NOT_A_REPLY),
-    (f"' ' * {harness.MAX_MESSAGE_BYTES + 1}", "larger than the grader accepts"),
-])
-def test_is_every_forged_or_malformed_reply_a_failed_call_and_nothing_worse(forger, expression, expected):
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        (r"""'{"op":"result","id":ID,"ok":true,"value":{"__dict__":[1,2]}}\n'""", UNREADABLE),
+        (r"""'{"op":"result","id":ID,"ok":true,"value":{"__tuple__":5}}\n'""", UNREADABLE),
+        (
+            r"""'{"op":"result","id":ID,"ok":true,"value":{"__ndarray__":{"dtype":"<f8","shape":[1e3],"data":""}}}\n'""",
+            UNREADABLE,
+        ),
+        (
+            r"""'{"op":"result","id":ID,"ok":true,"value":{"__problem__":{"spec":{"kind":"saddle"},"method":null}}}\n'""",
+            UNREADABLE,
+        ),
+        (
+            r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 50 + ']' * 50 + '}\n'""",
+            UNREADABLE,
+        ),
+        (
+            r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 100000 + ']' * 100000 + '}\n'""",
+            NOT_A_REPLY,
+        ),
+        (
+            r"""'{"op":"result","id":ID,"ok":true,"value":[' + '0,' * 1000000 + '0]}\n'""",
+            NOT_A_REPLY,
+        ),
+        (r"""'{"op":"result","id":ID,"ok":false,"error":5,"where":[]}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":ID,"ok":false}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":ID,"ok":"yes","value":1}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":ID}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":ID,"ok":true,"value":1,"more":2}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"ran","id":ID,"errors":5}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","ok":true,"value":1}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":"ID","ok":true,"value":1}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":1,"ok":true,"value":1}\n'""", NOT_A_REPLY),
+        (r"""'{"op":"result","id":ID,"ok":true,"value":1}\n' * 2""", "more than one reply"),
+        (r"""'[1, 2]\n'""", NOT_A_REPLY),
+        (r"""'NaN\n'""", NOT_A_REPLY),
+        (r"""'\xff\xfe\n'""", NOT_A_REPLY),
+        (r"""'\n'""", NOT_A_REPLY),
+        (f"' ' * {harness.MAX_MESSAGE_BYTES + 1}", "larger than the grader accepts"),
+    ],
+)
+def test_is_every_forged_or_malformed_reply_a_failed_call_and_nothing_worse(
+    forger, expression, expected
+):
     with pytest.raises(StudentCallFailed, match=expected):
         forger.call("forge", expression)
     assert forger.call("double", 2) == 4  # and the next call has a fresh process
 
 
-@pytest.mark.parametrize("forged", [
-    '{"op":"ran","id":1,"errors":5}',
-    '{"op":"ran","id":1,"errors":[{"label":1,"error":"x"}]}',
-    '{"op":"ran","id":1,"errors":[{"label":"cell 1","error":"x"}, {"label":"cell 1","error":"x"}]}',
-    '{"op":"ran","id":1,"errors":[],"more":1}',
-    '{"op":"result","id":1,"ok":true,"value":1}',
-    '{"op":"ran","errors":[]}',
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        '{"op":"ran","id":1,"errors":5}',
+        '{"op":"ran","id":1,"errors":[{"label":1,"error":"x"}]}',
+        '{"op":"ran","id":1,"errors":[{"label":"cell 1","error":"x"}, {"label":"cell 1","error":"x"}]}',
+        '{"op":"ran","id":1,"errors":[],"more":1}',
+        '{"op":"result","id":1,"ok":true,"value":1}',
+        '{"op":"ran","errors":[]}',
+    ],
+)
 def test_is_a_forged_report_of_the_notebooks_code_a_failure_of_every_call(forged):
     source = f"import os\nos.write(4, {forged!r}.encode() + b'\\n')\ndef one():\n    return 1"
     with session(source) as student:
@@ -533,7 +656,9 @@ def test_is_a_forged_report_of_the_notebooks_code_a_failure_of_every_call(forged
 def test_does_a_process_that_closes_the_channel_fail_its_call_only():
     source = "import os\ndef close():\n    os.close(4)\n    import time; time.sleep(30)\ndef one():\n    return 1"
     with session(source) as student:
-        with pytest.raises(StudentCallFailed, match="closed the grader's channel during the call to close"):
+        with pytest.raises(
+            StudentCallFailed, match="closed the grader's channel during the call to close"
+        ):
             student.call("close")
         assert student.call("one") == 1
 
@@ -545,12 +670,18 @@ def test_does_a_process_that_stops_reading_requests_time_out_instead_of_stalling
     with session(source, call_timeout=2.0) as student:
         student.ensure_started()
         big = np.zeros(100_000)  # 1 MB as JSON: more than a pipe holds
-        caller = threading.Thread(daemon=True, target=lambda: failures.append(
-            pytest.raises(StudentCallFailed, student.call, "identity", big)))
+        caller = threading.Thread(
+            daemon=True,
+            target=lambda: failures.append(
+                pytest.raises(StudentCallFailed, student.call, "identity", big)
+            ),
+        )
         caller.start()
         caller.join(timeout=30)
         assert not caller.is_alive(), "the grader stalled writing the request"
-    assert failures and "time limit: the call to identity() did not finish within 2 s" in str(failures[0].value)
+    assert failures and "time limit: the call to identity() did not finish within 2 s" in str(
+        failures[0].value
+    )
 
 
 # --- processes the student's code forks -------------------------------------------------------
@@ -611,7 +742,9 @@ def test_does_student_code_compute_in_the_graders_numerical_environment(monkeypa
 
     if environment == "another":  # the grader started with another kernel pinned, or with none
         other = numerics.other_environment()
-        for name in [name for name in os.environ if name.startswith(numerics.PREFIXES) and name not in other]:
+        for name in [
+            name for name in os.environ if name.startswith(numerics.PREFIXES) and name not in other
+        ]:
             monkeypatch.delenv(name)
         for name, value in other.items():
             monkeypatch.setenv(name, value)
@@ -619,8 +752,9 @@ def test_does_student_code_compute_in_the_graders_numerical_environment(monkeypa
     with session(NUMERICS_PROBE) as student:
         seen = student.call("numerics")
     assert seen["threads"] == numerics.THREADS
-    assert {k: v for k, v in seen["variables"].items() if k in expected} == \
-        {k: v for k, v in expected.items() if k.startswith(("OPENBLAS_", "OMP_", "NPY_"))}
+    assert {k: v for k, v in seen["variables"].items() if k in expected} == {
+        k: v for k, v in expected.items() if k.startswith(("OPENBLAS_", "OMP_", "NPY_"))
+    }
     if "OPENBLAS_CORETYPE" in expected:
         assert seen["kernel"].lower() == expected["OPENBLAS_CORETYPE"].lower()
 
@@ -632,8 +766,13 @@ def test_does_the_reference_compute_on_as_many_threads_as_the_student():
     from autograder.sandbox.numerics import THREADS
 
     seen = []
-    check = Check("test_x", "threads?", lambda student, rng: seen.append(
-        [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]))
+    check = Check(
+        "test_x",
+        "threads?",
+        lambda student, rng: seen.append(
+            [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+        ),
+    )
     run_checks([check], student=type("Idle", (), {"limit_time": lambda *a: None})(), seed=0)
     assert seen == [[THREADS] * len(seen[0])] and seen[0]
 
@@ -649,18 +788,27 @@ def test_is_an_error_in_the_notebook_reported_with_the_cells_label():
 def test_is_a_blocked_module_unavailable():
     cells = [{"label": "cell 1", "source": "def use():\n    import optlab.optimize\n    return 1"}]
     config = SandboxConfig(isolate=sandbox_unavailable() is None)
-    with StudentSession(cells, config, blocked={"optlab.optimize": "write it yourself"}) as student:
+    with StudentSession(
+        cells, config, blocked={"optlab.optimize": "write it yourself"}
+    ) as student:
         with pytest.raises(StudentCallFailed, match="write it yourself"):
             student.call("use")
 
 
-BWRAP_FAILS = ["/bin/sh", "-c", "echo 'bwrap: Creating new namespace failed: No space left on device' >&2; exit 1"]
+BWRAP_FAILS = [
+    "/bin/sh",
+    "-c",
+    "echo 'bwrap: Creating new namespace failed: No space left on device' >&2; exit 1",
+]
 
 
 @needs_sandbox
 @pytest.mark.parametrize("failing", ["bwrap", "the preparation as root"])
-def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_after_retrying(monkeypatch, failing):
-    from autograder.sandbox import isolation, session as session_module
+def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_after_retrying(
+    monkeypatch, failing
+):
+    from autograder.sandbox import isolation
+    from autograder.sandbox import session as session_module
 
     if failing == "bwrap":
         monkeypatch.setattr(isolation, "sandbox_command", lambda command, **_: BWRAP_FAILS)
@@ -672,7 +820,9 @@ def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_af
         def failing_isolation(**_):
             def isolate():
                 raise OSError(12, "mount /tmp: Cannot allocate memory")
+
             return isolate
+
         monkeypatch.setattr(isolation, "make_preexec", failing_isolation)
         expected = r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory \(3 attempts\)"
     monkeypatch.setattr(session_module.time, "sleep", lambda seconds: None)

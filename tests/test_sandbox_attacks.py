@@ -23,21 +23,31 @@ import uuid
 from pathlib import Path
 
 import pytest
+from grading_support import (
+    ROOT,
+    feedback_text,
+    make_course,
+    released,
+    sandbox_unavailable,
+    solution,
+    submit,
+    with_answers,
+)
+from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 
 from autograder.sandbox.isolation import Limits, interpreter_paths
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
-from grading_support import (ROOT, feedback_text, make_course, released, sandbox_unavailable, solution, submit,
-                             with_answers)
-from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 
-pytestmark = pytest.mark.skipif(sandbox_unavailable() is not None, reason=sandbox_unavailable() or "")
+pytestmark = pytest.mark.skipif(
+    sandbox_unavailable() is not None, reason=sandbox_unavailable() or ""
+)
 
 WITHOUT = "without isolation"
 MODES = [AS_THIS_USER, AS_UNPRIVILEGED, WITHOUT]
 # Small limits, so that the attacks are quick: 1 GiB of memory for all processes together.
 LIMITS = Limits(memory_bytes=1024**3)
 CHILD_MEMORY = 600 * 1024**2  # each of 3 processes: under the limit alone, over it together
-WRITE_BYTES = 600 * 1024**2   # over Limits.file_bytes in one file, over Limits.tmpfs_bytes in all
+WRITE_BYTES = 600 * 1024**2  # over Limits.file_bytes in one file, over Limits.tmpfs_bytes in all
 SECRET = "grades of another course"
 
 PROBES = r'''
@@ -214,7 +224,9 @@ def touch_processes(grader_pid, machine_pid):
 def another_course() -> Path:
     """Another copy of a course on this machine, open to all, outside /tmp (in /home, as root), with
     its gradebook."""
-    folder = next((f for f in ("/home", "/var/lib", "/opt") if os.access(f, os.W_OK)), str(Path.home()))
+    folder = next(
+        (f for f in ("/home", "/var/lib", "/opt") if os.access(f, os.W_OK)), str(Path.home())
+    )
     other = Path(tempfile.mkdtemp(prefix="optgrade-test-other-course-", dir=folder))
     other.chmod(0o755)
     (other / "gradebook.db").write_text(SECRET)
@@ -223,8 +235,10 @@ def another_course() -> Path:
 
 
 def probe_session(isolate: bool) -> StudentSession:
-    return StudentSession([{"label": "probes", "source": PROBES}],
-                          SandboxConfig(isolate=isolate, limits=LIMITS, call_timeout=120.0))
+    return StudentSession(
+        [{"label": "probes", "source": PROBES}],
+        SandboxConfig(isolate=isolate, limits=LIMITS, call_timeout=120.0),
+    )
 
 
 def observe(isolate: bool, host: dict) -> dict[str, dict[str, str]]:
@@ -236,19 +250,33 @@ def observe(isolate: bool, host: dict) -> dict[str, dict[str, str]]:
     with probe_session(isolate) as student:
         observed["files"] = student.call("read_files", host["files"], host["folders"], needed)
         observed["command lines"] = student.call("command_lines", host["marker"])
-        observed["sockets"] = student.call("sockets", host["unix socket"], host["abstract socket"], host["port"])
-        observed["processes"] = student.call("start_processes", LIMITS.processes, LIMITS.processes + 8)
+        observed["sockets"] = student.call(
+            "sockets", host["unix socket"], host["abstract socket"], host["port"]
+        )
+        observed["processes"] = student.call(
+            "start_processes", LIMITS.processes, LIMITS.processes + 8
+        )
         observed["user namespace"] = student.call("make_user_namespace")
         observed["signals"] = student.call("touch_processes", os.getpid(), host["machine pid"])
-        observed["bytes"] = student.call("write_bytes", marker, WRITE_BYTES, ["/var/tmp", "/run/lock"])
-        on_disk = [path for folder in (student.workdir, Path("/tmp/sandbox"), Path("/tmp"))
-                   for path in folder.glob(f"**/{marker}*" if folder == student.workdir else f"{marker}*")]
-        observed["bytes"]["put the bytes on the machine's disk"] = \
-            f"got: {sum(p.stat().st_size for p in on_disk) >> 20} MiB" if on_disk else "refused: none there"
+        observed["bytes"] = student.call(
+            "write_bytes", marker, WRITE_BYTES, ["/var/tmp", "/run/lock"]
+        )
+        on_disk = [
+            path
+            for folder in (student.workdir, Path("/tmp/sandbox"), Path("/tmp"))
+            for path in folder.glob(f"**/{marker}*" if folder == student.workdir else f"{marker}*")
+        ]
+        observed["bytes"]["put the bytes on the machine's disk"] = (
+            f"got: {sum(p.stat().st_size for p in on_disk) >> 20} MiB"
+            if on_disk
+            else "refused: none there"
+        )
         try:  # last: the grader stops the process
             observed["memory"] = student.call("hold_memory", CHILD_MEMORY, 3, 3.0)
         except StudentCallFailed as failed:
-            observed["memory"] = {"hold more memory than the limit in several processes": f"refused: {failed}"}
+            observed["memory"] = {
+                "hold more memory than the limit in several processes": f"refused: {failed}"
+            }
     for folder in ("/var/tmp", "/run/lock"):  # what got through without isolation
         Path(folder, marker).unlink(missing_ok=True)
 
@@ -258,10 +286,16 @@ def observe(isolate: bool, host: dict) -> dict[str, dict[str, str]]:
         found["running beside it"] = beside.call("find", marker)
     with probe_session(isolate) as later:
         found["after it ended"] = later.call("find", marker)
-    found["on the machine"] = {folder: Path(folder, marker).exists() for folder in ("/tmp", "/dev/shm")}
-    observed["leftovers"] = {f"find in {folder} a file left by a session, {when}":
-                             "got: found it" if seen else "refused: not there"
-                             for when, places in found.items() for folder, seen in places.items()}
+    found["on the machine"] = {
+        folder: Path(folder, marker).exists() for folder in ("/tmp", "/dev/shm")
+    }
+    observed["leftovers"] = {
+        f"find in {folder} a file left by a session, {when}": "got: found it"
+        if seen
+        else "refused: not there"
+        for when, places in found.items()
+        for folder, seen in places.items()
+    }
     for folder in ("/tmp", "/dev/shm"):
         Path(folder, marker).unlink(missing_ok=True)
     return observed
@@ -275,7 +309,9 @@ def host():
     other = another_course()
     gradebook = other / "gradebook.db"
     marker = f"--seed {uuid.uuid4().int % 10**8}"
-    sleeper = subprocess.Popen([f"optgrade grade exercise {marker}", "600"], executable=shutil.which("sleep"))
+    sleeper = subprocess.Popen(
+        [f"optgrade grade exercise {marker}", "600"], executable=shutil.which("sleep")
+    )
     unix = socket.socket(socket.AF_UNIX)
     unix.bind(str(other / "grader.sock"))
     (other / "grader.sock").chmod(0o777)
@@ -285,13 +321,24 @@ def host():
     tcp = socket.socket(socket.AF_INET)
     tcp.bind(("127.0.0.1", 0))
     for listener in (unix, abstract, tcp):
-        listener.listen(8)  # the kernel accepts connections into the backlog: nobody needs to accept them
+        listener.listen(
+            8
+        )  # the kernel accepts connections into the backlog: nobody needs to accept them
     try:
-        yield {"files": [str(gradebook), str(ROOT / "autograder/reference/gradients.py"), "/etc/passwd",
-                         *[str(path) for path in [ROOT / ".git" / "HEAD"] if path.exists()]],
-               "folders": [str(other), "/root", "/run", "/var", "/home", str(ROOT)],
-               "marker": marker, "machine pid": sleeper.pid, "unix socket": str(other / "grader.sock"),
-               "abstract socket": abstract_name, "port": tcp.getsockname()[1]}
+        yield {
+            "files": [
+                str(gradebook),
+                str(ROOT / "autograder/reference/gradients.py"),
+                "/etc/passwd",
+                *[str(path) for path in [ROOT / ".git" / "HEAD"] if path.exists()],
+            ],
+            "folders": [str(other), "/root", "/run", "/var", "/home", str(ROOT)],
+            "marker": marker,
+            "machine pid": sleeper.pid,
+            "unix socket": str(other / "grader.sock"),
+            "abstract socket": abstract_name,
+            "port": tcp.getsockname()[1],
+        }
     finally:
         for listener in (unix, abstract, tcp):
             listener.close()
@@ -309,9 +356,13 @@ def observations(host):
         if mode not in seen:
             if mode == WITHOUT and os.geteuid() != 0:
                 pytest.skip("without isolation the attacks are shown as root, whom nothing stops")
-            seen[mode] = call_as(UID, observe, True, host) if mode == AS_UNPRIVILEGED else \
-                observe(mode == AS_THIS_USER, host)
+            seen[mode] = (
+                call_as(UID, observe, True, host)
+                if mode == AS_UNPRIVILEGED
+                else observe(mode == AS_THIS_USER, host)
+            )
         return seen[mode]
+
     return of
 
 
@@ -327,8 +378,10 @@ ATTACKS = {
     "make a user namespace of its own": "user namespace",
     "signal or trace the grader or another process": "signals",
 }
-REFUSALS = {"memory": "refused: memory limit: the submission's processes used",
-            "processes": "refused: BlockingIOError (EAGAIN) after"}
+REFUSALS = {
+    "memory": "refused: memory limit: the submission's processes used",
+    "processes": "refused: BlockingIOError (EAGAIN) after",
+}
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -336,11 +389,17 @@ REFUSALS = {"memory": "refused: memory limit: the submission's processes used",
 def test_can_student_code(attack, mode, observations):
     tries = observations(mode)[ATTACKS[attack]]
     assert tries
-    if mode == WITHOUT:  # no sandbox: every try gets through, so the probes can see what they look for
-        assert {name: outcome for name, outcome in tries.items() if not outcome.startswith("got: ")} == {}, tries
+    if (
+        mode == WITHOUT
+    ):  # no sandbox: every try gets through, so the probes can see what they look for
+        assert {
+            name: outcome for name, outcome in tries.items() if not outcome.startswith("got: ")
+        } == {}, tries
     else:
         refusal = REFUSALS.get(ATTACKS[attack], "refused: ")
-        assert {name: outcome for name, outcome in tries.items() if not outcome.startswith(refusal)} == {}, tries
+        assert {
+            name: outcome for name, outcome in tries.items() if not outcome.startswith(refusal)
+        } == {}, tries
 
 
 # --- a class graded through the real pipeline ---------------------------------------------------
@@ -359,9 +418,16 @@ def _loot():
             found.append(type(error).__name__)
     return found
 """
-LOOTING_ANSWERS = {name: f"def {name}(*args, **kwargs):\n    raise RuntimeError('loot: ' + repr(_loot()))"
-                   for name in ("step_decay", "exponential_decay", "inverse_time_decay", "cosine_decay",
-                                "linear_warmup")}
+LOOTING_ANSWERS = {
+    name: f"def {name}(*args, **kwargs):\n    raise RuntimeError('loot: ' + repr(_loot()))"
+    for name in (
+        "step_decay",
+        "exponential_decay",
+        "inverse_time_decay",
+        "cosine_decay",
+        "linear_warmup",
+    )
+}
 
 
 def grade_a_class(course: str, other_course_file: str) -> dict:
@@ -371,15 +437,26 @@ def grade_a_class(course: str, other_course_file: str) -> dict:
 
     course = Path(course)
     make_course(course, ASSIGNMENT)
-    secrets = [str(course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), str(course / "gradebook.db"),
-               other_course_file, str(ROOT / "autograder" / "reference" / f"{ASSIGNMENT}.py"), "/etc/passwd"]
+    secrets = [
+        str(course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        str(course / "gradebook.db"),
+        other_course_file,
+        str(ROOT / "autograder" / "reference" / f"{ASSIGNMENT}.py"),
+        "/etc/passwd",
+    ]
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
-    submit(course, "attacker", ASSIGNMENT, with_answers(released(ASSIGNMENT), LOOTING_ANSWERS,
-                                                        setup=LOOT.format(paths=secrets)))
+    submit(
+        course,
+        "attacker",
+        ASSIGNMENT,
+        with_answers(released(ASSIGNMENT), LOOTING_ANSWERS, setup=LOOT.format(paths=secrets)),
+    )
     run = grade(course, ASSIGNMENT, progress=lambda *_: None)
-    return {"scores": {o.student: o.score for o in run.outcomes},
-            "graded": {o.student: o.graded for o in run.outcomes},
-            "feedback": feedback_text(course, ASSIGNMENT, "attacker")}
+    return {
+        "scores": {o.student: o.score for o in run.outcomes},
+        "graded": {o.student: o.graded for o in run.outcomes},
+        "feedback": feedback_text(course, ASSIGNMENT, "attacker"),
+    }
 
 
 @pytest.fixture
@@ -390,7 +467,9 @@ def other_course():
 
 
 @pytest.mark.parametrize("mode", [AS_THIS_USER, AS_UNPRIVILEGED])
-def test_does_an_honest_student_keep_full_marks_beside_an_attacker_who_gets_nothing(mode, other_course, tmp_path):
+def test_does_an_honest_student_keep_full_marks_beside_an_attacker_who_gets_nothing(
+    mode, other_course, tmp_path
+):
     if mode == AS_UNPRIVILEGED:
         course = folder_for(UID)
         try:
@@ -404,4 +483,3 @@ def test_does_an_honest_student_keep_full_marks_beside_an_attacker_who_gets_noth
     nothing = "loot: " + repr(["FileNotFoundError"] * 5)
     assert graded["feedback"].count(nothing) >= 5, graded["feedback"][-3000:]
     assert SECRET not in graded["feedback"]
-

@@ -13,12 +13,21 @@ import pytest
 
 from autograder.sandbox.isolation import SANDBOX_UID, descendants
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
-from autograder.sandbox.uids import (SANDBOX_UID_BASE, SANDBOX_UIDS, NoUidLeft, UidLease, kill_processes_of,
-                                     lease_directory, processes_of)
+from autograder.sandbox.uids import (
+    SANDBOX_UID_BASE,
+    SANDBOX_UIDS,
+    NoUidLeft,
+    UidLease,
+    kill_processes_of,
+    lease_directory,
+    processes_of,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids are leased by a grader that runs as root")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="sandbox uids are leased by a grader that runs as root"
+)
 
 PROBE = """
 import os
@@ -33,8 +42,10 @@ def double(x):
 
 
 def session(call_timeout: float = 5.0) -> StudentSession:
-    return StudentSession([{"label": "cell 1", "source": PROBE}],
-                          SandboxConfig(call_timeout=call_timeout, isolate=True))
+    return StudentSession(
+        [{"label": "cell 1", "source": PROBE}],
+        SandboxConfig(call_timeout=call_timeout, isolate=True),
+    )
 
 
 def machine_uids(student: StudentSession) -> set[int]:
@@ -48,10 +59,15 @@ def machine_uids(student: StudentSession) -> set[int]:
 
 def test_do_two_sessions_at_once_get_different_uids():
     with session() as first, session() as second:
-        assert first.call("whoami") == second.call("whoami") == SANDBOX_UID  # inside its user namespace
+        assert (
+            first.call("whoami") == second.call("whoami") == SANDBOX_UID
+        )  # inside its user namespace
         assert machine_uids(first) == {first.uid} and machine_uids(second) == {second.uid}
         assert first.uid != second.uid
-        assert all(SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UIDS for uid in (first.uid, second.uid))
+        assert all(
+            SANDBOX_UID_BASE <= uid < SANDBOX_UID_BASE + SANDBOX_UIDS
+            for uid in (first.uid, second.uid)
+        )
 
 
 def test_does_killing_everything_of_one_sessions_uid_leave_the_others_student_alive():
@@ -63,8 +79,9 @@ def test_does_killing_everything_of_one_sessions_uid_leave_the_others_student_al
         assert bystander.call("double", 2) == 4 and bystander.starts == 1
 
 
-@pytest.mark.parametrize("plant", ["open to others", "open to its group", "owned by another uid", "a symlink",
-                                   "a file"])
+@pytest.mark.parametrize(
+    "plant", ["open to others", "open to its group", "owned by another uid", "a symlink", "a file"]
+)
 def test_is_a_lease_directory_that_someone_else_could_plant_refused(tmp_path, plant):
     good = tmp_path / "good"
     good.mkdir(mode=0o700)
@@ -85,7 +102,9 @@ def test_is_a_lease_directory_that_someone_else_could_plant_refused(tmp_path, pl
         lease_directory(directory)
     with pytest.raises(PermissionError):
         UidLease(directory)
-    assert lease_directory(tmp_path / "new") == tmp_path / "new"  # one it creates itself is root's and closed
+    assert (
+        lease_directory(tmp_path / "new") == tmp_path / "new"
+    )  # one it creates itself is root's and closed
     assert (tmp_path / "new").stat().st_mode & 0o077 == 0
 
 
@@ -101,8 +120,13 @@ time.sleep(600)
 
 def start_holder() -> tuple[subprocess.Popen, int, int]:
     """A process that leases a uid and leaves a process of it running; its pid, the uid, the process's pid."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     uid, left = map(int, holder.stdout.readline().split())
     return holder, uid, left
 
@@ -124,9 +148,18 @@ def test_is_what_a_dead_holder_left_running_killed_when_its_uid_is_leased_again(
 
 def test_does_a_holder_killed_by_sigkill_release_its_lease_to_another_process():
     holder, uid, _ = start_holder()
-    other = [sys.executable, "-c", f"from autograder.sandbox.uids import UidLease; print(UidLease(uids=[{uid}]).uid)"]
-    run = lambda: subprocess.run(other, capture_output=True, text=True, cwd=ROOT,  # noqa: E731
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+    other = [
+        sys.executable,
+        "-c",
+        f"from autograder.sandbox.uids import UidLease; print(UidLease(uids=[{uid}]).uid)",
+    ]
+    run = lambda: subprocess.run(
+        other,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,  # noqa: E731
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         held = run()
         assert held.returncode != 0 and "NoUidLeft" in held.stderr  # leased: nobody else gets it
@@ -158,10 +191,14 @@ ctypes.CDLL(None).pthread_exit(None)
 
 def test_is_a_process_whose_main_thread_has_exited_killed_too():
     with UidLease() as lease:
-        escaped = subprocess.Popen([sys.executable, "-c", THREAD_LEFT_BEHIND, str(lease.uid)], start_new_session=True)
+        escaped = subprocess.Popen(
+            [sys.executable, "-c", THREAD_LEFT_BEHIND, str(lease.uid)], start_new_session=True
+        )
         try:
             deadline = time.monotonic() + 10
-            while "Z" not in Path(f"/proc/{escaped.pid}/status").read_text().split("State:")[1][:4]:
+            while (
+                "Z" not in Path(f"/proc/{escaped.pid}/status").read_text().split("State:")[1][:4]
+            ):
                 assert time.monotonic() < deadline, "the main thread did not exit"
                 time.sleep(0.05)
             kill_processes_of(lease.uid)

@@ -6,13 +6,21 @@ import math
 
 import pytest
 import torch
-
-from autograder.reference.schedules import (cosine_decay, exponential_decay, inverse_time_decay,
-                                            linear_warmup, step_decay)
-from autograder.checks.schedules import MISTAKES
 from grading_support import failed_checks, failure_messages
 
-RIGHT = {f.__name__: f for f in (step_decay, exponential_decay, inverse_time_decay, cosine_decay, linear_warmup)}
+from autograder.checks.schedules import MISTAKES
+from autograder.reference.schedules import (
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    linear_warmup,
+    step_decay,
+)
+
+RIGHT = {
+    f.__name__: f
+    for f in (step_decay, exponential_decay, inverse_time_decay, cosine_decay, linear_warmup)
+}
 
 
 def torch_rates(make_scheduler, steps, lr0=0.1):
@@ -26,12 +34,28 @@ def torch_rates(make_scheduler, steps, lr0=0.1):
     return rates
 
 
-@pytest.mark.parametrize("ours,make", [
-    (lambda t: step_decay(0.1, t, drop=0.5, every=7), lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.5)),
-    (lambda t: exponential_decay(0.1, t, 0.05), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=math.exp(-0.05))),
-    (lambda t: cosine_decay(0.1, t, 30, lr_min=0.001), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=30, eta_min=0.001)),
-    (lambda t: linear_warmup(0.1, t, 5), lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=4)),
-], ids=["step", "exponential", "cosine", "warmup"])
+@pytest.mark.parametrize(
+    "ours,make",
+    [
+        (
+            lambda t: step_decay(0.1, t, drop=0.5, every=7),
+            lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.5),
+        ),
+        (
+            lambda t: exponential_decay(0.1, t, 0.05),
+            lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=math.exp(-0.05)),
+        ),
+        (
+            lambda t: cosine_decay(0.1, t, 30, lr_min=0.001),
+            lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=30, eta_min=0.001),
+        ),
+        (
+            lambda t: linear_warmup(0.1, t, 5),
+            lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=4),
+        ),
+    ],
+    ids=["step", "exponential", "cosine", "warmup"],
+)
 def test_does_it_match_torchs_scheduler(ours, make):
     assert [ours(t) for t in range(31)] == pytest.approx(torch_rates(make, 31), rel=1e-12)
 
@@ -48,7 +72,9 @@ MUTANTS = {
     "step_decay": lambda lr0, epoch, drop=0.5, every=10: lr0 * drop ** (epoch / every),
     "exponential_decay": lambda lr0, t, k: lr0 * math.exp(-k * (t + 1)),
     "inverse_time_decay": lambda lr0, t, k: lr0 / (k * t + 1e-12) if t else lr0,
-    "cosine_decay": lambda lr0, t, total_steps, lr_min=0.0: lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2,
+    "cosine_decay": lambda lr0, t, total_steps, lr_min=0.0: (
+        lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+    ),
     "linear_warmup": lambda lr0, t, warmup_steps: lr0 * min(1.0, t / warmup_steps),
 }
 
@@ -58,7 +84,11 @@ def test_is_each_known_wrong_version_caught(name):
     assert failed_checks("schedules", dict(RIGHT, **{name: MUTANTS[name]}))[f"test_{name}"]
 
 
-@pytest.mark.parametrize("name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog])
+@pytest.mark.parametrize(
+    "name,why", [(name, why) for name, catalog in MISTAKES.items() for why in catalog]
+)
 def test_does_feedback_name_each_cataloged_mistake(name, why):
-    messages = failure_messages("schedules", dict(RIGHT, **{name: MISTAKES[name][why]}))[f"test_{name}"]
+    messages = failure_messages("schedules", dict(RIGHT, **{name: MISTAKES[name][why]}))[
+        f"test_{name}"
+    ]
     assert any(why in message for message in messages), messages

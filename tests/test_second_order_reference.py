@@ -6,16 +6,30 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.optimize
-
-from autograder.reference.second_order import (backtracking_line_search, bfgs, bfgs_update, lbfgs,
-                                               lbfgs_direction, newton_step)
 from grading_support import failed_checks, lbfgs_with_noisy_directions, old_short_memory_runs
+
+from autograder.reference.second_order import (
+    backtracking_line_search,
+    bfgs,
+    bfgs_update,
+    lbfgs,
+    lbfgs_direction,
+    newton_step,
+)
 from optlab.linesearch import wolfe_line_search
 from optlab.problems import Beale, Rosenbrock, quadratic
 
-CASES = [("rosenbrock", Rosenbrock(), np.array([-1.2, 1.0])), ("beale", Beale(), np.array([1.0, 1.0]))] + [
-    (f"quadratic-{seed}", q, q.start) for seed, q in ((s, quadratic(1000.0, dim=20, seed=s)) for s in range(3))]
-SCIPY = {"bfgs": ("BFGS", {"gtol": 1e-6}), "lbfgs": ("L-BFGS-B", {"gtol": 1e-6, "ftol": 1e-15, "maxcor": 10})}
+CASES = [
+    ("rosenbrock", Rosenbrock(), np.array([-1.2, 1.0])),
+    ("beale", Beale(), np.array([1.0, 1.0])),
+] + [
+    (f"quadratic-{seed}", q, q.start)
+    for seed, q in ((s, quadratic(1000.0, dim=20, seed=s)) for s in range(3))
+]
+SCIPY = {
+    "bfgs": ("BFGS", {"gtol": 1e-6}),
+    "lbfgs": ("L-BFGS-B", {"gtol": 1e-6, "ftol": 1e-15, "maxcor": 10}),
+}
 
 
 @pytest.mark.parametrize("method", ["bfgs", "lbfgs"])
@@ -24,22 +38,35 @@ def test_does_it_reach_the_minimum_within_1_5x_of_scipys_iterations(method, name
     ours = {"bfgs": bfgs, "lbfgs": lbfgs}[method]
     w, iterations, history = ours(problem.loss, problem.grad, w0, tol=1e-6)
     scipy_method, options = SCIPY[method]
-    theirs = scipy.optimize.minimize(problem.loss, w0, jac=problem.grad, method=scipy_method, options=options)
+    theirs = scipy.optimize.minimize(
+        problem.loss, w0, jac=problem.grad, method=scipy_method, options=options
+    )
     assert np.max(np.abs(w - problem.minimizer)) < 1e-6
     # Not theirs.success: on a condition-1000 quadratic, which of SciPy's stopping tests fires (or its
     # line search giving up, ABNORMAL) depends on the BLAS kernel; where it stops does not.
     assert np.max(np.abs(theirs.x - problem.minimizer)) < 1e-5
     assert iterations <= 1.5 * theirs.nit, f"{iterations} iterations against SciPy's {theirs.nit}"
-    assert np.all(np.diff(history) <= 1e-12 * abs(history[0]))  # the losses never rise (beyond round-off)
+    assert np.all(
+        np.diff(history) <= 1e-12 * abs(history[0])
+    )  # the losses never rise (beyond round-off)
 
 
 def test_does_lbfgs_reach_beales_minimum_from_every_start_the_check_draws():
     from autograder.checks.second_order import BEALE_STARTS_CENTER, BEALE_STARTS_RADIUS
 
     problem, offsets = Beale(), np.linspace(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 31)
-    missed = [(dx, dy) for dx in offsets for dy in offsets
-              if np.max(np.abs(lbfgs(problem.loss, problem.grad, BEALE_STARTS_CENTER + [dx, dy])[0]
-                               - problem.minimizer)) > 5e-6]  # the check allows 1e-5
+    missed = [
+        (dx, dy)
+        for dx in offsets
+        for dy in offsets
+        if np.max(
+            np.abs(
+                lbfgs(problem.loss, problem.grad, BEALE_STARTS_CENTER + [dx, dy])[0]
+                - problem.minimizer
+            )
+        )
+        > 5e-6
+    ]  # the check allows 1e-5
     assert not missed, f"from {len(missed)} starts, e.g. {BEALE_STARTS_CENTER + missed[0]}"
 
 
@@ -49,7 +76,12 @@ def lbfgs_count_changes(runs_of, draws, noise):
     for draw in draws:
         for problem, w0, what, settings in runs_of(np.random.default_rng([draw, 7])):
             exact = lbfgs(problem.loss, problem.grad, w0, **settings)[1]
-            found.append((exact, lbfgs_with_noisy_directions(problem, w0, noise, draw, **settings)[1] - exact))
+            found.append(
+                (
+                    exact,
+                    lbfgs_with_noisy_directions(problem, w0, noise, draw, **settings)[1] - exact,
+                )
+            )
     return found
 
 
@@ -57,7 +89,9 @@ def lbfgs_count_changes(runs_of, draws, noise):
 def test_is_the_iteration_band_enough_for_round_off_on_every_run_the_checks_draw(check):
     from autograder.checks.second_order import ITERATION_BAND, LBFGS_RUNS
 
-    changes = lbfgs_count_changes(LBFGS_RUNS[check], range(25), noise=1e-11)  # 10^5 times round-off
+    changes = lbfgs_count_changes(
+        LBFGS_RUNS[check], range(25), noise=1e-11
+    )  # 10^5 times round-off
     assert max(abs(change) for _, change in changes) <= ITERATION_BAND, changes
 
 
@@ -98,7 +132,9 @@ def test_is_the_lbfgs_direction_the_explicit_estimates_to_round_off():
 def test_does_newton_solve_a_quadratic_in_one_step():
     problem = quadratic(1e4, dim=6, seed=2)
     w = np.arange(6.0)
-    assert np.allclose(newton_step(w, problem.grad(w), problem.hessian), problem.minimizer, rtol=1e-9)
+    assert np.allclose(
+        newton_step(w, problem.grad(w), problem.hessian), problem.minimizer, rtol=1e-9
+    )
 
 
 def test_does_the_bfgs_update_keep_the_secant_equation_and_positive_definiteness():
@@ -133,19 +169,45 @@ def test_does_the_wolfe_search_meet_the_strong_wolfe_conditions_like_scipys(seed
     assert theirs is not None  # both find a step; they may pick different ones
 
 
-RIGHT = {f.__name__: f for f in (newton_step, bfgs_update, lbfgs_direction, backtracking_line_search, lbfgs)}
+RIGHT = {
+    f.__name__: f
+    for f in (newton_step, bfgs_update, lbfgs_direction, backtracking_line_search, lbfgs)
+}
 MUTANTS = {
-    "test_newton_step": {"wrong sign": lambda w, g, H: w + np.linalg.solve(H, g),
-                         "H g": lambda w, g, H: w - H @ g},
-    "test_bfgs_update": {"no skip": lambda H, s, y: (lambda r: (np.eye(len(s)) - r * np.outer(s, y)) @ H @ (np.eye(len(s)) - r * np.outer(y, s)) + r * np.outer(s, s))(1 / float(y @ s)),
-                         "transposed": lambda H, s, y: bfgs_update(H, y, s)},
-    "test_lbfgs_direction": {"loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
-                             "no scaling": lambda g, S, Y: lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0),
-                             "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y)},
-    "test_backtracking_line_search": {"always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,
-                                      "no c1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: backtracking_line_search(f, w, d, g, alpha, shrink, 0.0)},
-    "test_lbfgs": {"gradient descent": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(f, grad, w0, 1, tol, 5),
-                   "memory of 1": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(f, grad, w0, 1, tol, max_iter)},
+    "test_newton_step": {
+        "wrong sign": lambda w, g, H: w + np.linalg.solve(H, g),
+        "H g": lambda w, g, H: w - H @ g,
+    },
+    "test_bfgs_update": {
+        "no skip": lambda H, s, y: (
+            lambda r: (
+                (np.eye(len(s)) - r * np.outer(s, y)) @ H @ (np.eye(len(s)) - r * np.outer(y, s))
+                + r * np.outer(s, s)
+            )
+        )(1 / float(y @ s)),
+        "transposed": lambda H, s, y: bfgs_update(H, y, s),
+    },
+    "test_lbfgs_direction": {
+        "loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
+        "no scaling": lambda g, S, Y: (
+            lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0)
+        ),
+        "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y),
+    },
+    "test_backtracking_line_search": {
+        "always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,
+        "no c1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: backtracking_line_search(
+            f, w, d, g, alpha, shrink, 0.0
+        ),
+    },
+    "test_lbfgs": {
+        "gradient descent": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
+            f, grad, w0, 1, tol, 5
+        ),
+        "memory of 1": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
+            f, grad, w0, 1, tol, max_iter
+        ),
+    },
 }
 
 
@@ -156,4 +218,6 @@ def test_does_the_reference_pass_every_hidden_check():
 @pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
 def test_is_each_known_wrong_version_caught(grade_id, mutant):
     name = grade_id.removeprefix("test_")
-    assert failed_checks("second_order", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[grade_id]
+    assert failed_checks("second_order", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[
+        grade_id
+    ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from grading_support import failed_checks
 
 from autograder.reference.sgd import minibatch_indices, sgd_step
-from grading_support import failed_checks
 from optlab.optimize import run
 from optlab.problems import quadratic
 
@@ -25,13 +25,15 @@ def test_does_sgd_step_like_torch_sgd():
         assert np.allclose(w.detach().numpy(), ours[k], rtol=1e-12), f"parted at step {k}"
 
 
-@pytest.mark.parametrize("num_examples,batch_size,num_epochs", [(10, 5, 1), (11, 4, 3), (3, 10, 2), (1, 1, 2)])
+@pytest.mark.parametrize(
+    "num_examples,batch_size,num_epochs", [(10, 5, 1), (11, 4, 3), (3, 10, 2), (1, 1, 2)]
+)
 def test_does_every_epoch_visit_every_example_once(num_examples, batch_size, num_epochs):
     batches = minibatch_indices(num_examples, batch_size, num_epochs, seed=5)
     per_epoch = -(-num_examples // batch_size)
     assert len(batches) == per_epoch * num_epochs
     for epoch in range(num_epochs):
-        chunk = batches[epoch * per_epoch:(epoch + 1) * per_epoch]
+        chunk = batches[epoch * per_epoch : (epoch + 1) * per_epoch]
         assert sorted(np.concatenate(chunk).tolist()) == list(range(num_examples))
         assert [len(b) for b in chunk[:-1]] == [batch_size] * (per_epoch - 1)
         assert len(chunk[-1]) == num_examples - (per_epoch - 1) * batch_size
@@ -39,7 +41,9 @@ def test_does_every_epoch_visit_every_example_once(num_examples, batch_size, num
 
 def test_are_the_batches_the_seeds_permutations_cut_in_order():
     rng = np.random.default_rng(9)
-    expected = [p[i:i + 3] for p in (rng.permutation(7), rng.permutation(7)) for i in range(0, 7, 3)]
+    expected = [
+        p[i : i + 3] for p in (rng.permutation(7), rng.permutation(7)) for i in range(0, 7, 3)
+    ]
     got = minibatch_indices(7, 3, 2, seed=9)
     assert all(np.array_equal(a, b) for a, b in zip(got, expected)) and len(got) == len(expected)
 
@@ -55,10 +59,16 @@ def test_is_the_minibatch_gradient_an_unbiased_estimate():
 
 MUTANTS = {
     "test_minibatch_indices": {
-        "drops the partial batch": lambda n, b, e, seed=0: [x for x in minibatch_indices(n, b, e, seed) if len(x) == b],
+        "drops the partial batch": lambda n, b, e, seed=0: [
+            x for x in minibatch_indices(n, b, e, seed) if len(x) == b
+        ],
         "one shuffle for all epochs": lambda n, b, e, seed=0: minibatch_indices(n, b, 1, seed) * e,
-        "no shuffle": lambda n, b, e, seed=0: [np.arange(n)[i:i + b] for _ in range(e) for i in range(0, n, b)],
-        "a new generator each epoch": lambda n, b, e, seed=0: [x for k in range(e) for x in minibatch_indices(n, b, 1, seed + k)],
+        "no shuffle": lambda n, b, e, seed=0: [
+            np.arange(n)[i : i + b] for _ in range(e) for i in range(0, n, b)
+        ],
+        "a new generator each epoch": lambda n, b, e, seed=0: [
+            x for k in range(e) for x in minibatch_indices(n, b, 1, seed + k)
+        ],
     },
     "test_sgd_step": {
         "uphill": lambda w, dw, lr: w + lr * dw,
@@ -80,10 +90,13 @@ def test_is_each_known_wrong_version_caught(grade_id, mutant):
 
 def test_does_an_unshuffled_answer_fail_every_check_whatever_the_seed():
     """No minibatch check may pass an unshuffled order by luck (small data made the identity likely)."""
-    from autograder.checks import load_registry, run_checks
     from grading_support import LocalStudent
+
+    from autograder.checks import load_registry, run_checks
 
     unshuffled = LocalStudent({"minibatch_indices": lambda n, b, e, seed=0: [np.arange(n)] * e})
     checks = load_registry("sgd").groups["test_minibatch_indices"]
     for seed in range(50):
-        assert not any(result.passed for result in run_checks(checks, unshuffled, seed)), f"seed {seed}"
+        assert not any(result.passed for result in run_checks(checks, unshuffled, seed)), (
+            f"seed {seed}"
+        )

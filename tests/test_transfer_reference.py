@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from grading_support import failed_checks, failure_messages
 
 from autograder.reference.transfer import fine_tune_step, learning_rates, replace_head
-from grading_support import failed_checks, failure_messages
 from optlab import network
 
 RIGHT = {f.__name__: f for f in (replace_head, learning_rates, fine_tune_step)}
@@ -18,9 +18,16 @@ def test_does_fine_tuning_step_like_torch_sgd_with_parameter_groups():
     """Head at lr, the layer below at lr / 10 (a param group), the first layer frozen (requires_grad off)."""
     params = network.init_mlp([8, 6, 5, 3], seed=0)
     rates = learning_rates(NAMES, 2, 0.2)
-    tensors = {name: torch.tensor(value, requires_grad=rates[name] > 0) for name, value in params.items()}
-    optimizer = torch.optim.SGD([{"params": [tensors["W3"], tensors["b3"]], "lr": 0.2},
-                                 {"params": [tensors["W2"], tensors["b2"]], "lr": 0.02}], momentum=0.9)
+    tensors = {
+        name: torch.tensor(value, requires_grad=rates[name] > 0) for name, value in params.items()
+    }
+    optimizer = torch.optim.SGD(
+        [
+            {"params": [tensors["W3"], tensors["b3"]], "lr": 0.2},
+            {"params": [tensors["W2"], tensors["b2"]], "lr": 0.02},
+        ],
+        momentum=0.9,
+    )
     velocity = {name: np.zeros_like(value) for name, value in params.items()}
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((20, 8)), rng.integers(0, 3, 20)
@@ -31,15 +38,28 @@ def test_does_fine_tuning_step_like_torch_sgd_with_parameter_groups():
         optimizer.step()
         params, velocity = fine_tune_step(params, grads, velocity, rates, rho=0.9)
         for name, tensor in tensors.items():
-            np.testing.assert_allclose(params[name], tensor.detach().numpy(), rtol=1e-12, atol=1e-15, err_msg=name)
+            np.testing.assert_allclose(
+                params[name], tensor.detach().numpy(), rtol=1e-12, atol=1e-15, err_msg=name
+            )
     original = network.init_mlp([8, 6, 5, 3], seed=0)
-    assert np.array_equal(params["W1"], original["W1"]) and np.array_equal(params["b1"], original["b1"])
+    assert np.array_equal(params["W1"], original["W1"]) and np.array_equal(
+        params["b1"], original["b1"]
+    )
 
 
 def test_do_the_rates_cover_the_notes_strategies():
-    assert learning_rates(NAMES, 1, 0.1) == dict.fromkeys(["W1", "b1", "W2", "b2"], 0.0) | {"W3": 0.1, "b3": 0.1}
+    assert learning_rates(NAMES, 1, 0.1) == dict.fromkeys(["W1", "b1", "W2", "b2"], 0.0) | {
+        "W3": 0.1,
+        "b3": 0.1,
+    }
     assert learning_rates(NAMES, 3, 0.1, fine_tune_factor=0.5) == {
-        "W1": 0.05, "b1": 0.05, "W2": 0.05, "b2": 0.05, "W3": 0.1, "b3": 0.1}
+        "W1": 0.05,
+        "b1": 0.05,
+        "W2": 0.05,
+        "b2": 0.05,
+        "W3": 0.1,
+        "b3": 0.1,
+    }
 
 
 def test_is_the_new_head_he_initialized_and_the_rest_copied():
@@ -66,30 +86,50 @@ def momentum_on_frozen_too(params, grads, velocity, rates, rho=0.9):
 
 MUTANTS = {
     "replace_head": [
-        lambda params, k, rng: (lambda new, last: new | {
-            f"W{last}": rng.standard_normal((params[f"W{last}"].shape[0], k)) * np.sqrt(2.0 / k),
-            f"b{last}": np.zeros(k)})(dict(params), sum(n.startswith("W") for n in params)),
-        lambda params, k, rng: (lambda new: new | {"b1": np.zeros_like(params["b1"])})(replace_head(params, k, rng)),
+        lambda params, k, rng: (
+            lambda new, last: (
+                new
+                | {
+                    f"W{last}": rng.standard_normal((params[f"W{last}"].shape[0], k))
+                    * np.sqrt(2.0 / k),
+                    f"b{last}": np.zeros(k),
+                }
+            )
+        )(dict(params), sum(n.startswith("W") for n in params)),
+        lambda params, k, rng: (lambda new: new | {"b1": np.zeros_like(params["b1"])})(
+            replace_head(params, k, rng)
+        ),
     ],
     "learning_rates": [
-        lambda names, k, lr, fine_tune_factor=0.1: learning_rates(names, k + 1, lr, fine_tune_factor),
-        lambda names, k, lr, fine_tune_factor=0.1: {n: (r * fine_tune_factor if r else r) for n, r in
-                                                   learning_rates(names, k, lr, fine_tune_factor).items()},
+        lambda names, k, lr, fine_tune_factor=0.1: learning_rates(
+            names, k + 1, lr, fine_tune_factor
+        ),
+        lambda names, k, lr, fine_tune_factor=0.1: {
+            n: (r * fine_tune_factor if r else r)
+            for n, r in learning_rates(names, k, lr, fine_tune_factor).items()
+        },
     ],
     "fine_tune_step": [
         momentum_on_frozen_too,
-        lambda params, grads, velocity, rates, rho=0.9: fine_tune_step(params, grads, velocity,
-                                                                       dict.fromkeys(rates, max(rates.values())), rho),
+        lambda params, grads, velocity, rates, rho=0.9: fine_tune_step(
+            params, grads, velocity, dict.fromkeys(rates, max(rates.values())), rho
+        ),
     ],
 }
 
 
-@pytest.mark.parametrize("name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))])
+@pytest.mark.parametrize(
+    "name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))]
+)
 def test_is_each_known_wrong_version_caught(name, index):
     assert failed_checks("transfer", dict(RIGHT, **{name: MUTANTS[name][index]}))[f"test_{name}"]
 
 
 def test_does_feedback_say_a_frozen_layer_with_velocity_moved():
-    messages = failure_messages("transfer", dict(RIGHT, fine_tune_step=momentum_on_frozen_too))["test_fine_tune_step"]
-    assert any("is frozen (rate 0) but moved; a frozen parameter with velocity left from earlier" in m
-               for m in messages), messages
+    messages = failure_messages("transfer", dict(RIGHT, fine_tune_step=momentum_on_frozen_too))[
+        "test_fine_tune_step"
+    ]
+    assert any(
+        "is frozen (rate 0) but moved; a frozen parameter with velocity left from earlier" in m
+        for m in messages
+    ), messages

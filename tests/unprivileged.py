@@ -26,8 +26,12 @@ from autograder.sandbox import isolation
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
-UID_BASE = 1_900_000  # below the grader's sandbox uids (uids.SANDBOX_UID_BASE); none has a name or files
-UID = UID_BASE + os.getpid() % 50_000  # this test run's: another run beside it likely picks another
+UID_BASE = (
+    1_900_000  # below the grader's sandbox uids (uids.SANDBOX_UID_BASE); none has a name or files
+)
+UID = (
+    UID_BASE + os.getpid() % 50_000
+)  # this test run's: another run beside it likely picks another
 # Where a test's grader runs: in the test's own process, or in one of UID's (this module).
 AS_THIS_USER = "as root" if os.geteuid() == 0 else "as this user"
 AS_UNPRIVILEGED = "as an unprivileged user"
@@ -58,18 +62,31 @@ def run_as(uid: int, code: str, *arguments: str, timeout: float = 900) -> object
     `RESULT` on a line of its own, JSON-decoded. AssertionError, with its output, if it fails."""
     require_root()
     home = folder_for(uid, prefix="optgrade-unprivileged-home-")
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
-           "PYTHONPATH": f"{ROOT}{os.pathsep}{TESTS}", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{TESTS}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     reach = [*isolation.interpreter_paths(), ROOT]
     try:
-        result = subprocess.run([sys.executable, "-c", code, *arguments], env=env, cwd=home, capture_output=True,
-                                text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                                preexec_fn=isolation.make_preexec(uid=uid, reach=reach))
+        result = subprocess.run(
+            [sys.executable, "-c", code, *arguments],
+            env=env,
+            cwd=home,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=isolation.make_preexec(uid=uid, reach=reach),
+        )
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    lines = [line[len(RESULT):] for line in result.stdout.splitlines() if line.startswith(RESULT)]
-    assert result.returncode == 0 and lines, \
+    lines = [line[len(RESULT) :] for line in result.stdout.splitlines() if line.startswith(RESULT)]
+    assert result.returncode == 0 and lines, (
         f"exit code {result.returncode} as uid {uid}:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    )
     return json.loads(lines[-1])
 
 
@@ -84,8 +101,14 @@ print({RESULT!r} + json.dumps(value), flush=True)
 def call_as(uid: int, function, *arguments, timeout: float = 900) -> object:
     """``function(*arguments)`` called as ``uid`` in a fresh interpreter: a function of a module in
     the repository or in tests/ (imported by its name), plain-data arguments and result."""
-    return run_as(uid, CALL, function.__module__, function.__qualname__,
-                  json.dumps([str(a) if isinstance(a, Path) else a for a in arguments]), timeout=timeout)
+    return run_as(
+        uid,
+        CALL,
+        function.__module__,
+        function.__qualname__,
+        json.dumps([str(a) if isinstance(a, Path) else a for a in arguments]),
+        timeout=timeout,
+    )
 
 
 def graded_by(mode: str, grade_a_course, request, tmp_path_factory) -> tuple[Path, object]:

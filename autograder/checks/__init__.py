@@ -30,13 +30,15 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from optlab import testing
-from optlab.testing import as_float  # one number or a 0-d array; NaN passes, for the comparison to report
+from optlab.testing import (
+    as_float,
+)  # one number or a 0-d array; NaN passes, for the comparison to report
 
 from ..sandbox.harness import GeneratorArgument, ProblemArgument
 from ..sandbox.numerics import reference_threads
@@ -71,7 +73,9 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
     """optlab.testing.as_array (a NumPy array of real numbers, of ``shape`` if given, as float64), booleans
     refused as well: NumPy would count True and False as 1 and 0, which is not what was asked for."""
     if isinstance(value, np.ndarray) and value.dtype == bool:
-        raise CheckFailed(f"{what}: expected real numbers, got an array of booleans of shape {value.shape}")
+        raise CheckFailed(
+            f"{what}: expected real numbers, got an array of booleans of shape {value.shape}"
+        )
     return testing.as_array(value, what, shape)
 
 
@@ -101,7 +105,7 @@ def as_tuple(value, names: tuple[str, ...], what: str) -> tuple:
 @dataclass(frozen=True)
 class Check:
     grade_id: str
-    question: str          # what the check asks, shown in feedback
+    question: str  # what the check asks, shown in feedback
     run: Callable
     weight: float = 1.0
 
@@ -129,12 +133,14 @@ class Registry:
 
     def check(self, grade_id: str, question: str, weight: float = 1.0):
         def register(function: Callable) -> Callable:
-            self.groups.setdefault(grade_id, []).append(Check(grade_id, question, function, weight))
+            self.groups.setdefault(grade_id, []).append(
+                Check(grade_id, question, function, weight)
+            )
             return function
+
         return register
 
-
-    def section_for(self, grade_id: str, results: list["CheckResult"]) -> str | None:
+    def section_for(self, grade_id: str, results: list[CheckResult]) -> str | None:
         """The anchor of the section that explains what failed in this cell: a named mistake's, or the cell's."""
         failed = " ".join(r.message for r in results if not r.passed)
         for phrase, anchor in self.mistake_sections.items():
@@ -150,8 +156,14 @@ def load_registry(assignment: str) -> Registry:
     return module.CHECKS
 
 
-def run_checks(checks: list[Check], student, seed: int, check_seconds: float | None = None,
-               deadline: float | None = None, deadline_limit: str = "") -> list[CheckResult]:
+def run_checks(
+    checks: list[Check],
+    student,
+    seed: int,
+    check_seconds: float | None = None,
+    deadline: float | None = None,
+    deadline_limit: str = "",
+) -> list[CheckResult]:
     """Run each check with its own generator drawn from ``seed``; each passes or fails on its own.
 
     A check's calls into student code may take ``check_seconds`` in all, and none may run
@@ -169,10 +181,20 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
     for index, check in enumerate(checks):
         now = time.monotonic()
         if deadline is not None and now >= deadline:
-            results.append(CheckResult(check.question, False, check.weight,
-                                       f"not run: {deadline_limit}, and the checks before this one used it up"))
+            results.append(
+                CheckResult(
+                    check.question,
+                    False,
+                    check.weight,
+                    f"not run: {deadline_limit}, and the checks before this one used it up",
+                )
+            )
             continue
-        ends = [(now + check_seconds, f"this check's calls may take {check_seconds:g} s in all")] if check_seconds else []
+        ends = (
+            [(now + check_seconds, f"this check's calls may take {check_seconds:g} s in all")]
+            if check_seconds
+            else []
+        )
         ends += [(deadline, deadline_limit)] if deadline is not None else []
         student.limit_time(*min(ends)) if ends else student.limit_time(None)
         rng = np.random.default_rng([seed, index])
@@ -186,11 +208,21 @@ def run_checks(checks: list[Check], student, seed: int, check_seconds: float | N
         except (InfrastructureError, MemoryError):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence; see the docstring
-            log.warning("hidden check %r (%s) raised instead of judging: a grader bug", check.question,
-                        check.grade_id, exc_info=True)
-            results.append(CheckResult(check.question, False, check.weight,
-                                       f"{UNJUDGED} ({type(error).__name__}: {str(error)[:300]}); "
-                                       "this is the grader's fault, and the instructor has been told"))
+            log.warning(
+                "hidden check %r (%s) raised instead of judging: a grader bug",
+                check.question,
+                check.grade_id,
+                exc_info=True,
+            )
+            results.append(
+                CheckResult(
+                    check.question,
+                    False,
+                    check.weight,
+                    f"{UNJUDGED} ({type(error).__name__}: {str(error)[:300]}); "
+                    "this is the grader's fault, and the instructor has been told",
+                )
+            )
         else:
             results.append(CheckResult(check.question, True, check.weight))
     student.limit_time(None)

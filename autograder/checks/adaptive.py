@@ -20,10 +20,10 @@ import numpy as np
 
 from optlab.problems import Rosenbrock, quadratic
 
+from ..reference import adaptive as reference
 from . import Registry
 from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
-from ..reference import adaptive as reference
 
 # The section of book/adaptive.md that explains each function, for feedback.
 SECTIONS = {
@@ -67,22 +67,43 @@ ADAM_MISTAKES = {
     "eps is inside the square root: the course's form is sqrt(v_hat) + eps": adam_eps_inside,
 }
 ADAMW_MISTAKES = {
-    "this is L2 inside Adam (weight_decay * w added to the gradient), not decoupled weight decay":
-        lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2:
-            reference.adam_step(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps),
-    "the decay is missing its learning rate: w -= lr * weight_decay * w":
-        lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2:
-            (lambda out: (out[0] - weight_decay * w, *out[1:]))(reference.adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)),
+    "this is L2 inside Adam (weight_decay * w added to the gradient), not decoupled weight decay": lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2: (
+        reference.adam_step(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps)
+    ),
+    "the decay is missing its learning rate: w -= lr * weight_decay * w": lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2: (
+        (lambda out: (out[0] - weight_decay * w, *out[1:]))(
+            reference.adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
+        )
+    ),
 }
 RULES = {
-    "adagrad_step": (reference.adagrad_step, ("h",), {"lr": 0.5}, {
-        "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)":
-            lambda w, dw, h, lr, eps=1e-8: reference.rmsprop_step(w, dw, h, lr, 0.99, eps)}),
-    "rmsprop_step": (reference.rmsprop_step, ("h",), {"lr": 0.05, "decay": 0.9}, {
-        "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)":
-            lambda w, dw, h, lr, decay=0.99, eps=1e-8: reference.adagrad_step(w, dw, h, lr, eps)}),
+    "adagrad_step": (
+        reference.adagrad_step,
+        ("h",),
+        {"lr": 0.5},
+        {
+            "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)": lambda w, dw, h, lr, eps=1e-8: (
+                reference.rmsprop_step(w, dw, h, lr, 0.99, eps)
+            )
+        },
+    ),
+    "rmsprop_step": (
+        reference.rmsprop_step,
+        ("h",),
+        {"lr": 0.05, "decay": 0.9},
+        {
+            "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)": lambda w, dw, h, lr, decay=0.99, eps=1e-8: (
+                reference.adagrad_step(w, dw, h, lr, eps)
+            )
+        },
+    ),
     "adam_step": (reference.adam_step, ("m", "v", "t"), {"lr": 0.05}, ADAM_MISTAKES),
-    "adamw_step": (reference.adamw_step, ("m", "v", "t"), {"lr": 0.05, "weight_decay": 0.1}, ADAMW_MISTAKES),
+    "adamw_step": (
+        reference.adamw_step,
+        ("m", "v", "t"),
+        {"lr": 0.05, "weight_decay": 0.1},
+        ADAMW_MISTAKES,
+    ),
 }
 
 
@@ -98,7 +119,11 @@ SETTINGS = {
 
 def drawn_settings(rule, rng) -> dict[str, float]:
     """A random value of each optional setting of ``rule`` but the learning rate."""
-    return {name: SETTINGS[name](rng) for name in inspect.signature(rule).parameters if name in SETTINGS}
+    return {
+        name: SETTINGS[name](rng)
+        for name in inspect.signature(rule).parameters
+        if name in SETTINGS
+    }
 
 
 def initial_state(state_names, w):
@@ -109,43 +134,134 @@ for rule, (reference_step, state_names, base_hyper, mistakes) in RULES.items():
     grade_id = f"test_{rule}"
     # Each check binds this rule's values as default arguments (a closure would see the loop's last).
 
-    @CHECKS.check(grade_id, "Does it follow the reference for 30 steps on a random quadratic, with every setting drawn?", weight=2)
-    def on_quadratic(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
-                 base_hyper=base_hyper, mistakes=mistakes):
+    @CHECKS.check(
+        grade_id,
+        "Does it follow the reference for 30 steps on a random quadratic, with every setting drawn?",
+        weight=2,
+    )
+    def on_quadratic(
+        student,
+        rng,
+        rule=rule,
+        reference_step=reference_step,
+        state_names=state_names,
+        base_hyper=base_hyper,
+        mistakes=mistakes,
+    ):
         problem = random_quadratic(rng, (5, 100), (2, 6))
         w0 = rng.standard_normal(problem.A.shape[0])
-        hyper = {k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()}
+        hyper = {
+            k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()
+        }
         hyper.update(drawn_settings(reference_step, rng))
-        step_side_by_side(student, rule, reference_step, problem.grad, w0, 30, hyper, state_names, mistakes,
-                          initial_state=initial_state(state_names, w0))
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            problem.grad,
+            w0,
+            30,
+            hyper,
+            state_names,
+            mistakes,
+            initial_state=initial_state(state_names, w0),
+        )
 
     @CHECKS.check(grade_id, "Does it work in float32, keeping the dtype?")
-    def in_float32(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
-                 base_hyper=base_hyper, mistakes=mistakes):
+    def in_float32(
+        student,
+        rng,
+        rule=rule,
+        reference_step=reference_step,
+        state_names=state_names,
+        base_hyper=base_hyper,
+        mistakes=mistakes,
+    ):
         problem = Rosenbrock()
         w0 = rng.uniform(-1.5, 1.5, 2).astype(np.float32)
-        step_side_by_side(student, rule, reference_step, problem.grad, w0, 15, base_hyper, state_names, mistakes,
-                          rtol=1e-4, atol=1e-6, initial_state=initial_state(state_names, w0))
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            problem.grad,
+            w0,
+            15,
+            base_hyper,
+            state_names,
+            mistakes,
+            rtol=1e-4,
+            atol=1e-6,
+            initial_state=initial_state(state_names, w0),
+        )
 
-    @CHECKS.check(grade_id, "Do zero gradients, then real ones, keep it on the reference's path (eps in place)?")
-    def zero_gradient(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
-                      base_hyper=base_hyper, mistakes=mistakes):
+    @CHECKS.check(
+        grade_id,
+        "Do zero gradients, then real ones, keep it on the reference's path (eps in place)?",
+    )
+    def zero_gradient(
+        student,
+        rng,
+        rule=rule,
+        reference_step=reference_step,
+        state_names=state_names,
+        base_hyper=base_hyper,
+        mistakes=mistakes,
+    ):
         problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
         calls = iter(range(10**6))
         gradient = lambda w: np.zeros_like(w) if next(calls) < 2 else problem.grad(w)  # noqa: E731
         w0 = rng.standard_normal(3)
-        step_side_by_side(student, rule, reference_step, gradient, w0, 8, base_hyper, state_names, mistakes,
-                          initial_state=initial_state(state_names, w0))
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            gradient,
+            w0,
+            8,
+            base_hyper,
+            state_names,
+            mistakes,
+            initial_state=initial_state(state_names, w0),
+        )
 
-    @CHECKS.check(grade_id, "Does it match with small gradients, where eps's place matters, and on real digits?")
-    def small_gradients(student, rng, rule=rule, reference_step=reference_step, state_names=state_names,
-                 base_hyper=base_hyper, mistakes=mistakes):
+    @CHECKS.check(
+        grade_id,
+        "Does it match with small gradients, where eps's place matters, and on real digits?",
+    )
+    def small_gradients(
+        student,
+        rng,
+        rule=rule,
+        reference_step=reference_step,
+        state_names=state_names,
+        base_hyper=base_hyper,
+        mistakes=mistakes,
+    ):
         problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
         w0 = problem.minimizer + rng.standard_normal(3) * 1e-4
-        step_side_by_side(student, rule, reference_step, problem.grad, w0, 10,
-                          dict(base_hyper, lr=1e-5), state_names, mistakes,
-                          initial_state=initial_state(state_names, w0))
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            problem.grad,
+            w0,
+            10,
+            dict(base_hyper, lr=1e-5),
+            state_names,
+            mistakes,
+            initial_state=initial_state(state_names, w0),
+        )
         digits = digits_problem(rng)
         W0 = rng.standard_normal(digits.shape) * 0.01
-        step_side_by_side(student, rule, reference_step, digits.grad, W0, 5, base_hyper, state_names, mistakes,
-                          initial_state=initial_state(state_names, W0))
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            digits.grad,
+            W0,
+            5,
+            base_hyper,
+            state_names,
+            mistakes,
+            initial_state=initial_state(state_names, W0),
+        )

@@ -24,8 +24,8 @@ import numpy as np
 from optlab.images import resize_short_side, sample_photos
 from optlab.testing import as_image, assert_close
 
-from . import CheckFailed, Registry, as_array, as_tuple, draw_until, generator_argument
 from ..reference import augmentation as reference
+from . import CheckFailed, Registry, as_array, as_tuple, draw_until, generator_argument
 from .mistakes import name_mistake
 
 # The section of book/augmentation.md that explains each function, for feedback.
@@ -52,8 +52,11 @@ def random_photo(rng, height_range=(9, 40), width_range=(9, 50)) -> np.ndarray:
     """A random window of one of the real photographs (shrunk to a short side of 96)."""
     photo = _photos()[int(rng.integers(len(_photos())))]
     height, width = int(rng.integers(*height_range)), int(rng.integers(*width_range))
-    top, left = int(rng.integers(photo.shape[0] - height + 1)), int(rng.integers(photo.shape[1] - width + 1))
-    return photo[top:top + height, left:left + width].copy()
+    top, left = (
+        int(rng.integers(photo.shape[0] - height + 1)),
+        int(rng.integers(photo.shape[1] - width + 1)),
+    )
+    return photo[top : top + height, left : left + width].copy()
 
 
 def random_noise(rng, height, width) -> np.ndarray:
@@ -73,17 +76,21 @@ def compare_images(got, expected, what: str, mistakes: dict | None = None, *args
         return
     difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
     first = tuple(int(i) for i in np.argwhere(difference > (1 if difference.max() > 1 else 0))[0])
-    message = (f"{what}: {int((difference > 0).sum())} of {difference.size} values differ from the expected image "
-               f"(largest difference {int(difference.max())}); at index {first}: got {got[first]}, "
-               f"expected {expected[first]}")
-    raise CheckFailed(message + (name_mistake(got.astype(np.float64), mistakes, *args) if mistakes else ""))
+    message = (
+        f"{what}: {int((difference > 0).sum())} of {difference.size} values differ from the expected image "
+        f"(largest difference {int(difference.max())}); at index {first}: got {got[first]}, "
+        f"expected {expected[first]}"
+    )
+    raise CheckFailed(
+        message + (name_mistake(got.astype(np.float64), mistakes, *args) if mistakes else "")
+    )
 
 
 def window_position(crop: np.ndarray, image: np.ndarray) -> tuple[int, int] | None:
     size_y, size_x = crop.shape[:2]
     for top in range(image.shape[0] - size_y + 1):
         for left in range(image.shape[1] - size_x + 1):
-            if np.array_equal(image[top:top + size_y, left:left + size_x], crop):
+            if np.array_equal(image[top : top + size_y, left : left + size_x], crop):
                 return top, left
     return None
 
@@ -91,29 +98,44 @@ def window_position(crop: np.ndarray, image: np.ndarray) -> tuple[int, int] | No
 # --- flips and crops ---------------------------------------------------------------------
 
 FLIP_MISTAKES = {
-    "this flips the image upside down (rows): a horizontal flip reverses the columns, image[:, ::-1]":
-        lambda image: image[::-1].astype(np.float64),
-    "this reverses the color channels too: flip only the columns":
-        lambda image: image[:, ::-1, ::-1].astype(np.float64),
+    "this flips the image upside down (rows): a horizontal flip reverses the columns, image[:, ::-1]": lambda image: (
+        image[::-1].astype(np.float64)
+    ),
+    "this reverses the color channels too: flip only the columns": lambda image: image[
+        :, ::-1, ::-1
+    ].astype(np.float64),
 }
 
 
-@CHECKS.check("test_horizontal_flip", "Does it mirror real photographs of random sizes, keeping uint8?")
+@CHECKS.check(
+    "test_horizontal_flip", "Does it mirror real photographs of random sizes, keeping uint8?"
+)
 def flips(student, rng):
     for _ in range(3):
         image = random_photo(rng)
-        compare_images(student.call("horizontal_flip", image), reference.horizontal_flip(image),
-                       f"horizontal_flip(image of shape {image.shape})", FLIP_MISTAKES, image)
+        compare_images(
+            student.call("horizontal_flip", image),
+            reference.horizontal_flip(image),
+            f"horizontal_flip(image of shape {image.shape})",
+            FLIP_MISTAKES,
+            image,
+        )
 
 
-@CHECKS.check("test_random_crop", "Is the crop the window this generator draws (top, then left)?", weight=2)
+@CHECKS.check(
+    "test_random_crop", "Is the crop the window this generator draws (top, then left)?", weight=2
+)
 def crops_follow_the_generator(student, rng):
     for _ in range(6):
         height, width = int(rng.integers(6, 20)), int(rng.integers(6, 20))
         size = int(rng.integers(2, min(height, width) + 1))
         image, seed = random_noise(rng, height, width), int(rng.integers(2**31))
         call = f"random_crop(image of shape {image.shape}, size={size}, rng)"
-        got = as_image(student.call("random_crop", image, size, generator_argument(seed)), call, (size, size, 3))
+        got = as_image(
+            student.call("random_crop", image, size, generator_argument(seed)),
+            call,
+            (size, size, 3),
+        )
         expected = reference.random_crop(image, size, np.random.default_rng(seed))
         if np.array_equal(got, expected):
             continue
@@ -121,10 +143,15 @@ def crops_follow_the_generator(student, rng):
         if position is None:
             raise CheckFailed(f"{call}: the result is not a size x size window of the image")
         draws = np.random.default_rng(seed)
-        expected_position = (int(draws.integers(0, height - size + 1)), int(draws.integers(0, width - size + 1)))
-        raise CheckFailed(f"{call}: the window at (top, left) = {position} is not the one this generator draws, "
-                          f"{expected_position}: draw top = rng.integers(0, height - size + 1), then left the same "
-                          "way with the width (the upper bound of rng.integers is excluded)")
+        expected_position = (
+            int(draws.integers(0, height - size + 1)),
+            int(draws.integers(0, width - size + 1)),
+        )
+        raise CheckFailed(
+            f"{call}: the window at (top, left) = {position} is not the one this generator draws, "
+            f"{expected_position}: draw top = rng.integers(0, height - size + 1), then left the same "
+            "way with the width (the upper bound of rng.integers is excluded)"
+        )
 
 
 @CHECKS.check("test_random_crop", "Does every position come up, the last row and column included?")
@@ -133,19 +160,31 @@ def every_position(student, rng):
     image = random_noise(rng, height, width)
     seen = set()
     for _ in range(150):
-        got = as_image(student.call("random_crop", image, size, generator_argument(int(rng.integers(2**31)))),
-                       "random_crop()", (size, size, 3))
+        got = as_image(
+            student.call("random_crop", image, size, generator_argument(int(rng.integers(2**31)))),
+            "random_crop()",
+            (size, size, 3),
+        )
         position = window_position(got, image)
         if position is None:
-            raise CheckFailed(f"random_crop(image of shape {image.shape}, size={size}, rng): not a window of the image")
+            raise CheckFailed(
+                f"random_crop(image of shape {image.shape}, size={size}, rng): not a window of the image"
+            )
         seen.add(position)
-    missing = sorted({(t, l) for t in range(height - size + 1) for l in range(width - size + 1)} - seen)
+    missing = sorted(
+        {(t, l) for t in range(height - size + 1) for l in range(width - size + 1)} - seen
+    )
     if missing:
-        raise CheckFailed(f"random_crop(image of shape {image.shape}, size={size}, rng): in 150 crops the windows "
-                          f"at (top, left) = {missing} never came up; every position must be possible")
+        raise CheckFailed(
+            f"random_crop(image of shape {image.shape}, size={size}, rng): in 150 crops the windows "
+            f"at (top, left) = {missing} never came up; every position must be possible"
+        )
 
 
-@CHECKS.check("test_ten_crops", "Does it give the ten crops in order, for random sizes (odd margins included)?")
+@CHECKS.check(
+    "test_ten_crops",
+    "Does it give the ten crops in order, for random sizes (odd margins included)?",
+)
 def ten(student, rng):
     for _ in range(3):
         image = random_photo(rng, (10, 40), (10, 40))
@@ -157,12 +196,15 @@ def ten(student, rng):
         for index in range(10):
             if not np.array_equal(got[index], expected[index]):
                 which = names[index % 5] + (" of the mirror image" if index >= 5 else "")
-                position = window_position(got[index], image if index < 5 else reference.horizontal_flip(image))
+                position = window_position(
+                    got[index], image if index < 5 else reference.horizontal_flip(image)
+                )
                 found = f"; it is the window at (top, left) = {position}" if position else ""
                 raise CheckFailed(f"{call}: crop {index} should be the {which}{found}")
 
 
 # --- colors ------------------------------------------------------------------------------
+
 
 def _jitter(image, b, c, mean_of=None, rounding=np.rint, clip=True):
     bright = b * image.astype(np.float64)
@@ -177,89 +219,162 @@ def _factors(seed, brightness, contrast):
 
 
 JITTER_MISTAKES = {
-    "the factors are drawn in the other order: first b (brightness), then c (contrast)":
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, C, B)[::-1]),
-    "contrast is stretched around 128; the notebook's form stretches around the mean of the brightened image":
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=128.0),
-    "contrast is stretched around the mean of the original image, before the brightness change":
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=image.mean()),
-    "values are truncated by astype(np.uint8); round them with np.rint first":
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), rounding=np.floor),
-    "values wrap around past 255: clip to 0..255 before converting to uint8":
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), clip=False) % 256,
+    "the factors are drawn in the other order: first b (brightness), then c (contrast)": lambda image, B, C, seed: (
+        _jitter(image, *_factors(seed, C, B)[::-1])
+    ),
+    "contrast is stretched around 128; the notebook's form stretches around the mean of the brightened image": lambda image, B, C, seed: (
+        _jitter(image, *_factors(seed, B, C), mean_of=128.0)
+    ),
+    "contrast is stretched around the mean of the original image, before the brightness change": lambda image, B, C, seed: (
+        _jitter(image, *_factors(seed, B, C), mean_of=image.mean())
+    ),
+    "values are truncated by astype(np.uint8); round them with np.rint first": lambda image, B, C, seed: (
+        _jitter(image, *_factors(seed, B, C), rounding=np.floor)
+    ),
+    "values wrap around past 255: clip to 0..255 before converting to uint8": lambda image, B, C, seed: (
+        _jitter(image, *_factors(seed, B, C), clip=False) % 256
+    ),
 }
 
 
-@CHECKS.check("test_color_jitter", "Does it give the reference's image for the same generator?", weight=2)
+@CHECKS.check(
+    "test_color_jitter", "Does it give the reference's image for the same generator?", weight=2
+)
 def jitter(student, rng):
-    for brightness, contrast in ((float(rng.uniform(0.1, 0.6)), float(rng.uniform(0.1, 0.6))),
-                                 (0.8, 0.8), (0.0, 0.0)):
+    for brightness, contrast in (
+        (float(rng.uniform(0.1, 0.6)), float(rng.uniform(0.1, 0.6))),
+        (0.8, 0.8),
+        (0.0, 0.0),
+    ):
         image, seed = random_photo(rng), int(rng.integers(2**31))
         call = f"color_jitter(image of shape {image.shape}, brightness={brightness:.3g}, contrast={contrast:.3g}, rng)"
         got = student.call("color_jitter", image, brightness, contrast, generator_argument(seed))
-        compare_images(got, reference.color_jitter(image, brightness, contrast, np.random.default_rng(seed)), call,
-                       JITTER_MISTAKES, image, brightness, contrast, seed)
+        compare_images(
+            got,
+            reference.color_jitter(image, brightness, contrast, np.random.default_rng(seed)),
+            call,
+            JITTER_MISTAKES,
+            image,
+            brightness,
+            contrast,
+            seed,
+        )
 
 
 COMPONENT_MISTAKES = {
-    "np.cov divides by N - 1 by default; the notebook divides by the number of pixels (bias=True)":
-        lambda pixels: _components(pixels, ddof=1),
-    "the eigenvalues are in increasing order (as np.linalg.eigh returns them): sort them in decreasing order":
-        lambda pixels: tuple(part[..., ::-1] for part in _components(pixels)),
+    "np.cov divides by N - 1 by default; the notebook divides by the number of pixels (bias=True)": lambda pixels: (
+        _components(pixels, ddof=1)
+    ),
+    "the eigenvalues are in increasing order (as np.linalg.eigh returns them): sort them in decreasing order": lambda pixels: (
+        tuple(part[..., ::-1] for part in _components(pixels))
+    ),
 }
 
 
 def _components(pixels, ddof=0):
-    values, vectors = np.linalg.eigh(np.cov(pixels.reshape(-1, 3).astype(np.float64), rowvar=False, ddof=ddof))
+    values, vectors = np.linalg.eigh(
+        np.cov(pixels.reshape(-1, 3).astype(np.float64), rowvar=False, ddof=ddof)
+    )
     return values[::-1], vectors[:, ::-1]
 
 
-@CHECKS.check("test_rgb_principal_components", "Does it give the eigenvalues and unit eigenvectors, largest first?")
+@CHECKS.check(
+    "test_rgb_principal_components",
+    "Does it give the eigenvalues and unit eigenvectors, largest first?",
+)
 def components(student, rng):
-    for images in (random_photo(rng), np.stack([random_photo(rng, (12, 13), (15, 16)) for _ in range(3)])):
+    for images in (
+        random_photo(rng),
+        np.stack([random_photo(rng, (12, 13), (15, 16)) for _ in range(3)]),
+    ):
         call = f"rgb_principal_components(images of shape {images.shape})"
-        values, vectors = as_tuple(student.call("rgb_principal_components", images), ("eigenvalues", "eigenvectors"), call)
-        values, vectors = as_array(values, f"{call}: eigenvalues", (3,)), as_array(vectors, f"{call}: eigenvectors", (3, 3))
+        values, vectors = as_tuple(
+            student.call("rgb_principal_components", images), ("eigenvalues", "eigenvectors"), call
+        )
+        values, vectors = (
+            as_array(values, f"{call}: eigenvalues", (3,)),
+            as_array(vectors, f"{call}: eigenvectors", (3, 3)),
+        )
         expected_values, expected_vectors = reference.rgb_principal_components(images)
         try:
             # Round-off in an eigenvalue is relative to the largest one, not to itself.
-            assert_close(values, expected_values, rtol=1e-8, atol=1e-8 * float(expected_values[0]), what="eigenvalues")
-            alignment = np.abs(np.sum(vectors * expected_vectors, axis=0))  # a column may point either way
+            assert_close(
+                values,
+                expected_values,
+                rtol=1e-8,
+                atol=1e-8 * float(expected_values[0]),
+                what="eigenvalues",
+            )
+            alignment = np.abs(
+                np.sum(vectors * expected_vectors, axis=0)
+            )  # a column may point either way
             if not np.all(np.abs(alignment - 1) <= 1e-6):  # written so that NaN fails
                 rows = np.abs(np.sum(vectors.T * expected_vectors, axis=0))
-                hint = "; they are the rows: return them as columns" if np.all(np.abs(rows - 1) <= 1e-6) else ""
-                raise AssertionError(f"eigenvectors: the columns are not the principal directions, in order "
-                                     f"(|cosines| with the expected ones: {np.round(alignment, 4)}){hint}")
+                hint = (
+                    "; they are the rows: return them as columns"
+                    if np.all(np.abs(rows - 1) <= 1e-6)
+                    else ""
+                )
+                raise AssertionError(
+                    f"eigenvectors: the columns are not the principal directions, in order "
+                    f"(|cosines| with the expected ones: {np.round(alignment, 4)}){hint}"
+                )
         except AssertionError as failure:
             got = (values, np.abs(vectors))
-            catalog = {why: (lambda wrong: lambda p: (lambda r: (r[0], np.abs(r[1])))(wrong(p)))(wrong)
-                       for why, wrong in COMPONENT_MISTAKES.items()}
+            catalog = {
+                why: (lambda wrong: lambda p: (lambda r: (r[0], np.abs(r[1])))(wrong(p)))(wrong)
+                for why, wrong in COMPONENT_MISTAKES.items()
+            }
             raise CheckFailed(f"{call}: {failure}" + name_mistake(got, catalog, images)) from None
 
 
 PCA_MISTAKES = {
-    "the offset uses the eigenvalues; the notebook's form uses their square roots, the standard deviations":
-        lambda image, values, vectors, sigma, seed: np.clip(np.rint(
-            image + vectors @ (np.random.default_rng(seed).normal(0, sigma, 3) * values)), 0, 255),
-    "the offset is eigenvectors.T @ ...; the components are the columns: eigenvectors @ (alpha * sqrt(eigenvalues))":
-        lambda image, values, vectors, sigma, seed: np.clip(np.rint(
-            image + vectors.T @ (np.random.default_rng(seed).normal(0, sigma, 3) * np.sqrt(values))), 0, 255),
+    "the offset uses the eigenvalues; the notebook's form uses their square roots, the standard deviations": lambda image, values, vectors, sigma, seed: (
+        np.clip(
+            np.rint(image + vectors @ (np.random.default_rng(seed).normal(0, sigma, 3) * values)),
+            0,
+            255,
+        )
+    ),
+    "the offset is eigenvectors.T @ ...; the components are the columns: eigenvectors @ (alpha * sqrt(eigenvalues))": lambda image, values, vectors, sigma, seed: (
+        np.clip(
+            np.rint(
+                image
+                + vectors.T @ (np.random.default_rng(seed).normal(0, sigma, 3) * np.sqrt(values))
+            ),
+            0,
+            255,
+        )
+    ),
 }
 
 
-@CHECKS.check("test_pca_color", "Does it add the reference's color offset for the same generator?", weight=2)
+@CHECKS.check(
+    "test_pca_color", "Does it add the reference's color offset for the same generator?", weight=2
+)
 def pca(student, rng):
     for sigma in (float(rng.uniform(0.1, 1.0)), 0.0):
+
         def draw(rng, sigma=sigma):
             image, seed = random_photo(rng), int(rng.integers(2**31))
-            values, vectors = reference.rgb_principal_components(random_photo(rng, (30, 40), (30, 50)))
-            return image, seed, values, vectors, reference.pca_color(image, values, vectors, sigma,
-                                                                      np.random.default_rng(seed))
+            values, vectors = reference.rgb_principal_components(
+                random_photo(rng, (30, 40), (30, 50))
+            )
+            return (
+                image,
+                seed,
+                values,
+                vectors,
+                reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed)),
+            )
 
         # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch, about
         # 1 draw in 400) cannot tell pca_color from returning the image unchanged.
         image, seed, values, vectors, expected = draw_until(
-            rng, draw, lambda drawn, sigma=sigma: sigma == 0 or not within_rounding(drawn[0], drawn[-1]))
+            rng,
+            draw,
+            lambda drawn, sigma=sigma: sigma == 0 or not within_rounding(drawn[0], drawn[-1]),
+        )
         call = f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, sigma={sigma:.3g}, rng)"
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
         compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)

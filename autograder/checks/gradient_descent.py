@@ -10,59 +10,93 @@ from __future__ import annotations
 
 from optlab.problems import Rosenbrock, quadratic
 
+from ..reference import gradient_descent as reference
 from . import CheckFailed, Registry, as_array, problem_argument
 from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
-from ..reference import gradient_descent as reference
 
 # The section of book/gradient_descent.md that explains each function, for feedback.
 SECTIONS = {
     "test_gradient_descent": "following-the-negative-gradient",
 }
-CHECKS = Registry("gradient_descent", blocked={
-    "optlab.optimize": "optlab.optimize is not available while this exercise is graded: "
-                       "the exercise asks you to write the loop yourself.",
-}, sections=SECTIONS)
+CHECKS = Registry(
+    "gradient_descent",
+    blocked={
+        "optlab.optimize": "optlab.optimize is not available while this exercise is graded: "
+        "the exercise asks you to write the loop yourself.",
+    },
+    sections=SECTIONS,
+)
 
 
 MISTAKES = {
-    "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)":
-        lambda grad, w0, lr, num_steps: reference.gradient_descent(lambda w: -grad(w), w0, lr, num_steps),
-    "the trajectory starts after the first step: its first row must be w0 itself (num_steps + 1 rows in all)":
-        lambda grad, w0, lr, num_steps: reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:],
+    "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)": lambda grad, w0, lr, num_steps: (
+        reference.gradient_descent(lambda w: -grad(w), w0, lr, num_steps)
+    ),
+    "the trajectory starts after the first step: its first row must be w0 itself (num_steps + 1 rows in all)": lambda grad, w0, lr, num_steps: (
+        reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:]
+    ),
 }
 
 
 def check(student, problem, w0, lr, num_steps, what):
     what = f"gradient_descent {what} (lr={lr:.3g}, {num_steps} steps)"
-    got = as_array(student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps), what)
+    got = as_array(
+        student.call("gradient_descent", problem_argument(problem, "grad"), w0, lr, num_steps),
+        what,
+    )
     expected = reference.gradient_descent(problem.grad, w0, lr, num_steps)
     try:
         compare_trajectory(got, expected, what)
     except AssertionError as failure:
-        raise CheckFailed(f"{failure}{name_mistake(got, MISTAKES, problem.grad, w0, lr, num_steps)}") from None
+        raise CheckFailed(
+            f"{failure}{name_mistake(got, MISTAKES, problem.grad, w0, lr, num_steps)}"
+        ) from None
 
 
-@CHECKS.check("test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2)
+@CHECKS.check(
+    "test_gradient_descent", "Does it follow the reference on a random quadratic?", weight=2
+)
 def on_quadratic(student, rng):
     problem = random_quadratic(rng, (2, 30), (2, 6))
     lr = float(rng.uniform(0.1, 1.9)) / problem.eigenvalues[-1]
-    check(student, problem, rng.standard_normal(problem.A.shape[0]), lr, int(rng.integers(5, 25)), "on a quadratic")
+    check(
+        student,
+        problem,
+        rng.standard_normal(problem.A.shape[0]),
+        lr,
+        int(rng.integers(5, 25)),
+        "on a quadratic",
+    )
 
 
-@CHECKS.check("test_gradient_descent", "Does it keep every iterate, the start included, on Rosenbrock?")
+@CHECKS.check(
+    "test_gradient_descent", "Does it keep every iterate, the start included, on Rosenbrock?"
+)
 def on_rosenbrock(student, rng):
-    check(student, Rosenbrock(), rng.uniform(-1.5, 1.5, 2), float(rng.uniform(1e-4, 1e-3)), 30, "on Rosenbrock")
+    check(
+        student,
+        Rosenbrock(),
+        rng.uniform(-1.5, 1.5, 2),
+        float(rng.uniform(1e-4, 1e-3)),
+        30,
+        "on Rosenbrock",
+    )
 
 
-@CHECKS.check("test_gradient_descent", "Does it work for weight matrices (a classifier on real digits)?")
+@CHECKS.check(
+    "test_gradient_descent", "Does it work for weight matrices (a classifier on real digits)?"
+)
 def on_digits(student, rng):
     problem = digits_problem(rng)
     check(student, problem, rng.standard_normal(problem.shape) * 0.01, 0.5, 8, "on digits")
 
 
-@CHECKS.check("test_gradient_descent", "Does it report divergence honestly, without clipping, and handle 0 steps?")
+@CHECKS.check(
+    "test_gradient_descent",
+    "Does it report divergence honestly, without clipping, and handle 0 steps?",
+)
 def diverging_and_empty(student, rng):
     problem = quadratic(10.0, dim=2, seed=int(rng.integers(2**31)))
     w0 = rng.standard_normal(2)

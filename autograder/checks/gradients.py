@@ -22,9 +22,9 @@ import numpy as np
 from optlab.problems import Quadratic, Rosenbrock
 from optlab.testing import assert_close
 
+from ..reference import gradients as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
 from .problems import digits_problem, random_quadratic
-from ..reference import gradients as reference
 
 # The section of book/gradients.md that explains each function, for feedback.
 SECTIONS = {
@@ -47,25 +47,49 @@ def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
 def numeric_gradient_on_quadratic(student, rng):
     problem = random_quadratic(rng, (1, 50), (3, 9))
     w = rng.standard_normal(problem.A.shape[0])
-    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), w), "numeric_gradient", w.shape)
+    got = as_array(
+        student.call("numeric_gradient", problem_argument(problem, "loss"), w),
+        "numeric_gradient",
+        w.shape,
+    )
     # A centered difference is exact on a quadratic, up to round-off.
-    assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=f"gradient of a quadratic in {w.size} variables")
+    assert_close(
+        got,
+        problem.grad(w),
+        rtol=1e-6,
+        atol=1e-8,
+        what=f"gradient of a quadratic in {w.size} variables",
+    )
 
 
-@CHECKS.check("test_numeric_gradient", "Does it take the centered difference, with the h it is given?")
+@CHECKS.check(
+    "test_numeric_gradient", "Does it take the centered difference, with the h it is given?"
+)
 def numeric_gradient_is_centered(student, rng):
     problem = Rosenbrock()
     w = rng.uniform(-1.5, 1.5, 2)
     h = float(rng.choice([1e-3, 1e-4]))
-    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), w, h=h), "numeric_gradient", w.shape)
+    got = as_array(
+        student.call("numeric_gradient", problem_argument(problem, "loss"), w, h=h),
+        "numeric_gradient",
+        w.shape,
+    )
     expected = reference.numeric_gradient(problem.loss, w.copy(), h=h)
     one_sided = np.array([(problem.loss(w + h * e) - problem.loss(w)) / h for e in np.eye(2)])
     try:
-        assert_close(got, expected, rtol=1e-7, atol=1e-9, what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}")
+        assert_close(
+            got,
+            expected,
+            rtol=1e-7,
+            atol=1e-9,
+            what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}",
+        )
     except AssertionError as failure:
         if np.allclose(got, one_sided, rtol=1e-7, atol=1e-9):
-            raise CheckFailed(f"{failure}\n    This is the one-sided difference (f(w+h) - f(w)) / h: "
-                              "use the centered one, (f(w+h) - f(w-h)) / (2h).") from None
+            raise CheckFailed(
+                f"{failure}\n    This is the one-sided difference (f(w+h) - f(w)) / h: "
+                "use the centered one, (f(w+h) - f(w-h)) / (2h)."
+            ) from None
         raise
 
 
@@ -74,8 +98,18 @@ def numeric_gradient_on_matrix(student, rng):
     shape = random_shape(rng) + (2,)
     problem = random_quadratic(rng, (1, 50), int(np.prod(shape)))
     W = rng.standard_normal(shape)
-    got = as_array(student.call("numeric_gradient", problem_argument(problem, "loss"), W), "numeric_gradient", W.shape)
-    assert_close(got, problem.grad(W), rtol=1e-6, atol=1e-8, what=f"gradient with respect to a {shape} matrix")
+    got = as_array(
+        student.call("numeric_gradient", problem_argument(problem, "loss"), W),
+        "numeric_gradient",
+        W.shape,
+    )
+    assert_close(
+        got,
+        problem.grad(W),
+        rtol=1e-6,
+        atol=1e-8,
+        what=f"gradient with respect to a {shape} matrix",
+    )
 
 
 # --- relative_error -----------------------------------------------------------------------
@@ -90,41 +124,69 @@ def relative_error_on_random_arrays(student, rng):
     assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error")
 
 
-@CHECKS.check("test_relative_error", "Does it use the 1e-8 floor when both values are tiny or zero?")
+@CHECKS.check(
+    "test_relative_error", "Does it use the 1e-8 floor when both values are tiny or zero?"
+)
 def relative_error_floor(student, rng):
     x = rng.uniform(1e-11, 1e-10, 4)
     y = np.zeros(4)
     y[0] = x[0]  # one equal pair: 0/0 would be nan without the floor
     got = as_float(student.call("relative_error", x, y), "relative_error")
     if np.isnan(got):
-        raise CheckFailed("relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |x|+|y|)")
-    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error of tiny values")
+        raise CheckFailed(
+            "relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |x|+|y|)"
+        )
+    assert_close(
+        got, reference.relative_error(x, y), rtol=1e-9, what="relative error of tiny values"
+    )
 
 
-@CHECKS.check("test_relative_error", "Is the result the maximum over elements, not an array or a mean?")
+@CHECKS.check(
+    "test_relative_error", "Is the result the maximum over elements, not an array or a mean?"
+)
 def relative_error_is_max(student, rng):
     x = rng.standard_normal(6)
     y = x.copy()
     y[int(rng.integers(6))] *= 1.5
     got = as_float(student.call("relative_error", x, y), "relative_error")
-    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error with one entry off")
+    assert_close(
+        got, reference.relative_error(x, y), rtol=1e-9, what="relative error with one entry off"
+    )
 
 
 # --- gradient_check -----------------------------------------------------------------------
 
 
-@CHECKS.check("test_gradient_check", "Does it report the small error of a correct gradient, with the h it is given?")
+@CHECKS.check(
+    "test_gradient_check",
+    "Does it report the small error of a correct gradient, with the h it is given?",
+)
 def gradient_check_measures_right_gradient(student, rng):
     problem = Rosenbrock()
     w = rng.uniform(-1.5, 1.5, 2)
     # With h = 1e-3 the centered difference is off by O(h^2): an error the check can measure.
-    got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
-                                problem_argument(problem, "grad"), w, h=1e-3), "gradient_check")
+    got = as_float(
+        student.call(
+            "gradient_check",
+            problem_argument(problem, "loss"),
+            problem_argument(problem, "grad"),
+            w,
+            h=1e-3,
+        ),
+        "gradient_check",
+    )
     expected = reference.gradient_check(problem.loss, problem.grad, w.copy(), h=1e-3)
-    assert_close(got, expected, rtol=1e-3, what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3")
+    assert_close(
+        got,
+        expected,
+        rtol=1e-3,
+        what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3",
+    )
 
 
-@CHECKS.check("test_gradient_check", "Does it report the error of a wrong gradient, as the reference does?")
+@CHECKS.check(
+    "test_gradient_check", "Does it report the error of a wrong gradient, as the reference does?"
+)
 def gradient_check_catches_wrong_gradient(student, rng):
     # A non-symmetric A makes Quadratic.grad wrong. Redraw until no entry flips sign
     # (which would make the error exactly 1, a value a constant could match).
@@ -135,8 +197,15 @@ def gradient_check_catches_wrong_gradient(student, rng):
         problem = Quadratic(A=A, b=rng.standard_normal(dim))
         w = rng.standard_normal(dim)
         expected = reference.gradient_check(problem.loss, problem.grad, w.copy())
-    got = as_float(student.call("gradient_check", problem_argument(problem, "loss"),
-                                problem_argument(problem, "grad"), w), "gradient_check")
+    got = as_float(
+        student.call(
+            "gradient_check",
+            problem_argument(problem, "loss"),
+            problem_argument(problem, "grad"),
+            w,
+        ),
+        "gradient_check",
+    )
     assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
 
 
@@ -154,9 +223,16 @@ def random_classification(rng: np.random.Generator):
 def check_svm(student, W, X, y, what):
     loss, dW = as_tuple(student.call("svm_loss", W, X, y), ("loss", "dW"), "svm_loss")
     expected_loss, expected_dW = reference.svm_loss(W, X, y)
-    assert_close(as_float(loss, "svm_loss loss"), expected_loss, rtol=1e-9, atol=1e-12, what=f"loss {what}")
-    assert_close(as_array(dW, "svm_loss gradient", W.shape), expected_dW, rtol=1e-7, atol=1e-10,
-                 what=f"gradient dW {what}")
+    assert_close(
+        as_float(loss, "svm_loss loss"), expected_loss, rtol=1e-9, atol=1e-12, what=f"loss {what}"
+    )
+    assert_close(
+        as_array(dW, "svm_loss gradient", W.shape),
+        expected_dW,
+        rtol=1e-7,
+        atol=1e-10,
+        what=f"gradient dW {what}",
+    )
 
 
 @CHECKS.check("test_svm_loss", "Are the loss and gradient right on a random problem?", weight=2)

@@ -6,7 +6,7 @@ the arguments the student's function was given and returns what the mistaken cod
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -17,10 +17,17 @@ def same_values(got, wrong) -> bool:
     A part of ``got`` that is not real numbers (None, a string, complex numbers) equals nothing."""
     with np.errstate(all="ignore"):
         return len(got) == len(wrong) and all(
-            is_real(g) and np.shape(g) == np.shape(e)
-            and np.allclose(np.asarray(g, dtype=np.float64), np.asarray(e, dtype=np.float64),
-                            rtol=1e-6, atol=1e-12, equal_nan=True)
-            for g, e in zip(got, wrong))
+            is_real(g)
+            and np.shape(g) == np.shape(e)
+            and np.allclose(
+                np.asarray(g, dtype=np.float64),
+                np.asarray(e, dtype=np.float64),
+                rtol=1e-6,
+                atol=1e-12,
+                equal_nan=True,
+            )
+            for g, e in zip(got, wrong)
+        )
 
 
 def is_real(value) -> bool:

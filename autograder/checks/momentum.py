@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from optlab.problems import Rosenbrock, Saddle
 
+from ..reference import momentum as reference
 from . import Registry
 from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
-from ..reference import momentum as reference
 
 # The section of book/momentum.md that explains each function, for feedback.
 SECTIONS = {
@@ -32,57 +32,120 @@ MISTAKE_SECTIONS = {
 CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 MOMENTUM_MISTAKES = {
-    "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, then w = w + v":
-        lambda w, dw, v, lr, rho=0.9: (w - (rho * -v + lr * dw), rho * -v + lr * dw),
-    "this is PyTorch's velocity (v = rho * v + dw; w -= lr * v); the course's is v = rho * v - lr * dw":
-        lambda w, dw, v, lr, rho=0.9: (w - lr * (rho * v + dw), rho * v + dw),
-    "the old velocity is not carried: v must be the v passed in, times rho, minus lr * dw":
-        lambda w, dw, v, lr, rho=0.9: (w - lr * dw, -lr * dw),
+    "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, then w = w + v": lambda w, dw, v, lr, rho=0.9: (
+        w - (rho * -v + lr * dw),
+        rho * -v + lr * dw,
+    ),
+    "this is PyTorch's velocity (v = rho * v + dw; w -= lr * v); the course's is v = rho * v - lr * dw": lambda w, dw, v, lr, rho=0.9: (
+        w - lr * (rho * v + dw),
+        rho * v + dw,
+    ),
+    "the old velocity is not carried: v must be the v passed in, times rho, minus lr * dw": lambda w, dw, v, lr, rho=0.9: (
+        w - lr * dw,
+        -lr * dw,
+    ),
 }
 NESTEROV_MISTAKES = {
-    "this is plain momentum (w + v_new): Nesterov's look-ahead form is w - rho * v + (1 + rho) * v_new":
-        lambda w, dw, v, lr, rho=0.9: reference.momentum_step(w, dw, v, lr, rho),
-    "the old velocity is not carried: v must be the v passed in":
-        lambda w, dw, v, lr, rho=0.9: reference.nesterov_step(w, dw, 0 * v, lr, rho),
+    "this is plain momentum (w + v_new): Nesterov's look-ahead form is w - rho * v + (1 + rho) * v_new": lambda w, dw, v, lr, rho=0.9: (
+        reference.momentum_step(w, dw, v, lr, rho)
+    ),
+    "the old velocity is not carried: v must be the v passed in": lambda w, dw, v, lr, rho=0.9: (
+        reference.nesterov_step(w, dw, 0 * v, lr, rho)
+    ),
     "this returns the weights w - rho * v + v_new, not the look-ahead point, so the next gradient is "
-    "evaluated at the wrong point: return w - rho * v + (1 + rho) * v_new":
-        lambda w, dw, v, lr, rho=0.9: (w - lr * dw, rho * v - lr * dw),
+    "evaluated at the wrong point: return w - rho * v + (1 + rho) * v_new": lambda w, dw, v, lr, rho=0.9: (
+        w - lr * dw,
+        rho * v - lr * dw,
+    ),
     "the old look-ahead rho * v is not taken back (w + (1 + rho) * v_new), so the next gradient is "
-    "evaluated at the wrong point: the weights are w - rho * v, and the new look-ahead w - rho * v + (1 + rho) * v_new":
-        lambda w, dw, v, lr, rho=0.9: (w + (1 + rho) * (rho * v - lr * dw), rho * v - lr * dw),
+    "evaluated at the wrong point: the weights are w - rho * v, and the new look-ahead w - rho * v + (1 + rho) * v_new": lambda w, dw, v, lr, rho=0.9: (
+        w + (1 + rho) * (rho * v - lr * dw),
+        rho * v - lr * dw,
+    ),
 }
 
 
 def random_case(rng):
     problem = random_quadratic(rng, (5, 50), (2, 6))
     lr = float(rng.uniform(0.05, 0.5)) / problem.eigenvalues[-1]
-    return problem, rng.standard_normal(problem.A.shape[0]), {"lr": lr, "rho": float(rng.uniform(0.5, 0.95))}
+    return (
+        problem,
+        rng.standard_normal(problem.A.shape[0]),
+        {"lr": lr, "rho": float(rng.uniform(0.5, 0.95))},
+    )
 
 
-for rule, reference_step, mistakes in (("momentum_step", reference.momentum_step, MOMENTUM_MISTAKES),
-                                       ("nesterov_step", reference.nesterov_step, NESTEROV_MISTAKES)):
+for rule, reference_step, mistakes in (
+    ("momentum_step", reference.momentum_step, MOMENTUM_MISTAKES),
+    ("nesterov_step", reference.nesterov_step, NESTEROV_MISTAKES),
+):
     grade_id = f"test_{rule}"
 
-    @CHECKS.check(grade_id, "Does it follow the reference for 20 steps on a random quadratic?", weight=2)
+    @CHECKS.check(
+        grade_id, "Does it follow the reference for 20 steps on a random quadratic?", weight=2
+    )
     def on_quadratic(student, rng, rule=rule, reference_step=reference_step, mistakes=mistakes):
         problem, w0, hyper = random_case(rng)
-        step_side_by_side(student, rule, reference_step, problem.grad, w0, 20, hyper, ("v",), mistakes)
+        step_side_by_side(
+            student, rule, reference_step, problem.grad, w0, 20, hyper, ("v",), mistakes
+        )
 
-    @CHECKS.check(grade_id, "Does it roll off the saddle and along Rosenbrock's valley like the reference?")
-    def on_hard_landscapes(student, rng, rule=rule, reference_step=reference_step, mistakes=mistakes):
+    @CHECKS.check(
+        grade_id, "Does it roll off the saddle and along Rosenbrock's valley like the reference?"
+    )
+    def on_hard_landscapes(
+        student, rng, rule=rule, reference_step=reference_step, mistakes=mistakes
+    ):
         saddle = Saddle()
-        step_side_by_side(student, rule, reference_step, saddle.grad, saddle.start + rng.normal(0, 1e-3, 2), 25,
-                          {"lr": 0.05, "rho": 0.9}, ("v",), mistakes)
-        step_side_by_side(student, rule, reference_step, Rosenbrock().grad, rng.uniform(-1.5, 1.5, 2), 25,
-                          {"lr": 1e-4, "rho": 0.95}, ("v",), mistakes)
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            saddle.grad,
+            saddle.start + rng.normal(0, 1e-3, 2),
+            25,
+            {"lr": 0.05, "rho": 0.9},
+            ("v",),
+            mistakes,
+        )
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            Rosenbrock().grad,
+            rng.uniform(-1.5, 1.5, 2),
+            25,
+            {"lr": 1e-4, "rho": 0.95},
+            ("v",),
+            mistakes,
+        )
 
     @CHECKS.check(grade_id, "Does rho default to 0.9?")
     def default_rho(student, rng, rule=rule, reference_step=reference_step, mistakes=mistakes):
         problem, w0, hyper = random_case(rng)
-        step_side_by_side(student, rule, reference_step, problem.grad, w0, 5, {"lr": hyper["lr"]}, ("v",), mistakes)
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            problem.grad,
+            w0,
+            5,
+            {"lr": hyper["lr"]},
+            ("v",),
+            mistakes,
+        )
 
     @CHECKS.check(grade_id, "Does it step weight matrices (a classifier on real digits)?")
     def on_digits(student, rng, rule=rule, reference_step=reference_step, mistakes=mistakes):
         problem = digits_problem(rng)
-        step_side_by_side(student, rule, reference_step, problem.grad, rng.standard_normal(problem.shape) * 0.01,
-                          6, {"lr": 0.5, "rho": 0.9}, ("v",), mistakes)
+        step_side_by_side(
+            student,
+            rule,
+            reference_step,
+            problem.grad,
+            rng.standard_normal(problem.shape) * 0.01,
+            6,
+            {"lr": 0.5, "rho": 0.9},
+            ("v",),
+            mistakes,
+        )

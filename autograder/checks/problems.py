@@ -8,7 +8,9 @@ from optlab.data import digits_arrays
 from optlab.problems import Quadratic, SoftmaxLoss, quadratic
 
 
-def random_quadratic(rng: np.random.Generator, condition: tuple[float, float], dim: int | tuple[int, int]) -> Quadratic:
+def random_quadratic(
+    rng: np.random.Generator, condition: tuple[float, float], dim: int | tuple[int, int]
+) -> Quadratic:
     """A quadratic whose condition number (then dimension, if a range) is drawn from ``rng``,
     with a random rotation and minimizer."""
     kappa = float(rng.uniform(*condition))

@@ -14,13 +14,14 @@ kept, raw losses in the history, uphill steps taken, ...) are named.
 from __future__ import annotations
 
 import numpy as np
+
 from optlab.problems import Quadratic
 from optlab.testing import assert_close
 
+from ..reference import random_search as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
 from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
-from ..reference import random_search as reference
 
 # The section of book/random_search.md that explains each function, for feedback.
 SECTIONS = {
@@ -30,7 +31,9 @@ SECTIONS = {
 CHECKS = Registry("random_search", sections=SECTIONS)
 
 
-def search(loss, shape, num_samples, scale=1.0, seed=0, keep_last=False, raw_history=False, one_rng=True):
+def search(
+    loss, shape, num_samples, scale=1.0, seed=0, keep_last=False, raw_history=False, one_rng=True
+):
     """random_search, or one of its wrong versions (the flags say which)."""
     rng = np.random.default_rng(seed)
     best_w, best_loss, history = None, np.inf, np.empty(num_samples)
@@ -43,15 +46,26 @@ def search(loss, shape, num_samples, scale=1.0, seed=0, keep_last=False, raw_his
     return best_w, float(best_loss), history
 
 
-def local_search(loss, w0, num_steps, step_size=0.1, seed=0, uphill=False, around_w0=False,
-                 raw_history=False, skip_start=False):
+def local_search(
+    loss,
+    w0,
+    num_steps,
+    step_size=0.1,
+    seed=0,
+    uphill=False,
+    around_w0=False,
+    raw_history=False,
+    skip_start=False,
+):
     """random_local_search, or one of its wrong versions (the flags say which)."""
     rng = np.random.default_rng(seed)
     w = np.array(w0, dtype=np.float64)
     current = loss(w)
     history = [] if skip_start else [current]
     for _ in range(num_steps):
-        candidate = (np.array(w0, dtype=np.float64) if around_w0 else w) + step_size * rng.standard_normal(w.shape)
+        candidate = (
+            np.array(w0, dtype=np.float64) if around_w0 else w
+        ) + step_size * rng.standard_normal(w.shape)
         value = loss(candidate)
         if value < current or uphill:
             w, current = candidate, value
@@ -61,32 +75,42 @@ def local_search(loss, w0, num_steps, step_size=0.1, seed=0, uphill=False, aroun
 
 MISTAKES = {
     "random_search": {
-        "history holds each sample's own loss; history[k] must be the best loss among the first k + 1 samples":
-            lambda *args, **kwargs: search(*args, **kwargs, raw_history=True),
-        "this keeps the last sample, not the best one: replace the best only when a sample's loss is smaller":
-            lambda *args, **kwargs: search(*args, **kwargs, keep_last=True),
+        "history holds each sample's own loss; history[k] must be the best loss among the first k + 1 samples": lambda *args, **kwargs: (
+            search(*args, **kwargs, raw_history=True)
+        ),
+        "this keeps the last sample, not the best one: replace the best only when a sample's loss is smaller": lambda *args, **kwargs: (
+            search(*args, **kwargs, keep_last=True)
+        ),
         "the generator is made again for every sample, so every sample is the same: "
-        "make one rng = np.random.default_rng(seed) before the loop":
-            lambda *args, **kwargs: search(*args, **kwargs, one_rng=False),
-        "the samples are not scaled: draw scale * rng.standard_normal(shape)":
-            lambda loss, shape, num_samples, scale=1.0, seed=0: search(loss, shape, num_samples, 1.0, seed),
+        "make one rng = np.random.default_rng(seed) before the loop": lambda *args, **kwargs: (
+            search(*args, **kwargs, one_rng=False)
+        ),
+        "the samples are not scaled: draw scale * rng.standard_normal(shape)": lambda loss, shape, num_samples, scale=1.0, seed=0: (
+            search(loss, shape, num_samples, 1.0, seed)
+        ),
     },
     "random_local_search": {
-        "every step is taken, uphill too: move to the candidate only if its loss is smaller than the current one":
-            lambda *args, **kwargs: local_search(*args, **kwargs, uphill=True),
-        "each candidate is drawn around w0; it must be drawn around the current weights":
-            lambda *args, **kwargs: local_search(*args, **kwargs, around_w0=True),
-        "history holds each candidate's loss; history[k] must be the loss of the weights kept after step k":
-            lambda *args, **kwargs: local_search(*args, **kwargs, raw_history=True),
-        "history leaves out the start: history[0] must be loss(w0), so it has num_steps + 1 entries":
-            lambda *args, **kwargs: local_search(*args, **kwargs, skip_start=True),
+        "every step is taken, uphill too: move to the candidate only if its loss is smaller than the current one": lambda *args, **kwargs: (
+            local_search(*args, **kwargs, uphill=True)
+        ),
+        "each candidate is drawn around w0; it must be drawn around the current weights": lambda *args, **kwargs: (
+            local_search(*args, **kwargs, around_w0=True)
+        ),
+        "history holds each candidate's loss; history[k] must be the loss of the weights kept after step k": lambda *args, **kwargs: (
+            local_search(*args, **kwargs, raw_history=True)
+        ),
+        "history leaves out the start: history[0] must be loss(w0), so it has num_steps + 1 entries": lambda *args, **kwargs: (
+            local_search(*args, **kwargs, skip_start=True)
+        ),
     },
 }
 
 
 def search_sizes(history, shape, num_samples, scale=1.0, seed=0) -> np.ndarray:
     """For each entry of the weights, its largest size among the seed's candidates, scale * |draw|."""
-    return scale * np.abs(np.random.default_rng(seed).standard_normal((num_samples, *shape))).max(axis=0)
+    return scale * np.abs(np.random.default_rng(seed).standard_normal((num_samples, *shape))).max(
+        axis=0
+    )
 
 
 def walk_sizes(history, w0, num_steps, step_size=0.1, seed=0) -> np.ndarray:
@@ -105,23 +129,40 @@ def loss_size(problem, sizes: np.ndarray) -> float:
     if isinstance(problem, Quadratic):  # 1/2 w^T A w - b^T w
         w = sizes.reshape(-1)
         return float(0.5 * w @ np.abs(problem.A) @ w + np.abs(problem.b) @ w)
-    scores = np.abs(problem.X) @ sizes.reshape(problem.shape)  # softmax: log-sum-exp of the scores minus one
+    scores = np.abs(problem.X) @ sizes.reshape(
+        problem.shape
+    )  # softmax: log-sum-exp of the scores minus one
     return float(np.log(problem.num_classes) + 2 * scores.max())
 
 
-def check_result(got, expected, what: str, weights_atol: float = 0.0, loss_atol: float = 0.0) -> None:
+def check_result(
+    got, expected, what: str, weights_atol: float = 0.0, loss_atol: float = 0.0
+) -> None:
     w, loss, history = as_tuple(got, ("w", "loss", "history"), what)
     best_w, best_loss, best_history = expected
     history = as_array(history, f"{what} history", best_history.shape)
     for k in range(len(best_history)):
         if not np.isclose(history[k], best_history[k], rtol=1e-12, atol=loss_atol):
-            raise CheckFailed(f"{what}: history parts from the reference at entry {k} ({k} entries matched): "
-                              f"got {history[k]:.10g}, expected {best_history[k]:.10g} (tolerance rtol=1e-12, "
-                              f"atol={loss_atol:.2g}). Same seed, same draws: "
-                              "draw each candidate from one rng = np.random.default_rng(seed), in order.")
-    assert_close(as_float(loss, f"{what} loss"), best_loss, rtol=1e-12, atol=loss_atol, what=f"{what} best loss")
-    assert_close(as_array(w, f"{what} weights", best_w.shape), best_w, rtol=1e-12, atol=weights_atol,
-                 what=f"{what} best weights")
+            raise CheckFailed(
+                f"{what}: history parts from the reference at entry {k} ({k} entries matched): "
+                f"got {history[k]:.10g}, expected {best_history[k]:.10g} (tolerance rtol=1e-12, "
+                f"atol={loss_atol:.2g}). Same seed, same draws: "
+                "draw each candidate from one rng = np.random.default_rng(seed), in order."
+            )
+    assert_close(
+        as_float(loss, f"{what} loss"),
+        best_loss,
+        rtol=1e-12,
+        atol=loss_atol,
+        what=f"{what} best loss",
+    )
+    assert_close(
+        as_array(w, f"{what} weights", best_w.shape),
+        best_w,
+        rtol=1e-12,
+        atol=weights_atol,
+        what=f"{what} best weights",
+    )
 
 
 def compare(student, name, problem, *args, what, **kwargs):
@@ -130,40 +171,81 @@ def compare(student, name, problem, *args, what, **kwargs):
     try:
         expected = getattr(reference, name)(problem.loss, *args, **kwargs)
         sizes = WEIGHT_SIZES[name](expected[2], *args, **kwargs)
-        check_result(got, expected, what, weights_atol=1e-12 * float(sizes.max()),
-                     loss_atol=1e-12 * loss_size(problem, sizes))
+        check_result(
+            got,
+            expected,
+            what,
+            weights_atol=1e-12 * float(sizes.max()),
+            loss_atol=1e-12 * loss_size(problem, sizes),
+        )
     except AssertionError as failure:
-        hint = name_mistake(tuple(got), MISTAKES[name], problem.loss, *args, **kwargs) if is_triple(got) else ""
+        hint = (
+            name_mistake(tuple(got), MISTAKES[name], problem.loss, *args, **kwargs)
+            if is_triple(got)
+            else ""
+        )
         raise CheckFailed(f"{failure}{hint}") from None
 
 
 def is_triple(got) -> bool:
     """Does ``got`` have the (w, loss, history) form that a wrong version can be compared with?"""
-    return isinstance(got, (tuple, list)) and len(got) == 3 and all(
-        isinstance(part, (np.ndarray, float, int, np.floating)) for part in got)
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 3
+        and all(isinstance(part, (np.ndarray, float, int, np.floating)) for part in got)
+    )
 
 
 @CHECKS.check("test_random_search", "Does it reproduce the reference on a random quadratic?")
 def random_search_on_quadratic(student, rng):
     problem = random_quadratic(rng, (2, 20), (2, 6))
-    shape, n, scale, seed = (problem.A.shape[0],), int(rng.integers(5, 40)), float(rng.uniform(0.5, 3)), int(rng.integers(1000))
-    compare(student, "random_search", problem, shape, n, scale=scale, seed=seed,
-            what=f"random_search ({n} samples, scale {scale:.3g}, seed {seed})")
+    shape, n, scale, seed = (
+        (problem.A.shape[0],),
+        int(rng.integers(5, 40)),
+        float(rng.uniform(0.5, 3)),
+        int(rng.integers(1000)),
+    )
+    compare(
+        student,
+        "random_search",
+        problem,
+        shape,
+        n,
+        scale=scale,
+        seed=seed,
+        what=f"random_search ({n} samples, scale {scale:.3g}, seed {seed})",
+    )
 
 
-@CHECKS.check("test_random_search", "Does it search weight matrices of a classifier on real digits?")
+@CHECKS.check(
+    "test_random_search", "Does it search weight matrices of a classifier on real digits?"
+)
 def random_search_on_digits(student, rng):
     problem = digits_problem(rng)
     n, seed = int(rng.integers(5, 20)), int(rng.integers(1000))
-    compare(student, "random_search", problem, problem.shape, n, scale=0.01, seed=seed,
-            what=f"random_search on digits ({n} samples of shape {problem.shape})")
+    compare(
+        student,
+        "random_search",
+        problem,
+        problem.shape,
+        n,
+        scale=0.01,
+        seed=seed,
+        what=f"random_search on digits ({n} samples of shape {problem.shape})",
+    )
 
 
 def quadratic_walk(rng):
     """(problem, w0, num_steps, step_size, seed) of a local search on a random quadratic."""
     problem = random_quadratic(rng, (2, 20), (2, 6))
     w0 = rng.standard_normal(problem.A.shape[0]) * 2
-    return problem, w0, int(rng.integers(10, 60)), float(rng.uniform(0.05, 0.5)), int(rng.integers(1000))
+    return (
+        problem,
+        w0,
+        int(rng.integers(10, 60)),
+        float(rng.uniform(0.05, 0.5)),
+        int(rng.integers(1000)),
+    )
 
 
 def digits_walk(rng):
@@ -177,18 +259,43 @@ def reference_walks(drawn) -> bool:
     """Does the reference's walk take a step? One that never finds a lower loss cannot tell walking
     from standing still (on the digits, about 1 draw in 200)."""
     problem, w0, n, step, seed = drawn
-    return bool(np.any(np.diff(reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed)[2]) < 0))
+    return bool(
+        np.any(
+            np.diff(
+                reference.random_local_search(problem.loss, w0, n, step_size=step, seed=seed)[2]
+            )
+            < 0
+        )
+    )
 
 
 @CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
 def local_search_on_quadratic(student, rng):
     problem, w0, n, step, seed = draw_until(rng, quadratic_walk, reference_walks)
-    compare(student, "random_local_search", problem, w0, n, step_size=step, seed=seed,
-            what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})")
+    compare(
+        student,
+        "random_local_search",
+        problem,
+        w0,
+        n,
+        step_size=step,
+        seed=seed,
+        what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})",
+    )
 
 
-@CHECKS.check("test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?")
+@CHECKS.check(
+    "test_random_local_search", "Does it walk downhill on a classifier's loss on real digits?"
+)
 def local_search_on_digits(student, rng):
     problem, W0, n, step, seed = draw_until(rng, digits_walk, reference_walks)
-    compare(student, "random_local_search", problem, W0, n, step_size=step, seed=seed,
-            what=f"random_local_search on digits ({n} steps, weights {problem.shape})")
+    compare(
+        student,
+        "random_local_search",
+        problem,
+        W0,
+        n,
+        step_size=step,
+        seed=seed,
+        what=f"random_local_search on digits ({n} steps, weights {problem.shape})",
+    )

@@ -19,8 +19,8 @@ import numpy as np
 
 from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from ..reference import regularization as reference
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from .mistakes import name_mistake
 
 # The section of book/regularization.md that explains each function, for feedback.
@@ -51,22 +51,34 @@ def random_weights(rng, dtype=np.float64) -> np.ndarray:
 
 PENALTY_MISTAKES = {
     "l2_penalty": {
-        "the L2 penalty has a factor 1/2 here: the course's L2 is lam * sum(W**2), with gradient 2 * lam * W":
-            lambda W, lam: (float(lam * np.sum(W * W) / 2), lam * W),
-        "the gradient misses the factor 2: the derivative of lam * W**2 is 2 * lam * W":
-            lambda W, lam: (float(lam * np.sum(W * W)), lam * W),
+        "the L2 penalty has a factor 1/2 here: the course's L2 is lam * sum(W**2), with gradient 2 * lam * W": lambda W, lam: (
+            float(lam * np.sum(W * W) / 2),
+            lam * W,
+        ),
+        "the gradient misses the factor 2: the derivative of lam * W**2 is 2 * lam * W": lambda W, lam: (
+            float(lam * np.sum(W * W)),
+            lam * W,
+        ),
     },
     "l1_penalty": {
-        "the gradient at W == 0 should be 0 (np.sign(0) is 0), not +1 or -1":
-            lambda W, lam: (float(lam * np.sum(np.abs(W))), lam * np.where(W >= 0, 1.0, -1.0)),
-        "the gradient is lam * sign(W), not lam * W":
-            lambda W, lam: (float(lam * np.sum(np.abs(W))), lam * W),
+        "the gradient at W == 0 should be 0 (np.sign(0) is 0), not +1 or -1": lambda W, lam: (
+            float(lam * np.sum(np.abs(W))),
+            lam * np.where(W >= 0, 1.0, -1.0),
+        ),
+        "the gradient is lam * sign(W), not lam * W": lambda W, lam: (
+            float(lam * np.sum(np.abs(W))),
+            lam * W,
+        ),
     },
     "elastic_net_penalty": {
-        "beta multiplies the squares, not the absolute values: lam * sum(beta * W**2 + |W|)":
-            lambda W, lam, beta=0.5: (float(lam * np.sum(W * W + beta * np.abs(W))), lam * (2 * W + beta * np.sign(W))),
-        "the gradient of beta * W**2 is 2 * beta * W":
-            lambda W, lam, beta=0.5: (float(lam * np.sum(beta * W * W + np.abs(W))), lam * (beta * W + np.sign(W))),
+        "beta multiplies the squares, not the absolute values: lam * sum(beta * W**2 + |W|)": lambda W, lam, beta=0.5: (
+            float(lam * np.sum(W * W + beta * np.abs(W))),
+            lam * (2 * W + beta * np.sign(W)),
+        ),
+        "the gradient of beta * W**2 is 2 * beta * W": lambda W, lam, beta=0.5: (
+            float(lam * np.sum(beta * W * W + np.abs(W))),
+            lam * (beta * W + np.sign(W)),
+        ),
     },
 }
 
@@ -80,19 +92,29 @@ def check_penalty(student, name, W, kwargs, rtol=1e-12):
         assert_close(got[0], expected_value, rtol=rtol, what="the penalty's value")
         assert_close(got[1], expected_dW, rtol=rtol, atol=1e-300, what="its gradient")
     except AssertionError as failure:
-        raise CheckFailed(f"{name}(W of shape {W.shape}, {settings}): {failure}"
-                          + name_mistake(got, PENALTY_MISTAKES[name], W, **kwargs)) from None
+        raise CheckFailed(
+            f"{name}(W of shape {W.shape}, {settings}): {failure}"
+            + name_mistake(got, PENALTY_MISTAKES[name], W, **kwargs)
+        ) from None
     return dW
 
 
 PENALTY_SETTINGS = {
     "l2_penalty": lambda rng: {"lam": float(rng.uniform(1e-3, 1))},
     "l1_penalty": lambda rng: {"lam": float(rng.uniform(1e-3, 1))},
-    "elastic_net_penalty": lambda rng: {"lam": float(rng.uniform(1e-3, 1)), "beta": float(rng.uniform(0.1, 2))},
+    "elastic_net_penalty": lambda rng: {
+        "lam": float(rng.uniform(1e-3, 1)),
+        "beta": float(rng.uniform(0.1, 2)),
+    },
 }
 
 for penalty, settings in PENALTY_SETTINGS.items():
-    @CHECKS.check(f"test_{penalty}", "Does it match the reference on random weights (zeros among them)?", weight=2)
+
+    @CHECKS.check(
+        f"test_{penalty}",
+        "Does it match the reference on random weights (zeros among them)?",
+        weight=2,
+    )
     def on_random_weights(student, rng, penalty=penalty, settings=settings):
         for _ in range(4):
             check_penalty(student, penalty, random_weights(rng), settings(rng))
@@ -102,20 +124,37 @@ for penalty, settings in PENALTY_SETTINGS.items():
         W = random_weights(rng, np.float32)
         dW = check_penalty(student, penalty, W, settings(rng), rtol=1e-5)
         if dW.dtype != np.float32:
-            raise CheckFailed(f"{penalty}() returned the gradient as {dW.dtype} for float32 weights: keep W's dtype")
+            raise CheckFailed(
+                f"{penalty}() returned the gradient as {dW.dtype} for float32 weights: keep W's dtype"
+            )
 
 
 # --- dropout -----------------------------------------------------------------------------
 
+
 def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
     call = f"dropout_forward(x of shape {x.shape}, drop_prob={drop_prob:.3g}, rng, train={train}, inverted={inverted})"
-    out, mask = as_tuple(student.call("dropout_forward", x, drop_prob, generator_argument(seed),
-                                      train=train, inverted=inverted), ("out", "mask"), call)
-    expected_out, expected_mask = reference.dropout_forward(x, drop_prob, np.random.default_rng(seed), train, inverted)
+    out, mask = as_tuple(
+        student.call(
+            "dropout_forward",
+            x,
+            drop_prob,
+            generator_argument(seed),
+            train=train,
+            inverted=inverted,
+        ),
+        ("out", "mask"),
+        call,
+    )
+    expected_out, expected_mask = reference.dropout_forward(
+        x, drop_prob, np.random.default_rng(seed), train, inverted
+    )
     out = as_array(out, f"{call}: out", x.shape)
     if not train:
         if mask is not None:
-            raise CheckFailed(f"{call}: at test time nothing is dropped; return mask = None, got {describe(mask)}")
+            raise CheckFailed(
+                f"{call}: at test time nothing is dropped; return mask = None, got {describe(mask)}"
+            )
         form = "x" if inverted else "x * (1 - drop_prob), the keep probability"
         try:
             assert_close(out, expected_out, rtol=rtol, what="out")
@@ -125,19 +164,29 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
                 hint = "\n    Likely mistake: scaled by drop_prob; the expected output uses the keep probability 1 - drop_prob"
             elif inverted and np.allclose(out, x * (1 - drop_prob), rtol=1e-9):
                 hint = "\n    Likely mistake: inverted dropout already rescaled in training; at test time it returns x"
-            raise CheckFailed(f"{call}: at test time out should be {form}. {failure}{hint}") from None
+            raise CheckFailed(
+                f"{call}: at test time out should be {form}. {failure}{hint}"
+            ) from None
         return
     if not (isinstance(mask, np.ndarray) and mask.dtype == bool and mask.shape == x.shape):
-        raise CheckFailed(f"{call}: mask should be a boolean array of shape {x.shape} (True: kept), got {describe(mask)}")
+        raise CheckFailed(
+            f"{call}: mask should be a boolean array of shape {x.shape} (True: kept), got {describe(mask)}"
+        )
     dropped = 1 - mask.mean()
     if not np.array_equal(mask, expected_mask):
         if abs(dropped - (1 - drop_prob)) < abs(dropped - drop_prob):
-            why = ("about 1 - drop_prob of the units are dropped: drop_prob is the probability of DROPPING a unit, "
-                   "so the units kept are rng.random(x.shape) >= drop_prob")
+            why = (
+                "about 1 - drop_prob of the units are dropped: drop_prob is the probability of DROPPING a unit, "
+                "so the units kept are rng.random(x.shape) >= drop_prob"
+            )
         else:
-            why = ("the mask differs from the one this generator gives: draw it once, as "
-                   "mask = rng.random(x.shape) >= drop_prob, from the rng you are given")
-        raise CheckFailed(f"{call}: {why} ({dropped:.1%} dropped; expected {1 - expected_mask.mean():.1%})")
+            why = (
+                "the mask differs from the one this generator gives: draw it once, as "
+                "mask = rng.random(x.shape) >= drop_prob, from the rng you are given"
+            )
+        raise CheckFailed(
+            f"{call}: {why} ({dropped:.1%} dropped; expected {1 - expected_mask.mean():.1%})"
+        )
     try:
         assert_close(out, expected_out, rtol=rtol, what="out")
     except AssertionError as failure:
@@ -146,8 +195,10 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
         if kept.any():
             scale = float(np.median(out[kept] / x[kept]))
             if inverted and np.isclose(scale, 1.0):
-                hint = ("\n    Likely mistake: dropout not rescaled: inverted dropout divides the kept units by "
-                        "1 - drop_prob, so that their expected value is the same as at test time")
+                hint = (
+                    "\n    Likely mistake: dropout not rescaled: inverted dropout divides the kept units by "
+                    "1 - drop_prob, so that their expected value is the same as at test time"
+                )
             elif not inverted and np.isclose(scale, 1 / (1 - drop_prob)):
                 hint = "\n    Likely mistake: the original form does not rescale in training (it scales at test time)"
             else:
@@ -155,60 +206,98 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
         raise CheckFailed(f"{call}: {failure}{hint}") from None
 
 
-@CHECKS.check("test_dropout_forward", "In training, inverted: is the mask the generator's, and are kept units rescaled?", weight=2)
+@CHECKS.check(
+    "test_dropout_forward",
+    "In training, inverted: is the mask the generator's, and are kept units rescaled?",
+    weight=2,
+)
 def inverted_training(student, rng):
     for drop_prob in (float(rng.uniform(0.1, 0.9)), 0.5):
         x = rng.standard_normal((int(rng.integers(20, 60)), int(rng.integers(20, 60))))
         check_dropout(student, x, drop_prob, int(rng.integers(2**31)), True, True)
 
 
-@CHECKS.check("test_dropout_forward", "In training, the lecture's original form: is out = x * mask?")
+@CHECKS.check(
+    "test_dropout_forward", "In training, the lecture's original form: is out = x * mask?"
+)
 def original_training(student, rng):
     x = rng.standard_normal((int(rng.integers(2, 5)), int(rng.integers(10, 40)), 3))
     check_dropout(student, x, float(rng.uniform(0.1, 0.9)), int(rng.integers(2**31)), True, False)
 
 
-@CHECKS.check("test_dropout_forward", "At test time, is nothing dropped, and the right form scaled?")
+@CHECKS.check(
+    "test_dropout_forward", "At test time, is nothing dropped, and the right form scaled?"
+)
 def test_time(student, rng):
     for inverted in (True, False):
         x = rng.standard_normal((int(rng.integers(5, 30)), int(rng.integers(5, 30))))
-        check_dropout(student, x, float(rng.uniform(0.1, 0.9)), int(rng.integers(2**31)), False, inverted)
+        check_dropout(
+            student, x, float(rng.uniform(0.1, 0.9)), int(rng.integers(2**31)), False, inverted
+        )
 
 
-@CHECKS.check("test_dropout_forward", "With drop_prob = 0, and on float32 activations (dtype kept)?")
+@CHECKS.check(
+    "test_dropout_forward", "With drop_prob = 0, and on float32 activations (dtype kept)?"
+)
 def edge_cases(student, rng):
     check_dropout(student, rng.standard_normal((7, 9)), 0.0, int(rng.integers(2**31)), True, True)
     x32 = rng.standard_normal((6, 11)).astype(np.float32)
     seed = int(rng.integers(2**31))
-    out, _ = as_tuple(student.call("dropout_forward", x32, 0.25, generator_argument(seed)), ("out", "mask"),
-                      "dropout_forward() on float32 activations")
+    out, _ = as_tuple(
+        student.call("dropout_forward", x32, 0.25, generator_argument(seed)),
+        ("out", "mask"),
+        "dropout_forward() on float32 activations",
+    )
     if not (isinstance(out, np.ndarray) and out.dtype == np.float32):
-        raise CheckFailed(f"dropout_forward() on float32 activations returned {describe(out)}: keep x's dtype")
+        raise CheckFailed(
+            f"dropout_forward() on float32 activations returned {describe(out)}: keep x's dtype"
+        )
     check_dropout(student, x32, 0.25, seed, True, True, rtol=1e-6)
 
 
 BACKWARD_MISTAKES = {
-    "the gradient is not rescaled: inverted dropout's kept units were divided by 1 - drop_prob, so is their gradient":
-        lambda dout, mask, drop_prob, inverted: dout * mask,
-    "the gradient flows through the dropped units instead of the kept ones":
-        lambda dout, mask, drop_prob, inverted: dout * ~mask / ((1 - drop_prob) if inverted else 1),
-    "the gradient is divided by 1 - drop_prob in the original form, which does not rescale in training":
-        lambda dout, mask, drop_prob, inverted: dout * mask / (1 - drop_prob),
+    "the gradient is not rescaled: inverted dropout's kept units were divided by 1 - drop_prob, so is their gradient": lambda dout, mask, drop_prob, inverted: (
+        dout * mask
+    ),
+    "the gradient flows through the dropped units instead of the kept ones": lambda dout, mask, drop_prob, inverted: (
+        dout * ~mask / ((1 - drop_prob) if inverted else 1)
+    ),
+    "the gradient is divided by 1 - drop_prob in the original form, which does not rescale in training": lambda dout, mask, drop_prob, inverted: (
+        dout * mask / (1 - drop_prob)
+    ),
 }
 
 
-@CHECKS.check("test_dropout_backward", "Does it give the reference's gradient for random masks, in both forms?", weight=2)
+@CHECKS.check(
+    "test_dropout_backward",
+    "Does it give the reference's gradient for random masks, in both forms?",
+    weight=2,
+)
 def backward_both_forms(student, rng):
     for inverted in (True, False, True):
         drop_prob = float(rng.uniform(0.1, 0.9))
         shape = (int(rng.integers(2, 30)), int(rng.integers(2, 30)))
         dout, mask = rng.standard_normal(shape), rng.random(shape) >= drop_prob
-        got = as_array(student.call("dropout_backward", dout, mask, drop_prob, inverted=inverted),
-                       "dropout_backward()", shape)
+        got = as_array(
+            student.call("dropout_backward", dout, mask, drop_prob, inverted=inverted),
+            "dropout_backward()",
+            shape,
+        )
         try:
-            assert_close(got, reference.dropout_backward(dout, mask, drop_prob, inverted), rtol=1e-12, what="dx")
+            assert_close(
+                got,
+                reference.dropout_backward(dout, mask, drop_prob, inverted),
+                rtol=1e-12,
+                what="dx",
+            )
         except AssertionError as failure:
-            mistakes = {why: wrong for why, wrong in BACKWARD_MISTAKES.items() if inverted or "original form" not in why}
-            raise CheckFailed(f"dropout_backward(dout of shape {shape}, mask, drop_prob={drop_prob:.3g}, "
-                              f"inverted={inverted}): {failure}"
-                              + name_mistake(got, mistakes, dout, mask, drop_prob, inverted)) from None
+            mistakes = {
+                why: wrong
+                for why, wrong in BACKWARD_MISTAKES.items()
+                if inverted or "original form" not in why
+            }
+            raise CheckFailed(
+                f"dropout_backward(dout of shape {shape}, mask, drop_prob={drop_prob:.3g}, "
+                f"inverted={inverted}): {failure}"
+                + name_mistake(got, mistakes, dout, mask, drop_prob, inverted)
+            ) from None

@@ -1,9 +1,9 @@
 """Hidden checks for the schedules exercise (solutions/schedules/schedules.ipynb).
 
-    test_step_decay, test_exponential_decay, test_inverse_time_decay, test_cosine_decay,
-    test_linear_warmup: each schedule, a function of the step (or epoch), must give the
-    reference's learning rate at every step of a random run, to rtol 1e-12; the first step
-    where they part is reported.
+test_step_decay, test_exponential_decay, test_inverse_time_decay, test_cosine_decay,
+test_linear_warmup: each schedule, a function of the step (or epoch), must give the
+reference's learning rate at every step of a random run, to rtol 1e-12; the first step
+where they part is reported.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
+from ..reference import schedules as reference
 from . import CheckFailed, Registry, as_float
 from .mistakes import name_mistake
-from ..reference import schedules as reference
 
 # The section of book/schedules.md that explains each function, for feedback.
 SECTIONS = {
@@ -29,22 +29,33 @@ CHECKS = Registry("schedules", sections=SECTIONS)
 
 MISTAKES = {
     "step_decay": {
-        "the rate must drop in steps: use epoch // every (integer division), not epoch / every":
-            lambda lr0, epoch, drop=0.5, every=10: lr0 * drop ** (epoch / every)},
+        "the rate must drop in steps: use epoch // every (integer division), not epoch / every": lambda lr0, epoch, drop=0.5, every=10: (
+            lr0 * drop ** (epoch / every)
+        )
+    },
     "exponential_decay": {
-        "t counts from 0, and the rate at t = 0 is lr0: exp(-k * t), not exp(-k * (t + 1))":
-            lambda lr0, t, k: lr0 * math.exp(-k * (t + 1))},
+        "t counts from 0, and the rate at t = 0 is lr0: exp(-k * t), not exp(-k * (t + 1))": lambda lr0, t, k: (
+            lr0 * math.exp(-k * (t + 1))
+        )
+    },
     "inverse_time_decay": {
-        "the notes' 1/t decay divides by (1 + k t), not by (1 + k) ** t":
-            lambda lr0, t, k: lr0 / (1 + k) ** t},
+        "the notes' 1/t decay divides by (1 + k t), not by (1 + k) ** t": lambda lr0, t, k: (
+            lr0 / (1 + k) ** t
+        )
+    },
     "cosine_decay": {
-        "after total_steps the rate stays at lr_min: the cosine must not rise again":
-            lambda lr0, t, total_steps, lr_min=0.0: lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2,
-        "the cosine goes from lr0 down to lr_min, not to 0":
-            lambda lr0, t, total_steps, lr_min=0.0: reference.cosine_decay(lr0, t, total_steps)},
+        "after total_steps the rate stays at lr_min: the cosine must not rise again": lambda lr0, t, total_steps, lr_min=0.0: (
+            lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+        ),
+        "the cosine goes from lr0 down to lr_min, not to 0": lambda lr0, t, total_steps, lr_min=0.0: (
+            reference.cosine_decay(lr0, t, total_steps)
+        ),
+    },
     "linear_warmup": {
-        "the first step (t = 0) already gets lr0 / warmup_steps: use (t + 1) / warmup_steps, not t / warmup_steps":
-            lambda lr0, t, warmup_steps: lr0 * min(1.0, t / warmup_steps)},
+        "the first step (t = 0) already gets lr0 / warmup_steps: use (t + 1) / warmup_steps, not t / warmup_steps": lambda lr0, t, warmup_steps: (
+            lr0 * min(1.0, t / warmup_steps)
+        )
+    },
 }
 
 
@@ -56,40 +67,85 @@ def check_schedule(student, name, steps, args_of, what):
         got = as_float(student.call(name, *args, **kwargs), f"{name}()")
         if not np.isclose(got, expected, rtol=1e-12, atol=1e-15):
             shown = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
-            raise CheckFailed(f"{name}({shown}) = {got:.12g}, expected {expected:.12g} {what}"
-                              + name_mistake(got, MISTAKES[name], *args, **kwargs))
+            raise CheckFailed(
+                f"{name}({shown}) = {got:.12g}, expected {expected:.12g} {what}"
+                + name_mistake(got, MISTAKES[name], *args, **kwargs)
+            )
 
 
 CASES = {
-    "step_decay": lambda rng: (range(0, 60, 3), (lambda lr0, drop, every: lambda t: ((lr0, t), {"drop": drop, "every": every}))(
-        float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 0.9)), int(rng.integers(2, 12))),
-        "(multiply by drop once every `every` epochs: lr0 * drop ** (epoch // every))"),
-    "exponential_decay": lambda rng: (range(0, 100, 7), (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
-        float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.1))), "(lr0 * exp(-k t))"),
-    "inverse_time_decay": lambda rng: (range(0, 100, 7), (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
-        float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.5))), "(lr0 / (1 + k t))"),
-    "cosine_decay": lambda rng: (range(0, 130, 4), (lambda lr0, total, lr_min: lambda t: ((lr0, t, total), {"lr_min": lr_min}))(
-        float(rng.uniform(0.01, 1)), int(rng.integers(20, 100)), float(rng.choice([1e-4, 1e-3, 1e-2]))),
-        "(lr_min + (lr0 - lr_min)(1 + cos(pi t / total)) / 2, then lr_min once t >= total)"),
-    "linear_warmup": lambda rng: (range(0, 40), (lambda lr0, warmup: lambda t: ((lr0, t, warmup), {}))(
-        float(rng.uniform(0.01, 1)), int(rng.integers(2, 20))), "(lr0 * min(1, (t + 1) / warmup_steps))"),
+    "step_decay": lambda rng: (
+        range(0, 60, 3),
+        (lambda lr0, drop, every: lambda t: ((lr0, t), {"drop": drop, "every": every}))(
+            float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 0.9)), int(rng.integers(2, 12))
+        ),
+        "(multiply by drop once every `every` epochs: lr0 * drop ** (epoch // every))",
+    ),
+    "exponential_decay": lambda rng: (
+        range(0, 100, 7),
+        (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
+            float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.1))
+        ),
+        "(lr0 * exp(-k t))",
+    ),
+    "inverse_time_decay": lambda rng: (
+        range(0, 100, 7),
+        (lambda lr0, k: lambda t: ((lr0, t, k), {}))(
+            float(rng.uniform(0.01, 1)), float(rng.uniform(0.001, 0.5))
+        ),
+        "(lr0 / (1 + k t))",
+    ),
+    "cosine_decay": lambda rng: (
+        range(0, 130, 4),
+        (lambda lr0, total, lr_min: lambda t: ((lr0, t, total), {"lr_min": lr_min}))(
+            float(rng.uniform(0.01, 1)),
+            int(rng.integers(20, 100)),
+            float(rng.choice([1e-4, 1e-3, 1e-2])),
+        ),
+        "(lr_min + (lr0 - lr_min)(1 + cos(pi t / total)) / 2, then lr_min once t >= total)",
+    ),
+    "linear_warmup": lambda rng: (
+        range(0, 40),
+        (lambda lr0, warmup: lambda t: ((lr0, t, warmup), {}))(
+            float(rng.uniform(0.01, 1)), int(rng.integers(2, 20))
+        ),
+        "(lr0 * min(1, (t + 1) / warmup_steps))",
+    ),
 }
 
 for schedule, make_case in CASES.items():
-    @CHECKS.check(f"test_{schedule}", "Does it give the reference's learning rate at every step of a random run?")
+
+    @CHECKS.check(
+        f"test_{schedule}",
+        "Does it give the reference's learning rate at every step of a random run?",
+    )
     def every_step(student, rng, schedule=schedule, make_case=make_case):
         steps, args_of, what = make_case(rng)
         check_schedule(student, schedule, steps, args_of, what)
 
 
-@CHECKS.check("test_step_decay", "Does it halve the rate every 10 epochs when drop and every are left at their defaults?")
+@CHECKS.check(
+    "test_step_decay",
+    "Does it halve the rate every 10 epochs when drop and every are left at their defaults?",
+)
 def step_decay_defaults(student, rng):
     lr0 = float(rng.uniform(0.01, 1))
-    check_schedule(student, "step_decay", range(0, 45, 3), lambda t: ((lr0, t), {}), "(drop=0.5 and every=10 by default)")
+    check_schedule(
+        student,
+        "step_decay",
+        range(0, 45, 3),
+        lambda t: ((lr0, t), {}),
+        "(drop=0.5 and every=10 by default)",
+    )
 
 
 @CHECKS.check("test_cosine_decay", "Does it decay to 0 when lr_min is left at its default?")
 def cosine_default_floor(student, rng):
     lr0, total = float(rng.uniform(0.01, 1)), int(rng.integers(20, 100))
-    check_schedule(student, "cosine_decay", range(0, total + 20, 5), lambda t: ((lr0, t, total), {}),
-                   "(lr_min defaults to 0.0)")
+    check_schedule(
+        student,
+        "cosine_decay",
+        range(0, total + 20, 5),
+        lambda t: ((lr0, t, total), {}),
+        "(lr_min defaults to 0.0)",
+    )

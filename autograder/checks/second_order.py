@@ -25,9 +25,9 @@ import numpy as np
 from optlab.problems import Beale, Rosenbrock, quadratic
 from optlab.testing import assert_close
 
+from ..reference import second_order as reference
 from . import CheckFailed, Registry, as_array, as_float, as_int, as_tuple, problem_argument
 from .problems import random_quadratic
-from ..reference import second_order as reference
 
 # The section of book/second_order.md that explains each function, for feedback.
 SECTIONS = {
@@ -61,17 +61,32 @@ def named(failure: AssertionError, got, wrong_versions: dict) -> CheckFailed:
 # --- newton_step --------------------------------------------------------------------------
 
 
-@CHECKS.check("test_newton_step", "Does one Newton step land on the minimum of a random quadratic?")
+@CHECKS.check(
+    "test_newton_step", "Does one Newton step land on the minimum of a random quadratic?"
+)
 def newton_on_quadratic(student, rng):
     problem = random_quadratic(rng, (10, 1e4), (2, 8))
     w = rng.standard_normal(problem.A.shape[0]) * 3
     g = problem.grad(w)
     got = as_array(student.call("newton_step", w, g, problem.A), "newton_step", w.shape)
     try:
-        assert_close(got, problem.minimizer, rtol=1e-8, atol=1e-10, what="the Newton step from a random point")
+        assert_close(
+            got,
+            problem.minimizer,
+            rtol=1e-8,
+            atol=1e-10,
+            what="the Newton step from a random point",
+        )
     except AssertionError as failure:
-        raise named(failure, got, {"the step goes the wrong way: w - H^-1 g, not w + H^-1 g": w + np.linalg.solve(problem.A, g),
-                                   "the step uses H g instead of H^-1 g": w - problem.A @ g}) from None
+        raise named(
+            failure,
+            got,
+            {
+                "the step goes the wrong way: w - H^-1 g, not w + H^-1 g": w
+                + np.linalg.solve(problem.A, g),
+                "the step uses H g instead of H^-1 g": w - problem.A @ g,
+            },
+        ) from None
 
 
 @CHECKS.check("test_newton_step", "Does it match the reference on Rosenbrock's Hessian?")
@@ -80,35 +95,64 @@ def newton_on_rosenbrock(student, rng):
     hessian = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
     w, g = np.array([x, y]), Rosenbrock().grad(np.array([x, y]))
     got = as_array(student.call("newton_step", w, g, hessian), "newton_step", (2,))
-    assert_close(got, reference.newton_step(w, g, hessian), rtol=1e-9, atol=1e-12, what="Newton step on Rosenbrock")
+    assert_close(
+        got,
+        reference.newton_step(w, g, hessian),
+        rtol=1e-9,
+        atol=1e-12,
+        what="Newton step on Rosenbrock",
+    )
 
 
 # --- bfgs_update --------------------------------------------------------------------------
 
 
-@CHECKS.check("test_bfgs_update", "Does it match the reference update and satisfy the secant equation?", weight=2)
+@CHECKS.check(
+    "test_bfgs_update",
+    "Does it match the reference update and satisfy the secant equation?",
+    weight=2,
+)
 def bfgs_random(student, rng):
     n = int(rng.integers(2, 7))
     H = random_spd(rng, n, 10.0)
     (s,), (y,) = curvature_pairs(rng, n, 1)
     got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_close(got, reference.bfgs_update(H, s, y), rtol=1e-9, atol=1e-12, what=f"the updated {n}x{n} estimate")
-    assert_close(got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)")
+    assert_close(
+        got,
+        reference.bfgs_update(H, s, y),
+        rtol=1e-9,
+        atol=1e-12,
+        what=f"the updated {n}x{n} estimate",
+    )
+    assert_close(
+        got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)"
+    )
 
 
-@CHECKS.check("test_bfgs_update", "Does it update on a good pair, then skip a pair that fails the curvature condition?")
+@CHECKS.check(
+    "test_bfgs_update",
+    "Does it update on a good pair, then skip a pair that fails the curvature condition?",
+)
 def bfgs_skips(student, rng):
     n = int(rng.integers(2, 6))
     H = random_spd(rng, n, 10.0)
     (s,), (y,) = curvature_pairs(rng, n, 1)
     updated = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_close(updated, reference.bfgs_update(H, s, y), rtol=1e-9, atol=1e-12, what="the update from a good pair")
+    assert_close(
+        updated,
+        reference.bfgs_update(H, s, y),
+        rtol=1e-9,
+        atol=1e-12,
+        what="the update from a good pair",
+    )
     bad_s = rng.standard_normal(n)
     bad_y = -bad_s + 0.1 * rng.standard_normal(n)  # y^T s < 0
     if bad_y @ bad_s >= 0:
         bad_y = -bad_s
     got = as_array(student.call("bfgs_update", updated, bad_s, bad_y), "bfgs_update", H.shape)
-    assert_close(got, updated, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)")
+    assert_close(
+        got, updated, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)"
+    )
 
 
 # --- lbfgs_direction ----------------------------------------------------------------------
@@ -118,56 +162,107 @@ def wrong_order(g, s_list, y_list):
     return reference.lbfgs_direction(g, s_list[::-1], y_list[::-1])
 
 
-@CHECKS.check("test_lbfgs_direction", "Does the two-loop recursion give the reference's direction?", weight=2)
+@CHECKS.check(
+    "test_lbfgs_direction", "Does the two-loop recursion give the reference's direction?", weight=2
+)
 def lbfgs_random(student, rng):
     n, m = int(rng.integers(3, 9)), int(rng.integers(2, 6))
     s_list, y_list = curvature_pairs(rng, n, m)
     g = rng.standard_normal(n)
     got = as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (n,))
     try:
-        assert_close(got, reference.lbfgs_direction(g, s_list, y_list), rtol=1e-9, atol=1e-12,
-                     what=f"the direction from {m} pairs in {n} dimensions")
+        assert_close(
+            got,
+            reference.lbfgs_direction(g, s_list, y_list),
+            rtol=1e-9,
+            atol=1e-12,
+            what=f"the direction from {m} pairs in {n} dimensions",
+        )
     except AssertionError as failure:
-        raise named(failure, got, {
-            "the loops run in the wrong order: the first goes from the newest pair to the oldest, "
-            "the second back from the oldest": wrong_order(g, s_list, y_list),
-            "the direction's sign: return -H g, a descent direction": -reference.lbfgs_direction(g, s_list, y_list),
-            "the initial scaling: start the second loop from gamma * q, gamma = s^T y / y^T y of the newest pair":
-                reference.lbfgs_direction(g, s_list, y_list) * float(y_list[-1] @ y_list[-1]) / float(s_list[-1] @ y_list[-1]),
-        }) from None
+        raise named(
+            failure,
+            got,
+            {
+                "the loops run in the wrong order: the first goes from the newest pair to the oldest, "
+                "the second back from the oldest": wrong_order(g, s_list, y_list),
+                "the direction's sign: return -H g, a descent direction": -reference.lbfgs_direction(
+                    g, s_list, y_list
+                ),
+                "the initial scaling: start the second loop from gamma * q, gamma = s^T y / y^T y of the newest pair": reference.lbfgs_direction(
+                    g, s_list, y_list
+                )
+                * float(y_list[-1] @ y_list[-1])
+                / float(s_list[-1] @ y_list[-1]),
+            },
+        ) from None
 
 
-@CHECKS.check("test_lbfgs_direction", "With no pairs, is the direction -g, and with one pair, the reference's?")
+@CHECKS.check(
+    "test_lbfgs_direction",
+    "With no pairs, is the direction -g, and with one pair, the reference's?",
+)
 def lbfgs_edges(student, rng):
     g = rng.standard_normal(4)
-    assert_close(as_array(student.call("lbfgs_direction", g, [], []), "lbfgs_direction", (4,)), -g, rtol=1e-12,
-                 what="the direction with no pairs")
+    assert_close(
+        as_array(student.call("lbfgs_direction", g, [], []), "lbfgs_direction", (4,)),
+        -g,
+        rtol=1e-12,
+        what="the direction with no pairs",
+    )
     s_list, y_list = curvature_pairs(rng, 4, 1)
-    assert_close(as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (4,)),
-                 reference.lbfgs_direction(g, s_list, y_list), rtol=1e-9, atol=1e-12, what="the direction from one pair")
+    assert_close(
+        as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (4,)),
+        reference.lbfgs_direction(g, s_list, y_list),
+        rtol=1e-9,
+        atol=1e-12,
+        what="the direction from one pair",
+    )
 
 
 # --- backtracking_line_search -------------------------------------------------------------
 
 
-@CHECKS.check("test_backtracking_line_search", "Does it return the reference's Armijo step on Rosenbrock?", weight=2)
+@CHECKS.check(
+    "test_backtracking_line_search",
+    "Does it return the reference's Armijo step on Rosenbrock?",
+    weight=2,
+)
 def backtracking_rosenbrock(student, rng):
     problem = Rosenbrock()
     for _ in range(3):
         w = rng.uniform(-1.5, 1.5, 2)
         g = problem.grad(w)
         direction = -g * float(rng.uniform(0.1, 2.0))
-        settings = {"alpha": float(rng.choice([1.0, 0.5])), "shrink": float(rng.choice([0.5, 0.3])),
-                    "c1": float(rng.choice([1e-4, 0.3]))}
-        got = as_float(student.call("backtracking_line_search", problem_argument(problem, "loss"), w, direction, g,
-                                    **settings), "backtracking_line_search")
+        settings = {
+            "alpha": float(rng.choice([1.0, 0.5])),
+            "shrink": float(rng.choice([0.5, 0.3])),
+            "c1": float(rng.choice([1e-4, 0.3])),
+        }
+        got = as_float(
+            student.call(
+                "backtracking_line_search",
+                problem_argument(problem, "loss"),
+                w,
+                direction,
+                g,
+                **settings,
+            ),
+            "backtracking_line_search",
+        )
         expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
         if not np.isclose(got, expected, rtol=1e-12, atol=0):
-            taken = problem.loss(w + got * direction) <= problem.loss(w) + settings["c1"] * got * float(g @ direction)
-            why = ("it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
-                   if taken else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d")
-            raise CheckFailed(f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
-                              f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}")
+            taken = problem.loss(w + got * direction) <= problem.loss(w) + settings[
+                "c1"
+            ] * got * float(g @ direction)
+            why = (
+                "it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
+                if taken
+                else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d"
+            )
+            raise CheckFailed(
+                f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
+                f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}"
+            )
 
 
 # --- lbfgs --------------------------------------------------------------------------------
@@ -182,46 +277,88 @@ ITERATION_BAND = 5
 def check_lbfgs(student, problem, w0, what, **settings):
     """The student's lbfgs against the reference's, with the same ``settings`` (m, tol, max_iter)."""
     what += "".join(f", {key}={value:g}" for key, value in settings.items())
-    got = student.call("lbfgs", problem_argument(problem, "loss"), problem_argument(problem, "grad"), w0, **settings)
+    got = student.call(
+        "lbfgs",
+        problem_argument(problem, "loss"),
+        problem_argument(problem, "grad"),
+        w0,
+        **settings,
+    )
     w, iterations, history = as_tuple(got, ("w", "iterations", "history"), f"lbfgs {what}")
-    w_ref, iterations_ref, history_ref = reference.lbfgs(problem.loss, problem.grad, w0, **settings)
+    w_ref, iterations_ref, history_ref = reference.lbfgs(
+        problem.loss, problem.grad, w0, **settings
+    )
     w = as_array(w, f"lbfgs {what}: w", w0.shape)
     iterations = as_int(iterations, f"lbfgs {what}: the iteration count", at_least=0)
     history = as_array(history, f"lbfgs {what}: history")
     if history.shape != (iterations + 1,):
-        raise CheckFailed(f"lbfgs {what}: history has shape {history.shape} after {iterations} iterations; "
-                          f"expected ({iterations + 1},): f(w0), then f after each iteration")
+        raise CheckFailed(
+            f"lbfgs {what}: history has shape {history.shape} after {iterations} iterations; "
+            f"expected ({iterations + 1},): f(w0), then f after each iteration"
+        )
     if not np.all(np.isfinite(history)):
         first = int(np.argmin(np.isfinite(history)))
-        raise CheckFailed(f"lbfgs {what}: history holds {history[first]} at entry {first}; expected a finite loss "
-                          "at every entry")
+        raise CheckFailed(
+            f"lbfgs {what}: history holds {history[first]} at entry {first}; expected a finite loss "
+            "at every entry"
+        )
     if "max_iter" in settings and iterations_ref == settings["max_iter"]:
         if iterations != iterations_ref:
-            raise CheckFailed(f"lbfgs {what}: took {iterations} iterations; it must stop after max_iter")
-        assert_close(w, w_ref, rtol=1e-6, atol=1e-9, what=f"lbfgs {what}: w after max_iter iterations")
+            raise CheckFailed(
+                f"lbfgs {what}: took {iterations} iterations; it must stop after max_iter"
+            )
+        assert_close(
+            w, w_ref, rtol=1e-6, atol=1e-9, what=f"lbfgs {what}: w after max_iter iterations"
+        )
     elif "tol" in settings:
-        assert_close(w, w_ref, rtol=0, atol=10 * settings["tol"], what=f"lbfgs {what}: the final w")
+        assert_close(
+            w, w_ref, rtol=0, atol=10 * settings["tol"], what=f"lbfgs {what}: the final w"
+        )
     else:
-        assert_close(w, problem.minimizer, rtol=0, atol=1e-5, what=f"lbfgs {what}: the final w (the minimum)")
+        assert_close(
+            w,
+            problem.minimizer,
+            rtol=0,
+            atol=1e-5,
+            what=f"lbfgs {what}: the final w (the minimum)",
+        )
     if abs(iterations - iterations_ref) > ITERATION_BAND:
-        raise CheckFailed(f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
-                          f"(on this problem a right L-BFGS takes the reference's count within {ITERATION_BAND}, "
-                          "whatever the machine: check the stopping test and which pairs are kept)")
+        raise CheckFailed(
+            f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
+            f"(on this problem a right L-BFGS takes the reference's count within {ITERATION_BAND}, "
+            "whatever the machine: check the stopping test and which pairs are kept)"
+        )
     k = min(8, len(history_ref), len(history))
-    assert_close(history[:k], history_ref[:k], rtol=1e-6, atol=1e-12, what=f"lbfgs {what}: the first {k} losses")
+    assert_close(
+        history[:k],
+        history_ref[:k],
+        rtol=1e-6,
+        atol=1e-12,
+        what=f"lbfgs {what}: the first {k} losses",
+    )
 
 
-@CHECKS.check("test_lbfgs", "Does the full loop reach Rosenbrock's minimum from (-1.2, 1) like the reference?")
+@CHECKS.check(
+    "test_lbfgs",
+    "Does the full loop reach Rosenbrock's minimum from (-1.2, 1) like the reference?",
+)
 def lbfgs_rosenbrock(student, rng):
     check_lbfgs_runs(student, rosenbrock_runs(rng))
 
 
-@CHECKS.check("test_lbfgs", "Does it reach Beale's minimum and a random ill-conditioned quadratic's?", weight=2)
+@CHECKS.check(
+    "test_lbfgs",
+    "Does it reach Beale's minimum and a random ill-conditioned quadratic's?",
+    weight=2,
+)
 def lbfgs_beale_quadratic(student, rng):
     check_lbfgs_runs(student, beale_and_quadratic_runs(rng))
 
 
-@CHECKS.check("test_lbfgs", "Does it keep only the last m pairs, stop at tol, and stop after max_iter iterations?")
+@CHECKS.check(
+    "test_lbfgs",
+    "Does it keep only the last m pairs, stop at tol, and stop after max_iter iterations?",
+)
 def lbfgs_settings(student, rng):
     check_lbfgs_runs(student, settings_runs(rng))
 
@@ -232,6 +369,7 @@ def check_lbfgs_runs(student, runs) -> None:
 
 
 # The runs each lbfgs check draws: (problem, w0, what, settings).
+
 
 def rosenbrock_runs(rng) -> list[tuple]:
     return [(Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", {})]
@@ -244,7 +382,12 @@ BEALE_STARTS_RADIUS = 0.5
 
 
 def beale_and_quadratic_runs(rng) -> list[tuple]:
-    beale = (Beale(), BEALE_STARTS_CENTER + rng.uniform(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 2), "on Beale", {})
+    beale = (
+        Beale(),
+        BEALE_STARTS_CENTER + rng.uniform(-BEALE_STARTS_RADIUS, BEALE_STARTS_RADIUS, 2),
+        "on Beale",
+        {},
+    )
     problem = random_quadratic(rng, (50, 300), (5, 12))
     return [beale, (problem, problem.start, "on a quadratic", {})]
 
@@ -258,9 +401,20 @@ def settings_runs(rng) -> list[tuple]:
     m = int(rng.integers(1, 3))
     problem = random_quadratic(rng, (100, 300), (8, 12))
     tol = float(10 ** rng.uniform(-3, -1))
-    return [(short, short.start, "on a quadratic", {"m": m}), (problem, problem.start, "on a quadratic", {"tol": tol}),
-            (Rosenbrock(), np.array([-1.2, 1.0]), "on Rosenbrock", {"max_iter": int(rng.integers(3, 8))})]
+    return [
+        (short, short.start, "on a quadratic", {"m": m}),
+        (problem, problem.start, "on a quadratic", {"tol": tol}),
+        (
+            Rosenbrock(),
+            np.array([-1.2, 1.0]),
+            "on Rosenbrock",
+            {"max_iter": int(rng.integers(3, 8))},
+        ),
+    ]
 
 
-LBFGS_RUNS = {"lbfgs_rosenbrock": rosenbrock_runs, "lbfgs_beale_quadratic": beale_and_quadratic_runs,
-              "lbfgs_settings": settings_runs}
+LBFGS_RUNS = {
+    "lbfgs_rosenbrock": rosenbrock_runs,
+    "lbfgs_beale_quadratic": beale_and_quadratic_runs,
+    "lbfgs_settings": settings_runs,
+}

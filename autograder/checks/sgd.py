@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..reference import sgd as reference
 from . import CheckFailed, Registry, describe
 from .problems import digits_problem, random_quadratic
 from .steps import step_side_by_side
-from ..reference import sgd as reference
 
 # The section of book/sgd.md that explains each function, for feedback.
 SECTIONS = {
@@ -26,8 +26,9 @@ CHECKS = Registry("sgd", sections=SECTIONS)
 
 def is_integer(value) -> bool:
     """An int, or a NumPy integer (which crosses from the student's process as a 0-d array)."""
-    return ((isinstance(value, int) and not isinstance(value, bool))
-            or (isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu"))
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu"
+    )
 
 
 def as_indices(batch) -> list[int] | None:
@@ -47,16 +48,24 @@ def check_batches(student, num_examples, batch_size, num_epochs, seed):
         raise CheckFailed(f"{what}: expected a list of index arrays, got {describe(got)}")
     if len(got) != len(expected):
         per_epoch = -(-num_examples // batch_size)
-        raise CheckFailed(f"{what}: expected {len(expected)} batches ({per_epoch} per epoch, the last one "
-                          f"{num_examples - (per_epoch - 1) * batch_size} long), got {len(got)}")
+        raise CheckFailed(
+            f"{what}: expected {len(expected)} batches ({per_epoch} per epoch, the last one "
+            f"{num_examples - (per_epoch - 1) * batch_size} long), got {len(got)}"
+        )
     for k, (batch, want) in enumerate(zip(got, expected)):
         indices = as_indices(batch)
         if indices != want.tolist():
             epoch, index = divmod(k, -(-num_examples // batch_size))
-            shown = f"{indices[:8]}..." if indices is not None else f"{describe(batch)}, not integer indices"
-            raise CheckFailed(f"{what}: batch {index} of epoch {epoch} differs ({k} batches matched): "
-                              f"got {shown}, expected {want[:8].tolist()}... "
-                              "(one rng = np.random.default_rng(seed); one rng.permutation per epoch)")
+            shown = (
+                f"{indices[:8]}..."
+                if indices is not None
+                else f"{describe(batch)}, not integer indices"
+            )
+            raise CheckFailed(
+                f"{what}: batch {index} of epoch {epoch} differs ({k} batches matched): "
+                f"got {shown}, expected {want[:8].tolist()}... "
+                "(one rng = np.random.default_rng(seed); one rng.permutation per epoch)"
+            )
 
 
 @CHECKS.check("test_minibatch_indices", "Does one epoch split a shuffled order into full batches?")
@@ -69,34 +78,66 @@ def exact_epoch(student, rng):
 @CHECKS.check("test_minibatch_indices", "Is the last, partial batch of an epoch kept?")
 def partial_batch(student, rng):
     batch = int(rng.integers(3, 9))
-    check_batches(student, batch * int(rng.integers(4, 8)) + int(rng.integers(1, batch)), batch, 2,
-                  int(rng.integers(1000)))
+    check_batches(
+        student,
+        batch * int(rng.integers(4, 8)) + int(rng.integers(1, batch)),
+        batch,
+        2,
+        int(rng.integers(1000)),
+    )
 
 
 @CHECKS.check("test_minibatch_indices", "Does each epoch reshuffle, reproducibly from the seed?")
 def several_epochs(student, rng):
-    check_batches(student, int(rng.integers(20, 60)), int(rng.integers(4, 16)), int(rng.integers(3, 6)),
-                  int(rng.integers(1000)))
+    check_batches(
+        student,
+        int(rng.integers(20, 60)),
+        int(rng.integers(4, 16)),
+        int(rng.integers(3, 6)),
+        int(rng.integers(1000)),
+    )
 
 
-@CHECKS.check("test_minibatch_indices", "Does a batch larger than the data give one batch per epoch?")
+@CHECKS.check(
+    "test_minibatch_indices", "Does a batch larger than the data give one batch per epoch?"
+)
 def one_batch(student, rng):
     num_examples = int(rng.integers(20, 60))
-    check_batches(student, num_examples, num_examples + int(rng.integers(1, 50)), 2, int(rng.integers(1000)))
+    check_batches(
+        student, num_examples, num_examples + int(rng.integers(1, 50)), 2, int(rng.integers(1000))
+    )
 
 
-@CHECKS.check("test_sgd_step", "Does it follow the reference for several steps on a random quadratic?")
+@CHECKS.check(
+    "test_sgd_step", "Does it follow the reference for several steps on a random quadratic?"
+)
 def sgd_on_quadratic(student, rng):
     problem = random_quadratic(rng, (2, 30), (2, 6))
-    step_side_by_side(student, "sgd_step", reference.sgd_step, problem.grad,
-                      rng.standard_normal(problem.A.shape[0]), 10,
-                      {"lr": float(rng.uniform(0.1, 1.5)) / problem.eigenvalues[-1]},
-                      mistakes={"the step goes uphill: w + lr * dw instead of w - lr * dw":
-                                lambda w, dw, lr: w + lr * dw})
+    step_side_by_side(
+        student,
+        "sgd_step",
+        reference.sgd_step,
+        problem.grad,
+        rng.standard_normal(problem.A.shape[0]),
+        10,
+        {"lr": float(rng.uniform(0.1, 1.5)) / problem.eigenvalues[-1]},
+        mistakes={
+            "the step goes uphill: w + lr * dw instead of w - lr * dw": lambda w, dw, lr: (
+                w + lr * dw
+            )
+        },
+    )
 
 
 @CHECKS.check("test_sgd_step", "Does it step weight matrices (a classifier on real digits)?")
 def sgd_on_digits(student, rng):
     problem = digits_problem(rng)
-    step_side_by_side(student, "sgd_step", reference.sgd_step, problem.grad,
-                      rng.standard_normal(problem.shape) * 0.01, 5, {"lr": 0.5})
+    step_side_by_side(
+        student,
+        "sgd_step",
+        reference.sgd_step,
+        problem.grad,
+        rng.standard_normal(problem.shape) * 0.01,
+        5,
+        {"lr": 0.5},
+    )

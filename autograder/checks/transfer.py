@@ -18,8 +18,8 @@ import numpy as np
 from optlab.network import init_mlp
 from optlab.testing import assert_close
 
-from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from ..reference import transfer as reference
+from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
 from .mistakes import name_mistake
 
 # The section of book/transfer.md that explains each function, for feedback.
@@ -49,12 +49,15 @@ def as_params(value, names, what: str) -> dict:
 
 
 HEAD_MISTAKES = {
-    "He initialization scales by sqrt(2 / fan_in), where fan_in is the number of rows of the old last W":
-        lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(2.0 / k)),
-    "He initialization scales by sqrt(2 / fan_in), not 2 / fan_in":
-        lambda params, k, seed: _head(params, k, seed, lambda fan_in: 2.0 / fan_in),
-    "the standard deviation is sqrt(2 / fan_in): this is the variance's 1 / fan_in (Xavier), not He's 2 / fan_in":
-        lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(1.0 / fan_in)),
+    "He initialization scales by sqrt(2 / fan_in), where fan_in is the number of rows of the old last W": lambda params, k, seed: (
+        _head(params, k, seed, lambda fan_in: np.sqrt(2.0 / k))
+    ),
+    "He initialization scales by sqrt(2 / fan_in), not 2 / fan_in": lambda params, k, seed: _head(
+        params, k, seed, lambda fan_in: 2.0 / fan_in
+    ),
+    "the standard deviation is sqrt(2 / fan_in): this is the variance's 1 / fan_in (Xavier), not He's 2 / fan_in": lambda params, k, seed: (
+        _head(params, k, seed, lambda fan_in: np.sqrt(1.0 / fan_in))
+    ),
 }
 
 
@@ -64,13 +67,19 @@ def _head(params, k, seed, scale):
     return np.random.default_rng(seed).standard_normal((fan_in, k)) * scale(fan_in)
 
 
-@CHECKS.check("test_replace_head", "Is the new head the one this generator draws, and the rest unchanged?", weight=2)
+@CHECKS.check(
+    "test_replace_head",
+    "Is the new head the one this generator draws, and the rest unchanged?",
+    weight=2,
+)
 def new_head(student, rng):
     for _ in range(3):
         params, k, seed = random_network(rng), int(rng.integers(2, 12)), int(rng.integers(2**31))
         last = sum(1 for name in params if name.startswith("W"))
         call = f"replace_head(params of {last} layers, num_classes={k}, rng)"
-        got = as_params(student.call("replace_head", params, k, generator_argument(seed)), params, call)
+        got = as_params(
+            student.call("replace_head", params, k, generator_argument(seed)), params, call
+        )
         expected = reference.replace_head(params, k, np.random.default_rng(seed))
         for name in params:
             value = as_array(got[name], f"{call}: {name}", expected[name].shape)
@@ -87,34 +96,55 @@ def new_head(student, rng):
 
 
 RATE_MISTAKES = {
-    "one layer too many is frozen: with num_trainable_layers = k, the top k layers train":
-        lambda names, k, lr, f: reference.learning_rates(names, k - 1, lr, f) if k > 1 else {n: 0.0 for n in names},
-    "one layer too few is frozen: layer l is frozen when l <= L - num_trainable_layers":
-        lambda names, k, lr, f: reference.learning_rates(names, k + 1, lr, f),
-    "the head learns with lr; only the pretrained layers below it get lr * fine_tune_factor":
-        lambda names, k, lr, f: {n: (r * f if r == lr else r) for n, r in reference.learning_rates(names, k, lr, f).items()},
+    "one layer too many is frozen: with num_trainable_layers = k, the top k layers train": lambda names, k, lr, f: (
+        reference.learning_rates(names, k - 1, lr, f) if k > 1 else {n: 0.0 for n in names}
+    ),
+    "one layer too few is frozen: layer l is frozen when l <= L - num_trainable_layers": lambda names, k, lr, f: (
+        reference.learning_rates(names, k + 1, lr, f)
+    ),
+    "the head learns with lr; only the pretrained layers below it get lr * fine_tune_factor": lambda names, k, lr, f: {
+        n: (r * f if r == lr else r) for n, r in reference.learning_rates(names, k, lr, f).items()
+    },
 }
 
 
-@CHECKS.check("test_learning_rates", "Does every parameter get the reference's rate, for any depth and split?")
+@CHECKS.check(
+    "test_learning_rates",
+    "Does every parameter get the reference's rate, for any depth and split?",
+)
 def rates(student, rng):
     for _ in range(6):
         num_layers = int(rng.integers(2, 7))
         names = [f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"]
         names = [names[i] for i in rng.permutation(len(names))]
-        k, lr, factor = int(rng.integers(1, num_layers + 1)), float(rng.uniform(0.01, 1)), float(rng.uniform(0.01, 0.9))
+        k, lr, factor = (
+            int(rng.integers(1, num_layers + 1)),
+            float(rng.uniform(0.01, 1)),
+            float(rng.uniform(0.01, 0.9)),
+        )
         call = f"learning_rates({names}, num_trainable_layers={k}, lr={lr:.4g}, fine_tune_factor={factor:.4g})"
-        got = as_params(student.call("learning_rates", names, k, lr, fine_tune_factor=factor), names, call)
+        got = as_params(
+            student.call("learning_rates", names, k, lr, fine_tune_factor=factor), names, call
+        )
         expected = reference.learning_rates(names, k, lr, factor)
         ordered = sorted(names, key=lambda n: (int(n[1:]), n[0] != "W"))
         got_values = [as_float(got[n], f"{call}: rate of {n}") for n in ordered]
         try:
-            assert_close(got_values, [expected[n] for n in ordered], rtol=1e-12,
-                         what=f"rates of {', '.join(ordered)}")
+            assert_close(
+                got_values,
+                [expected[n] for n in ordered],
+                rtol=1e-12,
+                what=f"rates of {', '.join(ordered)}",
+            )
         except AssertionError as failure:
-            catalog = {why: (lambda wrong: lambda *a: tuple(wrong(*a)[n] for n in ordered))(wrong)
-                       for why, wrong in RATE_MISTAKES.items()}
-            raise CheckFailed(f"{call}: {failure}" + name_mistake(tuple(got_values), catalog, names, k, lr, factor)) from None
+            catalog = {
+                why: (lambda wrong: lambda *a: tuple(wrong(*a)[n] for n in ordered))(wrong)
+                for why, wrong in RATE_MISTAKES.items()
+            }
+            raise CheckFailed(
+                f"{call}: {failure}"
+                + name_mistake(tuple(got_values), catalog, names, k, lr, factor)
+            ) from None
 
 
 def step_network(student, rng, params, rates, velocity, num_steps, rho):
@@ -122,42 +152,88 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
     frozen = [name for name, rate in rates.items() if rate == 0]
     for step in range(1, num_steps + 1):
         grads = {name: rng.standard_normal(value.shape) for name, value in params.items()}
-        call = (f"fine_tune_step at step {step} of {num_steps} (rho={rho:.3g}; frozen: {', '.join(frozen) or 'none'})")
-        got = as_tuple(student.call("fine_tune_step", params, grads, velocity, rates, rho=rho), ("params", "velocity"), call)
-        got_params, got_velocity = (as_params(part, params, f"{call}: {which}")
-                                    for part, which in zip(got, ("params", "velocity")))
-        expected_params, expected_velocity = reference.fine_tune_step(params, grads, velocity, rates, rho)
+        call = f"fine_tune_step at step {step} of {num_steps} (rho={rho:.3g}; frozen: {', '.join(frozen) or 'none'})"
+        got = as_tuple(
+            student.call("fine_tune_step", params, grads, velocity, rates, rho=rho),
+            ("params", "velocity"),
+            call,
+        )
+        got_params, got_velocity = (
+            as_params(part, params, f"{call}: {which}")
+            for part, which in zip(got, ("params", "velocity"))
+        )
+        expected_params, expected_velocity = reference.fine_tune_step(
+            params, grads, velocity, rates, rho
+        )
         for name in params:
             value = as_array(got_params[name], f"{call}: {name}", params[name].shape)
             speed = as_array(got_velocity[name], f"{call}: velocity of {name}", params[name].shape)
             if name in frozen:
-                if not (np.array_equal(value, params[name]) and np.array_equal(speed, velocity[name])):
-                    moved = "moved" if not np.array_equal(value, params[name]) else "kept its parameter but changed its velocity"
-                    raise CheckFailed(f"{call}: {name} is frozen (rate 0) but {moved}"
-                                      + ("; a frozen parameter with velocity left from earlier training must still "
-                                         "stay put: skip it, do not apply v = rho * v" if np.any(velocity[name]) else ""))
+                if not (
+                    np.array_equal(value, params[name]) and np.array_equal(speed, velocity[name])
+                ):
+                    moved = (
+                        "moved"
+                        if not np.array_equal(value, params[name])
+                        else "kept its parameter but changed its velocity"
+                    )
+                    raise CheckFailed(
+                        f"{call}: {name} is frozen (rate 0) but {moved}"
+                        + (
+                            "; a frozen parameter with velocity left from earlier training must still "
+                            "stay put: skip it, do not apply v = rho * v"
+                            if np.any(velocity[name])
+                            else ""
+                        )
+                    )
                 continue
             try:
                 assert_close(value, expected_params[name], rtol=1e-12, atol=1e-15, what=name)
-                assert_close(speed, expected_velocity[name], rtol=1e-12, atol=1e-15, what=f"velocity of {name}")
+                assert_close(
+                    speed,
+                    expected_velocity[name],
+                    rtol=1e-12,
+                    atol=1e-15,
+                    what=f"velocity of {name}",
+                )
             except AssertionError as failure:
-                raise CheckFailed(f"{call}: {failure} (rate {rates[name]:.4g}; the course's momentum: "
-                                  "v = rho * v - rate * grad; p = p + v)") from None
-        params, velocity = ({n: np.asarray(got_params[n], dtype=np.float64) for n in params},
-                            {n: np.asarray(got_velocity[n], dtype=np.float64) for n in params})
+                raise CheckFailed(
+                    f"{call}: {failure} (rate {rates[name]:.4g}; the course's momentum: "
+                    "v = rho * v - rate * grad; p = p + v)"
+                ) from None
+        params, velocity = (
+            {n: np.asarray(got_params[n], dtype=np.float64) for n in params},
+            {n: np.asarray(got_velocity[n], dtype=np.float64) for n in params},
+        )
 
 
-@CHECKS.check("test_fine_tune_step", "Does it follow the reference for 6 steps, frozen layers staying put?", weight=2)
+@CHECKS.check(
+    "test_fine_tune_step",
+    "Does it follow the reference for 6 steps, frozen layers staying put?",
+    weight=2,
+)
 def fine_tuning(student, rng):
     params = random_network(rng, (3, 6))
     names = list(params)
     k = int(rng.integers(1, sum(1 for n in names if n.startswith("W"))))
-    rates = reference.learning_rates(names, k, float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.05, 0.5)))
-    step_network(student, rng, params, rates, {n: np.zeros_like(v) for n, v in params.items()}, 6,
-                 float(rng.uniform(0.5, 0.99)))
+    rates = reference.learning_rates(
+        names, k, float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.05, 0.5))
+    )
+    step_network(
+        student,
+        rng,
+        params,
+        rates,
+        {n: np.zeros_like(v) for n, v in params.items()},
+        6,
+        float(rng.uniform(0.5, 0.99)),
+    )
 
 
-@CHECKS.check("test_fine_tune_step", "Does a layer frozen mid-training stay put, though it still has velocity?")
+@CHECKS.check(
+    "test_fine_tune_step",
+    "Does a layer frozen mid-training stay put, though it still has velocity?",
+)
 def frozen_with_velocity(student, rng):
     params = random_network(rng, (3, 6))
     velocity = {name: rng.standard_normal(value.shape) * 0.1 for name, value in params.items()}

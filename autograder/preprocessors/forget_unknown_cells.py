@@ -21,7 +21,9 @@ class ForgetUnknownCells(NbGraderPreprocessor):
         for cell in nb.cells:
             claim = cell.metadata.get("nbgrader")
             if claim is not None and claim.get("grade_id") not in source.sources:
-                self.log.warning("Cell claiming grade id %r is not in the source: graded as a plain cell",
-                                 claim.get("grade_id"))
+                self.log.warning(
+                    "Cell claiming grade id %r is not in the source: graded as a plain cell",
+                    claim.get("grade_id"),
+                )
                 del cell.metadata["nbgrader"]
         return nb, resources

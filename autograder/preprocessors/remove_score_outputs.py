@@ -16,5 +16,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 class RemoveScoreOutputs(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
-            cell.outputs = [output for output in cell.outputs if output.output_type != "execute_result"]
+            cell.outputs = [
+                output for output in cell.outputs if output.output_type != "execute_result"
+            ]
         return cell, resources

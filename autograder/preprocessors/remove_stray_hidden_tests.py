@@ -14,7 +14,9 @@ import re
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?(^[ \t]*### END HIDDEN TESTS[^\n]*\n?|\Z)", re.S | re.M)
+REGION = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS.*?(^[ \t]*### END HIDDEN TESTS[^\n]*\n?|\Z)", re.S | re.M
+)
 
 
 class RemoveStrayHiddenTests(NbGraderPreprocessor):

@@ -32,17 +32,34 @@ class RestoreDeletedTestCells(NbGraderPreprocessor):
         for cell in nb.cells:
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
             present.add(name)
-            if name in source.test_points and cell.source == self.released_source(name, source.sources[name]):
+            if name in source.test_points and cell.source == self.released_source(
+                name, source.sources[name]
+            ):
                 cell.source = source.sources[name]
         for name, points in source.test_points.items():
             if name in present:
                 continue
             self.log.warning("Test cell %r was deleted: restored from the source", name)
-            cell = new_code_cell(source.sources[name], metadata={"nbgrader": {
-                "grade": True, "grade_id": name, "locked": True, "points": points,
-                "schema_version": 3, "solution": False, "task": False}})
+            cell = new_code_cell(
+                source.sources[name],
+                metadata={
+                    "nbgrader": {
+                        "grade": True,
+                        "grade_id": name,
+                        "locked": True,
+                        "points": points,
+                        "schema_version": 3,
+                        "solution": False,
+                        "task": False,
+                    }
+                },
+            )
             answer = name.removeprefix("test_")
-            after = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == answer]
+            after = [
+                i
+                for i, c in enumerate(nb.cells)
+                if c.metadata.get("nbgrader", {}).get("grade_id") == answer
+            ]
             nb.cells.insert(after[0] + 1 if after else len(nb.cells), cell)
         return nb, resources
 

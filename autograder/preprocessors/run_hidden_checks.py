@@ -61,32 +61,58 @@ def student_cells(nb) -> list[dict]:
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type == "code" and not is_test_cell(cell):
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
-            cells.append({"label": f"cell {index}" + (f" ({name})" if name else ""), "source": cell.source})
+            cells.append(
+                {"label": f"cell {index}" + (f" ({name})" if name else ""), "source": cell.source}
+            )
     return cells
 
 
 class RunHiddenChecks(NbGraderPreprocessor):
-    call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
-    check_timeout = Float(30.0, help="Seconds all the calls of one hidden check may take together, not counting "
-                                     "the notebook's code when a restart runs it again.").tag(config=True)
-    submission_timeout = Float(300.0, help="Seconds all the hidden checks of one submission may take together, "
-                                           "from the end of the first run of the notebook's code, its runs "
-                                           "after restarts included.").tag(config=True)
-    setup_timeout = Float(60.0, help="Seconds the notebook's code may take each time it runs, before the checks "
-                                     "and again whenever a failed call restarts the student process; the "
-                                     "course's solutions take under 1 s, see "
-                                     "benchmarks/notebook_setup.md.").tag(config=True)
-    memory_mb = Integer(2048, help="Memory of all the student's processes together (and the address space "
-                                   "of each).").tag(config=True)
-    isolate = Bool(True, help="Run student code in bubblewrap's sandbox (sandbox/isolation.py; no root needed). "
-                              "Only turn off to try the grader on your own code.").tag(config=True)
-    seed = Integer(None, allow_none=True,
-                   help="Seed for the hidden problems; by default a fresh one each run.").tag(config=True)
-    course_root = Unicode(".", help="The course directory (its lock and records).").tag(config=True)
-    take_assignment_lock = Bool(True, help="Wait for the course's lock of the assignment and hold it while "
-                                           "grading a notebook, so that no other grading run grades the "
-                                           "assignment meanwhile (`python -m autograder grade` holds it for "
-                                           "its whole run and turns this off in its workers).").tag(config=True)
+    call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(
+        config=True
+    )
+    check_timeout = Float(
+        30.0,
+        help="Seconds all the calls of one hidden check may take together, not counting "
+        "the notebook's code when a restart runs it again.",
+    ).tag(config=True)
+    submission_timeout = Float(
+        300.0,
+        help="Seconds all the hidden checks of one submission may take together, "
+        "from the end of the first run of the notebook's code, its runs "
+        "after restarts included.",
+    ).tag(config=True)
+    setup_timeout = Float(
+        60.0,
+        help="Seconds the notebook's code may take each time it runs, before the checks "
+        "and again whenever a failed call restarts the student process; the "
+        "course's solutions take under 1 s, see "
+        "benchmarks/notebook_setup.md.",
+    ).tag(config=True)
+    memory_mb = Integer(
+        2048,
+        help="Memory of all the student's processes together (and the address space of each).",
+    ).tag(config=True)
+    isolate = Bool(
+        True,
+        help="Run student code in bubblewrap's sandbox (sandbox/isolation.py; no root needed). "
+        "Only turn off to try the grader on your own code.",
+    ).tag(config=True)
+    seed = Integer(
+        None,
+        allow_none=True,
+        help="Seed for the hidden problems; by default a fresh one each run.",
+    ).tag(config=True)
+    course_root = Unicode(".", help="The course directory (its lock and records).").tag(
+        config=True
+    )
+    take_assignment_lock = Bool(
+        True,
+        help="Wait for the course's lock of the assignment and hold it while "
+        "grading a notebook, so that no other grading run grades the "
+        "assignment meanwhile (`python -m autograder grade` holds it for "
+        "its whole run and turns this off in its workers).",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         """Score every autograded test cell; InfrastructureError (the submission not graded) when
@@ -96,16 +122,27 @@ class RunHiddenChecks(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         if not self.take_assignment_lock:
             return self._score_cells(nb, resources, assignment)
-        waiting = lambda holder: self.log.warning("Waiting: %s is being graded by %s", assignment, holder)  # noqa: E731
+        waiting = lambda holder: self.log.warning(
+            "Waiting: %s is being graded by %s", assignment, holder
+        )  # noqa: E731
         with AssignmentLock(Path(self.course_root), assignment, wait=True, on_wait=waiting):
             return self._score_cells(nb, resources, assignment)
 
     def _score_cells(self, nb, resources, assignment: str):
         registry = load_registry(assignment)
         seed = self.seed if self.seed is not None else secrets.randbits(63)
-        config = SandboxConfig(limits=Limits(memory_bytes=self.memory_mb * 1024**2),
-                               call_timeout=self.call_timeout, setup_timeout=self.setup_timeout, isolate=self.isolate)
-        self.log.info("Running hidden checks for %s/%s (seed %d)", resources["nbgrader"]["student"], assignment, seed)
+        config = SandboxConfig(
+            limits=Limits(memory_bytes=self.memory_mb * 1024**2),
+            call_timeout=self.call_timeout,
+            setup_timeout=self.setup_timeout,
+            isolate=self.isolate,
+        )
+        self.log.info(
+            "Running hidden checks for %s/%s (seed %d)",
+            resources["nbgrader"]["student"],
+            assignment,
+            seed,
+        )
         base_url = book_base_url(self.course_root)
         limit = f"the hidden checks of a submission may take {self.submission_timeout:g} s in all"
         with StudentSession(student_cells(nb), config, registry.blocked) as student:
@@ -120,8 +157,10 @@ class RunHiddenChecks(NbGraderPreprocessor):
                 grade_id = cell.metadata.nbgrader["grade_id"]
                 checks = registry.groups.get(grade_id)
                 if not checks:
-                    raise KeyError(f"no hidden checks are registered for grade cell {grade_id!r} "
-                                   f"of {assignment} (autograder/checks/{assignment}.py)")
+                    raise KeyError(
+                        f"no hidden checks are registered for grade cell {grade_id!r} "
+                        f"of {assignment} (autograder/checks/{assignment}.py)"
+                    )
                 # The session's deadline, as it moves later by time lost to kills from outside.
                 deadline = student.total[0]
                 results = run_checks(checks, student, seed, self.check_timeout, deadline, limit)
@@ -130,9 +169,14 @@ class RunHiddenChecks(NbGraderPreprocessor):
                 points = float(cell.metadata.nbgrader["points"])
                 earned = score(results, points)
                 cell.outputs = [
-                    nbformat.v4.new_output("stream", name="stdout",
-                                           text=cell_report(results, earned, points, student.cell_errors, section)),
-                    nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=None),
+                    nbformat.v4.new_output(
+                        "stream",
+                        name="stdout",
+                        text=cell_report(results, earned, points, student.cell_errors, section),
+                    ),
+                    nbformat.v4.new_output(
+                        "execute_result", data={"text/plain": repr(earned)}, execution_count=None
+                    ),
                 ]
             LAST_STUDENT_SECONDS[0] = student.student_seconds
         nb.metadata["autograder"] = {"seed": str(seed)}

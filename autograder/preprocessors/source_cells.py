@@ -9,7 +9,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 @dataclass(frozen=True)
 class SourceCells:
-    sources: dict[str, str]        # every cell nbgrader tracks, by grade id: its source
+    sources: dict[str, str]  # every cell nbgrader tracks, by grade id: its source
     test_points: dict[str, float]  # the autograded test cells, by grade id: their points
 
 
@@ -22,6 +22,9 @@ def read_source_cells(resources) -> SourceCells | None:
         except MissingEntry:
             return None
         sources = {cell.name: cell.source for cell in notebook.source_cells}
-        tests = {cell.name: float(cell.max_score) for cell in notebook.grade_cells
-                 if cell.cell_type == "code" and cell.name in sources}
+        tests = {
+            cell.name: float(cell.max_score)
+            for cell in notebook.grade_cells
+            if cell.cell_type == "code" and cell.name in sources
+        }
     return SourceCells(sources, tests)

@@ -21,7 +21,7 @@ def random_crop(image, size, rng):
     height, width = image.shape[:2]
     top = rng.integers(0, height - size + 1)
     left = rng.integers(0, width - size + 1)
-    return image[top:top + size, left:left + size].copy()
+    return image[top : top + size, left : left + size].copy()
 
 
 def ten_crops(image, size):
@@ -31,10 +31,18 @@ def ten_crops(image, size):
     ((height - size) // 2, (width - size) // 2)), then the same five of the mirror image.
     """
     height, width = image.shape[:2]
-    corners = [(0, 0), (0, width - size), (height - size, 0), (height - size, width - size),
-               ((height - size) // 2, (width - size) // 2)]
-    crops = [source[top:top + size, left:left + size]
-             for source in (image, horizontal_flip(image)) for top, left in corners]
+    corners = [
+        (0, 0),
+        (0, width - size),
+        (height - size, 0),
+        (height - size, width - size),
+        ((height - size) // 2, (width - size) // 2),
+    ]
+    crops = [
+        source[top : top + size, left : left + size]
+        for source in (image, horizontal_flip(image))
+        for top, left in corners
+    ]
     return np.stack(crops)
 
 

@@ -16,7 +16,7 @@ Conventions (the lecture's gradient check):
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -24,7 +24,9 @@ GOOD_THRESHOLD = 1e-7
 WRONG_THRESHOLD = 1e-2
 
 
-def centered_difference(f: Callable[[np.ndarray], float], w: np.ndarray, index: tuple, h: float) -> float:
+def centered_difference(
+    f: Callable[[np.ndarray], float], w: np.ndarray, index: tuple, h: float
+) -> float:
     """(f(w + h e_i) - f(w - h e_i)) / (2h) for the entry ``index`` of ``w``, restored afterwards."""
     saved = w[index]
     w[index] = saved + h
@@ -35,7 +37,9 @@ def centered_difference(f: Callable[[np.ndarray], float], w: np.ndarray, index: 
     return (f_plus - f_minus) / (2 * h)
 
 
-def numeric_gradient(f: Callable[[np.ndarray], float], w: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numeric_gradient(
+    f: Callable[[np.ndarray], float], w: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
     """Centered-difference gradient of the scalar function ``f`` at ``w`` (any shape).
 
     Costs 2 evaluations of ``f`` per element of ``w``. ``w`` is perturbed in place and
@@ -60,15 +64,24 @@ def relative_error(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
 
 
-def gradient_check(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray],
-                   w: np.ndarray, h: float = 1e-5) -> float:
+def gradient_check(
+    f: Callable[[np.ndarray], float],
+    grad_f: Callable[[np.ndarray], np.ndarray],
+    w: np.ndarray,
+    h: float = 1e-5,
+) -> float:
     """Relative error between the analytic gradient ``grad_f(w)`` and the numeric one."""
     return relative_error(grad_f(w), numeric_gradient(f, w, h))
 
 
-def sparse_gradient_check(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray],
-                          w: np.ndarray, num_checks: int = 10, h: float = 1e-5,
-                          seed: int | None = 0) -> float:
+def sparse_gradient_check(
+    f: Callable[[np.ndarray], float],
+    grad_f: Callable[[np.ndarray], np.ndarray],
+    w: np.ndarray,
+    num_checks: int = 10,
+    h: float = 1e-5,
+    seed: int | None = 0,
+) -> float:
     """Like `gradient_check`, on ``num_checks`` random coordinates only.
 
     A full numeric gradient costs 2 evaluations per parameter: too slow for a model

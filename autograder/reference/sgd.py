@@ -22,7 +22,9 @@ def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):
     batches = []
     for _ in range(num_epochs):
         order = rng.permutation(num_examples)
-        batches.extend(order[start:start + batch_size] for start in range(0, num_examples, batch_size))
+        batches.extend(
+            order[start : start + batch_size] for start in range(0, num_examples, batch_size)
+        )
     return batches
 
 

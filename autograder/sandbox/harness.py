@@ -37,8 +37,10 @@ import traceback
 MAX_STRING = 2000
 MAX_DEPTH = 8
 NUMERIC_KINDS = "biufc"
-MAX_MESSAGE_BYTES = 64 * 1024**2   # one reply; arrays cross as base64, so this is many millions of numbers
-MAX_MESSAGE_VALUES = 1_000_000     # JSON values (lists, objects, list items) in one reply
+MAX_MESSAGE_BYTES = (
+    64 * 1024**2
+)  # one reply; arrays cross as base64, so this is many millions of numbers
+MAX_MESSAGE_VALUES = 1_000_000  # JSON values (lists, objects, list items) in one reply
 REQUESTS_FD, REPLIES_FD = 3, 4
 READY = {"op": "ready"}  # the first line on the channel, before any of the notebook's code runs
 
@@ -62,9 +64,16 @@ def encode(value, depth: int = 0):
         array = np.asarray(value)
         if array.dtype.kind not in NUMERIC_KINDS:
             return {"__unsupported__": f"array of dtype {array.dtype}"}
-        array = np.array(array, order="C", copy=True)  # ascontiguousarray would make 0-d arrays 1-d
-        return {"__ndarray__": {"dtype": array.dtype.str, "shape": list(array.shape),
-                                "data": base64.b64encode(array.tobytes()).decode("ascii")}}
+        array = np.array(
+            array, order="C", copy=True
+        )  # ascontiguousarray would make 0-d arrays 1-d
+        return {
+            "__ndarray__": {
+                "dtype": array.dtype.str,
+                "shape": list(array.shape),
+                "data": base64.b64encode(array.tobytes()).decode("ascii"),
+            }
+        }
     if isinstance(value, ProblemArgument):
         return {"__problem__": {"spec": value.spec, "method": value.method}}
     if isinstance(value, GeneratorArgument):
@@ -88,9 +97,18 @@ class Unsupported:
         return f"<{self.wire_description}>"
 
 
-ALLOWED_DTYPES = {f"{order}{kind}{size}" for order in "<|" for kind, sizes in
-                  (("f", (2, 4, 8)), ("i", (1, 2, 4, 8)), ("u", (1, 2, 4, 8)), ("c", (8, 16)), ("b", (1,)))
-                  for size in sizes}
+ALLOWED_DTYPES = {
+    f"{order}{kind}{size}"
+    for order in "<|"
+    for kind, sizes in (
+        ("f", (2, 4, 8)),
+        ("i", (1, 2, 4, 8)),
+        ("u", (1, 2, 4, 8)),
+        ("c", (8, 16)),
+        ("b", (1,)),
+    )
+    for size in sizes
+}
 
 
 def loads(line: bytes) -> dict:
@@ -128,15 +146,19 @@ def decode(data, depth: int = 0, *, arguments: bool = True):
         return [decode(v, depth + 1, arguments=arguments) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise ValueError("malformed value")
-    (tag, body), = data.items()
+    ((tag, body),) = data.items()
     if tag == "__ndarray__":
         if type(body) is not dict or set(body) != {"dtype", "shape", "data"}:
             raise ValueError("malformed array")
         dtype, shape, raw = body["dtype"], body["shape"], body["data"]
         if type(dtype) is not str or dtype not in ALLOWED_DTYPES:
             raise ValueError(f"dtype {str(dtype)[:40]!r} is not allowed")
-        if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape) \
-                or math.prod(max(n, 1) for n in shape) * np.dtype(dtype).itemsize > MAX_MESSAGE_BYTES:
+        if (
+            type(shape) is not list
+            or len(shape) > 32
+            or any(type(n) is not int or n < 0 for n in shape)
+            or math.prod(max(n, 1) for n in shape) * np.dtype(dtype).itemsize > MAX_MESSAGE_BYTES
+        ):
             raise ValueError("bad shape")
         if type(raw) is not str or len(raw) > MAX_MESSAGE_BYTES:
             raise ValueError("bad array data")
@@ -171,8 +193,12 @@ class ProblemArgument:
     """An argument that stands for a problem of `optlab.problems` (or one of its methods)."""
 
     def __init__(self, body: dict) -> None:
-        if type(body) is not dict or set(body) != {"spec", "method"} or type(body["spec"]) is not dict \
-                or not (body["method"] is None or type(body["method"]) is str):
+        if (
+            type(body) is not dict
+            or set(body) != {"spec", "method"}
+            or type(body["spec"]) is not dict
+            or not (body["method"] is None or type(body["method"]) is str)
+        ):
             raise ValueError("malformed problem")
         self.spec = body["spec"]
         self.method = body["method"]
@@ -224,7 +250,9 @@ def describe_error(error: BaseException) -> tuple[str, str]:
         text = f"{type(error).__name__} (whose message cannot be shown)"[:MAX_STRING]
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename.startswith("<ipython-input") or frame.filename.startswith("/tmp/ipykernel"):
+        if frame.filename.startswith("<ipython-input") or frame.filename.startswith(
+            "/tmp/ipykernel"
+        ):
             where = f"line {frame.lineno}, in {frame.name}: {frame.line or ''}".strip()
     return text, where[:MAX_STRING]
 
@@ -289,8 +317,15 @@ def serve(namespace: dict, requests, replies) -> None:
         name = request["name"]
         function = namespace.get(name)
         if not callable(function):
-            reply({"op": "result", "id": request["id"], "ok": False, "where": "",
-                   "error": f"NameError: no function named {name!r} is defined in the notebook"})
+            reply(
+                {
+                    "op": "result",
+                    "id": request["id"],
+                    "ok": False,
+                    "where": "",
+                    "error": f"NameError: no function named {name!r} is defined in the notebook",
+                }
+            )
             continue
         try:
             args = [build(decode(a)) for a in request["args"]]
@@ -300,7 +335,13 @@ def serve(namespace: dict, requests, replies) -> None:
         except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
             # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is the code's own
             text, where = describe_error(error)
-            message = {"op": "result", "id": request["id"], "ok": False, "error": text, "where": where}
+            message = {
+                "op": "result",
+                "id": request["id"],
+                "ok": False,
+                "error": text,
+                "where": where,
+            }
         reply(message)
 
 

@@ -60,8 +60,8 @@ WATCH_SECONDS = 0.05
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of CPU time in /proc/<pid>/stat
 
 SANDBOX_DIR = Path("/tmp/sandbox")  # the student process's working folder, in its private /tmp
-GRADER_DIR = Path("/grader")        # the harness and the student package, read-only
-SANDBOX_UID = 1000                  # the student's uid inside the sandbox
+GRADER_DIR = Path("/grader")  # the harness and the student package, read-only
+SANDBOX_UID = 1000  # the student's uid inside the sandbox
 SHM_BYTES = 16 * 1024**2
 
 
@@ -69,35 +69,41 @@ SHM_BYTES = 16 * 1024**2
 class Limits:
     """Resource bounds for one sandbox (defaults suit the course's checks)."""
 
-    memory_bytes: int = 2 * 1024**3      # all its processes together; each one's address space too
-    cpu_seconds: int = 300               # each process (then SIGXCPU); each call also has a wall-clock limit
-    processes: int = 32                  # a fork bomb stops here
+    memory_bytes: int = 2 * 1024**3  # all its processes together; each one's address space too
+    cpu_seconds: int = 300  # each process (then SIGXCPU); each call also has a wall-clock limit
+    processes: int = 32  # a fork bomb stops here
     open_files: int = 256
-    file_bytes: int = 16 * 1024**2       # the largest file it may write (its output log included)
-    tmpfs_bytes: int = 64 * 1024**2      # everything it may write in /tmp, its working folder included
+    file_bytes: int = 16 * 1024**2  # the largest file it may write (its output log included)
+    tmpfs_bytes: int = 64 * 1024**2  # everything it may write in /tmp, its working folder included
 
 
 def harness_limits(limits: Limits) -> dict[str, tuple[int, int]]:
     """The limits the harness sets on itself before the notebook's code runs: `resource` name: (soft, hard)."""
-    return {"RLIMIT_AS": (limits.memory_bytes, limits.memory_bytes),
-            # At the soft limit SIGXCPU, which says what happened; at the hard one (code that
-            # ignores SIGXCPU) SIGKILL, which the grader reads by the CPU time used.
-            "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + CPU_GRACE_SECONDS),
-            "RLIMIT_NPROC": (limits.processes, limits.processes),
-            "RLIMIT_NOFILE": (limits.open_files, limits.open_files),
-            "RLIMIT_FSIZE": (limits.file_bytes, limits.file_bytes),
-            "RLIMIT_CORE": (0, 0)}
+    return {
+        "RLIMIT_AS": (limits.memory_bytes, limits.memory_bytes),
+        # At the soft limit SIGXCPU, which says what happened; at the hard one (code that
+        # ignores SIGXCPU) SIGKILL, which the grader reads by the CPU time used.
+        "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + CPU_GRACE_SECONDS),
+        "RLIMIT_NPROC": (limits.processes, limits.processes),
+        "RLIMIT_NOFILE": (limits.open_files, limits.open_files),
+        "RLIMIT_FSIZE": (limits.file_bytes, limits.file_bytes),
+        "RLIMIT_CORE": (0, 0),
+    }
 
 
 class IsolationError(RuntimeError):
     """The grader cannot isolate student code on this machine (and says why, and what to do)."""
 
 
-BWRAP_MISSING = ("bubblewrap (the program bwrap) is not installed, and the grader runs student code in its "
-                 "sandbox. Install it: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` "
-                 "(Fedora), or run `python3 dev.py book` once as root, which installs it.")
-LIBSECCOMP_MISSING = ("the sandbox's system-call filter needs libseccomp ({why}): install it (`apt-get install "
-                      "libseccomp2` on Debian and Ubuntu, `dnf install libseccomp` on Fedora).")
+BWRAP_MISSING = (
+    "bubblewrap (the program bwrap) is not installed, and the grader runs student code in its "
+    "sandbox. Install it: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` "
+    "(Fedora), or run `python3 dev.py book` once as root, which installs it."
+)
+LIBSECCOMP_MISSING = (
+    "the sandbox's system-call filter needs libseccomp ({why}): install it (`apt-get install "
+    "libseccomp2` on Debian and Ubuntu, `dnf install libseccomp` on Fedora)."
+)
 NO_USER_NAMESPACES = (
     "bubblewrap cannot make a sandbox on this machine ({why}). It needs unprivileged user namespaces. "
     "On Ubuntu 23.10 and later, AppArmor forbids them to unconfined programs: allow them for bwrap with "
@@ -107,7 +113,8 @@ NO_USER_NAMESPACES = (
     "`sysctl user.max_user_namespaces` (must be over 0) and, on older Debian kernels, "
     "`kernel.unprivileged_userns_clone=1`. In a container, allow user namespaces (Docker: "
     "`--security-opt seccomp=unconfined`, or run the grader as the container's root with CAP_SYS_ADMIN). "
-    "Only code you trust may be graded with --no-isolation.")
+    "Only code you trust may be graded with --no-isolation."
+)
 
 
 def bwrap() -> str | None:
@@ -129,7 +136,9 @@ def can_isolate() -> str | None:
     except (ImportError, OSError, AttributeError) as error:
         return LIBSECCOMP_MISSING.format(why=f"{type(error).__name__}: {error}")
     try:
-        result = run_sandboxed([sys.executable, "-I", "-c", "import encodings"], needed=interpreter_paths())
+        result = run_sandboxed(
+            [sys.executable, "-I", "-c", "import encodings"], needed=interpreter_paths()
+        )
     except (OSError, RuntimeError, subprocess.SubprocessError) as error:
         return NO_USER_NAMESPACES.format(why=f"{type(error).__name__}: {error}")
     if result.returncode != 0:
@@ -145,12 +154,19 @@ def run_sandboxed(command: list[str], *, needed: list[Path]) -> subprocess.Compl
     try:
         if os.geteuid() == 0:
             from .uids import UidLease
+
             lease = UidLease()
         seccomp_fd = syscall_filter_fd()
-        return subprocess.run(sandbox_command(command, needed=needed, files=None, limits=Limits(),
-                                              seccomp_fd=seccomp_fd),
-                              stdin=subprocess.DEVNULL, capture_output=True, timeout=60, pass_fds=(seccomp_fd,),
-                              preexec_fn=None if lease is None else make_preexec(uid=lease.uid, reach=needed))
+        return subprocess.run(
+            sandbox_command(
+                command, needed=needed, files=None, limits=Limits(), seccomp_fd=seccomp_fd
+            ),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            pass_fds=(seccomp_fd,),
+            preexec_fn=None if lease is None else make_preexec(uid=lease.uid, reach=needed),
+        )
     finally:
         if lease is not None:
             lease.release()
@@ -162,14 +178,55 @@ def run_sandboxed(command: list[str], *, needed: list[Path]) -> subprocess.Compl
 # sandbox; each fails with EPERM (a list like Docker's default profile, for a sandbox with no
 # capabilities: those that need one fail anyway, and fail earlier here).
 BLOCKED_SYSCALLS = (
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
-    "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
-    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "name_to_handle_at", "open_by_handle_at",
-    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot",
-    "swapon", "swapoff", "acct", "quotactl", "syslog", "settimeofday", "clock_settime", "adjtimex",
-    "clock_adjtime", "iopl", "ioperm", "uselib", "lookup_dcookie", "vhangup",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    "syslog",
+    "settimeofday",
+    "clock_settime",
+    "adjtimex",
+    "clock_adjtime",
+    "iopl",
+    "ioperm",
+    "uselib",
+    "lookup_dcookie",
+    "vhangup",
 )
 
 
@@ -198,7 +255,9 @@ def syscall_filter_fd() -> int:
     memfd = os.memfd_create("optgrade-seccomp", os.MFD_CLOEXEC)
     os.write(memfd, syscall_filter())
     os.lseek(memfd, 0, os.SEEK_SET)
-    fd = fcntl.fcntl(memfd, fcntl.F_DUPFD_CLOEXEC, 10)  # clear of 0-4, which the child's stdio and channel take
+    fd = fcntl.fcntl(
+        memfd, fcntl.F_DUPFD_CLOEXEC, 10
+    )  # clear of 0-4, which the child's stdio and channel take
     os.close(memfd)
     return fd
 
@@ -213,16 +272,33 @@ def outermost(paths) -> list[Path]:
     return [p for p in paths if not any(q in p.parents for q in paths)]
 
 
-def sandbox_command(command: list[str], *, needed: list[Path], files: Path | None, limits: Limits,
-                    seccomp_fd: int) -> list[str]:
+def sandbox_command(
+    command: list[str], *, needed: list[Path], files: Path | None, limits: Limits, seccomp_fd: int
+) -> list[str]:
     """The bwrap command line that runs ``command`` in a sandbox.
 
     ``needed``: directories shown read-only at their paths (the interpreter's); ``files``: the
     folder shown read-only as GRADER_DIR (the harness and the student package); ``seccomp_fd``:
     where bwrap reads the system-call filter (`syscall_filter_fd`), inheritable."""
-    args = [bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-            "--new-session", "--hostname", "sandbox", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-            "--seccomp", str(seccomp_fd), "--ro-bind", "/usr", "/usr"]
+    args = [
+        bwrap(),
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--seccomp",
+        str(seccomp_fd),
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -230,10 +306,30 @@ def sandbox_command(command: list[str], *, needed: list[Path], files: Path | Non
             args += ["--ro-bind", top, top]
     if os.path.isfile("/etc/ld.so.cache"):
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-             "--size", str(limits.tmpfs_bytes), "--perms", "1777", "--tmpfs", "/tmp",
-             "--perms", "0700", "--dir", str(SANDBOX_DIR)]
+    args += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(SHM_BYTES),
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",
+        "--size",
+        str(limits.tmpfs_bytes),
+        "--perms",
+        "1777",
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0700",
+        "--dir",
+        str(SANDBOX_DIR),
+    ]
     # After the private /tmp: an interpreter installed under /tmp (a checkout there) is bound into it.
     for path in needed:
         if Path("/usr") not in path.parents and path != Path("/usr"):
@@ -255,7 +351,9 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-HAS_CHILDREN_LISTS = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")  # CONFIG_PROC_CHILDREN
+HAS_CHILDREN_LISTS = os.path.exists(
+    f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+)  # CONFIG_PROC_CHILDREN
 
 
 def _children_by_listing(parent: int) -> list[int]:
@@ -296,10 +394,10 @@ def _children_by_scan():
 
 @dataclass(frozen=True)
 class Usage:
-    memory_bytes: int          # of all the processes together (proportional set sizes: a page
-                               # that forked processes share counts once in all)
-    cpu_seconds: float         # of all of them, those they have reaped included
-    most_cpu_seconds: float    # of the one that used the most (the CPU limit of each process)
+    memory_bytes: int  # of all the processes together (proportional set sizes: a page
+    # that forked processes share counts once in all)
+    cpu_seconds: float  # of all of them, those they have reaped included
+    most_cpu_seconds: float  # of the one that used the most (the CPU limit of each process)
 
 
 def usage(pid: int) -> Usage:
@@ -308,8 +406,10 @@ def usage(pid: int) -> Usage:
     for process in descendants(pid):
         try:
             fields = stat_fields(process)
-            own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS            # utime, stime
-            total += own + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS  # and its reaped children's
+            own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+            total += (
+                own + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+            )  # and its reaped children's
             most = max(most, own)
             with open(f"/proc/{process}/smaps_rollup", "rb") as rollup:
                 for line in rollup:
@@ -339,8 +439,13 @@ def closed_ancestors(paths: list[Path]) -> list[Path]:
 class _Libc:
     def __init__(self) -> None:
         self.lib = ctypes.CDLL(None, use_errno=True)
-        self.lib.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
-                                   ctypes.c_ulong, ctypes.c_char_p]
+        self.lib.mount.argtypes = [
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_ulong,
+            ctypes.c_char_p,
+        ]
 
     def check(self, result: int, what: str) -> None:
         if result != 0:
@@ -350,11 +455,19 @@ class _Libc:
     def unshare(self, flags: int) -> None:
         self.check(self.lib.unshare(flags), "unshare")
 
-    def mount(self, source: str | None, target: str | Path, fstype: str | None, flags: int,
-              data: str | None = None) -> None:
+    def mount(
+        self,
+        source: str | None,
+        target: str | Path,
+        fstype: str | None,
+        flags: int,
+        data: str | None = None,
+    ) -> None:
         encode = lambda s: None if s is None else os.fsencode(str(s))  # noqa: E731
-        self.check(self.lib.mount(encode(source), encode(target), encode(fstype), flags, encode(data)),
-                   f"mount {target}")
+        self.check(
+            self.lib.mount(encode(source), encode(target), encode(fstype), flags, encode(data)),
+            f"mount {target}",
+        )
 
     def prctl(self, option: int, value: int) -> None:
         self.check(self.lib.prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
@@ -374,7 +487,9 @@ def make_preexec(*, uid: int, reach: list[Path]):
     rebind = [p for p in reach if any(c in p.parents for c in closed)]
 
     def preexec() -> None:
-        libc.prctl(PR_SET_PDEATHSIG, SIGKILL)  # bwrap dies with its grader, and the sandbox with bwrap
+        libc.prctl(
+            PR_SET_PDEATHSIG, SIGKILL
+        )  # bwrap dies with its grader, and the sandbox with bwrap
         if closed:
             libc.unshare(CLONE_NEWNS)
             libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
@@ -390,4 +505,3 @@ def make_preexec(*, uid: int, reach: list[Path]):
         os.setresuid(uid, uid, uid)
 
     return preexec
-

@@ -22,13 +22,32 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 
 # Variables read by BLAS/LAPACK, OpenMP and NumPy when they load, that change how they compute.
-PREFIXES = ("OPENBLAS_", "GOTO", "OMP_", "KMP_", "GOMP_", "MKL_", "BLIS_", "VECLIB_", "ACCELERATE_", "NPY_")
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+PREFIXES = (
+    "OPENBLAS_",
+    "GOTO",
+    "OMP_",
+    "KMP_",
+    "GOMP_",
+    "MKL_",
+    "BLIS_",
+    "VECLIB_",
+    "ACCELERATE_",
+    "NPY_",
+)
+THREAD_VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 THREADS = 1
 
 
-def numerical_environment(environ: Mapping[str, str] | None = None, threads: int = THREADS) -> dict[str, str]:
+def numerical_environment(
+    environ: Mapping[str, str] | None = None, threads: int = THREADS
+) -> dict[str, str]:
     """The numerical variables of ``environ`` (default: this process's), with ``threads`` threads."""
     environ = os.environ if environ is None else environ
     chosen = {name: value for name, value in environ.items() if name.startswith(PREFIXES)}
@@ -47,7 +66,9 @@ def blas_kernel() -> str:
     return ""
 
 
-def other_environment(environ: Mapping[str, str] | None = None, threads: int = 2) -> dict[str, str]:
+def other_environment(
+    environ: Mapping[str, str] | None = None, threads: int = 2
+) -> dict[str, str]:
     """A numerical environment that computes differently from this one: another OpenBLAS kernel
     and ``threads`` threads. Tests run correct code in it beside a reference computed here."""
     chosen = numerical_environment(environ, threads)
@@ -55,7 +76,9 @@ def other_environment(environ: Mapping[str, str] | None = None, threads: int = 2
         for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             chosen.pop(name, None)
     elif platform.machine() in ("x86_64", "AMD64"):
-        chosen["OPENBLAS_CORETYPE"] = "Sandybridge" if blas_kernel().lower() == "haswell" else "Haswell"
+        chosen["OPENBLAS_CORETYPE"] = (
+            "Sandybridge" if blas_kernel().lower() == "haswell" else "Haswell"
+        )
     elif platform.machine() in ("aarch64", "arm64"):
         chosen["OPENBLAS_CORETYPE"] = "ARMV8"
     return chosen

@@ -67,11 +67,11 @@ STUDENT_PACKAGE = Path(optlab.__file__).parent
 MAX_MESSAGE_BYTES = harness.MAX_MESSAGE_BYTES
 START_FAILED = "The sandbox could not start: "
 START_ATTEMPTS = 3
-START_TIMEOUT = 30.0          # seconds from starting the sandbox to the harness's word that it is ready
-KILL_ATTEMPTS = 3             # tries of a call whose process keeps being killed from outside
-KILL_RETRY_PAUSE = 1.0        # seconds before the next try, times the tries so far
+START_TIMEOUT = 30.0  # seconds from starting the sandbox to the harness's word that it is ready
+KILL_ATTEMPTS = 3  # tries of a call whose process keeps being killed from outside
+KILL_RETRY_PAUSE = 1.0  # seconds before the next try, times the tries so far
 OUTSIDE_SIGNALS = (signal.SIGKILL, signal.SIGTERM)
-EXIT_GRACE = 2.0              # seconds a process that closed its end of the channel has to exit
+EXIT_GRACE = 2.0  # seconds a process that closed its end of the channel has to exit
 NOT_A_REPLY = "something that is not a reply"
 CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
 
@@ -98,11 +98,13 @@ class _KilledFromOutside(Exception):
         self.signal_name, self.doing = signal_name, doing
 
     def explain(self, times: int) -> str:
-        return (f"the student process was killed by {self.signal_name} {times} times in a row, the last time "
-                f"during {self.doing}, and no limit of the grader explains it: either from outside the grader "
-                "(the machine out of memory, or another program killing it) or by the submission's own code "
-                "(os.kill of its own process, which the grader cannot tell apart); grade it again, and if it "
-                "fails the same way, look in its code for such a kill")
+        return (
+            f"the student process was killed by {self.signal_name} {times} times in a row, the last time "
+            f"during {self.doing}, and no limit of the grader explains it: either from outside the grader "
+            "(the machine out of memory, or another program killing it) or by the submission's own code "
+            "(os.kill of its own process, which the grader cannot tell apart); grade it again, and if it "
+            "fails the same way, look in its code for such a kill"
+        )
 
 
 @dataclass
@@ -110,10 +112,10 @@ class SandboxConfig:
     """What every student process of one grading run shares."""
 
     limits: Limits = field(default_factory=Limits)
-    call_timeout: float = 10.0      # seconds for one call into student code
-    setup_timeout: float = 60.0     # seconds to run the notebook's cells, each time they run
-    uid: int | None = None          # as root, None: lease one of the machine's sandbox uids (uids.py)
-    isolate: bool = True            # False only for trying the grader on one's own code
+    call_timeout: float = 10.0  # seconds for one call into student code
+    setup_timeout: float = 60.0  # seconds to run the notebook's cells, each time they run
+    uid: int | None = None  # as root, None: lease one of the machine's sandbox uids (uids.py)
+    isolate: bool = True  # False only for trying the grader on one's own code
     # BLAS kernel, SIMD and thread settings: the grader's own, so both compute alike (numerics.py).
     numerics: dict[str, str] = field(default_factory=numerical_environment)
 
@@ -128,7 +130,9 @@ Limit = tuple[float, str]  # (time.monotonic() deadline, the limit it is, in wor
 
 
 class StudentSession:
-    def __init__(self, cells: list[dict], config: SandboxConfig, blocked: dict[str, str] | None = None):
+    def __init__(
+        self, cells: list[dict], config: SandboxConfig, blocked: dict[str, str] | None = None
+    ):
         self.cells = cells
         self.config = config
         self.blocked = blocked or {}
@@ -140,9 +144,9 @@ class StudentSession:
         self.setup_failure: str | None = None
         self.starts = 0
         self.student_seconds = 0.0  # time spent waiting for the student process's replies
-        self.launch_seconds = 0.0   # of which: starting sandboxes, until each harness was ready
+        self.launch_seconds = 0.0  # of which: starting sandboxes, until each harness was ready
         self.budget: Limit | None = None  # over the calls, set by limit_time (a check's)
-        self.total: Limit | None = None   # over everything, restarts too, set by limit_total_time
+        self.total: Limit | None = None  # over everything, restarts too, set by limit_total_time
         self._requests: int | None = None
         self._replies: int | None = None
         self._buffer = bytearray()
@@ -152,7 +156,7 @@ class StudentSession:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def __enter__(self) -> "StudentSession":
+    def __enter__(self) -> StudentSession:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -179,10 +183,20 @@ class StudentSession:
             files = workdir / GRADER_FILES
             files.mkdir()
             shutil.copy(HARNESS_SOURCE, files / "harness.py")
-            blocked_files = {name.split(".", 1)[1] + ".py" for name in self.blocked if name.startswith("optlab.")}
-            shutil.copytree(STUDENT_PACKAGE, files / "lib" / "optlab",
-                            ignore=shutil.ignore_patterns("__pycache__", *blocked_files))
-            for path in [files, *files.rglob("*")]:  # readable by the sandbox's uid, whatever the umask
+            blocked_files = {
+                name.split(".", 1)[1] + ".py"
+                for name in self.blocked
+                if name.startswith("optlab.")
+            }
+            shutil.copytree(
+                STUDENT_PACKAGE,
+                files / "lib" / "optlab",
+                ignore=shutil.ignore_patterns("__pycache__", *blocked_files),
+            )
+            for path in [
+                files,
+                *files.rglob("*"),
+            ]:  # readable by the sandbox's uid, whatever the umask
                 path.chmod(0o755 if path.is_dir() else 0o644)
         except (OSError, NoUidLeft) as error:
             if workdir is not None:
@@ -203,29 +217,57 @@ class StudentSession:
             except _StartFailed as failed:
                 self._stop()
                 if attempt == START_ATTEMPTS:
-                    raise InfrastructureError(f"{START_FAILED}{failed} ({attempt} attempts)") from None
+                    raise InfrastructureError(
+                        f"{START_FAILED}{failed} ({attempt} attempts)"
+                    ) from None
                 time.sleep(0.5 * attempt)
 
-        doing = "the notebook's code" if self.starts == 1 else "the notebook's code, run again in a fresh process"
-        deadline, limit = _earliest((time.monotonic() + self.config.setup_timeout,
-                                     f"{doing}{',' * (self.starts > 1)} did not finish within "
-                                     f"{self.config.setup_timeout:g} s"), self.total)
-        reply = self._exchange({"op": "run", "cells": self.cells, "blocked": self.blocked}, deadline, limit, doing)
+        doing = (
+            "the notebook's code"
+            if self.starts == 1
+            else "the notebook's code, run again in a fresh process"
+        )
+        deadline, limit = _earliest(
+            (
+                time.monotonic() + self.config.setup_timeout,
+                f"{doing}{',' * (self.starts > 1)} did not finish within "
+                f"{self.config.setup_timeout:g} s",
+            ),
+            self.total,
+        )
+        reply = self._exchange(
+            {"op": "run", "cells": self.cells, "blocked": self.blocked}, deadline, limit, doing
+        )
         errors = reply.get("errors")
-        if reply.get("op") != "ran" or set(reply) != {"op", "id", "errors"} or type(errors) is not list \
-                or len(errors) > len(self.cells) or not all(_is_cell_error(e) for e in errors):
+        if (
+            reply.get("op") != "ran"
+            or set(reply) != {"op", "id", "errors"}
+            or type(errors) is not list
+            or len(errors) > len(self.cells)
+            or not all(_is_cell_error(e) for e in errors)
+        ):
             self._refuse(NOT_A_REPLY)
-        self.cell_errors = [CellError(e["label"][:harness.MAX_STRING], e["error"][:harness.MAX_STRING])
-                            for e in errors]
+        self.cell_errors = [
+            CellError(e["label"][: harness.MAX_STRING], e["error"][: harness.MAX_STRING])
+            for e in errors
+        ]
 
     def _launch(self) -> None:
         """Start the student process and wait for the harness to say it is ready (before any of the
         student's code runs); _StartFailed, with the reason, if it never does."""
         sandbox_dir = isolation.SANDBOX_DIR if self.config.isolate else self.workdir / GRADER_FILES
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(sandbox_dir), "LANG": "C.UTF-8", "USER": "student",
-               "LOGNAME": "student", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(sandbox_dir / ".mpl"),
-               "IPYTHONDIR": str(sandbox_dir / ".ipython"), "PYTHONDONTWRITEBYTECODE": "1",
-               **self.config.numerics}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(sandbox_dir),
+            "LANG": "C.UTF-8",
+            "USER": "student",
+            "LOGNAME": "student",
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": str(sandbox_dir / ".mpl"),
+            "IPYTHONDIR": str(sandbox_dir / ".ipython"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **self.config.numerics,
+        }
         command = [sys.executable, "-I", str(sandbox_dir / "harness.py")]
         preexec, seccomp_fd = None, None
         if self.config.isolate:
@@ -233,9 +275,13 @@ class StudentSession:
             needed = isolation.interpreter_paths()
             limits = json.dumps(isolation.harness_limits(self.config.limits))
             seccomp_fd = isolation.syscall_filter_fd()
-            command = isolation.sandbox_command([sys.executable, "-I", str(isolation.GRADER_DIR / "harness.py"),
-                                                 limits], needed=needed, files=files, limits=self.config.limits,
-                                                seccomp_fd=seccomp_fd)
+            command = isolation.sandbox_command(
+                [sys.executable, "-I", str(isolation.GRADER_DIR / "harness.py"), limits],
+                needed=needed,
+                files=files,
+                limits=self.config.limits,
+                seccomp_fd=seccomp_fd,
+            )
             if self.uid is not None:  # as root: bwrap runs as the leased uid
                 preexec = isolation.make_preexec(uid=self.uid, reach=[*needed, files])
         request_read, request_write = os.pipe()
@@ -252,7 +298,9 @@ class StudentSession:
                 os.dup2(child_ends[1], harness.REPLIES_FD)
                 if preexec is not None:
                     preexec()
-            except BaseException as error:  # subprocess only says that it failed: say why, in the log
+            except (
+                BaseException
+            ) as error:  # subprocess only says that it failed: say why, in the log
                 os.write(2, f"{type(error).__name__}: {error}\n".encode())
                 raise
 
@@ -262,16 +310,30 @@ class StudentSession:
         try:
             with open(log_path, "ab") as log:
                 self.process = subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                    cwd="/" if self.config.isolate else sandbox_dir, preexec_fn=in_child,
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    env=env,
+                    cwd="/" if self.config.isolate else sandbox_dir,
+                    preexec_fn=in_child,
                     start_new_session=True,
-                    pass_fds=(harness.REQUESTS_FD, harness.REPLIES_FD, *([seccomp_fd] if seccomp_fd else [])))
+                    pass_fds=(
+                        harness.REQUESTS_FD,
+                        harness.REPLIES_FD,
+                        *([seccomp_fd] if seccomp_fd else []),
+                    ),
+                )
         except (subprocess.SubprocessError, OSError) as error:
-            raise _StartFailed(_log_since(log_path, started_at) or f"{type(error).__name__}: {error}") from None
+            raise _StartFailed(
+                _log_since(log_path, started_at) or f"{type(error).__name__}: {error}"
+            ) from None
         finally:
             for fd in [*child_ends, *([seccomp_fd] if seccomp_fd else [])]:
                 os.close(fd)
-        os.set_blocking(request_write, False)  # a process that stops reading cannot stall the grader
+        os.set_blocking(
+            request_write, False
+        )  # a process that stops reading cannot stall the grader
         if self.config.isolate:
             self._watch = _UsageWatch(self.process, self.config.limits)
         try:
@@ -282,8 +344,10 @@ class StudentSession:
             self.launch_seconds += time.monotonic() - launched
         if ready != harness.READY:
             self._stop()
-            raise _StartFailed(_log_since(log_path, started_at) or "the sandbox did not start within "
-                               f"{START_TIMEOUT:g} s, and said nothing")
+            raise _StartFailed(
+                _log_since(log_path, started_at)
+                or f"the sandbox did not start within {START_TIMEOUT:g} s, and said nothing"
+            )
 
     def _stop(self) -> None:
         if self._watch is not None:
@@ -322,7 +386,7 @@ class StudentSession:
                 if remaining <= 0 or not selector.select(remaining):
                     self._time_is_up(limit)
                 try:
-                    data = data[os.write(self._requests, data[:1 << 16]):]
+                    data = data[os.write(self._requests, data[: 1 << 16]) :]
                 except BlockingIOError:
                     continue
                 except OSError:  # the process is gone, or closed its end
@@ -342,9 +406,13 @@ class StudentSession:
                     self._died(doing)
                 self._buffer += chunk
                 if len(self._buffer) > MAX_MESSAGE_BYTES:
-                    self._refuse(f"a reply larger than the grader accepts, {MAX_MESSAGE_BYTES // 1024**2} MiB")
-        line, rest = bytes(self._buffer[:end]), self._buffer[end + 1:]
-        if rest:  # the harness sends one line per request and waits: more is written by something else
+                    self._refuse(
+                        f"a reply larger than the grader accepts, {MAX_MESSAGE_BYTES // 1024**2} MiB"
+                    )
+        line, rest = bytes(self._buffer[:end]), self._buffer[end + 1 :]
+        if (
+            rest
+        ):  # the harness sends one line per request and waits: more is written by something else
             self._refuse(f"{NOT_A_REPLY}: more than one reply to one request")
         self._buffer = bytearray()
         try:
@@ -366,7 +434,9 @@ class StudentSession:
     def _refuse(self, what: str):
         """Stop a process whose channel can no longer be trusted, and say what it sent."""
         self._stop()
-        raise StudentCallFailed(f"the student process sent {what} (did the code write to the grader's channel?)")
+        raise StudentCallFailed(
+            f"the student process sent {what} (did the code write to the grader's channel?)"
+        )
 
     def _died(self, doing: str):
         """The student process closed its end of the channel: say why, or raise _KilledFromOutside."""
@@ -376,8 +446,10 @@ class StudentSession:
             cpu_seconds = max(cpu_seconds, self._watch.most_cpu_seconds)
         self._stop()
         if code is None:
-            raise StudentCallFailed(f"the student process closed the grader's channel during {doing} "
-                                    "(does the code close file descriptor 3 or 4, or exec another program?)")
+            raise StudentCallFailed(
+                f"the student process closed the grader's channel during {doing} "
+                "(does the code close file descriptor 3 or 4, or exec another program?)"
+            )
         cpu_limit = self.config.isolate and cpu_seconds >= self.config.limits.cpu_seconds
         if -code in OUTSIDE_SIGNALS and not cpu_limit:
             raise _KilledFromOutside(_signal_name(-code), doing)
@@ -395,7 +467,9 @@ class StudentSession:
                 return self.process.returncode, 0.0
             if pid:
                 self.process.returncode = os.waitstatus_to_exitcode(status)
-                if self.config.isolate and self.process.returncode > 128:  # bwrap: 128 + the signal's number
+                if (
+                    self.config.isolate and self.process.returncode > 128
+                ):  # bwrap: 128 + the signal's number
                     self.process.returncode = 128 - self.process.returncode
                 return self.process.returncode, usage.ru_utime + usage.ru_stime
             if time.monotonic() >= give_up:
@@ -405,13 +479,22 @@ class StudentSession:
     def _death_message(self, code: int, cpu_limit: bool, doing: str) -> str:
         limits = self.config.limits
         if code >= 0:
-            return (f"the student process exited with code {code} during {doing} "
-                    "(sys.exit, os._exit or exit() in the code?)")
+            return (
+                f"the student process exited with code {code} during {doing} "
+                "(sys.exit, os._exit or exit() in the code?)"
+            )
         number = -code
-        hint = (f" (CPU time limit of {limits.cpu_seconds} s)" if number == signal.SIGXCPU or cpu_limit
-                else f" (wrote a file over {limits.file_bytes // 1024**2} MiB)" if number == signal.SIGXFSZ
-                else " (a crash in native code)" if number in CRASH_SIGNALS
-                else " (an abort in native code)" if number == signal.SIGABRT else "")
+        hint = (
+            f" (CPU time limit of {limits.cpu_seconds} s)"
+            if number == signal.SIGXCPU or cpu_limit
+            else f" (wrote a file over {limits.file_bytes // 1024**2} MiB)"
+            if number == signal.SIGXFSZ
+            else " (a crash in native code)"
+            if number in CRASH_SIGNALS
+            else " (an abort in native code)"
+            if number == signal.SIGABRT
+            else ""
+        )
         return f"the student process died of {_signal_name(number)} during {doing}{hint}"
 
     # -- time --------------------------------------------------------------------------------
@@ -441,8 +524,12 @@ class StudentSession:
 
     def call(self, name: str, *args, **kwargs):
         """Call the notebook's function ``name``; the decoded value, or StudentCallFailed."""
-        request = {"op": "call", "name": name, "args": [harness.encode(a) for a in args],
-                   "kwargs": {k: harness.encode(v) for k, v in kwargs.items()}}
+        request = {
+            "op": "call",
+            "name": name,
+            "args": [harness.encode(a) for a in args],
+            "kwargs": {k: harness.encode(v) for k, v in kwargs.items()},
+        }
         return self._retrying(lambda: self._call_once(name, request))
 
     def _retrying(self, action):
@@ -455,7 +542,9 @@ class StudentSession:
                 if attempt == KILL_ATTEMPTS:
                     raise InfrastructureError(killed.explain(attempt)) from None
                 time.sleep(KILL_RETRY_PAUSE * attempt)
-                lost = time.monotonic() - began  # of which the restart's part is given back to the budget already
+                lost = (
+                    time.monotonic() - began
+                )  # of which the restart's part is given back to the budget already
                 self._give_back(budget_seconds=lost - self._restart_seconds, total_seconds=lost)
 
     def _ensure_started_once(self) -> None:
@@ -479,9 +568,14 @@ class StudentSession:
         self._ensure_started_once()
         doing = f"the call to {name}()"
         now = time.monotonic()
-        deadline, limit = _earliest((now + self.config.call_timeout,
-                                     f"{doing} did not finish within {self.config.call_timeout:g} s"),
-                                    self.budget, self.total)
+        deadline, limit = _earliest(
+            (
+                now + self.config.call_timeout,
+                f"{doing} did not finish within {self.config.call_timeout:g} s",
+            ),
+            self.budget,
+            self.total,
+        )
         if deadline <= now:  # used up before the call: the idle process may stay
             raise StudentCallFailed(f"time limit: {limit}")
         reply = self._exchange(request, deadline, limit, doing)
@@ -494,16 +588,24 @@ class StudentSession:
                 return harness.decode(reply["value"], arguments=False)
             except ValueError as error:
                 self._stop()  # the harness encodes nothing so: something else wrote it, and may write more
-                raise StudentCallFailed(f"{name}() returned a value the grader cannot read ({error})") from None
+                raise StudentCallFailed(
+                    f"{name}() returned a value the grader cannot read ({error})"
+                ) from None
         error, where = reply.get("error"), reply.get("where")
-        if set(reply) != {"op", "id", "ok", "error", "where"} or type(error) is not str or type(where) is not str:
+        if (
+            set(reply) != {"op", "id", "ok", "error", "where"}
+            or type(error) is not str
+            or type(where) is not str
+        ):
             self._refuse(NOT_A_REPLY)
-        error, where = error[:harness.MAX_STRING], where[:harness.MAX_STRING]
+        error, where = error[: harness.MAX_STRING], where[: harness.MAX_STRING]
         if error.rstrip(": ") == "NotImplementedError":
             raise StudentCallFailed(f"{name}() is still the stub: it raises NotImplementedError")
         if error.startswith("MemoryError"):
             error += f" (the memory limit is {self.config.limits.memory_bytes / 1024**3:g} GiB)"
-        raise StudentCallFailed(f"{name}() raised {error}" + (f"\n    at {where}" if where else ""))
+        raise StudentCallFailed(
+            f"{name}() raised {error}" + (f"\n    at {where}" if where else "")
+        )
 
 
 class _UsageWatch:
@@ -518,7 +620,9 @@ class _UsageWatch:
         self.exceeded: str | None = None
         self.most_cpu_seconds = 0.0
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="sandbox usage watch", daemon=True)
+        self._thread = threading.Thread(
+            target=self._watch, name="sandbox usage watch", daemon=True
+        )
         self._thread.start()
 
     def _watch(self) -> None:
@@ -527,14 +631,18 @@ class _UsageWatch:
             used = isolation.usage(self.process.pid)
             self.most_cpu_seconds = max(self.most_cpu_seconds, used.most_cpu_seconds)
             if used.memory_bytes > limits.memory_bytes:
-                self.exceeded = (f"memory limit: the submission's processes used {used.memory_bytes / 1024**2:,.0f} "
-                                 f"MiB together, over the limit of {limits.memory_bytes / 1024**2:,.0f} MiB for "
-                                 "all of them")
+                self.exceeded = (
+                    f"memory limit: the submission's processes used {used.memory_bytes / 1024**2:,.0f} "
+                    f"MiB together, over the limit of {limits.memory_bytes / 1024**2:,.0f} MiB for "
+                    "all of them"
+                )
             # Past the point where one process alone is killed (its own limit and grace, and a second
             # more), so that a single process's end is told by its own signal.
             elif used.cpu_seconds > limits.cpu_seconds + isolation.CPU_GRACE_SECONDS + 1:
-                self.exceeded = (f"CPU time limit: the submission's processes used {used.cpu_seconds:.0f} s of CPU "
-                                 f"time together, over the limit of {limits.cpu_seconds} s for all of them")
+                self.exceeded = (
+                    f"CPU time limit: the submission's processes used {used.cpu_seconds:.0f} s of CPU "
+                    f"time together, over the limit of {limits.cpu_seconds} s for all of them"
+                )
             else:
                 continue
             try:
@@ -550,12 +658,18 @@ class _UsageWatch:
 
 def _earliest(first: Limit, *others: Limit | None) -> Limit:
     """The limit that ends first (the first given, of those that end together)."""
-    return min([first, *(other for other in others if other is not None)], key=lambda limit: limit[0])
+    return min(
+        [first, *(other for other in others if other is not None)], key=lambda limit: limit[0]
+    )
 
 
 def _is_cell_error(error) -> bool:
-    return type(error) is dict and set(error) == {"label", "error"} \
-        and type(error["label"]) is str and type(error["error"]) is str
+    return (
+        type(error) is dict
+        and set(error) == {"label", "error"}
+        and type(error["label"]) is str
+        and type(error["error"]) is str
+    )
 
 
 def _signal_name(number: int) -> str:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from .isolation import stat_fields
 
-SANDBOX_UID_BASE = 2_000_000   # uids from here on: none has a home, a name or files
-SANDBOX_UIDS = 60_000          # how many there are to lease
+SANDBOX_UID_BASE = 2_000_000  # uids from here on: none has a home, a name or files
+SANDBOX_UIDS = 60_000  # how many there are to lease
 LEASE_DIR = Path("/run/optgrade-sandbox-uids")
 
 
@@ -45,8 +45,10 @@ def lease_directory(directory: Path = LEASE_DIR) -> Path:
         pass  # checked below, whatever it is
     info = os.lstat(directory)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
-        raise PermissionError(f"{directory} must be a directory of uid {os.geteuid()} closed to others "
-                              f"(mode {stat.filemode(info.st_mode)}, uid {info.st_uid}): remove it")
+        raise PermissionError(
+            f"{directory} must be a directory of uid {os.geteuid()} closed to others "
+            f"(mode {stat.filemode(info.st_mode)}, uid {info.st_uid}): remove it"
+        )
     return directory
 
 
@@ -59,8 +61,14 @@ class UidLease:
     def __init__(self, directory: Path = LEASE_DIR, uids: Sequence[int] | None = None) -> None:
         self._fd = None
         directory = lease_directory(directory)
-        for uid in range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + SANDBOX_UIDS) if uids is None else uids:
-            fd = os.open(directory / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        for uid in (
+            range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + SANDBOX_UIDS) if uids is None else uids
+        ):
+            fd = os.open(
+                directory / f"{uid}.lock",
+                os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                0o600,
+            )
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -69,8 +77,10 @@ class UidLease:
             self.uid, self._fd = uid, fd
             kill_processes_of(uid)  # left by an earlier holder that died
             return
-        raise NoUidLeft(f"all {SANDBOX_UIDS if uids is None else len(uids)} sandbox uids tried are in use "
-                        "on this machine")
+        raise NoUidLeft(
+            f"all {SANDBOX_UIDS if uids is None else len(uids)} sandbox uids tried are in use "
+            "on this machine"
+        )
 
     def release(self) -> None:
         """Kill whatever still runs as the uid, then let it go."""
@@ -79,7 +89,7 @@ class UidLease:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "UidLease":
+    def __enter__(self) -> UidLease:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -94,7 +104,11 @@ def processes_of(uid: int) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            status = dict(
+                line.split(":", 1)
+                for line in (entry / "status").read_text().splitlines()
+                if ":" in line
+            )
             if int(status["Uid"].split()[0]) == uid and _any_thread_alive(entry):
                 pids.append(int(entry.name))
         except (OSError, KeyError, ValueError):

@@ -69,9 +69,9 @@ EXERCISE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 @dataclass(frozen=True)
 class Repository:
-    url: str        # https://github.com/org/name, without a trailing slash or .git
-    provider: str   # "github", "gitlab" or "git" (any other host)
-    owner: str      # org, or group/subgroup on GitLab
+    url: str  # https://github.com/org/name, without a trailing slash or .git
+    provider: str  # "github", "gitlab" or "git" (any other host)
+    owner: str  # org, or group/subgroup on GitLab
     name: str
 
 
@@ -84,12 +84,23 @@ def parse_repository(url: str) -> Repository | None:
     path = parts.path.strip("/")
     path = path[:-4] if path.endswith(".git") else path
     segments = path.split("/")
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(segments) < 2 or not all(segments):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(segments) < 2
+        or not all(segments)
+    ):
         return None
     host = parts.netloc.lower()
-    provider = {"github.com": "github", "www.github.com": "github", "gitlab.com": "gitlab"}.get(host, "git")
-    return Repository(url=f"{parts.scheme}://{parts.netloc}/{path}", provider=provider,
-                      owner="/".join(segments[:-1]), name=segments[-1])
+    provider = {"github.com": "github", "www.github.com": "github", "gitlab.com": "gitlab"}.get(
+        host, "git"
+    )
+    return Repository(
+        url=f"{parts.scheme}://{parts.netloc}/{path}",
+        provider=provider,
+        owner="/".join(segments[:-1]),
+        name=segments[-1],
+    )
 
 
 @dataclass(frozen=True)
@@ -112,10 +123,13 @@ class LaunchSettings:
         def text(value) -> str:
             return str(value or "").strip()
 
-        return cls(repository_url=text(options.get("repository_url")), branch=text(options.get("repository_branch")),
-                   path_to_book=text(options.get("path_to_docs")),
-                   **{key: text(launch.get(key)) for key in PROVIDER_KEYS},
-                   notebook_interface=text(launch.get("notebook_interface")) or "classic")
+        return cls(
+            repository_url=text(options.get("repository_url")),
+            branch=text(options.get("repository_branch")),
+            path_to_book=text(options.get("path_to_docs")),
+            **{key: text(launch.get(key)) for key in PROVIDER_KEYS},
+            notebook_interface=text(launch.get("notebook_interface")) or "classic",
+        )
 
     @property
     def repository(self) -> Repository | None:
@@ -128,18 +142,29 @@ class LaunchSettings:
             return []
         keys = ", ".join(f"launch_buttons.{key}" for key in wanted)
         if self.repository is None:
-            if not self.repository_url or self.repository_url.rstrip("/") == JUPYTER_BOOK_DEFAULT_REPOSITORY:
-                return [f"{keys} set, but repository.url names no repository of the course: "
-                        "the exercises get no launch buttons"]
-            return [f"repository.url {self.repository_url!r} is not a repository's address "
-                    "(https://host/owner/name): the exercises get no launch buttons"]
+            if (
+                not self.repository_url
+                or self.repository_url.rstrip("/") == JUPYTER_BOOK_DEFAULT_REPOSITORY
+            ):
+                return [
+                    f"{keys} set, but repository.url names no repository of the course: "
+                    "the exercises get no launch buttons"
+                ]
+            return [
+                f"repository.url {self.repository_url!r} is not a repository's address "
+                "(https://host/owner/name): the exercises get no launch buttons"
+            ]
         found = []
         if self.colab_url and self.repository.provider != "github":
-            found.append(f"launch_buttons.colab_url set, but Colab opens notebooks from GitHub only, "
-                         f"not {self.repository_url}: no Colab button")
+            found.append(
+                f"launch_buttons.colab_url set, but Colab opens notebooks from GitHub only, "
+                f"not {self.repository_url}: no Colab button"
+            )
         if self.notebook_interface not in INTERFACES:
-            found.append(f"launch_buttons.notebook_interface is {self.notebook_interface!r}, "
-                         f"not one of {', '.join(INTERFACES)}: classic is used")
+            found.append(
+                f"launch_buttons.notebook_interface is {self.notebook_interface!r}, "
+                f"not one of {', '.join(INTERFACES)}: classic is used"
+            )
         return found
 
 
@@ -150,24 +175,38 @@ def launch_urls(settings: LaunchSettings, path: str) -> dict[str, str]:
     if repo is None:
         return {}
     branch = settings.branch or "main"
-    path = posixpath.join(settings.path_to_book.strip("/"), path) if settings.path_to_book.strip("/") else path
+    path = (
+        posixpath.join(settings.path_to_book.strip("/"), path)
+        if settings.path_to_book.strip("/")
+        else path
+    )
     lab = settings.notebook_interface == "jupyterlab"
     urls = {}
     if settings.binderhub_url:
         ref = quote(branch, safe="")
-        spec = {"github": f"gh/{repo.owner}/{repo.name}/{ref}",
-                "gitlab": f"gl/{quote(f'{repo.owner}/{repo.name}', safe='')}/{ref}"}.get(
-            repo.provider, f"git/{quote(repo.url, safe='')}/{ref}")
+        spec = {
+            "github": f"gh/{repo.owner}/{repo.name}/{ref}",
+            "gitlab": f"gl/{quote(f'{repo.owner}/{repo.name}', safe='')}/{ref}",
+        }.get(repo.provider, f"git/{quote(repo.url, safe='')}/{ref}")
         query = urlencode({"labpath": path} if lab else {"urlpath": f"tree/{path}"})
         urls["Binder"] = f"{settings.binderhub_url.rstrip('/')}/v2/{spec}?{query}"
     if settings.jupyterhub_url:
         # nbgitpuller clones the repository into a folder of its name, then opens the file.
-        query = urlencode({"repo": repo.url, "branch": branch,
-                           "urlpath": f"{'lab/tree' if lab else 'tree'}/{repo.name}/{path}"})
-        urls["JupyterHub"] = f"{settings.jupyterhub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+        query = urlencode(
+            {
+                "repo": repo.url,
+                "branch": branch,
+                "urlpath": f"{'lab/tree' if lab else 'tree'}/{repo.name}/{path}",
+            }
+        )
+        urls["JupyterHub"] = (
+            f"{settings.jupyterhub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+        )
     if settings.colab_url and repo.provider == "github":
-        urls["Colab"] = (f"{settings.colab_url.rstrip('/')}/github/{repo.owner}/{repo.name}/blob/"
-                         f"{quote(branch, safe='/')}/{quote(path)}")
+        urls["Colab"] = (
+            f"{settings.colab_url.rstrip('/')}/github/{repo.owner}/{repo.name}/blob/"
+            f"{quote(branch, safe='/')}/{quote(path)}"
+        )
     return urls
 
 
@@ -201,19 +240,33 @@ class PackageInfo:
     @classmethod
     def read(cls, folder: Path) -> PackageInfo:
         pyproject = folder.parent / "pyproject.toml"
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}) if pyproject.is_file() else {}
-        return cls(folder=folder, requirements=tuple(project.get("dependencies", ())),
-                   python=str(project.get("requires-python", "")), distribution=str(project.get("name", "")))
+        project = (
+            tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+            if pyproject.is_file()
+            else {}
+        )
+        return cls(
+            folder=folder,
+            requirements=tuple(project.get("dependencies", ())),
+            python=str(project.get("requires-python", "")),
+            distribution=str(project.get("name", "")),
+        )
 
     def files(self, without: tuple[str, ...] = ()) -> list[Path]:
         """The package's files (no caches, no hidden files), sorted; ``without`` names modules
         (``optlab.optimize``) to leave out."""
         left_out = {module_file(self.folder, module) for module in without}
-        return sorted(path for path in self.folder.rglob("*")
-                      if path.is_file() and path not in left_out
-                      and not any(part == "__pycache__" or part.startswith(".")
-                                  for part in path.relative_to(self.folder).parts)
-                      and path.suffix not in {".pyc", ".pyo"})
+        return sorted(
+            path
+            for path in self.folder.rglob("*")
+            if path.is_file()
+            and path not in left_out
+            and not any(
+                part == "__pycache__" or part.startswith(".")
+                for part in path.relative_to(self.folder).parts
+            )
+            and path.suffix not in {".pyc", ".pyo"}
+        )
 
 
 def module_file(folder: Path, module: str) -> Path:
@@ -223,50 +276,97 @@ def module_file(folder: Path, module: str) -> Path:
 
 def _python_version_words(spec: str) -> str:
     match = re.fullmatch(r"\s*>=\s*(\d+(?:\.\d+)*)\s*", spec or "")
-    return f"Python {match[1]} or newer" if match else (f"Python {spec.strip()}" if spec.strip() else "Python 3")
+    return (
+        f"Python {match[1]} or newer"
+        if match
+        else (f"Python {spec.strip()}" if spec.strip() else "Python 3")
+    )
 
 
 def _shell_word(word: str) -> str:
     return word if re.fullmatch(r"[A-Za-z0-9._-]+", word) else f'"{word}"'
 
 
-def readme_text(exercise: str, title: str, project: str, package: PackageInfo, without: tuple[str, ...]) -> str:
+def readme_text(
+    exercise: str, title: str, project: str, package: PackageInfo, without: tuple[str, ...]
+) -> str:
     """The archive's README.txt (lines of at most 78 characters, commands apart)."""
     notebook = f"{exercise}.ipynb"
     requirements = list(package.requirements)
-    listed = ", ".join(requirements[:-1]) + " and " + requirements[-1] if len(requirements) > 1 else "".join(requirements)
+    listed = (
+        ", ".join(requirements[:-1]) + " and " + requirements[-1]
+        if len(requirements) > 1
+        else "".join(requirements)
+    )
 
     def paragraph(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
-        return textwrap.wrap(text, 78, initial_indent=indent, subsequent_indent=indent if hanging is None else hanging,
-                             break_long_words=False, break_on_hyphens=False)
+        return textwrap.wrap(
+            text,
+            78,
+            initial_indent=indent,
+            subsequent_indent=indent if hanging is None else hanging,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
 
     width = max(len(notebook), len(package.name) + 1, len("README.txt")) + 3
     lines = [title, "=" * len(title), ""]
-    lines += paragraph((f'An exercise of the course "{project}". ' if project else "")
-                       + "This folder holds everything it needs:")
-    lines += ["",
-              f"  {notebook:<{width}}the exercise: write the functions marked YOUR CODE HERE",
-              f"  {package.name + '/':<{width}}the course's helper package, which the notebook imports",
-              f"  {'README.txt':<{width}}this file",
-              "", "What you need", "-------------", ""]
-    lines += paragraph(f"{_python_version_words(package.python)}, Jupyter, and the packages {package.name} "
-                       f"imports" + (f": {listed}." if listed else ".") + " To install them all (in a virtual "
-                       "environment if you like):")
-    lines += ["", "    python -m pip install " + " ".join(_shell_word(word) for word in ["jupyter", *requirements]),
-              "", "How to work on it", "-----------------", ""]
+    lines += paragraph(
+        (f'An exercise of the course "{project}". ' if project else "")
+        + "This folder holds everything it needs:"
+    )
+    lines += [
+        "",
+        f"  {notebook:<{width}}the exercise: write the functions marked YOUR CODE HERE",
+        f"  {package.name + '/':<{width}}the course's helper package, which the notebook imports",
+        f"  {'README.txt':<{width}}this file",
+        "",
+        "What you need",
+        "-------------",
+        "",
+    ]
+    lines += paragraph(
+        f"{_python_version_words(package.python)}, Jupyter, and the packages {package.name} "
+        f"imports" + (f": {listed}." if listed else ".") + " To install them all (in a virtual "
+        "environment if you like):"
+    )
+    lines += [
+        "",
+        "    python -m pip install "
+        + " ".join(_shell_word(word) for word in ["jupyter", *requirements]),
+        "",
+        "How to work on it",
+        "-----------------",
+        "",
+    ]
     lines += paragraph("1. Unzip the archive and open a terminal in this folder.", hanging="   ")
-    lines += paragraph("2. Start Jupyter here:", hanging="   ") + ["", f"       jupyter notebook {notebook}", ""]
-    lines += paragraph(f"(or `jupyter lab`). Start it in this folder: the notebook imports {package.name} from "
-                       f"the folder it sits in, so {package.name} needs no installing, and this copy is the one "
-                       f"used even where {package.name} is installed.", "   ")
-    lines += paragraph("3. Run the cells from the top. Each function has visible tests right below it; run them "
-                       "as often as you like.", hanging="   ")
-    lines += paragraph(f"4. Hand in {notebook} (the notebook only, under this name) as your course asks. Do not "
-                       f"change {package.name}: grading uses the course's own copy.", hanging="   ")
+    lines += paragraph("2. Start Jupyter here:", hanging="   ") + [
+        "",
+        f"       jupyter notebook {notebook}",
+        "",
+    ]
+    lines += paragraph(
+        f"(or `jupyter lab`). Start it in this folder: the notebook imports {package.name} from "
+        f"the folder it sits in, so {package.name} needs no installing, and this copy is the one "
+        f"used even where {package.name} is installed.",
+        "   ",
+    )
+    lines += paragraph(
+        "3. Run the cells from the top. Each function has visible tests right below it; run them "
+        "as often as you like.",
+        hanging="   ",
+    )
+    lines += paragraph(
+        f"4. Hand in {notebook} (the notebook only, under this name) as your course asks. Do not "
+        f"change {package.name}: grading uses the course's own copy.",
+        hanging="   ",
+    )
     if without:
-        lines += [""] + paragraph(f"Left out of {package.name} here: {', '.join(without)}. This exercise asks "
-                                  "you to write those functions yourself, and they are not available while it "
-                                  "is graded.")
+        lines += [""] + paragraph(
+            f"Left out of {package.name} here: {', '.join(without)}. This exercise asks "
+            "you to write those functions yourself, and they are not available while it "
+            "is graded."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -298,8 +398,14 @@ def _zip_timestamp() -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def write_archive(target: Path, exercise: str, notebook: Path, package: PackageInfo, readme: str,
-                  without: tuple[str, ...] = ()) -> bool:
+def write_archive(
+    target: Path,
+    exercise: str,
+    notebook: Path,
+    package: PackageInfo,
+    readme: str,
+    without: tuple[str, ...] = (),
+) -> bool:
     """Write the exercise's archive (one folder named after the exercise); return whether the file
     changed. Entries are sorted, with a fixed time and fixed permissions."""
     stamp = _zip_timestamp()
@@ -365,17 +471,27 @@ class ExerciseDirective(SphinxDirective):
             raise self.error(f"exercise {name!r}: no notebook {notebook}")
         package = srcdir / config.exercise_links_package
         if not package.is_dir():
-            raise self.error(f"exercise {name!r}: no package folder {config.exercise_links_package}")
+            raise self.error(
+                f"exercise {name!r}: no package folder {config.exercise_links_package}"
+            )
         without = self.options.get("without", ())
         for module in without:
             if module.split(".")[0] != package.name or not module_file(package, module).is_file():
-                raise self.error(f"exercise {name!r}: no module {module} in {config.exercise_links_package}")
+                raise self.error(
+                    f"exercise {name!r}: no module {module} in {config.exercise_links_package}"
+                )
         node = exercise_links(exercise=name, notebook=notebook, without=without)
         self.set_source_info(node)
         # The bare notebook goes through Sphinx's download machinery (copied into _downloads).
-        download = addnodes.download_reference("", "", nodes.inline("", f"{name}.ipynb"),
-                                               reftarget="/" + notebook, refdoc=self.env.docname,
-                                               refexplicit=True, classes=["exercise-notebook"])
+        download = addnodes.download_reference(
+            "",
+            "",
+            nodes.inline("", f"{name}.ipynb"),
+            reftarget="/" + notebook,
+            refdoc=self.env.docname,
+            refexplicit=True,
+            classes=["exercise-notebook"],
+        )
         node += download
         archives = self.env.__dict__.setdefault("exercise_archives", {})
         archives.setdefault(self.env.docname, {})[name] = without
@@ -388,7 +504,13 @@ def _purge(app: Sphinx, env, docname: str) -> None:
 
 def _merge(app: Sphinx, env, docnames, other) -> None:
     archives = env.__dict__.setdefault("exercise_archives", {})
-    archives.update({doc: found for doc, found in getattr(other, "exercise_archives", {}).items() if doc in docnames})
+    archives.update(
+        {
+            doc: found
+            for doc, found in getattr(other, "exercise_archives", {}).items()
+            if doc in docnames
+        }
+    )
 
 
 def archive_uri(name: str) -> str:
@@ -403,35 +525,60 @@ def _render(app: Sphinx, node: exercise_links, docname: str) -> nodes.Node:
     box = nodes.container(classes=["exercise-links"], ids=[f"exercise-{name}"])
     notebook_link = node.children[0]
     if app.builder.format == "html":
-        archive = addnodes.download_reference("", "", nodes.inline("", f"Download the exercise ({name}.zip)"),
-                                              reftarget=archive_uri(name), refexplicit=True,
-                                              classes=["exercise-button", "exercise-archive"])
+        archive = addnodes.download_reference(
+            "",
+            "",
+            nodes.inline("", f"Download the exercise ({name}.zip)"),
+            reftarget=archive_uri(name),
+            refexplicit=True,
+            classes=["exercise-button", "exercise-archive"],
+        )
         archive["filename"] = archive_uri(name)  # written into _downloads by _write_archives
         notebook_link.children = [nodes.inline("", f"Notebook only ({name}.ipynb)")]
         notebook_link["classes"] += ["exercise-button"]
-        box += nodes.paragraph("", "", archive, nodes.Text(" "), notebook_link, classes=["exercise-links-downloads"])
-        box += nodes.paragraph("", "", nodes.Text("The archive holds the notebook, the course's package "),
-                               nodes.literal("", package.name), nodes.Text(" and a README.txt: unzip it and run "),
-                               nodes.literal("", f"jupyter notebook {name}.ipynb"),
-                               nodes.Text(" in its folder. The notebook alone needs "),
-                               nodes.literal("", package.name), nodes.Text(" installed."),
-                               classes=["exercise-links-help"])
+        box += nodes.paragraph(
+            "", "", archive, nodes.Text(" "), notebook_link, classes=["exercise-links-downloads"]
+        )
+        box += nodes.paragraph(
+            "",
+            "",
+            nodes.Text("The archive holds the notebook, the course's package "),
+            nodes.literal("", package.name),
+            nodes.Text(" and a README.txt: unzip it and run "),
+            nodes.literal("", f"jupyter notebook {name}.ipynb"),
+            nodes.Text(" in its folder. The notebook alone needs "),
+            nodes.literal("", package.name),
+            nodes.Text(" installed."),
+            classes=["exercise-links-help"],
+        )
     else:
-        box += nodes.paragraph("", "", nodes.Text("The exercise notebook: "), notebook_link, nodes.Text("."))
+        box += nodes.paragraph(
+            "", "", nodes.Text("The exercise notebook: "), notebook_link, nodes.Text(".")
+        )
     urls = launch_urls(settings, node["notebook"])
     if urls:
         launch = nodes.paragraph(classes=["exercise-links-launch"])
         launch += nodes.Text("Or open it online: ")
         for index, (label, url) in enumerate(urls.items()):
             launch += [nodes.Text(" ")] if index else []
-            launch += nodes.reference("", label, refuri=url, classes=[
-                "exercise-button", "exercise-launch", f"exercise-launch-{label.lower()}"])
+            launch += nodes.reference(
+                "",
+                label,
+                refuri=url,
+                classes=["exercise-button", "exercise-launch", f"exercise-launch-{label.lower()}"],
+            )
         box += launch
         info = PackageInfo.read(Path(app.srcdir) / package)
-        spec = package_install_spec(settings, package.parent.as_posix(), info.distribution or info.name)
+        spec = package_install_spec(
+            settings, package.parent.as_posix(), info.distribution or info.name
+        )
         if "Colab" in urls and spec:
-            box += nodes.paragraph("", f"Colab opens the notebook without the course's package {package.name}: "
-                                       "run this in a cell of its own first.", classes=["exercise-links-note"])
+            box += nodes.paragraph(
+                "",
+                f"Colab opens the notebook without the course's package {package.name}: "
+                "run this in a cell of its own first.",
+                classes=["exercise-links-note"],
+            )
             command = f'%pip install "{spec}"'
             box += nodes.literal_block(command, command, language="text")
     return box
@@ -455,13 +602,17 @@ def _take_launch_settings(app: Sphinx, config) -> None:
     config.exercise_links_launch = asdict(settings)
     launch = dict(options.get("launch_buttons") or {})
     if any(launch.get(key) for key in PROVIDER_KEYS):
-        options["launch_buttons"] = {key: value for key, value in launch.items() if key not in PROVIDER_KEYS}
+        options["launch_buttons"] = {
+            key: value for key, value in launch.items() if key not in PROVIDER_KEYS
+        }
         config.html_theme_options = options
 
 
 def _report_settings(app: Sphinx) -> None:
     for problem in LaunchSettings(**app.config.exercise_links_launch).problems():
-        logger.warning(f"exercise launch buttons: {problem}", type="exercise_links", subtype="config")
+        logger.warning(
+            f"exercise launch buttons: {problem}", type="exercise_links", subtype="config"
+        )
 
 
 def _static_files(app: Sphinx) -> None:
@@ -470,14 +621,22 @@ def _static_files(app: Sphinx) -> None:
 
 
 def _write_archives(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or not getattr(app.builder, "download_support", False):
+    if (
+        exception is not None
+        or app.builder.format != "html"
+        or not getattr(app.builder, "download_support", False)
+    ):
         return
     wanted: dict[str, tuple[str, ...]] = {}
     for docname, found in sorted(getattr(app.env, "exercise_archives", {}).items()):
         for name, without in found.items():
             if wanted.setdefault(name, without) != without:
-                logger.warning(f"exercise {name!r}: pages ask for its archive with different :without: options",
-                               location=docname, type="exercise_links", subtype="archive")
+                logger.warning(
+                    f"exercise {name!r}: pages ask for its archive with different :without: options",
+                    location=docname,
+                    type="exercise_links",
+                    subtype="archive",
+                )
     srcdir = Path(app.srcdir)
     package = PackageInfo.read(srcdir / app.config.exercise_links_package)
     project = app.config.html_title or app.config.project or ""
@@ -486,7 +645,9 @@ def _write_archives(app: Sphinx, exception: Exception | None) -> None:
         notebook = srcdir / app.config.exercise_links_exercises / name / f"{name}.ipynb"
         readme = readme_text(name, notebook_title(notebook, name), project, package, without)
         write_archive(downloads / archive_uri(name), name, notebook, package, readme, without)
-    for stale in sorted((downloads / ARCHIVE_FOLDER).glob("*.zip")):  # of exercises no page links any more
+    for stale in sorted(
+        (downloads / ARCHIVE_FOLDER).glob("*.zip")
+    ):  # of exercises no page links any more
         if stale.stem not in wanted:
             stale.unlink()
     logger.info(f"exercise archives: {len(wanted)} written to {downloads / ARCHIVE_FOLDER}")

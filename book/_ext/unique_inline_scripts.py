@@ -13,8 +13,11 @@ from __future__ import annotations
 def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
     seen, unique = set(), []
     for script in context.get("script_files", []):
-        key = (getattr(script, "filename", script) or "", getattr(script, "priority", None),
-               tuple(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", script) or "",
+            getattr(script, "priority", None),
+            tuple(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)

@@ -69,8 +69,13 @@ class DigitsSplit:
         return NUM_CLASSES
 
 
-def load_digits_split(seed: int = 0, val_fraction: float = 0.2, test_fraction: float = 0.2,
-                      bias: bool = True, dtype: type = np.float64) -> DigitsSplit:
+def load_digits_split(
+    seed: int = 0,
+    val_fraction: float = 0.2,
+    test_fraction: float = 0.2,
+    bias: bool = True,
+    dtype: type = np.float64,
+) -> DigitsSplit:
     """Split scikit-learn's digits into train, validation and test sets, and standardize them.
 
     The split is stratified (every class keeps its share in every set) and depends only
@@ -85,9 +90,11 @@ def load_digits_split(seed: int = 0, val_fraction: float = 0.2, test_fraction: f
     n = len(labels)
     n_test, n_val = round(test_fraction * n), round(val_fraction * n)
     rest_x, X_test, rest_y, y_test = train_test_split(
-        pixels, labels, test_size=n_test, random_state=seed, stratify=labels)
+        pixels, labels, test_size=n_test, random_state=seed, stratify=labels
+    )
     X_train, X_val, y_train, y_val = train_test_split(
-        rest_x, rest_y, test_size=n_val, random_state=seed, stratify=rest_y)
+        rest_x, rest_y, test_size=n_val, random_state=seed, stratify=rest_y
+    )
 
     mean = X_train.mean(axis=0)
     scale = X_train.std(axis=0)
@@ -99,7 +106,14 @@ def load_digits_split(seed: int = 0, val_fraction: float = 0.2, test_fraction: f
             X = np.hstack([X, np.ones((len(X), 1))])
         return X.astype(dtype)
 
-    return DigitsSplit(X_train=prepare(X_train), y_train=y_train,
-                       X_val=prepare(X_val), y_val=y_val,
-                       X_test=prepare(X_test), y_test=y_test,
-                       mean=mean, scale=scale, bias=bias)
+    return DigitsSplit(
+        X_train=prepare(X_train),
+        y_train=y_train,
+        X_val=prepare(X_val),
+        y_val=y_val,
+        X_test=prepare(X_test),
+        y_test=y_test,
+        mean=mean,
+        scale=scale,
+        bias=bias,
+    )

@@ -24,7 +24,9 @@ def sample_photos() -> dict[str, np.ndarray]:
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
     """The image resampled to (height, width) with bilinear interpolation (antialiased when shrinking)."""
-    resized = Image.fromarray(np.asarray(image, dtype=np.uint8)).resize((width, height), Image.Resampling.BILINEAR)
+    resized = Image.fromarray(np.asarray(image, dtype=np.uint8)).resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
     return np.asarray(resized, dtype=np.uint8)
 
 

@@ -19,8 +19,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def init_weights(num_features: int, num_classes: int, scale: float = 1e-3,
-                 seed: int | None = 0, dtype: type = np.float64) -> np.ndarray:
+def init_weights(
+    num_features: int,
+    num_classes: int,
+    scale: float = 1e-3,
+    seed: int | None = 0,
+    dtype: type = np.float64,
+) -> np.ndarray:
     """Small random weights of shape (num_features, num_classes): ``scale`` times a standard normal."""
     rng = np.random.default_rng(seed)
     return (scale * rng.standard_normal((num_features, num_classes))).astype(dtype)
@@ -42,7 +47,9 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(scores))
 
 
-def softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float = 0.0) -> tuple[float, np.ndarray]:
+def softmax_loss(
+    W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float = 0.0
+) -> tuple[float, np.ndarray]:
     """Mean cross-entropy loss of the linear softmax classifier, plus ``reg * sum(W**2)``, and its gradient.
 
     Returns ``(loss, dW)`` with ``dW`` of the same shape and dtype as ``W``:
@@ -53,7 +60,7 @@ def softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float = 0.0) 
     log_probs = log_softmax(X @ W)
     loss = -log_probs[rows, y].mean() + reg * np.sum(W * W)
     dscores = np.exp(log_probs)  # P
-    dscores[rows, y] -= 1        # P - Y
+    dscores[rows, y] -= 1  # P - Y
     dscores /= n
     dW = X.T @ dscores + 2 * reg * W
     return float(loss), dW

@@ -23,7 +23,7 @@ dicts, so that any optimizer of the course (and frozen layers) can drive it.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -40,7 +40,9 @@ def init_mlp(sizes: list[int], seed: int = 0, dtype: type = np.float64) -> dict[
     rng = np.random.default_rng(seed)
     params = {}
     for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        params[f"W{layer}"] = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        params[f"W{layer}"] = (
+            rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+        ).astype(dtype)
         params[f"b{layer}"] = np.zeros(fan_out, dtype=dtype)
     return params
 
@@ -84,8 +86,13 @@ def backward(params: dict, cache: list, dscores: np.ndarray) -> dict[str, np.nda
     return {name: grads[name] for name in params}
 
 
-def loss_and_grads(params: dict, X: np.ndarray, y: np.ndarray, noise: Callable | None = None,
-                   penalty: Callable | None = None) -> tuple[float, dict[str, np.ndarray]]:
+def loss_and_grads(
+    params: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    noise: Callable | None = None,
+    penalty: Callable | None = None,
+) -> tuple[float, dict[str, np.ndarray]]:
     """Mean cross-entropy of the softmax of the scores (plus the penalty on every W) and its gradients."""
     scores, cache = forward(params, X, noise)
     n = len(y)
@@ -114,9 +121,16 @@ def accuracy(params: dict, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predict(params, X) == y))
 
 
-def train(params: dict, X: np.ndarray, y: np.ndarray, batches: Iterable[np.ndarray], update: Callable,
-          noise: Callable | None = None, penalty: Callable | None = None,
-          transform: Callable | None = None) -> tuple[dict, list[float]]:
+def train(
+    params: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    batches: Iterable[np.ndarray],
+    update: Callable,
+    noise: Callable | None = None,
+    penalty: Callable | None = None,
+    transform: Callable | None = None,
+) -> tuple[dict, list[float]]:
     """Take one step of ``update`` per minibatch; return the trained parameters and the loss of every batch.
 
     ``batches`` yields arrays of row indices; ``update(params, grads) -> params`` is the

@@ -11,12 +11,14 @@ that exercise is graded.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 
-def run(step: Callable, grad: Callable, w0: np.ndarray, num_steps: int, state: tuple = (), **hyper) -> np.ndarray:
+def run(
+    step: Callable, grad: Callable, w0: np.ndarray, num_steps: int, state: tuple = (), **hyper
+) -> np.ndarray:
     """Every iterate of ``num_steps`` steps from ``w0``, stacked: shape (num_steps + 1, *w0.shape)."""
     w = np.array(w0, dtype=np.float64)
     trajectory = [w]

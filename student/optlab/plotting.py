@@ -29,28 +29,28 @@ import numpy as np
 
 COLORS: dict[str, str] = {
     "random_search": "#7f7f7f",  # gray
-    "gd": "#1f77b4",             # blue
-    "sgd": "#17becf",            # cyan
-    "momentum": "#ff7f0e",       # orange
-    "nesterov": "#d62728",       # red
-    "adagrad": "#bcbd22",        # olive
-    "rmsprop": "#8c564b",        # brown
-    "adam": "#2ca02c",           # green
-    "adamw": "#005a32",          # dark green
-    "newton": "#9467bd",         # purple
-    "bfgs": "#e377c2",           # pink
-    "lbfgs": "#7b4173",          # plum
+    "gd": "#1f77b4",  # blue
+    "sgd": "#17becf",  # cyan
+    "momentum": "#ff7f0e",  # orange
+    "nesterov": "#d62728",  # red
+    "adagrad": "#bcbd22",  # olive
+    "rmsprop": "#8c564b",  # brown
+    "adam": "#2ca02c",  # green
+    "adamw": "#005a32",  # dark green
+    "newton": "#9467bd",  # purple
+    "bfgs": "#e377c2",  # pink
+    "lbfgs": "#7b4173",  # plum
     # the last three chapters: a training setup rather than an optimizer
-    "baseline": "#7f7f7f",       # gray: no regularization, no augmentation, trained from scratch
-    "l2": "#1f77b4",             # blue
-    "l1": "#ff7f0e",             # orange
-    "elastic_net": "#9467bd",    # purple
-    "dropout": "#2ca02c",        # green
-    "augmented": "#2ca02c",      # green
-    "linear_probe": "#1f77b4",   # blue: a linear classifier on frozen features
+    "baseline": "#7f7f7f",  # gray: no regularization, no augmentation, trained from scratch
+    "l2": "#1f77b4",  # blue
+    "l1": "#ff7f0e",  # orange
+    "elastic_net": "#9467bd",  # purple
+    "dropout": "#2ca02c",  # green
+    "augmented": "#2ca02c",  # green
+    "linear_probe": "#1f77b4",  # blue: a linear classifier on frozen features
     "fine_tune_top": "#ff7f0e",  # orange: the top layers fine-tuned
     "fine_tune_all": "#d62728",  # red: every layer fine-tuned
-    "scratch": "#7f7f7f",        # gray: the same network trained from scratch
+    "scratch": "#7f7f7f",  # gray: the same network trained from scratch
 }
 
 BOOK_STYLE: dict[str, object] = {
@@ -83,8 +83,13 @@ def _axes(ax: plt.Axes | None) -> plt.Axes:
     return ax if ax is not None else plt.subplots()[1]
 
 
-def contour(problem, ax: plt.Axes | None = None, levels: int | Sequence[float] = 20,
-            resolution: int = 150, log_levels: bool = True) -> plt.Axes:
+def contour(
+    problem,
+    ax: plt.Axes | None = None,
+    levels: int | Sequence[float] = 20,
+    resolution: int = 150,
+    log_levels: bool = True,
+) -> plt.Axes:
     """Level sets of a 2-D ``problem`` over its ``bounds``, with its ``minimizer`` as a star.
 
     An integer ``levels`` spaces that many levels geometrically above the smallest value on
@@ -97,14 +102,28 @@ def contour(problem, ax: plt.Axes | None = None, levels: int | Sequence[float] =
     Z = np.array([[problem.loss(np.array([x, y])) for x in xs] for y in ys])
     if isinstance(levels, int):
         low, span = Z.min(), Z.max() - Z.min()
-        levels = low + (np.geomspace(span * 1e-4, span, levels) if log_levels
-                        else np.linspace(0, span, levels + 1)[1:])
+        levels = low + (
+            np.geomspace(span * 1e-4, span, levels)
+            if log_levels
+            else np.linspace(0, span, levels + 1)[1:]
+        )
     ax.contour(xs, ys, Z, levels=levels, colors="0.6", linewidths=0.8, negative_linestyles="solid")
     if problem.minimizer is not None:
-        ax.plot(*problem.minimizer, marker="*", markersize=14, color="black",
-                linestyle="none", label="minimizer")
-    ax.set(xlim=(x_min, x_max), ylim=(y_min, y_max), xlabel="$w_1$", ylabel="$w_2$",
-           title=getattr(problem, "name", ""))
+        ax.plot(
+            *problem.minimizer,
+            marker="*",
+            markersize=14,
+            color="black",
+            linestyle="none",
+            label="minimizer",
+        )
+    ax.set(
+        xlim=(x_min, x_max),
+        ylim=(y_min, y_max),
+        xlabel="$w_1$",
+        ylabel="$w_2$",
+        title=getattr(problem, "name", ""),
+    )
     ax.legend(loc="upper right")
     return ax
 
@@ -113,16 +132,28 @@ def plot_trajectory(ax: plt.Axes, points, label: str, color: str | None = None) 
     """Draw the iterates ``points`` (shape (T, 2)) as a line with dots, starting at a circle."""
     points = np.asarray(points)
     color = color or color_for(label)
-    (line,) = ax.plot(points[:, 0], points[:, 1], marker=".", markersize=4, linewidth=1.5,
-                      color=color, label=label)
+    (line,) = ax.plot(
+        points[:, 0],
+        points[:, 1],
+        marker=".",
+        markersize=4,
+        linewidth=1.5,
+        color=color,
+        label=label,
+    )
     ax.plot(*points[0], marker="o", markersize=7, color=line.get_color(), linestyle="none")
     ax.set(xlabel="$w_1$", ylabel="$w_2$")
     ax.legend(loc="upper right")
     return ax
 
 
-def plot_loss_curves(curves: Mapping[str, Sequence[float]], ax: plt.Axes | None = None,
-                     log: bool = True, xlabel: str = "iteration", ylabel: str = "loss") -> plt.Axes:
+def plot_loss_curves(
+    curves: Mapping[str, Sequence[float]],
+    ax: plt.Axes | None = None,
+    log: bool = True,
+    xlabel: str = "iteration",
+    ylabel: str = "loss",
+) -> plt.Axes:
     """One line per entry of ``curves`` (name -> loss values), on a log scale unless ``log=False``."""
     ax = _axes(ax)
     for name, values in curves.items():
@@ -216,11 +247,21 @@ def _shrink_frames(html: str, colors: Sequence[str]) -> str:
     return re.sub(r'(frames\[\d+\] = "data:image/png;base64,)(.*?)(")', shrink, html, flags=re.S)
 
 
-def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_frames: int = 50,
-                         fps: float = 10.0, figsize: tuple[float, float] = (5.5, 4.0),
-                         dpi: int = 72, trail: int | None = None, levels: int | Sequence[float] = 20,
-                         log_levels: bool = True, resolution: int = 120, title: str | None = None,
-                         embed_limit: float = 3.0, loop: bool = True):
+def animate_trajectories(
+    problem,
+    trajectories: Mapping[str, Sequence],
+    num_frames: int = 50,
+    fps: float = 10.0,
+    figsize: tuple[float, float] = (5.5, 4.0),
+    dpi: int = 72,
+    trail: int | None = None,
+    levels: int | Sequence[float] = 20,
+    log_levels: bool = True,
+    resolution: int = 120,
+    title: str | None = None,
+    embed_limit: float = 3.0,
+    loop: bool = True,
+):
     """An animation of optimizers racing on the contour map of a 2-D ``problem``, for a web page.
 
     ``trajectories`` maps an optimizer's name to its iterates, shape (T, 2); the name picks
@@ -256,8 +297,16 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
         for name, points in paths.items():
             color = color_for(name)
             (line,) = ax.plot([], [], linewidth=1.5, color=color, alpha=0.8)
-            (dot,) = ax.plot([], [], marker="o", markersize=8, linestyle="none",
-                             color=line.get_color(), markeredgecolor="white", label=name)
+            (dot,) = ax.plot(
+                [],
+                [],
+                marker="o",
+                markersize=8,
+                linestyle="none",
+                color=line.get_color(),
+                markeredgecolor="white",
+                label=name,
+            )
             artists[name] = (line, dot)
         ax.set(xlim=(x_min, x_max), ylim=(y_min, y_max))
         ax.legend(loc="upper right", fontsize="small")
@@ -269,18 +318,35 @@ def animate_trajectories(problem, trajectories: Mapping[str, Sequence], num_fram
                 points = paths[name]
                 last = min(k, len(points) - 1)
                 first = 0 if trail is None else max(0, last - trail)
-                line.set_data(points[first:last + 1, 0], points[first:last + 1, 1])
+                line.set_data(points[first : last + 1, 0], points[first : last + 1, 1])
                 dot.set_data([points[last, 0]], [points[last, 1]])
             ax.set_title(f"{heading}, iteration {k}" if heading else f"iteration {k}")
             return [artist for pair in artists.values() for artist in pair]
 
-        html = animation_html(fig, draw, len(steps), fps=fps, colors=[line.get_color() for line, _ in artists.values()],
-                              dpi=dpi, loop=loop, embed_limit=embed_limit)
+        html = animation_html(
+            fig,
+            draw,
+            len(steps),
+            fps=fps,
+            colors=[line.get_color() for line, _ in artists.values()],
+            dpi=dpi,
+            loop=loop,
+            embed_limit=embed_limit,
+        )
     return html
 
 
-def animation_html(fig: plt.Figure, draw, num_frames: int, fps: float = 6.0, colors: Sequence[str] = (),
-                   photo: bool = False, dpi: int = 72, loop: bool = True, embed_limit: float = 3.0):
+def animation_html(
+    fig: plt.Figure,
+    draw,
+    num_frames: int,
+    fps: float = 6.0,
+    colors: Sequence[str] = (),
+    photo: bool = False,
+    dpi: int = 72,
+    loop: bool = True,
+    embed_limit: float = 3.0,
+):
     """Any Matplotlib animation as HTML that plays in a built web page, without a kernel.
 
     ``draw(k)`` updates the figure for frame ``k`` (0 to ``num_frames - 1``). The figure is
@@ -294,27 +360,42 @@ def animation_html(fig: plt.Figure, draw, num_frames: int, fps: float = 6.0, col
     from matplotlib import animation
 
     # The limit on the raw frames is generous, as the palette shrinks them afterwards.
-    with plt.rc_context({"animation.embed_limit": 20 * embed_limit, "savefig.dpi": dpi,
-                         "animation.frame_format": "jpeg" if photo else "png"}):
+    with plt.rc_context(
+        {
+            "animation.embed_limit": 20 * embed_limit,
+            "savefig.dpi": dpi,
+            "animation.frame_format": "jpeg" if photo else "png",
+        }
+    ):
         # Lay the figure out once: redoing the layout for every frame would triple the time.
         fig.canvas.draw()
         fig.set_layout_engine("none")
-        movie = animation.FuncAnimation(fig, draw, frames=num_frames, interval=1000.0 / fps, repeat=loop, blit=False)
+        movie = animation.FuncAnimation(
+            fig, draw, frames=num_frames, interval=1000.0 / fps, repeat=loop, blit=False
+        )
         html = movie.to_jshtml(fps=fps, default_mode="loop" if loop else "once")
         plt.close(fig)
     if html.count("frames[") - 1 < num_frames:  # "new Array(n)", then one line per frame
-        raise ValueError(f"the animation's frames are far over embed_limit={embed_limit} MB: "
-                         "use fewer frames, a smaller figure or a lower dpi")
+        raise ValueError(
+            f"the animation's frames are far over embed_limit={embed_limit} MB: "
+            "use fewer frames, a smaller figure or a lower dpi"
+        )
     if not photo:
         html = _shrink_frames(html, colors)
     if len(html) > embed_limit * 1024 * 1024:
-        raise ValueError(f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
-                         f"{embed_limit} MB: use fewer frames, a smaller figure or a lower dpi")
+        raise ValueError(
+            f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
+            f"{embed_limit} MB: use fewer frames, a smaller figure or a lower dpi"
+        )
     for icon, text in _ANIMATION_ICONS.items():
         html = html.replace(icon, text)
     # With the icons replaced, Matplotlib's link to the icon font on a CDN serves nothing,
     # and offline (or in CI's browser) it is a failed request in the console.
-    html = re.sub(r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">', "", html)
+    html = re.sub(
+        r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">',
+        "",
+        html,
+    )
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - plain Python without IPython
@@ -322,13 +403,20 @@ def animation_html(fig: plt.Figure, draw, num_frames: int, fps: float = 6.0, col
     return HTML(html)
 
 
-def show_images(images: Sequence[np.ndarray], titles: Sequence[str] | None = None, columns: int = 4,
-                width: float = 7.0) -> plt.Figure:
+def show_images(
+    images: Sequence[np.ndarray],
+    titles: Sequence[str] | None = None,
+    columns: int = 4,
+    width: float = 7.0,
+) -> plt.Figure:
     """A grid of images (each (H, W, 3) uint8, or (H, W) grayscale), titled, without axes; returns the figure."""
     count = len(images)
     columns = min(columns, count)
     rows = math.ceil(count / columns)
-    height = max(image.shape[0] / image.shape[1] for image in images) * width / columns * rows + 0.35 * rows
+    height = (
+        max(image.shape[0] / image.shape[1] for image in images) * width / columns * rows
+        + 0.35 * rows
+    )
     fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.set_axis_off()

@@ -98,8 +98,12 @@ class Quadratic(Problem):
         return {"kind": "quadratic", "A": self.A.tolist(), "b": self.b.tolist()}
 
 
-def quadratic(condition_number: float = 10.0, dim: int = 2, seed: int | None = 0,
-              smallest_eigenvalue: float = 1.0) -> Quadratic:
+def quadratic(
+    condition_number: float = 10.0,
+    dim: int = 2,
+    seed: int | None = 0,
+    smallest_eigenvalue: float = 1.0,
+) -> Quadratic:
     """A random quadratic whose Hessian has exactly the given condition number.
 
     The eigenvalues are spread geometrically from ``smallest_eigenvalue`` to
@@ -140,7 +144,9 @@ class Rosenbrock(Problem):
 
     def grad(self, w: np.ndarray) -> np.ndarray:
         x, y = np.asarray(w, dtype=np.float64)
-        return np.array([-2 * (self.a - x) - 4 * self.b * x * (y - x * x), 2 * self.b * (y - x * x)])
+        return np.array(
+            [-2 * (self.a - x) - 4 * self.b * x * (y - x * x), 2 * self.b * (y - x * x)]
+        )
 
     @property
     def minimizer(self) -> np.ndarray:
@@ -241,14 +247,21 @@ class SoftmaxLoss(Problem):
         return softmax_loss(W.reshape(self.shape), self.X, self.y)[1].reshape(W.shape)
 
     def to_spec(self) -> dict:
-        return {"kind": "softmax", "X": self.X.tolist(), "y": self.y.tolist(), "num_classes": self.num_classes}
+        return {
+            "kind": "softmax",
+            "X": self.X.tolist(),
+            "y": self.y.tolist(),
+            "num_classes": self.num_classes,
+        }
 
 
 def from_spec(spec: dict) -> Problem:
     """Rebuild a problem from the plain data that ``Problem.to_spec`` returns."""
     kind = spec.get("kind")
     if kind == "quadratic":
-        return Quadratic(A=np.array(spec["A"], dtype=np.float64), b=np.array(spec["b"], dtype=np.float64))
+        return Quadratic(
+            A=np.array(spec["A"], dtype=np.float64), b=np.array(spec["b"], dtype=np.float64)
+        )
     if kind == "rosenbrock":
         return Rosenbrock(a=float(spec["a"]), b=float(spec["b"]))
     if kind == "saddle":
@@ -256,6 +269,9 @@ def from_spec(spec: dict) -> Problem:
     if kind == "beale":
         return Beale()
     if kind == "softmax":
-        return SoftmaxLoss(X=np.array(spec["X"], dtype=np.float64), y=np.array(spec["y"], dtype=np.int64),
-                           num_classes=int(spec["num_classes"]))
+        return SoftmaxLoss(
+            X=np.array(spec["X"], dtype=np.float64),
+            y=np.array(spec["y"], dtype=np.int64),
+            num_classes=int(spec["num_classes"]),
+        )
     raise ValueError(f"unknown problem kind: {kind!r}")

@@ -24,8 +24,11 @@ def describe(value) -> str:
 def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
     """The returned value as a float array, if it is a numeric NumPy array of the right shape."""
     if not isinstance(value, np.ndarray):
-        raise AssertionError(f"{what}: expected a NumPy array"
-                             + (f" of shape {shape}" if shape is not None else "") + f", got {describe(value)}")
+        raise AssertionError(
+            f"{what}: expected a NumPy array"
+            + (f" of shape {shape}" if shape is not None else "")
+            + f", got {describe(value)}"
+        )
     if value.dtype.kind not in "biuf":
         raise AssertionError(f"{what}: expected real numbers, got dtype {value.dtype}")
     if shape is not None and value.shape != tuple(shape):
@@ -57,22 +60,38 @@ def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) ->
         raise AssertionError(f"{what}: expected shape {expected.shape}, got shape {got.shape}")
     if not np.all(np.isfinite(got)):
         bad = np.argwhere(~np.isfinite(got))[0]
-        raise AssertionError(f"{what}: contains {got[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
+        raise AssertionError(
+            f"{what}: contains {got[tuple(bad)]} at index {tuple(int(i) for i in bad)}"
+        )
     excess = np.abs(got - expected) - (atol + rtol * np.abs(expected))
     if np.all(excess <= 0):
         return
     worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
-    relative = (f"relative error {abs(got[worst] - expected[worst]) / abs(expected[worst]):.2g}; "
-                if expected[worst] != 0 else "")
+    relative = (
+        f"relative error {abs(got[worst] - expected[worst]) / abs(expected[worst]):.2g}; "
+        if expected[worst] != 0
+        else ""
+    )
     where = f" at index {tuple(int(i) for i in worst)}" if excess.ndim else ""
     count = int(np.sum(excess > 0))
-    raise AssertionError(f"{what}: {count} of {excess.size} entries are off{where}: "
-                      f"got {got[worst]:.10g}, expected {expected[worst]:.10g} "
-                      f"({relative}tolerance rtol={rtol:g}, atol={atol:g})")
+    raise AssertionError(
+        f"{what}: {count} of {excess.size} entries are off{where}: "
+        f"got {got[worst]:.10g}, expected {expected[worst]:.10g} "
+        f"({relative}tolerance rtol={rtol:g}, atol={atol:g})"
+    )
 
 
-def assert_gradient(f, grad, w, *, what: str, directions: int = 4, h: float = 1e-5, rtol: float = 1e-6,
-                    seed: int = 0) -> None:
+def assert_gradient(
+    f,
+    grad,
+    w,
+    *,
+    what: str,
+    directions: int = 4,
+    h: float = 1e-5,
+    rtol: float = 1e-6,
+    seed: int = 0,
+) -> None:
     """``grad`` is the gradient of the scalar function ``f`` at ``w``, checked by slopes along directions.
 
     Along each of a few random unit directions d, the slope of f measured by the centered
@@ -90,21 +109,30 @@ def assert_gradient(f, grad, w, *, what: str, directions: int = 4, h: float = 1e
         d /= np.linalg.norm(d)
         measured = (float(f(w + h * d)) - float(f(w - h * d))) / (2 * h)
         predicted = float(np.sum(grad * d))
-        if not abs(measured - predicted) <= rtol * (float(np.linalg.norm(grad)) + abs(measured)) + 1e-12:
+        if (
+            not abs(measured - predicted)
+            <= rtol * (float(np.linalg.norm(grad)) + abs(measured)) + 1e-12
+        ):
             raise AssertionError(
                 f"{what}: along random direction {k} of {directions}, f changes at the rate {measured:.10g} "
                 f"(centered difference, h={h:g}), but the gradient predicts {predicted:.10g} (sum of gradient * "
-                f"direction): the gradient is wrong, or f is not smooth within h of w")
+                f"direction): the gradient is wrong, or f is not smooth within h of w"
+            )
 
 
 def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
     """The returned value as an image: a NumPy array of dtype uint8 (and of ``shape``, if given)."""
     if not isinstance(value, np.ndarray):
-        raise AssertionError(f"{what}: expected a NumPy array of dtype uint8"
-                             + (f" and shape {shape}" if shape is not None else "") + f", got {describe(value)}")
+        raise AssertionError(
+            f"{what}: expected a NumPy array of dtype uint8"
+            + (f" and shape {shape}" if shape is not None else "")
+            + f", got {describe(value)}"
+        )
     if value.dtype != np.uint8:
-        raise AssertionError(f"{what}: expected dtype uint8 (keep the image's dtype: round, clip to 0..255, "
-                             f"then .astype(np.uint8)), got {value.dtype}")
+        raise AssertionError(
+            f"{what}: expected dtype uint8 (keep the image's dtype: round, clip to 0..255, "
+            f"then .astype(np.uint8)), got {value.dtype}"
+        )
     if shape is not None and value.shape != tuple(shape):
         raise AssertionError(f"{what}: expected shape {tuple(shape)}, got shape {value.shape}")
     return value
@@ -116,5 +144,7 @@ def assert_same_image(got, expected, what: str) -> None:
     differ = got != expected
     if differ.any():
         first = tuple(int(i) for i in np.argwhere(differ)[0])
-        raise AssertionError(f"{what}: {int(differ.sum())} of {differ.size} values differ; the first at index "
-                             f"{first}: got {got[first]}, expected {expected[first]}")
+        raise AssertionError(
+            f"{what}: {int(differ.sum())} of {differ.size} values differ; the first at index "
+            f"{first}: got {got[first]}, expected {expected[first]}"
+        )

@@ -26,7 +26,7 @@ def rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8):
 def _adam_moments_and_step(dw, m, v, t, lr, beta1, beta2, eps):
     """The new moments and Adam's step (to subtract from w), entry by entry."""
     m_new, v_new, step = np.empty_like(m), np.empty_like(v), np.empty_like(dw)
-    correction1, correction2 = 1 - beta1 ** t, 1 - beta2 ** t
+    correction1, correction2 = 1 - beta1**t, 1 - beta2**t
     for i in np.ndindex(dw.shape):
         m_new[i] = beta1 * m[i] + (1 - beta1) * dw[i]
         v_new[i] = beta2 * v[i] + (1 - beta2) * dw[i] * dw[i]
@@ -51,4 +51,3 @@ def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight
     for i in np.ndindex(w.shape):
         w_new[i] = w[i] * shrink - step[i]
     return w_new, m_new, v_new, t
-

@@ -21,8 +21,8 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = t + 1
     m = m + (1 - beta1) * (dw - m)
     v = v * beta2 + (1 - beta2) * np.square(dw)
-    step_size = lr / (1 - beta1 ** t)
-    denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps
+    step_size = lr / (1 - beta1**t)
+    denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
     return w - step_size * (m / denom), m, v, t
 
 
@@ -31,4 +31,3 @@ def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight
     w *= 1 - lr * weight_decay
     w_new, m, v, t = adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
     return w_new, m, v, t
-

@@ -19,21 +19,28 @@ def random_crop(image, size, rng):
     left = int(rng.integers(width - size + 1))
     out = np.empty((size, size, image.shape[2]), dtype=image.dtype)
     for j in range(size):
-        out[:, j] = image[top:top + size, left + j]
+        out[:, j] = image[top : top + size, left + j]
     return out
 
 
 def ten_crops(image, size):
     height, width = image.shape[:2]
-    corners = [(0, 0), (0, width - size), (height - size, 0), (height - size, width - size),
-               ((height - size) // 2, (width - size) // 2)]
+    corners = [
+        (0, 0),
+        (0, width - size),
+        (height - size, 0),
+        (height - size, width - size),
+        ((height - size) // 2, (width - size) // 2),
+    ]
     out = np.empty((10, size, size, image.shape[2]), dtype=image.dtype)
     for index, (top, left) in enumerate(corners):
-        out[index] = image[top:top + size, left:left + size]
+        out[index] = image[top : top + size, left : left + size]
         # The window at column `left` of the mirror image is the mirror of the window
         # at column width - size - left of the image.
         mirrored_left = width - size - left
-        out[index + 5] = horizontal_flip(image[top:top + size, mirrored_left:mirrored_left + size])
+        out[index + 5] = horizontal_flip(
+            image[top : top + size, mirrored_left : mirrored_left + size]
+        )
     return out
 
 

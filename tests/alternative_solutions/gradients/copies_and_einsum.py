@@ -32,6 +32,8 @@ def svm_loss(W, X, y):
     margins[is_label] = 0.0
     loss = float(margins.sum(axis=1).mean())
     active = (margins > 0).astype(float)
-    counts = active.sum(axis=1, keepdims=True) * is_label  # how often each example's label is beaten
+    counts = (
+        active.sum(axis=1, keepdims=True) * is_label
+    )  # how often each example's label is beaten
     dW = (np.einsum("nd,nc->dc", X, active) - np.einsum("nd,nc->dc", X, counts)) / n
     return loss, dW

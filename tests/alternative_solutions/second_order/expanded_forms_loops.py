@@ -25,8 +25,7 @@ def bfgs_update(H, s, y):
     rho = 1.0 / sy
     Hy = H @ y
     yHy = float(y @ Hy)
-    return (H + (rho + rho * rho * yHy) * np.outer(s, s)
-            - rho * (np.outer(Hy, s) + np.outer(s, Hy)))
+    return H + (rho + rho * rho * yHy) * np.outer(s, s) - rho * (np.outer(Hy, s) + np.outer(s, Hy))
 
 
 def lbfgs_direction(g, s_list, y_list):
@@ -50,10 +49,10 @@ def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4)
     f0 = f(w)
     slope = _dot(g, direction)
     for k in range(60):
-        step = alpha * shrink ** k
+        step = alpha * shrink**k
         if f(w + step * direction) <= f0 + c1 * step * slope:
             return step
-    return alpha * shrink ** 60
+    return alpha * shrink**60
 
 
 def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):

@@ -10,18 +10,26 @@ def replace_head(params, num_classes, rng):
     layers = sorted({int(re.fullmatch(r"[Wb](\d+)", name).group(1)) for name in params})
     last = layers[-1]
     fan_in = params[f"W{last}"].shape[0]
-    head = {f"W{last}": rng.standard_normal((fan_in, num_classes)) / np.sqrt(fan_in / 2),
-            f"b{last}": np.zeros(num_classes)}
+    head = {
+        f"W{last}": rng.standard_normal((fan_in, num_classes)) / np.sqrt(fan_in / 2),
+        f"b{last}": np.zeros(num_classes),
+    }
     return {name: head[name] if name in head else value.copy() for name, value in params.items()}
 
 
 def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
     layer_of = {name: int(re.fullmatch(r"[Wb](\d+)", name).group(1)) for name in param_names}
     top = max(layer_of.values())
-    rate_of_layer = {layer: (float(lr) if layer == top
-                             else float(lr * fine_tune_factor) if layer > top - num_trainable_layers
-                             else 0.0)
-                     for layer in range(1, top + 1)}
+    rate_of_layer = {
+        layer: (
+            float(lr)
+            if layer == top
+            else float(lr * fine_tune_factor)
+            if layer > top - num_trainable_layers
+            else 0.0
+        )
+        for layer in range(1, top + 1)
+    }
     return {name: rate_of_layer[layer] for name, layer in layer_of.items()}
 
 
