@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 # jsonschema compiles a grammar of RFC 3987 IRIs at import when rfc3987_syntax is installed
@@ -17,6 +18,30 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from .course import assignments  # noqa: E402
+from .options import GradingOptions, described  # noqa: E402
+
+# The command line's groups of grading options (GradingOptions' ``group``), in their order.
+OPTION_GROUPS = {
+    "limits": "limits on student code (a limit that is hit costs only the checks it "
+    "touches; the feedback names it)",
+    "late": "late submissions (nbgrader's timestamp.txt of each submission against the "
+    "due date; with no due date nothing is late)",
+}
+
+
+def add_grading_options(command: argparse.ArgumentParser) -> None:
+    """A flag for each of GradingOptions' fields, with its help, default and group."""
+    groups = {name: command.add_argument_group(title) for name, title in OPTION_GROUPS.items()}
+    for option in fields(GradingOptions):
+        flag = dict(option.metadata["flag"])
+        flags = flag.pop("flags", ("--" + option.name.replace("_", "-"),))
+        where = groups[flag.pop("group")] if "group" in flag else command
+        help_text = flag.pop("flag_help", None) or described(option)
+        if "action" not in flag and option.default is not None:
+            flag.setdefault("type", type(option.default))
+        where.add_argument(
+            *flags, dest=option.name, default=option.default, help=help_text, **flag
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,78 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     grade = commands.add_parser("grade", help="grade every submission of an assignment")
     grade.add_argument("assignment", help="the assignment's name, e.g. gradients")
-    grade.add_argument(
-        "--student",
-        action="append",
-        dest="students",
-        help="grade only this student (repeatable); their old scores are replaced",
-    )
-    grade.add_argument(
-        "--seed",
-        type=int,
-        default=None,
-        help="seed of the hidden problems (default: a fresh one; set it to reproduce a run)",
-    )
-    from .preprocessors.run_hidden_checks import RunHiddenChecks
-
-    limits = grade.add_argument_group(
-        "limits on student code (a limit that is hit costs only the checks it "
-        "touches; the feedback names it)"
-    )
-    for name, metavar, unit in (
-        ("call_timeout", "SECONDS", "s"),
-        ("check_timeout", "SECONDS", "s"),
-        ("submission_timeout", "SECONDS", "s"),
-        ("setup_timeout", "SECONDS", "s"),
-        ("memory_mb", "MiB", "MiB"),
-    ):
-        trait = RunHiddenChecks.class_traits()[name]
-        limits.add_argument(
-            "--" + name.replace("_", "-"),
-            type=int if unit == "MiB" else float,
-            metavar=metavar,
-            help=f"{trait.help[0].lower()}{trait.help[1:].rstrip('.')} (default: {trait.default_value:g} {unit})",
-        )
-    grade.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="N",
-        help="grade N submissions at once (default: one per CPU core)",
-    )
-    grade.add_argument(
-        "--force",
-        action="store_true",
-        help="grade again submissions that an earlier run graded and that have not changed "
-        "(by default they are skipped, so a stopped run can simply be started again)",
-    )
-    late = grade.add_argument_group(
-        "late submissions (nbgrader's timestamp.txt of each submission against the "
-        "due date; with no due date nothing is late)"
-    )
-    late.add_argument(
-        "--due",
-        metavar="DATE",
-        help="the assignment's due date, e.g. '2026-12-01 23:59' (UTC unless a zone is given, "
-        "'...+09:00'); kept in the gradebook for later runs",
-    )
-    late.add_argument(
-        "--late-penalty-per-day",
-        type=float,
-        default=None,
-        metavar="PERCENT",
-        help="percent of the score taken per started day late, up to all of it; kept for later "
-        "runs, and a change grades again every submission graded under the old one "
-        "(default: what is kept, at first 0: late submissions are only flagged)",
-    )
-    grade.add_argument(
-        "--no-isolation",
-        dest="isolate",
-        action="store_false",
-        help="run student code without bubblewrap's sandbox: only for trying the grader on "
-        "your own code, never on submissions",
-    )
+    add_grading_options(grade)
 
     export = commands.add_parser(
         "export",
@@ -148,35 +102,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.assignment not in known:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
-    from .grading import LIMITS, NoSubmission, summary
+    from .grading import NoSubmission, summary
     from .grading import grade as do_grade
     from .late import parse_due
     from .records import NOT_GRADED, GradingUnderWay
     from .sandbox.isolation import IsolationError
     from .terminal import ProgressBar
 
-    limits = {name: getattr(args, name) for name in LIMITS if getattr(args, name) is not None}
-    due = None
-    if args.due:
-        try:
-            due = parse_due(args.due)
-        except ValueError:
-            parser.error(f"--due: not a date: {args.due!r} (for example '2026-12-01 23:59')")
-    if args.late_penalty_per_day is not None and not 0 <= args.late_penalty_per_day <= 100:
+    values = {option.name: getattr(args, option.name) for option in fields(GradingOptions)}
+    try:
+        values["due"] = parse_due(args.due) if args.due else None
+    except ValueError:
+        parser.error(f"--due: not a date: {args.due!r} (for example '2026-12-01 23:59')")
+    if args.late_percent_per_day is not None and not 0 <= args.late_percent_per_day <= 100:
         parser.error("--late-penalty-per-day: a percentage from 0 to 100")
     try:
         run = do_grade(
-            root,
-            args.assignment,
-            students=args.students,
-            seed=args.seed,
-            limits=limits,
-            isolate=args.isolate,
-            jobs=args.jobs,
-            force=args.force,
-            due=due,
-            late_percent_per_day=args.late_penalty_per_day,
-            progress=ProgressBar(sys.stderr),
+            root, args.assignment, GradingOptions(**values), progress=ProgressBar(sys.stderr)
         )
     except NoSubmission as error:
         parser.error(str(error))

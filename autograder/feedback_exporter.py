@@ -1,4 +1,5 @@
-"""The HTML exporter of feedback files, keeping what every submission's feedback shares for the process's life.
+"""The HTML exporter of feedback files, keeping what every submission's feedback shares for the
+process's life.
 
 nbgrader makes a new exporter, hence a new Jinja environment, for every submission, and
 the feedback template is compiled again each time: about a tenth of a second of every
@@ -39,7 +40,8 @@ MARKDOWN_CELLS = 512
 
 
 class FeedbackExporter(HTMLExporter):
-    """nbgrader's feedback exporter (HTMLExporter, configured as such), with templates compiled once."""
+    """nbgrader's feedback exporter (HTMLExporter, configured as such), with templates compiled
+    once."""
 
     def _create_environment(self):
         environment = super()._create_environment()
@@ -49,7 +51,8 @@ class FeedbackExporter(HTMLExporter):
     @pass_context
     def markdown2html(self, context, source):
         """nbconvert's, remembered for cells whose HTML depends on nothing but their text and the
-        exporter's settings (no attachments; images not embedded, so the notebook's folder is unused)."""
+        exporter's settings (no attachments; images not embedded, so the notebook's folder is
+        unused)."""
         if self.embed_images or context.get("cell", {}).get("attachments"):
             return super().markdown2html(context, source)
         key = (

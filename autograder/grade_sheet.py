@@ -1,4 +1,5 @@
-"""The grade sheet: every student and assignment of the course, with a status that an import cannot mistake.
+"""The grade sheet: every student and assignment of the course, with a status that an import
+cannot mistake.
 
 ``grades.csv`` keeps the columns of nbgrader's CSV export (assignment, duedate, timestamp,
 student_id, last_name, first_name, email, raw_score, late_submission_penalty, score,
@@ -14,7 +15,9 @@ max_score) and adds two:
 Only ``graded`` rows have scores: the others leave raw_score, late_submission_penalty and
 score empty, so an LMS import records no grade rather than a zero. The sheet is written
 from the gradebook whenever asked (`write_grade_sheet`, ``python -m autograder export``,
-``nbgrader export`` through `GradeSheetExport`), so manual grades in formgrader reach it.
+``nbgrader export`` through `GradeSheetExport`), so manual grades in formgrader reach it. What
+it needs of the gradebook comes from gradebook.py (`sheet_entries`); the status, from the
+grader's records (records.py) and the submitted folders.
 """
 
 from __future__ import annotations
@@ -23,13 +26,17 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 from traitlets import Unicode
 
-from .course import GRADES_CSV, SUBMITTED, folder_digest, gradebook_url
+from .course import GRADES_CSV, SUBMITTED, folder_digest
+from .gradebook import SheetEntry, read_sheet_entries, sheet_entries
 from .records import GRADED, NOT_GRADED, NOT_SUBMITTED, REFUSED, read_record, write_atomically
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
 
 NBGRADER_COLUMNS = [
     "assignment",
@@ -64,24 +71,21 @@ class Row:
     max_score: float | None = None
 
 
-def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
+def standing(root: Path, entry: SheetEntry) -> Row:
     """One student's row for one assignment: status, reason and (when graded) scores."""
     row = Row(
-        assignment.name,
-        student.id,
+        entry.assignment,
+        entry.student_id,
         NOT_SUBMITTED,
-        duedate=assignment.duedate or "",
-        last_name=student.last_name,
-        first_name=student.first_name,
-        email=student.email,
-        max_score=assignment.max_score,
+        duedate=entry.duedate or "",
+        last_name=entry.last_name,
+        first_name=entry.first_name,
+        email=entry.email,
+        max_score=entry.max_score,
     )
-    folder = Path(root, SUBMITTED, student.id, assignment.name)
-    record = read_record(root, assignment.name, student.id)
-    try:
-        submission = gb.find_submission(assignment.name, student.id)
-    except MissingEntry:
-        submission = None
+    folder = Path(root, SUBMITTED, entry.student_id, entry.assignment)
+    record = read_record(root, entry.assignment, entry.student_id)
+    submission = entry.submission
     if submission is not None:
         row.timestamp = submission.timestamp or ""
     if record is not None and record.status in (NOT_GRADED, REFUSED):
@@ -91,29 +95,22 @@ def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
         if folder.is_dir():
             row.status, row.reason = NOT_GRADED, "submitted; not graded yet"
         return row
-    unscored = [
-        grade.name
-        for notebook in submission.notebooks
-        for grade in notebook.grades
-        if grade.score is None
-    ]
-    if unscored or not submission.notebooks:
+    if submission.unscored or not submission.has_notebooks:
         row.status = NOT_GRADED
         row.reason = (
-            "the gradebook holds no score for " + ", ".join(sorted(unscored))
-            if unscored
+            "the gradebook holds no score for " + ", ".join(sorted(submission.unscored))
+            if submission.unscored
             else "the grading did not finish"
         )
         return row
-    penalty = float(submission.late_submission_penalty or 0.0)
     row.status = GRADED
-    row.raw_score, row.late_submission_penalty = float(submission.score), penalty
-    row.score = max(0.0, float(submission.score) - penalty)
+    row.raw_score, row.late_submission_penalty = submission.score, submission.late_penalty
+    row.score = max(0.0, submission.score - submission.late_penalty)
     notes = []
     if submission.needs_manual_grade:
         notes.append("flagged for manual grading in formgrader")
-    if (submission.total_seconds_late or 0) > 0:
-        notes.append(f"late by {submission.total_seconds_late / 3600:.1f} h")
+    if submission.seconds_late > 0:
+        notes.append(f"late by {submission.seconds_late / 3600:.1f} h")
     if (
         record is not None
         and folder.is_dir()
@@ -125,54 +122,37 @@ def standing(root: Path, gb: Gradebook, assignment, student) -> Row:
     return row
 
 
-def grade_sheet(
-    root: Path,
-    gb: Gradebook,
-    assignments: list[str] | None = None,
-    students: list[str] | None = None,
-) -> list[Row]:
-    """Every (assignment, student) of the gradebook, in its order: the rows of the sheet."""
-    rows = []
-    for assignment in gb.assignments:
-        if assignments and assignment.name not in assignments:
-            continue
-        for student in gb.students:
-            if students and student.id not in students:
-                continue
-            rows.append(standing(root, gb, assignment, student))
-    return rows
-
-
-def sheet_text(rows: list[Row]) -> str:
-    """The rows as CSV (quoted where needed: a name may hold a comma)."""
+def sheet_text(root: Path, entries: list[SheetEntry]) -> str:
+    """The rows of the gradebook's ``entries``, as CSV (quoted where needed: a name may hold a
+    comma)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in rows:
+    for row in (standing(root, entry) for entry in entries):
         writer.writerow(["" if getattr(row, c) is None else str(getattr(row, c)) for c in COLUMNS])
     return out.getvalue()
 
 
 def write_grade_sheet(root: Path, to: Path | None = None) -> Path:
-    """Write the course's grade sheet from its gradebook (to ``grades.csv`` at its root by default)."""
+    """Write the course's grade sheet from its gradebook (to ``grades.csv`` at its root by
+    default)."""
     path = Path(to) if to else Path(root, GRADES_CSV)
-    with Gradebook(gradebook_url(root)) as gb:
-        write_atomically(path, sheet_text(grade_sheet(root, gb)))
+    write_atomically(path, sheet_text(root, read_sheet_entries(root)))
     return path
 
 
 class GradeSheetExport(ExportPlugin):
-    """``nbgrader export``'s plugin for this course: the grade sheet above, not nbgrader's bare CSV."""
+    """``nbgrader export``'s plugin for this course: the grade sheet above, not nbgrader's bare
+    CSV."""
 
     course_root = Unicode(".", help="The course directory.").tag(config=True)
 
     def export(self, gradebook: Gradebook) -> None:
         path = Path(self.to or GRADES_CSV)
-        rows = grade_sheet(
-            Path(self.course_root),
+        entries = sheet_entries(
             gradebook,
             [str(a) for a in self.assignment] or None,
             [str(s) for s in self.student] or None,
         )
-        write_atomically(path, sheet_text(rows))
+        write_atomically(path, sheet_text(Path(self.course_root), entries))
         self.log.info("Exported the grade sheet to %s", path)

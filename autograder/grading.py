@@ -29,19 +29,19 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
 
-from . import course
+from . import gradebook
 from .checks import load_registry
-from .course import SOURCE, SUBMITTED, folder_digest, gradebook_url, nbgrader_config
+from .course import AUTOGRADED, SOURCE, SUBMITTED, folder_digest
 from .grade_sheet import write_grade_sheet
-from .late import late_policy, set_due_date
+from .late import late_policy
+from .nbgrader_setup import nbgrader_api
+from .options import GradingOptions
+from .preprocessors import run_hidden_checks
 from .records import (
     GRADED,
     NOT_GRADED,
@@ -74,9 +74,8 @@ class Outcome:
     penalty: float = 0.0  # points taken for it (already out of score)
     seconds: float = 0.0  # grading this submission, all in (0 when skipped)
     student_seconds: float = 0.0  # of which waiting for the student's code
-    manual_grades_flagged: list[str] = field(
-        default_factory=list
-    )  # manual grades this grading put up for review
+    # The manual grades this grading put up for review.
+    manual_grades_flagged: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -90,19 +89,8 @@ class GradingRun:
     policy_changed: str = ""  # what changed in it, when this run changed it
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run graded them
-    cells: list[CellSummary] = field(default_factory=list)
+    cells: list[gradebook.CellSummary] = field(default_factory=list)
     csv: Path | None = None
-
-
-@dataclass
-class CellSummary:
-    """How the graded students did on one autograded test cell."""
-
-    grade_id: str
-    max_score: float
-    full: int = 0
-    partial: int = 0
-    zero: int = 0
 
 
 def submission_problem(root: Path, assignment: str, student: str) -> str | None:
@@ -133,8 +121,8 @@ def submission_problem(root: Path, assignment: str, student: str) -> str | None:
             return f"{expected.name} is not a valid notebook ({str(error).splitlines()[0][:200]})"
         if not _answer_ids(notebook) & _answer_ids(nbformat.read(expected, as_version=4)):
             return (
-                f"{expected.name} is not the {assignment} exercise: it has none of its answer cells "
-                "(another assignment's notebook, or one started from scratch?)"
+                f"{expected.name} is not the {assignment} exercise: it has none of its answer "
+                "cells (another assignment's notebook, or one started from scratch?)"
             )
     return None
 
@@ -157,8 +145,8 @@ def submission_digest(root: Path, assignment: str, student: str) -> str:
 
 
 def already_graded(root: Path, assignment: str, student: str, policy: str) -> bool:
-    """Was this very submission graded to the end (scores and feedback), under this late ``policy``,
-    by an earlier run?"""
+    """Was this very submission graded to the end (scores and feedback), under this late
+    ``policy``, by an earlier run?"""
     record = read_record(root, assignment, student)
     return (
         record is not None
@@ -180,9 +168,6 @@ def default_jobs() -> int:
     )
 
 
-LIMITS = ("call_timeout", "check_timeout", "submission_timeout", "setup_timeout", "memory_mb")
-
-
 class NoSubmission(ValueError):
     """A student named for grading has no submission of the assignment."""
 
@@ -190,63 +175,34 @@ class NoSubmission(ValueError):
 def grade(
     root: Path,
     assignment: str,
-    *,
-    students: list[str] | None = None,
-    seed: int | None = None,
-    limits: dict[str, float] | None = None,
-    isolate: bool = True,
-    jobs: int | None = None,
-    force: bool = False,
-    due: datetime | None = None,
-    late_percent_per_day: float | None = None,
+    options: GradingOptions | None = None,
     progress=lambda done, total, outcome: None,
 ) -> GradingRun:
-    """Grade the submissions of ``assignment`` (or of ``students`` only) with ``jobs`` workers.
+    """Grade the submissions of ``assignment`` (or of ``options.students`` only) with
+    ``options.jobs`` workers (``options``: by default, `GradingOptions`' defaults).
 
     Submissions graded by an earlier run and unchanged since are skipped, unless
-    ``force`` or named in ``students`` (re-grading a student replaces their scores).
-    ``limits`` overrides `RunHiddenChecks`'s defaults by name (see ``LIMITS``). ``due``
-    sets the assignment's due date in the gradebook and ``late_percent_per_day`` its
-    penalty per started day late (both are kept for later runs; None keeps what is
-    stored). Under a changed policy every submission graded under the old one is graded
-    again, named in ``students`` or not, so that no assignment is graded under two.
+    ``options.force`` or named in ``options.students`` (re-grading a student replaces their
+    scores). ``options.due`` sets the assignment's due date in the gradebook and
+    ``options.late_percent_per_day`` its penalty per started day late (both are kept for later
+    runs; None keeps what is stored). Under a changed policy every submission graded under the
+    old one is graded again, named in ``students`` or not, so that no assignment is graded
+    under two. The seed, the limits and the isolation go to `RunHiddenChecks`.
     ``progress(done, total, outcome)`` is called as each submission is finished.
     Raises `GradingUnderWay` while another run grades the same assignment of this course,
     `NoSubmission` for a named student without a submission, `IsolationError` (before
-    grading anything) when ``isolate`` and this machine cannot run a sandbox.
+    grading anything) when ``options.isolate`` and this machine cannot run a sandbox.
     """
     root = Path(root).resolve()
-    if isolate and (reason := can_isolate()):
+    options = options or GradingOptions()
+    if options.isolate and (reason := can_isolate()):
         raise IsolationError(reason)
     with AssignmentLock(root, assignment):
-        return _grade(
-            root,
-            assignment,
-            students,
-            seed,
-            limits,
-            isolate,
-            jobs,
-            force,
-            due,
-            late_percent_per_day,
-            progress,
-        )
+        return _grade(root, assignment, options, progress)
 
 
-def _grade(
-    root,
-    assignment,
-    students,
-    seed,
-    limits,
-    isolate,
-    jobs,
-    force,
-    due,
-    late_percent_per_day,
-    progress,
-) -> GradingRun:
+def _grade(root: Path, assignment: str, options: GradingOptions, progress) -> GradingRun:
+    students = options.students
     missing = [s for s in students or [] if not Path(root, SUBMITTED, s, assignment).is_dir()]
     if missing:
         raise NoSubmission(
@@ -256,21 +212,13 @@ def _grade(
     enter_in_gradebook(root, assignment)
     run = GradingRun(assignment)
     old_policy = late_policy(root, assignment)
-    if due is not None:
-        set_due_date(gradebook_url(root), assignment, due)
-    if late_percent_per_day is not None:
-        set_late_percent_per_day(root, assignment, late_percent_per_day)
+    if options.due is not None:
+        gradebook.set_due_date(root, assignment, options.due)
+    if options.late_percent_per_day is not None:
+        set_late_percent_per_day(root, assignment, options.late_percent_per_day)
     run.policy = late_policy(root, assignment)
     if run.policy != old_policy:
         run.policy_changed = f"was: {old_policy}"
-    # This run holds the assignment's lock: its workers must not wait for it.
-    overrides = {"RunHiddenChecks.isolate": isolate, "RunHiddenChecks.take_assignment_lock": False}
-    if seed is not None:
-        overrides["RunHiddenChecks.seed"] = seed
-    for name, value in (limits or {}).items():
-        if name not in LIMITS:
-            raise ValueError(f"no such limit: {name} (known: {', '.join(LIMITS)})")
-        overrides[f"RunHiddenChecks.{name}"] = value
     everyone = submissions(root, assignment)
     if students:
         todo = list(
@@ -285,24 +233,26 @@ def _grade(
         )
     else:
         todo = [
-            s for s in everyone if force or not already_graded(root, assignment, s, run.policy)
+            s
+            for s in everyone
+            if options.force or not already_graded(root, assignment, s, run.policy)
         ]
     run.skipped = [s for s in (students or everyone) if s not in todo]
     for student in run.skipped:
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
-    workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    workers = max(1, min(options.jobs or default_jobs(), len(todo) or 1))
     # Workers are forked once everything they need is imported (nbgrader, the checks and
     # what they import), which saves each of them seconds of start-up. The parent holds no
-    # database connection at this point (each Gradebook above was closed).
+    # database connection at this point (gradebook.py closes each session it opens).
     load_registry(assignment)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker
     ) as pool:
         futures = {
-            pool.submit(grade_one, root, assignment, student, overrides, run.policy): student
+            pool.submit(grade_one, root, assignment, student, options, run.policy): student
             for student in todo
         }
         for done, future in enumerate(as_completed(futures), start=1):
@@ -317,7 +267,9 @@ def _grade(
             run.outcomes.append(outcome)
             progress(done, len(todo), outcome)
     run.outcomes.sort(key=lambda o: o.student)
-    run.cells = cell_summary(root, assignment, [o.student for o in run.outcomes if o.graded])
+    run.cells = gradebook.cell_summary(
+        root, assignment, [o.student for o in run.outcomes if o.graded]
+    )
     run.csv = write_grade_sheet(root)
     return run
 
@@ -331,20 +283,28 @@ def _start_worker() -> None:
     )
 
 
-def _worker_api(root: Path, overrides: tuple) -> NbGraderAPI:
-    """This worker's nbgrader API (made once: setting it up costs as much as grading a notebook)."""
-    key = (str(root), overrides)
+def _worker_api(root: Path, options: GradingOptions) -> NbGraderAPI:
+    """This worker's nbgrader API (made once: setting it up costs as much as grading a
+    notebook)."""
+    # This run holds the assignment's lock: its workers must not wait for it.
+    overrides = {
+        "RunHiddenChecks.take_assignment_lock": False,
+        **run_hidden_checks.configuration(options),
+    }
+    key = (str(root), tuple(sorted(overrides.items())))
     if key not in _WORKER_APIS:
-        config = nbgrader_config(root, **dict(overrides))
-        _WORKER_APIS[key] = NbGraderAPI(CourseDirectory(config=config), config=config)
+        _WORKER_APIS[key] = nbgrader_api(root, **overrides)
     return _WORKER_APIS[key]
 
 
-def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy: str) -> Outcome:
-    """Autograde one submission and write its feedback, in a worker process; its outcome, also recorded."""
+def grade_one(
+    root: Path, assignment: str, student: str, options: GradingOptions, policy: str
+) -> Outcome:
+    """Autograde one submission and write its feedback, in a worker process; its outcome, also
+    recorded."""
     started = time.monotonic()
     digest = submission_digest(root, assignment, student)
-    outcome = _grade_one(root, assignment, student, overrides)
+    outcome = _grade_one(root, assignment, student, options)
     outcome.seconds = time.monotonic() - started
     write_record(
         root,
@@ -364,25 +324,22 @@ def grade_one(root: Path, assignment: str, student: str, overrides: dict, policy
     return outcome
 
 
-def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Outcome:
-    from .preprocessors.run_hidden_checks import LAST_STUDENT_SECONDS
-
-    LAST_STUDENT_SECONDS[0] = 0.0
+def _grade_one(root: Path, assignment: str, student: str, options: GradingOptions) -> Outcome:
     problem = submission_problem(root, assignment, student)
     if problem is not None:
-        with Gradebook(
-            gradebook_url(root)
-        ) as gb:  # listed in the gradebook and on the sheet, as refused
-            gb.update_or_create_student(student)
+        # Listed in the gradebook and on the sheet, as refused.
+        gradebook.add_student(root, student)
         return Outcome(student, False, problem=problem, refused=True)
-    manual_before = _manual_grades(root, assignment, student)
-    api = _worker_api(root, tuple(sorted(overrides.items())))
+    # Autograding again keeps a manual score but flags its cell for review in formgrader
+    # (nbgrader's SaveAutoGrades): the summary names them.
+    manual_before = gradebook.manual_grades(root, assignment, student)
+    api = _worker_api(root, options)
     result = api.autograde(assignment, student, force=True, create=True)
     if not result["success"]:
         return Outcome(student, False, problem=_last_error(result))
     feedback = api.generate_feedback(assignment, student, force=True)
     outcome = _score(root, assignment, student)
-    outcome.student_seconds = LAST_STUDENT_SECONDS[0]
+    outcome.student_seconds = student_seconds(root, assignment, student)
     outcome.manual_grades_flagged = [
         f"{name} (manual {score:g} points kept)" for name, score in manual_before.items()
     ]
@@ -391,51 +348,43 @@ def _grade_one(root: Path, assignment: str, student: str, overrides: dict) -> Ou
     return outcome
 
 
-def _manual_grades(root: Path, assignment: str, student: str) -> dict[str, float]:
-    """The cells of a submission that an instructor graded by hand, and their manual scores.
-
-    Autograding again keeps a manual score but flags its cell for review in formgrader
-    (nbgrader's SaveAutoGrades): the summary names them."""
-    with Gradebook(gradebook_url(root)) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except MissingEntry:
-            return {}
-        return {
-            grade.name: float(grade.manual_score)
-            for notebook in submission.notebooks
-            for grade in notebook.grades
-            if grade.manual_score is not None
-        }
+def student_seconds(root: Path, assignment: str, student: str) -> float:
+    """Seconds the grading of a submission waited for the student's code, as its autograded
+    notebooks record them."""
+    return sum(
+        run_hidden_checks.student_seconds(
+            nbformat.read(Path(root, AUTOGRADED, student, assignment, source.name), as_version=4)
+        )
+        for source in Path(root, SOURCE, assignment).glob("*.ipynb")
+    )
 
 
 def _score(root: Path, assignment: str, student: str) -> Outcome:
-    with Gradebook(gradebook_url(root)) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except MissingEntry:
-            return Outcome(student, False, problem="no submission recorded in the gradebook")
-        penalty = float(submission.late_submission_penalty or 0.0)
-        return Outcome(
-            student,
-            True,
-            float(submission.score) - penalty,
-            float(submission.max_score),
-            seconds_late=float(submission.total_seconds_late or 0.0),
-            penalty=penalty,
-        )
+    submission = gradebook.find_submission(root, assignment, student)
+    if submission is None:
+        return Outcome(student, False, problem="no submission recorded in the gradebook")
+    return Outcome(
+        student,
+        True,
+        submission.score - submission.late_penalty,
+        submission.max_score,
+        seconds_late=submission.seconds_late,
+        penalty=submission.late_penalty,
+    )
 
 
 def _last_error(result: dict) -> str:
-    """What went wrong, in a line: the last exception nbgrader logged (its last line only says 'see above')."""
+    """What went wrong, in a line: the last exception nbgrader logged (its last line only says
+    'see above')."""
     text = "\n".join(result.get(key) or "" for key in ("log", "error")).strip()
     text = "\n".join(
         line for line in text.splitlines() if "Please see the the above traceback" not in line
     )
     if "database is locked" in text:
         return (
-            f"the gradebook stayed locked by other writers for more than {course.GRADEBOOK_WAIT_SECONDS:g} s; "
-            "nothing of this submission was kept: run the command again to grade it"
+            "the gradebook stayed locked by other writers for more than "
+            f"{gradebook.GRADEBOOK_WAIT_SECONDS:g} s; nothing of this submission was kept: "
+            "run the command again to grade it"
         )
     exceptions = re.findall(
         r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Entry)\b: .+)$", text, flags=re.M
@@ -447,35 +396,9 @@ def _last_error(result: dict) -> str:
     )
 
 
-def cell_summary(root: Path, assignment: str, students: list[str]) -> list[CellSummary]:
-    """For every autograded test cell, in notebook order: how many students got full, partial and no points."""
-    cells: dict[str, CellSummary] = {}
-    with Gradebook(gradebook_url(root)) as gb:
-        for notebook in gb.find_assignment(assignment).notebooks:
-            for cell in notebook.grade_cells:
-                if cell.cell_type == "code":
-                    cells[cell.name] = CellSummary(cell.name, float(cell.max_score))
-        for student in students:
-            try:
-                submission = gb.find_submission(assignment, student)
-            except MissingEntry:
-                continue
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    cell = cells.get(grade.name)
-                    if cell is not None:
-                        score = float(grade.score)
-                        if score >= cell.max_score:
-                            cell.full += 1
-                        elif score > 0:
-                            cell.partial += 1
-                        else:
-                            cell.zero += 1
-    return list(cells.values())
-
-
 def summary(run: GradingRun) -> str:
-    """The table an instructor reads at the end: the late policy, per test cell, then per student."""
+    """The table an instructor reads at the end: the late policy, per test cell, then per
+    student."""
     lines = [
         f"late policy: {run.policy}"
         + (f" (changed by this run; {run.policy_changed})" if run.policy_changed else ""),

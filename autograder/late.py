@@ -18,12 +18,11 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nbgrader.api import Gradebook
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets import Float, Unicode
 
-from .course import gradebook_url
+from .gradebook import due_date
 from .records import late_percent_per_day
 
 DAY = 24 * 3600
@@ -44,7 +43,8 @@ class PenaltyPerDay(LateSubmissionPlugin):
 
 
 class AssignStoredLatePenalties(AssignLatePenalties):
-    """nbgrader's AssignLatePenalties, with the penalty per day that the course stores for the assignment."""
+    """nbgrader's AssignLatePenalties, with the penalty per day that the course stores for the
+    assignment."""
 
     course_root = Unicode(".", help="The course directory, where the late policy is stored.").tag(
         config=True
@@ -58,23 +58,16 @@ class AssignStoredLatePenalties(AssignLatePenalties):
 
 
 def parse_due(text: str) -> datetime:
-    """A due date as an instructor writes it ('2026-12-01 23:59', ISO 8601; UTC unless a zone is given)."""
+    """A due date as an instructor writes it ('2026-12-01 23:59', ISO 8601; UTC unless a zone is
+    given)."""
     due = datetime.fromisoformat(text)
     return due if due.tzinfo else due.replace(tzinfo=UTC)
 
 
-def set_due_date(db_url: str, assignment: str, due: datetime) -> None:
-    """Store the due date in the gradebook, where nbgrader computes lateness from it (naive UTC)."""
-    with Gradebook(db_url) as gb:
-        gb.update_or_create_assignment(
-            assignment, duedate=due.astimezone(UTC).replace(tzinfo=None)
-        )
-
-
 def late_policy(root: str | Path, assignment: str) -> str:
-    """The policy a grade is given under (due date and penalty), in words: regrade when it changes."""
-    with Gradebook(gradebook_url(root)) as gb:
-        due = gb.find_assignment(assignment).duedate
+    """The policy a grade is given under (due date and penalty), in words: regrade when it
+    changes."""
+    due = due_date(root, assignment)
     percent = late_percent_per_day(Path(root), assignment)
     if due is None:
         return "no due date: nothing is late"

@@ -3,7 +3,7 @@
     .autograder/records/<assignment>/<student>.json   how the last grading of a submission ended
     .autograder/late_policy.json                      each assignment's penalty per day late
     .autograder/locks/<assignment>.lock               held by the grading run of that assignment
-    .autograder/locks/gradebook.lock                  held while an assignment is entered in the gradebook
+    .autograder/locks/gradebook.lock                  held while an assignment enters the gradebook
 
 A record says whether the submission was graded, not graded (and why: the machine failed,
 the gradebook stayed locked) or refused (and why: no notebook, another exercise's), with
@@ -24,13 +24,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from .held_lock import HeldLock
+
 STATE = ".autograder"
 
 GRADED, NOT_GRADED, REFUSED, NOT_SUBMITTED = "graded", "not graded", "refused", "not submitted"
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` in one step: a reader sees the old file or the new, never half."""
+    """Replace ``path`` by ``text`` in one step: a reader sees the old file or the new, never
+    half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -104,7 +107,8 @@ def _lock_file(root: Path, name: str) -> int:
 
 @contextmanager
 def course_lock(root: Path, name: str):
-    """Hold the course's lock ``name`` (waiting for it): one process at a time does what it guards."""
+    """Hold the course's lock ``name`` (waiting for it): one process at a time does what it
+    guards."""
     fd = _lock_file(root, name)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -117,7 +121,7 @@ class GradingUnderWay(RuntimeError):
     """Another grading run of the same assignment of the same course holds its lock."""
 
 
-class AssignmentLock:
+class AssignmentLock(HeldLock):
     """Held by the one grading run of an assignment of a course while it grades.
 
     An exclusive `flock` on the lock file: the kernel releases it when the holder ends, however
@@ -150,14 +154,3 @@ class AssignmentLock:
         os.pwrite(
             self._fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0
         )
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> AssignmentLock:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release()

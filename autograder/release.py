@@ -2,7 +2,9 @@
 
 nbgrader's generate_assignment strips the solutions (leaving a stub that raises
 NotImplementedError), removes the hidden-test regions, locks the cells students must
-not edit, records checksums, and enters the assignment in the gradebook.
+not edit, records checksums, and enters the assignment in the gradebook. Entering an
+assignment in the gradebook alone (`enter_in_gradebook`) is the same generation, into a
+scratch folder.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
-
-from .course import SOURCE, assignments, folder_digest, nbgrader_config
+from .course import SOURCE, assignments, folder_digest
+from .gradebook import gradebook_exists
+from .nbgrader_setup import nbgrader_api
 from .records import course_lock, write_atomically
 
 # Which version of each assignment's source the gradebook holds (a digest of its files).
@@ -23,11 +24,6 @@ ENTERED = "gradebook.sources.json"
 
 class ReleaseFailed(RuntimeError):
     pass
-
-
-def _api(root: Path, **overrides) -> NbGraderAPI:
-    config = nbgrader_config(root, **overrides)
-    return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
 def release(
@@ -40,12 +36,13 @@ def release(
     """
     names = names or assignments(root)
     overrides = {"CourseDirectory.release_directory": str(release_dir)} if release_dir else {}
-    api = _api(root, **overrides)
+    api = nbgrader_api(root, **overrides)
     for name in names:
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:
             raise ReleaseFailed(
-                f"nbgrader could not generate {name}:\n{result.get('log', '')}\n{result.get('error', '')}"
+                f"nbgrader could not generate {name}:\n"
+                f"{result.get('log', '')}\n{result.get('error', '')}"
             )
         _remember_entered(root, name)
     return names
@@ -67,18 +64,19 @@ def _remember_entered(root: Path, name: str) -> None:
     write_atomically(Path(root, ENTERED), json.dumps(entered, indent=1, sort_keys=True))
 
 
+def _holds_current_source(root: Path, name: str) -> bool:
+    return gradebook_exists(root) and _entered(root).get(name) == _source_digest(root, name)
+
+
 def enter_in_gradebook(root: Path, name: str) -> None:
     """Record the current source of an assignment in the gradebook (unless it holds it already),
     leaving exercises/ as it is. Runs of other assignments may do the same at the same time: one
-    at a time creates the gradebook and enters its assignment (two creating it at once break it)."""
-    if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(
-        root, name
-    ):
+    at a time creates the gradebook and enters its assignment (two creating it at once break
+    it)."""
+    if _holds_current_source(root, name):
         return
     with course_lock(root, "gradebook"):
-        if Path(root, "gradebook.db").exists() and _entered(root).get(name) == _source_digest(
-            root, name
-        ):
+        if _holds_current_source(root, name):
             return  # entered by the run that held the lock before
         with tempfile.TemporaryDirectory() as scratch:
             release(root, [name], release_dir=Path(scratch))

@@ -1,4 +1,5 @@
-"""What the instructor sees while grading: a progress bar on a terminal, a line per submission otherwise."""
+"""What the instructor sees while grading: a progress bar on a terminal, a line per submission
+otherwise."""
 
 from __future__ import annotations
 

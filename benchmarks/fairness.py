@@ -30,15 +30,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from grading_support import (
+from grading_support import (  # noqa: E402
     correct_notebook,
     correct_solutions,
     submit_correct_solutions,
     sweep_checks,
-)  # noqa: E402
+)
 
 from autograder.grading import grade  # noqa: E402
-from autograder.sandbox.numerics import blas_kernel, numerical_environment, other_environment  # noqa: E402
+from autograder.options import GradingOptions  # noqa: E402
+from autograder.sandbox.numerics import (  # noqa: E402
+    blas_kernel,
+    numerical_environment,
+    other_environment,
+)
 
 
 def gradings(count: int, wanted: list[str]) -> None:
@@ -48,14 +53,15 @@ def gradings(count: int, wanted: list[str]) -> None:
         course = Path(folder)
         students = submit_correct_solutions(course, wanted)
         kernel = blas_kernel() or "?"
+        variables = [f"{k}={v}" for k, v in numerical_environment().items() if "THREADS" not in k]
         print(
-            f"{count} gradings of {sum(map(len, students.values()))} correct solutions; OpenBLAS kernel {kernel}, "
-            f"{' '.join(f'{k}={v}' for k, v in numerical_environment().items() if 'THREADS' not in k) or 'no variables'}"
+            f"{count} gradings of {sum(map(len, students.values()))} correct solutions; "
+            f"OpenBLAS kernel {kernel}, {' '.join(variables) or 'no variables'}"
         )
         started = time.monotonic()
         for grading in range(count):
             for assignment in sorted(students):
-                run = grade(course, assignment, force=True)
+                run = grade(course, assignment, GradingOptions(force=True))
                 for outcome in run.outcomes:
                     graded += 1
                     if not outcome.graded or outcome.score != outcome.max_score:
@@ -91,8 +97,10 @@ def main() -> None:
     environments = {"grader's": numerical_environment(), "other": other_environment()}
     print("# Every correct solution through every check\n")
     print(
-        f"`python benchmarks/fairness.py --seeds {args.seeds}`: {args.seeds} seeds; this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
-        f"other: OPENBLAS_CORETYPE={environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "
+        f"`python benchmarks/fairness.py --seeds {args.seeds}`: {args.seeds} seeds; "
+        f"this machine: {platform.machine()}, OpenBLAS kernel {blas_kernel() or '?'}; "
+        "other: OPENBLAS_CORETYPE="
+        f"{environments['other'].get('OPENBLAS_CORETYPE', '(detected)')}, "
         f"{environments['other']['OPENBLAS_NUM_THREADS']} threads\n"
     )
     print("| assignment | solution | environment | failed checks (seeds) | seconds |")
@@ -109,8 +117,9 @@ def main() -> None:
                 f"{check} ({len(seeds)}: {[s for s, _ in seeds[:5]]})"
                 for check, seeds in failed.items()
             )
+            seconds = time.monotonic() - started
             print(
-                f"| {assignment} | {name} | {label} | {summary or 'none'} | {time.monotonic() - started:.0f} |",
+                f"| {assignment} | {name} | {label} | {summary or 'none'} | {seconds:.0f} |",
                 flush=True,
             )
             for check, seeds in failed.items():

@@ -1,6 +1,8 @@
 """How long grading takes per submission, and where the time goes.
 
-    .venv/bin/python benchmarks/grading.py [N]     # N copies of the solution (default 10); writes grading.md
+    .venv/bin/python benchmarks/grading.py [N]     # writes grading.md
+
+N: how many copies of the solution are graded (default 10).
 
 Reports the wall time of grading N honest submissions with one worker (`--jobs 1`), and for
 one submission: starting the sandboxed student process and running the notebook's code,
@@ -25,6 +27,7 @@ from courses import honest_course  # noqa: E402
 
 from autograder.checks import load_registry, run_checks  # noqa: E402
 from autograder.grading import grade  # noqa: E402
+from autograder.options import GradingOptions  # noqa: E402
 from autograder.preprocessors.run_hidden_checks import student_cells  # noqa: E402
 from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
 
@@ -54,16 +57,18 @@ def main(n: int) -> None:
         honest_course(course, ASSIGNMENT, [f"student{i:03d}" for i in range(n)])
         startup, launch, checks = min(time_sandbox(course) for _ in range(3))
         start = time.perf_counter()
-        run = grade(course, ASSIGNMENT, jobs=1, progress=lambda *_: None)
+        run = grade(course, ASSIGNMENT, GradingOptions(jobs=1), progress=lambda *_: None)
         total = time.perf_counter() - start
         assert all(o.graded and o.score == o.max_score for o in run.outcomes)
     finally:
         shutil.rmtree(course)
+    python = sys.version.split()[0]
+    nbgrader_and_rest = total / n - startup - checks
     report = "\n".join(
         [
             "# Grading: time per submission",
             "",
-            f"Measured by `benchmarks/grading.py {n}` on {platform.machine()}, Python {sys.version.split()[0]}: "
+            f"Measured by `benchmarks/grading.py {n}` on {platform.machine()}, Python {python}: "
             f"{n} honest submissions of `{ASSIGNMENT}`, graded one after another.",
             "",
             "| what | seconds |",
@@ -71,9 +76,11 @@ def main(n: int) -> None:
             f"| grading all {n} submissions | {total:.2f} |",
             f"| per submission | {total / n:.2f} |",
             f"| of which: start the sandbox and run the notebook's code | {startup:.2f} |",
-            f"| of which: start the sandbox alone (bubblewrap, until the harness is ready) | {launch:.3f} |",
+            "| of which: start the sandbox alone (bubblewrap, until the harness is ready) "
+            f"| {launch:.3f} |",
             f"| of which: all hidden checks (calls into the student process) | {checks:.2f} |",
-            f"| of which: nbgrader (sanitize, gradebook, feedback) and the rest | {total / n - startup - checks:.2f} |",
+            "| of which: nbgrader (sanitize, gradebook, feedback) and the rest "
+            f"| {nbgrader_and_rest:.2f} |",
             "",
         ]
     )

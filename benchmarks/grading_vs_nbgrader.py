@@ -1,6 +1,7 @@
 """This course's grader against stock nbgrader, on the same submissions, in one run.
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py [ASSIGNMENT] [--submissions 20] [--jobs N] [--rounds 5]
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py [ASSIGNMENT] [--submissions 20] [--jobs N]
+        [--rounds 5]
 
 Two fresh course directories get the same honest submissions (the solution notebook,
 once per student). Stock nbgrader (its own default configuration: every notebook
@@ -47,7 +48,8 @@ c.CourseDirectory.course_id = "benchmark"
 
 def scores(gradebook: Path, assignment: str) -> dict[str, float]:
     query = (
-        "select submitted_assignment.student_id, sum(coalesce(grade.manual_score, grade.auto_score)) "
+        "select submitted_assignment.student_id, "
+        "sum(coalesce(grade.manual_score, grade.auto_score)) "
         "from grade join submitted_notebook on grade.notebook_id = submitted_notebook.id "
         "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
         "join assignment on submitted_assignment.assignment_id = assignment.id "
@@ -55,6 +57,11 @@ def scores(gradebook: Path, assignment: str) -> dict[str, float]:
     )
     with sqlite3.connect(gradebook) as db:
         return {student: float(score) for student, score in db.execute(query, (assignment,))}
+
+
+def autograder(course: Path, *args: str) -> list[str]:
+    """The command ``python -m autograder ARGS`` on ``course``."""
+    return [sys.executable, "-m", "autograder", "--root", str(course), *args]
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -109,34 +116,11 @@ def main() -> None:
             stock_scores = scores(stock / "gradebook.db", args.assignment)
 
             ours = honest_course(Path(scratch, "ours"), args.assignment, students)
-            # As for stock nbgrader, the assignment is released (entered in the gradebook) beforehand.
-            timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "autograder",
-                    "--root",
-                    str(ours),
-                    "release",
-                    args.assignment,
-                ],
-                ours,
-            )
+            # As for stock nbgrader, the assignment is released (entered in the gradebook)
+            # beforehand.
+            timed(autograder(ours, "release", args.assignment), ours)
             our_times.append(
-                timed(
-                    [
-                        sys.executable,
-                        "-m",
-                        "autograder",
-                        "--root",
-                        str(ours),
-                        "grade",
-                        args.assignment,
-                        "--jobs",
-                        str(jobs),
-                    ],
-                    ours,
-                )
+                timed(autograder(ours, "grade", args.assignment, "--jobs", str(jobs)), ours)
             )
             our_scores = scores(ours / "gradebook.db", args.assignment)
             records = [read_record(ours, args.assignment, s) for s in students]
@@ -169,11 +153,13 @@ def main() -> None:
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     text = (
-        f"# Grading {args.submissions} submissions of `{args.assignment}`: this grader against stock nbgrader\n\n"
+        f"# Grading {args.submissions} submissions of `{args.assignment}`: "
+        "this grader against stock nbgrader\n\n"
         f"Measured by `benchmarks/grading_vs_nbgrader.py` on {platform.machine()}, "
         f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds. Every student's score agreed in every round "
-        f"({sorted(set(our_scores.values()))} points).\n\n| | seconds |\n|---|---|\n{table}\n"
+        f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds. Every student's score agreed in "
+        f"every round ({sorted(set(our_scores.values()))} points).\n\n"
+        f"| | seconds |\n|---|---|\n{table}\n"
     )
     print(text)
     Path(__file__).with_suffix(".md").write_text(text)

@@ -57,12 +57,13 @@ def main() -> None:
     args = parser.parse_args()
     print("# L-BFGS iteration counts under round-off\n")
     print(
-        f"`python benchmarks/lbfgs_iterations.py --draws {args.draws} --tries {args.tries}`: {args.draws} draws "
-        f"of every run of every lbfgs check, {args.tries} perturbed runs of each; the checks' band is "
-        f"{ITERATION_BAND} iterations.\n"
+        f"`python benchmarks/lbfgs_iterations.py --draws {args.draws} --tries {args.tries}`: "
+        f"{args.draws} draws of every run of every lbfgs check, "
+        f"{args.tries} perturbed runs of each; the checks' band is {ITERATION_BAND} iterations.\n"
     )
     print(
-        "| check | run | noise | reference's count (min-median-max) | largest change | draws changed |"
+        "| check | run | noise | reference's count (min-median-max) "
+        "| largest change | draws changed |"
     )
     print("|---|---|---|---|---|---|")
     checks = dict(LBFGS_RUNS, **{"(old) short memory, condition 100-300": old_short_memory_runs})
@@ -71,8 +72,9 @@ def main() -> None:
             for kind, rows in count_changes(runs_of, args.draws, args.tries, noise).items():
                 counts, changes = np.array(rows).T
                 print(
-                    f"| {check} | {kind} | {noise:g} | {counts.min()}-{int(np.median(counts))}-{counts.max()} | "
-                    f"{np.abs(changes).max()} | {np.count_nonzero(changes)} of {len(rows)} |",
+                    f"| {check} | {kind} | {noise:g} "
+                    f"| {counts.min()}-{int(np.median(counts))}-{counts.max()} "
+                    f"| {np.abs(changes).max()} | {np.count_nonzero(changes)} of {len(rows)} |",
                     flush=True,
                 )
 

@@ -1,6 +1,8 @@
 """How long each solution notebook's code takes to run in the sandbox, and its checks' calls.
 
-    .venv/bin/python benchmarks/notebook_setup.py [REPEATS]     # default 3; writes notebook_setup.md
+    .venv/bin/python benchmarks/notebook_setup.py [REPEATS]     # writes notebook_setup.md
+
+REPEATS: how many times each notebook's code runs alone (default 3).
 
 For every assignment, the solution notebook (solutions/<name>/<name>.ipynb) runs in a
 sandboxed student process as grading runs it: the time of its notebook's code (the
@@ -29,7 +31,8 @@ from grading_support import correct_notebook  # noqa: E402
 
 from autograder.checks import load_registry, run_checks  # noqa: E402
 from autograder.course import assignments  # noqa: E402
-from autograder.preprocessors.run_hidden_checks import RunHiddenChecks, student_cells  # noqa: E402
+from autograder.options import GradingOptions  # noqa: E402
+from autograder.preprocessors.run_hidden_checks import student_cells  # noqa: E402
 from autograder.sandbox.session import SandboxConfig, StudentSession  # noqa: E402
 
 
@@ -96,7 +99,8 @@ def machine() -> str:
         ),
         platform.processor() or platform.machine(),
     )
-    return f"{model}, {len(os.sched_getaffinity(0))} cores, {platform.machine()}, Python {sys.version.split()[0]}"
+    cores = len(os.sched_getaffinity(0))
+    return f"{model}, {cores} cores, {platform.machine()}, Python {sys.version.split()[0]}"
 
 
 def main(repeats: int) -> None:
@@ -109,7 +113,7 @@ def main(repeats: int) -> None:
     calls = {name: check_seconds(name) for name in names}
 
     defaults = {
-        name: RunHiddenChecks.class_traits()[name].default_value
+        name: getattr(GradingOptions(), name)
         for name in ("setup_timeout", "call_timeout", "check_timeout", "submission_timeout")
     }
     slowest_setup = max(max(alone[n] + together[n]) for n in names)
@@ -119,7 +123,8 @@ def main(repeats: int) -> None:
     lines = [
         "# The notebooks' code and the checks' calls: time in the sandbox",
         "",
-        f"Measured by `benchmarks/notebook_setup.py {repeats}` on {datetime.date.today().isoformat()}, "
+        f"Measured by `benchmarks/notebook_setup.py {repeats}` on "
+        f"{datetime.date.today().isoformat()}, "
         f"{machine()}: each solution notebook's code (start the student process, run the cells), "
         f"{repeats} times alone and {2 * repeats} times two at once; then every hidden check once "
         "(warm caches; a cold first start after boot takes longer).",
@@ -137,14 +142,16 @@ def main(repeats: int) -> None:
         "",
         "| limit | default, s | slowest measured, s | margin |",
         "|---|---|---|---|",
-        f"| setup_timeout (the notebook's code, each run) | {defaults['setup_timeout']:g} | {slowest_setup:.2f} "
-        f"| {defaults['setup_timeout'] / slowest_setup:.0f}x |",
-        f"| call_timeout (one call) | {defaults['call_timeout']:g} | {slowest_call:.3f} "
-        f"| {defaults['call_timeout'] / slowest_call:.0f}x |",
-        f"| check_timeout (one check's calls) | {defaults['check_timeout']:g} | {slowest_check:.3f} "
-        f"| {defaults['check_timeout'] / slowest_check:.0f}x |",
-        f"| submission_timeout (all checks, after the notebook's code) | {defaults['submission_timeout']:g} "
-        f"| {slowest_checks:.2f} | {defaults['submission_timeout'] / slowest_checks:.0f}x |",
+        *(
+            f"| {limit} ({what}) | {defaults[limit]:g} | {slowest:.{digits}f} "
+            f"| {defaults[limit] / slowest:.0f}x |"
+            for limit, what, slowest, digits in (
+                ("setup_timeout", "the notebook's code, each run", slowest_setup, 2),
+                ("call_timeout", "one call", slowest_call, 3),
+                ("check_timeout", "one check's calls", slowest_check, 3),
+                ("submission_timeout", "all checks, after the notebook's code", slowest_checks, 2),
+            )
+        ),
         "",
     ]
     report = "\n".join(lines)

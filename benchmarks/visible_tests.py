@@ -1,4 +1,5 @@
-"""How long each exercise's visible tests take, as a student runs them (a real kernel, the solution).
+"""How long each exercise's visible tests take, as a student runs them (a real kernel, the
+solution).
 
     .venv/bin/python benchmarks/visible_tests.py      # prints a table, writes visible_tests.md
 

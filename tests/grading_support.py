@@ -1,4 +1,5 @@
-"""Build course directories and submissions for grading tests, and read scores back from the gradebook."""
+"""Build course directories and submissions for grading tests, and read scores back from the
+gradebook."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import ast
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import numpy as np
-from nbgrader.api import Gradebook
 
-from autograder.course import gradebook_url
+from autograder.gradebook import open_gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +41,8 @@ def secret_lines(assignment: str) -> set[str]:
 
 
 def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[str, set[str]]:
-    """The code lines of each function of the hidden references and checks (docstrings left out)."""
+    """The code lines of each function of the hidden references and checks (docstrings left
+    out)."""
     functions = {}
     for path in [p for part in parts for p in ROOT.glob(f"autograder/{part}/*.py")]:
         source = path.read_text()
@@ -71,7 +73,8 @@ def leaked_functions(
     text: str, parts: tuple[str, ...] = ("reference", "checks"), allowed: str = ""
 ) -> list[str]:
     """Hidden functions most of whose code (over half its lines, two at least) appears in ``text``,
-    not counting lines that ``allowed`` (say, the exercises' own statement of a rule) already shows."""
+    not counting lines that ``allowed`` (say, the exercises' own statement of a rule) already
+    shows."""
     leaked = []
     for name, lines in hidden_functions(parts).items():
         lines = {line for line in lines if line not in allowed}
@@ -87,10 +90,16 @@ def venv_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    env["PYTHONPATH"] = str(
-        ROOT
-    )  # pages and the CLI import the autograder (never the student's process)
+    # Pages and the CLI import the autograder (never the student's process).
+    env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+def run_command(*args: str, cwd) -> subprocess.CompletedProcess:
+    """``args`` run to their end in ``cwd``, in this test run's environment; output captured."""
+    return subprocess.run(
+        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
+    )
 
 
 def make_course(path: Path, assignment: str) -> Path:
@@ -108,7 +117,8 @@ def solution(assignment: str) -> nbformat.NotebookNode:
 
 
 def solution_namespace(assignment: str) -> dict:
-    """What the solution notebook's code defines, run in this process (it is trusted; no IPython magics)."""
+    """What the solution notebook's code defines, run in this process (it is trusted; no IPython
+    magics)."""
     from autograder.preprocessors.run_hidden_checks import student_cells
 
     namespace = {}
@@ -149,7 +159,8 @@ def alternative_answers(assignment: str, style: str) -> tuple[dict[str, str], st
 
 
 def alternative_notebook(assignment: str, style: str) -> nbformat.NotebookNode:
-    """The released notebook completed with an alternative solution, as its student would submit it."""
+    """The released notebook completed with an alternative solution, as its student would submit
+    it."""
     answers, rest = alternative_answers(assignment, style)
     return with_answers(released(assignment), answers, setup=rest or None)
 
@@ -192,7 +203,7 @@ def submit(course: Path, student: str, assignment: str, nb) -> None:
 
 def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]:
     """Each grade cell's autograder score, as nbgrader's gradebook holds it."""
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         submission = gb.find_submission(assignment, student)
         return {
             grade.name: grade.auto_score
@@ -202,7 +213,7 @@ def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]
 
 
 def total_score(course: Path, assignment: str, student: str) -> float:
-    with Gradebook(gradebook_url(course)) as gb:
+    with open_gradebook(course) as gb:
         return float(gb.find_submission(assignment, student).score)
 
 
@@ -222,7 +233,8 @@ class LocalStudent:
         self.namespace = namespace
 
     def limit_time(self, deadline: float | None, limit: str = "") -> None:
-        """In-process calls cannot be stopped; the checks' time limits are the sandbox's to enforce."""
+        """In-process calls cannot be stopped; the checks' time limits are the sandbox's to
+        enforce."""
 
     def call(self, name: str, *args, **kwargs):
         from autograder.sandbox import harness
@@ -240,16 +252,22 @@ class LocalStudent:
         return harness.decode(harness.encode(value))
 
 
-def failed_checks(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
-    """For each grade cell, the questions of its checks that the namespace's functions fail."""
+def failed_results(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list]:
+    """For each grade cell, the results of its checks that the namespace's functions fail."""
     from autograder.checks import load_registry, run_checks
 
     registry = load_registry(assignment)
     student = LocalStudent(namespace)
     return {
-        grade_id: [r.question for r in run_checks(checks, student, seed) if not r.passed]
+        grade_id: [r for r in run_checks(checks, student, seed) if not r.passed]
         for grade_id, checks in registry.groups.items()
     }
+
+
+def failed_checks(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
+    """For each grade cell, the questions of its checks that the namespace's functions fail."""
+    failed = failed_results(assignment, namespace, seed)
+    return {grade_id: [r.question for r in results] for grade_id, results in failed.items()}
 
 
 # Cheats any exercise may meet: each is a cell of the student's own, paired with wrong
@@ -273,7 +291,9 @@ builtins.abs = lambda x: 0.0
 builtins.float = lambda *a: 0.0
 """,
     "swallows_errors_with_set_custom_exc": """
-get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+get_ipython().set_custom_exc(
+    (BaseException,), lambda shell, etype, value, tb, tb_offset=None: None
+)
 """,
     "replaces_traceback_hooks": """
 import sys, traceback
@@ -311,7 +331,9 @@ for base in candidates:
             exec(open(path).read(), stolen)
         except Exception:
             pass
-    for path in glob.glob(base + "/solutions/*/*.ipynb") + glob.glob(base + "/*/solutions/*/*.ipynb"):
+    notebooks = glob.glob(base + "/solutions/*/*.ipynb")
+    notebooks += glob.glob(base + "/*/solutions/*/*.ipynb")
+    for path in notebooks:
         try:
             for cell in json.load(open(path))["cells"]:
                 if cell["cell_type"] == "code":
@@ -320,7 +342,8 @@ for base in candidates:
             pass
     try:
         import sqlite3
-        rows = sqlite3.connect(base + "/gradebook.db").execute("select source from base_cells").fetchall()
+        gradebook = sqlite3.connect(base + "/gradebook.db")
+        rows = gradebook.execute("select source from base_cells").fetchall()
         for (source,) in rows:
             try:
                 exec(source, stolen)
@@ -334,14 +357,16 @@ for name, value in stolen.items():
 """,
     "writes_fake_replies_to_the_grader": """
 import json, os
-answer = json.dumps({"op": "result", "ok": True, "value": {"__tuple__": [0.0, 1.0]}}).encode() + b"\\n"
+reply = {"op": "result", "ok": True, "value": {"__tuple__": [0.0, 1.0]}}
+answer = json.dumps(reply).encode() + b"\\n"
 os.write(4, json.dumps({"op": "ran", "errors": []}).encode() + b"\\n" + answer * 100)
 """,
 }
 
 
 def stealing_answers(wrong: dict[str, str]) -> dict[str, str]:
-    """Answers that call whatever a cheat managed to steal (``<name>_stolen``), else the wrong version."""
+    """Answers that call whatever a cheat managed to steal (``<name>_stolen``), else the wrong
+    version."""
     return {
         name: (
             f"def {name}(*args, **kwargs):\n"
@@ -354,15 +379,10 @@ def stealing_answers(wrong: dict[str, str]) -> dict[str, str]:
 
 
 def failure_messages(assignment: str, namespace: dict, seed: int = 0) -> dict[str, list[str]]:
-    """For each grade cell, the feedback messages of the checks that the namespace's functions fail."""
-    from autograder.checks import load_registry, run_checks
-
-    registry = load_registry(assignment)
-    student = LocalStudent(namespace)
-    return {
-        grade_id: [r.message for r in run_checks(checks, student, seed) if not r.passed]
-        for grade_id, checks in registry.groups.items()
-    }
+    """For each grade cell, the feedback messages of the checks that the namespace's functions
+    fail."""
+    failed = failed_results(assignment, namespace, seed)
+    return {grade_id: [r.message for r in results] for grade_id, results in failed.items()}
 
 
 def correct_notebook(assignment: str, name: str) -> nbformat.NotebookNode:
@@ -409,12 +429,20 @@ def sandbox_unavailable() -> str | None:
     return None if os.geteuid() == 0 else can_isolate()
 
 
+def sandbox_required():
+    """A mark that skips a test where student code cannot be sandboxed (`sandbox_unavailable`)."""
+    import pytest
+
+    reason = sandbox_unavailable()
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
 def sweep_checks(
     assignment: str, nb, seeds, numerics: dict[str, str]
 ) -> dict[str, list[tuple[int, str]]]:
-    """Every check of ``assignment`` on every seed, against the notebook's code running in a student
-    process (sandboxed where this machine can) whose numerical environment is ``numerics``, while
-    the reference is computed here: for each check that fails, the seeds and messages."""
+    """Every check of ``assignment`` on every seed, against the notebook's code running in a
+    student process (sandboxed where this machine can) whose numerical environment is ``numerics``,
+    while the reference is computed here: for each check that fails, the seeds and messages."""
     from autograder.checks import load_registry, run_checks
     from autograder.preprocessors.run_hidden_checks import student_cells
     from autograder.sandbox.session import SandboxConfig, StudentSession

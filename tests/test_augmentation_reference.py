@@ -1,10 +1,9 @@
-"""The augmentations against Pillow, scikit-learn's PCA and closed forms; the checks against wrong versions."""
+"""The augmentations against Pillow, scikit-learn's PCA and closed forms."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from grading_support import failed_checks, failure_messages
 from PIL import Image, ImageEnhance, ImageOps
 from scipy.stats import chisquare
 from sklearn.decomposition import PCA
@@ -18,18 +17,6 @@ from autograder.reference.augmentation import (
     ten_crops,
 )
 from optlab.images import resize_short_side, sample_photos
-
-RIGHT = {
-    f.__name__: f
-    for f in (
-        horizontal_flip,
-        random_crop,
-        ten_crops,
-        color_jitter,
-        rgb_principal_components,
-        pca_color,
-    )
-}
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +47,10 @@ def test_are_crop_positions_uniform():
     for _ in range(2400):
         crop = random_crop(image, 4, rng)
         ((top, left),) = [
-            (t, l)
-            for t in range(3)
-            for l in range(4)
-            if np.array_equal(image[t : t + 4, l : l + 4], crop)
+            (row, column)
+            for row in range(3)
+            for column in range(4)
+            if np.array_equal(image[row : row + 4, column : column + 4], crop)
         ]
         counts[top, left] += 1
     assert chisquare(counts.ravel()).pvalue > 1e-3
@@ -128,77 +115,3 @@ def test_is_the_color_offset_along_the_components(photo):
     np.testing.assert_array_equal(
         pca_color(photo, values, vectors, 0.0, np.random.default_rng(0)), photo
     )
-
-
-@pytest.mark.parametrize("seed", [971, 1252, 1420])
-def test_does_an_unchanged_image_fail_the_pca_check_even_on_a_flat_patch(seed):
-    """On these seeds the check's first draw is a patch whose offset rounds away, so the image
-    returned unchanged would match the reference; the check must draw again."""
-    unchanged = {"pca_color": lambda image, eigenvalues, eigenvectors, sigma, rng: image.copy()}
-    assert failed_checks("augmentation", dict(RIGHT, **unchanged), seed)["test_pca_color"]
-
-
-def test_does_the_reference_pass_every_hidden_check():
-    assert failed_checks("augmentation", RIGHT) == {f"test_{name}": [] for name in RIGHT}
-
-
-def jitter_around_128(image, brightness, contrast, rng):
-    b, c = rng.uniform(1 - brightness, 1 + brightness), rng.uniform(1 - contrast, 1 + contrast)
-    return np.clip(np.rint(128 + c * (b * image.astype(float) - 128)), 0, 255).astype(np.uint8)
-
-
-def jitter_truncated(image, brightness, contrast, rng):
-    b, c = rng.uniform(1 - brightness, 1 + brightness), rng.uniform(1 - contrast, 1 + contrast)
-    bright = b * image.astype(float)
-    return np.clip(bright.mean() + c * (bright - bright.mean()), 0, 255).astype(np.uint8)
-
-
-MUTANTS = {
-    "horizontal_flip": [
-        lambda image: image[::-1].copy(),
-        lambda image: image.astype(np.float64)[:, ::-1],
-    ],
-    "random_crop": [
-        lambda image, size, rng: (lambda t, l: image[t : t + size, l : l + size].copy())(
-            rng.integers(0, image.shape[0] - size), rng.integers(0, image.shape[1] - size)
-        ),  # never the last position
-        lambda image, size, rng: (lambda l, t: image[t : t + size, l : l + size].copy())(
-            rng.integers(0, image.shape[1] - size + 1), rng.integers(0, image.shape[0] - size + 1)
-        ),  # left first
-    ],
-    "ten_crops": [
-        lambda image, size: ten_crops(image, size)[[0, 1, 2, 3, 4, 0, 1, 2, 3, 4]],
-        lambda image, size: ten_crops(image[:, ::-1], size)[[5, 6, 7, 8, 9, 0, 1, 2, 3, 4]][
-            :, :, ::-1
-        ],
-    ],
-    "color_jitter": [jitter_around_128, jitter_truncated],
-    "rgb_principal_components": [
-        lambda images: (lambda v, e: (v[::-1], e[:, ::-1]))(*rgb_principal_components(images)),
-        lambda images: (lambda v, e: (v, e.T))(*rgb_principal_components(images)),
-    ],
-    "pca_color": [
-        lambda image, values, vectors, sigma, rng: pca_color(image, values**2, vectors, sigma, rng)
-    ],
-}
-
-
-@pytest.mark.parametrize(
-    "name,index", [(name, i) for name, wrongs in MUTANTS.items() for i in range(len(wrongs))]
-)
-def test_is_each_known_wrong_version_caught(name, index):
-    assert failed_checks("augmentation", dict(RIGHT, **{name: MUTANTS[name][index]}))[
-        f"test_{name}"
-    ]
-
-
-def test_does_feedback_name_the_color_mistakes():
-    messages = failure_messages("augmentation", dict(RIGHT, color_jitter=jitter_truncated))[
-        "test_color_jitter"
-    ]
-    assert any("Likely mistake: values are truncated" in m for m in messages), messages
-    flipped = MUTANTS["horizontal_flip"][0]
-    messages = failure_messages("augmentation", dict(RIGHT, horizontal_flip=flipped))[
-        "test_horizontal_flip"
-    ]
-    assert any("Likely mistake: this flips the image upside down" in m for m in messages), messages

@@ -6,19 +6,19 @@ The build itself (the `built_site` fixture in conftest.py) runs once per session
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urljoin
 
 import yaml
+from book_support import ROOT, extension, linked_file, page_html, toc_files
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
+from optlab import chapters as table
+
 SECRET_DIRS = (
     "solutions",
     "autograder",
@@ -37,49 +37,14 @@ ARCHIVES = (
 )
 
 
-def toc_files() -> list[str]:
-    """Every page listed in _toc.yml (root, parts, chapters, sections), without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return files
-
-
-def page_html(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
-
-
 def exercise_links():
-    """The book's extension (book/_ext/exercise_links.py), imported as Sphinx imports it."""
-    if "exercise_links" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "exercise_links", ROOT / "book" / "_ext" / "exercise_links.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["exercise_links"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["exercise_links"]
+    """The book's extension book/_ext/exercise_links.py."""
+    return extension("exercise_links")
 
 
 def chapters() -> list[str]:
-    from autograder.course import assignments
-
-    return assignments(ROOT)
-
-
-def linked_file(site: Path, page: str, href: str) -> Path:
-    """The file of the site a link on ``page`` points to."""
-    return site / unquote(urljoin(f"{page}.html", href).split("#")[0])
+    """Every chapter of the table, by name, sorted."""
+    return sorted(table.NAMES)
 
 
 def archive(site: Path, name: str) -> zipfile.ZipFile:
@@ -87,7 +52,8 @@ def archive(site: Path, name: str) -> zipfile.ZipFile:
 
 
 def package_files(without: set[str] = frozenset()) -> dict[str, bytes]:
-    """The student package's files, as an archive holds them (``optlab/...``), but the modules ``without``."""
+    """The student package's files, as an archive holds them (``optlab/...``), but the modules
+    ``without``."""
     return {
         path.relative_to(PACKAGE.parent).as_posix(): path.read_bytes()
         for path in sorted(PACKAGE.rglob("*"))
@@ -99,7 +65,8 @@ def package_files(without: set[str] = frozenset()) -> dict[str, bytes]:
 
 
 def blocked_modules(name: str) -> set[str]:
-    """The modules the exercise's grader makes unavailable (the exercise asks students to write them)."""
+    """The modules the exercise's grader makes unavailable (the exercise asks students to write
+    them)."""
     from autograder.checks import load_registry
 
     return set(load_registry(name).blocked)
@@ -137,7 +104,8 @@ def secret_cells(name: str) -> list[set[str]]:
 
 
 def mostly_shown(lines: set[str], text: str) -> bool:
-    """Over half of a cell's secret lines (two at least) appear in ``text``: the cell is given away."""
+    """Over half of a cell's secret lines (two at least) appear in ``text``: the cell is given
+    away."""
     shown = [line for line in lines if line in text]
     return len(shown) >= 2 and len(shown) > len(lines) / 2
 
@@ -310,8 +278,8 @@ def test_does_the_search_index_hold_no_word_of_hidden_code(built_site):
 
 
 def test_is_mathjax_served_by_the_site_itself(built_site):
-    """Math must render offline: every page with math loads MathJax from the site's _static, not a CDN
-    (and no page loads it from anywhere else)."""
+    """Math must render offline: every page with math loads MathJax from the site's _static, not a
+    CDN (and no page loads it from anywhere else)."""
     assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
     with_math = 0
     for page in toc_files():
@@ -329,8 +297,9 @@ def test_is_mathjax_served_by_the_site_itself(built_site):
 
 
 def test_does_every_chapter_end_with_its_exercise_downloads(built_site):
-    """Each chapter's last section is its Exercise, which ends with the box of book/_ext/exercise_links.py:
-    links to the archive and to the released notebook, both files of the site."""
+    """Each chapter's last section is its Exercise, which ends with the box of
+    book/_ext/exercise_links.py: links to the archive and to the released notebook, both files of
+    the site."""
     for name in chapters():
         page = f"book/{name}"
         soup = page_html(built_site, page)
@@ -392,31 +361,6 @@ def test_does_each_archive_hold_the_notebook_optlab_and_a_readme(built_site):
         )
 
 
-def test_does_each_chapter_leave_out_of_its_archive_what_its_grader_blocks():
-    """The {exercise} directive's `:without:` names exactly the modules that the exercise's grader
-    makes unavailable (the exercise asks students to write them), so the archive does not hand
-    them out."""
-    for name in chapters():
-        source = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
-        directives = re.findall(
-            rf"^```{{exercise}} {name}\n((?::[\w-]+:.*\n)*)```$", source, flags=re.M
-        )
-        assert len(directives) == 1, (
-            f"book/{name}.md should end its Exercise section with one {{exercise}} {name}"
-        )
-        without = {
-            module
-            for line in directives[0].splitlines()
-            if line.startswith(":without:")
-            for module in re.split(r"[\s,]+", line.removeprefix(":without:").strip())
-            if module
-        }
-        blocked = blocked_modules(name)
-        assert without == blocked, (
-            f"book/{name}.md: its {{exercise}} directive should say `:without: {' '.join(sorted(blocked))}`"
-        )
-
-
 def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_site):
     """README.txt names the command and every package the archive needs: the student package's
     dependencies (student/pyproject.toml), the same list the course README names, and nothing the
@@ -469,10 +413,10 @@ def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_sit
 
 
 def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
-    """Unzipped, the notebook's setup cells run in a Jupyter kernel started in its folder, and every
-    optlab module they import comes from that folder, although the test's environment has optlab
-    installed too. The same cells next to the notebook alone find the installed optlab: the check
-    can fail."""
+    """Unzipped, the notebook's setup cells run in a Jupyter kernel started in its folder, and
+    every optlab module they import comes from that folder, although the test's environment has
+    optlab installed too. The same cells next to the notebook alone find the installed optlab: the
+    check can fail."""
     import os
 
     import nbformat
@@ -480,8 +424,8 @@ def test_does_an_unzipped_archive_run_on_its_own_optlab(built_site, tmp_path):
 
     probe = (
         "import json, sys\n"
-        "print(json.dumps({m: getattr(sys.modules[m], '__file__', None) for m in sorted(sys.modules)"
-        " if m == 'optlab' or m.startswith('optlab.')}))"
+        "print(json.dumps({m: getattr(sys.modules[m], '__file__', None)"
+        " for m in sorted(sys.modules) if m == 'optlab' or m.startswith('optlab.')}))"
     )
     env = {
         key: value
@@ -653,21 +597,21 @@ def test_do_the_chapters_show_the_launch_buttons_the_config_asks_for(built_site)
         )
 
 
-def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproducibly(tmp_path):
-    """A small Sphinx project with every provider configured: the box shows exactly the URLs of
-    launch_urls and the pip line for Colab, the theme shows no launch buttons of its own, the build
-    is warning-free, and two builds (the inputs' times changed between them) give the same archive."""
-    import os
+# The exercise of the small Sphinx projects below: a chapter whose grader blocks a module.
+DEMO = "gradient_descent"
+
+
+def sphinx_project(folder: Path, exercise: str) -> Path:
+    """A small Sphinx project with every launch provider configured: one page that ends with
+    ``{exercise} <exercise>``, the released notebook of DEMO under that exercise's name, and the
+    student package."""
     import shutil
-    import subprocess
 
-    from grading_support import venv_environment
-
-    source = tmp_path / "src"
-    (source / "exercises" / "demo").mkdir(parents=True)
+    source = folder / "src"
+    (source / "exercises" / exercise).mkdir(parents=True)
     shutil.copy(
-        ROOT / "exercises" / "momentum" / "momentum.ipynb",
-        source / "exercises" / "demo" / "demo.ipynb",
+        ROOT / "exercises" / DEMO / f"{DEMO}.ipynb",
+        source / "exercises" / exercise / f"{exercise}.ipynb",
     )
     shutil.copytree(
         PACKAGE, source / "student" / "optlab", ignore=shutil.ignore_patterns("__pycache__")
@@ -675,7 +619,8 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
     shutil.copy(ROOT / "student" / "pyproject.toml", source / "student" / "pyproject.toml")
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
-        "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links']\nhtml_theme = 'sphinx_book_theme'\n"
+        "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links']\n"
+        "html_theme = 'sphinx_book_theme'\n"
         "exclude_patterns = ['exercises', 'student']\nnb_execution_mode = 'off'\n"
         f"html_theme_options = {SAMPLE!r}\n"
     )
@@ -683,37 +628,47 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
         "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
         "# Demo\n\n```{code-cell} ipython3\n1 + 1\n```\n\n## Exercise\n\n"
-        "```{exercise} demo\n:without: optlab.optimize\n```\n"
+        f"```{{exercise}} {exercise}\n```\n"
     )
+    return source
+
+
+def sphinx_build(source: Path, out: Path):
+    """Build ``source`` into ``out`` with warnings as errors; the finished process."""
+    import subprocess
+
+    from grading_support import venv_environment
+
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", str(source), str(out)],
+        capture_output=True,
+        text=True,
+        env=venv_environment(),
+    )
+
+
+def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproducibly(tmp_path):
+    """A small Sphinx project with every provider configured: the box shows exactly the URLs of
+    launch_urls and the pip line for Colab, the theme shows no launch buttons of its own, the
+    build is warning-free, and two builds (the inputs' times changed between them) give the same
+    archive, without the module the table of chapters blocks."""
+    import os
+
+    source = sphinx_project(tmp_path, DEMO)
     built = []
     for run in ("first", "second"):
         if run == "second":
             for path in source.rglob("*"):
                 os.utime(path, (1e9, 1e9))
-        out = tmp_path / run
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sphinx",
-                "-W",
-                "-n",
-                "-q",
-                "-b",
-                "html",
-                str(source),
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            env=venv_environment(),
-        )
+        result = sphinx_build(source, tmp_path / run)
         assert result.returncode == 0, result.stdout + result.stderr
-        built.append((out / "_downloads" / "exercises" / "demo.zip").read_bytes())
+        built.append((tmp_path / run / "_downloads" / "exercises" / f"{DEMO}.zip").read_bytes())
     assert built[0] == built[1], "the archive differs between two builds of the same files"
     soup = BeautifulSoup((tmp_path / "first" / "index.html").read_text(), "html.parser")
-    box = soup.select_one("#exercise-demo")
-    expected = exercise_links().launch_urls(settings_from(SAMPLE), "exercises/demo/demo.ipynb")
+    box = soup.select_one(f"#exercise-{DEMO}")
+    expected = exercise_links().launch_urls(
+        settings_from(SAMPLE), f"exercises/{DEMO}/{DEMO}.ipynb"
+    )
     assert [(a.get_text(strip=True), a["href"]) for a in box.select("a.exercise-launch")] == list(
         expected.items()
     )
@@ -722,11 +677,48 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
         '#subdirectory=student"' in box.get_text()
     )
     assert soup.select(".dropdown-launch-buttons") == []
-    with zipfile.ZipFile(tmp_path / "first" / "_downloads" / "exercises" / "demo.zip") as zipped:
+    assert set(table.chapter(DEMO).blocked) == {"optlab.optimize"}
+    with zipfile.ZipFile(
+        tmp_path / "first" / "_downloads" / "exercises" / f"{DEMO}.zip"
+    ) as zipped:
         assert (
-            "demo/optlab/optimize.py" not in zipped.namelist()
-            and "demo/optlab/problems.py" in zipped.namelist()
+            f"{DEMO}/optlab/optimize.py" not in zipped.namelist()
+            and f"{DEMO}/optlab/problems.py" in zipped.namelist()
         )
+
+
+def test_is_an_exercise_the_table_of_chapters_lacks_a_build_error_naming_the_table(tmp_path):
+    result = sphinx_build(sphinx_project(tmp_path, "demo"), tmp_path / "out")
+    assert result.returncode != 0, "an {exercise} the table lacks built without an error"
+    assert "exercise 'demo' is not a chapter of the table of chapters" in result.stderr
+    assert "optlab/chapters.py" in result.stderr
+
+
+def test_does_the_course_map_link_every_chapter_in_order(built_site):
+    """The introduction's map of the course (the {course-map} directive of
+    book/_ext/course_map.py): one row per chapter of the table, in its order, with its number, a
+    link to its page under its title, what it covers (its math typeset) and its exercise."""
+
+    def text(cell) -> str:  # as written: Sphinx's smart quotes make Newton's Newton’s
+        return " ".join(cell.get_text().split()).replace("\u2019", "'")
+
+    found = []
+    for row in page_html(built_site, "book/intro").select("section#map-of-the-course tbody tr"):
+        number, title, covers, exercise = row.find_all("td")
+        link = title.select_one("a.reference.internal[href]")
+        page = link and linked_file(built_site, "book/intro", link["href"])
+        found.append((text(number), page, text(title), text(covers), text(exercise)))
+    expected = [
+        (
+            str(each.number),
+            built_site / "book" / f"{each.name}.html",
+            each.title,
+            re.sub(r"\$([^$]*)\$", r"\\(\1\\)", each.covers),
+            each.name,
+        )
+        for each in table.CHAPTERS
+    ]
+    assert found == expected
 
 
 def test_does_the_instructor_page_document_every_grading_option(built_site):
@@ -794,7 +786,10 @@ def test_does_every_chapter_open_with_what_you_will_learn_and_close_with_a_summa
         headings = article.select("section > h2")
         assert (
             headings
-            and article.find_all(lambda tag: tag is learn or tag is headings[0])[0] is learn
+            and article.find_all(
+                lambda tag, learn=learn, first=headings[0]: tag is learn or tag is first
+            )[0]
+            is learn
         ), f"book/{chapter}: 'What you will learn' comes after a section"
         titles = [
             h.get_text(" ", strip=True).rstrip("#").strip() for h in article.select("section > h2")
@@ -836,7 +831,8 @@ def test_do_adamw_and_l2_link_each_other(built_site):
 
 
 def test_is_every_numbered_equation_referenced_by_its_number(built_site):
-    """Each labeled equation gets a number, is referenced in the text, and each reference shows that number."""
+    """Each labeled equation gets a number, is referenced in the text, and each reference shows
+    that number."""
     for page in toc_files():
         source = (ROOT / f"{page}.md").read_text(encoding="utf-8")
         labels = set(re.findall(r"^\$\$\s*\(([\w-]+)\)\s*$", source, re.M))

@@ -16,38 +16,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from book_support import ROOT, linked_file, page_html, toc_files
 from bs4 import BeautifulSoup
-from test_book import linked_file, page_html, toc_files
 
+from optlab.chapters import CHAPTERS
 from optlab.plotting import color_for
 
-ROOT = Path(__file__).resolve().parents[1]
-
-OPTIMIZER_CHAPTERS = (
-    "book/random_search",
-    "book/gradient_descent",
-    "book/sgd",
-    "book/momentum",
-    "book/adaptive",
-    "book/schedules",
-    "book/second_order",
-)
+# The chapters that draw optimizers' paths on contour maps and animate them, by the table.
+OPTIMIZER_CHAPTERS = tuple(f"book/{chapter.name}" for chapter in CHAPTERS if chapter.trajectories)
 
 # The optimizers among the keys of optlab.plotting.COLORS, each with the names a plot's label
-# calls it by (lower case). The other keys name training setups of the last chapters.
+# calls it by (lower case), by the table. The other keys name training setups of the last
+# chapters.
 OPTIMIZER_NAMES = {
-    "random_search": ("random search", "random local search", "random_search"),
-    "gd": ("gd", "gradient descent", "full-batch gradient descent"),
-    "sgd": ("sgd", "stochastic gradient descent", "minibatch sgd"),
-    "momentum": ("momentum", "sgd with momentum", "heavy ball"),
-    "nesterov": ("nesterov", "nesterov momentum"),
-    "adagrad": ("adagrad",),
-    "rmsprop": ("rmsprop",),
-    "adam": ("adam",),
-    "adamw": ("adamw",),
-    "newton": ("newton", "newton's method"),
-    "bfgs": ("bfgs",),
-    "lbfgs": ("lbfgs", "l-bfgs"),
+    method.key: method.labels
+    for chapter in CHAPTERS
+    for method in chapter.methods
+    if method.labels
 }
 
 # Axes methods that draw a data series (reference lines such as axhline, and text, are left out:
@@ -71,10 +56,11 @@ SERIES_METHODS = {
 TRAJECTORY_HELPER = "plot_trajectory"
 
 
-# --- animations in the built pages -----------------------------------------------------------
+# --- animations in the built pages ------------------------------------------------------------
 
-# Matplotlib's to_jshtml: a widget <div class="animation"> with <img id="_anim_img<id>">, and a script
-# that fills `var frames = new Array(n)` with one data URL per frame and starts `new Animation(frames, ...)`.
+# Matplotlib's to_jshtml: a widget <div class="animation"> with <img id="_anim_img<id>">, and a
+# script that fills `var frames = new Array(n)` with one data URL per frame and starts
+# `new Animation(frames, ...)`.
 ANIMATION_SCRIPT = re.compile(
     r'var img_id = "(?P<img>_anim_img\w+)";.*?var frames = new Array\((?P<count>\d+)\);'
     r"(?P<frames>.*?)new Animation\(frames",
@@ -126,7 +112,8 @@ def animation_problems(html: str) -> list[str]:
     for animation in found:
         if len(animation.frames) != animation.declared:
             problems.append(
-                f"{animation.img_id}: {len(animation.frames)} of its {animation.declared} frames decode"
+                f"{animation.img_id}: {len(animation.frames)} of its {animation.declared} "
+                "frames decode"
             )
         if len(set(animation.frames)) < 2:
             problems.append(f"{animation.img_id}: fewer than two different frames")
@@ -134,7 +121,8 @@ def animation_problems(html: str) -> list[str]:
 
 
 def static_figures(site: Path, page: str) -> list[Path]:
-    """The image files of the page's figures (figure elements holding an image file of the site)."""
+    """The image files of the page's figures (figure elements holding an image file of the
+    site)."""
     soup = page_html(site, page)
     files = [
         linked_file(site, page, img["src"])
@@ -207,13 +195,14 @@ def test_would_the_animation_check_catch_an_animation_of_one_frame_or_that_does_
         )
 
 
-# --- contour maps and colors in the pages' sources ------------------------------------------------
+# --- contour maps and colors in the pages' sources -------------------------------------------
 
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
 
 
 def code_cells(page: str) -> list[str]:
-    """The Python code of a MyST page's code cells, without their options (--- ... --- or :key: lines)."""
+    """The Python code of a MyST page's code cells, without their options (--- ... --- or :key:
+    lines)."""
     cells = []
     for body in CODE_CELL.findall((ROOT / f"{page}.md").read_text(encoding="utf-8")):
         if body.startswith("---\n"):
@@ -238,7 +227,8 @@ def test_does_every_optimizer_chapter_draw_its_method_on_a_contour_map():
 
 
 def string_value(node: ast.AST | None) -> str | None:
-    """A string literal's value; for an f-string, its literal beginning (None if it starts with a field)."""
+    """A string literal's value; for an f-string, its literal beginning (None if it starts with a
+    field)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if (
@@ -373,7 +363,8 @@ def test_would_the_color_check_catch_a_literal_color():
     accepted = [
         'ax.plot(x, y, color=plotting.COLORS["gd"], label="gradient descent")',
         'ax.plot(x, y, "o-", color=plotting.color_for(name), label="sgd")',
-        'ax.plot(x, y, color=color, label="Nesterov")',  # a variable: the color is chosen elsewhere
+        # a variable: the color is chosen elsewhere
+        'ax.plot(x, y, color=color, label="Nesterov")',
         'ax.plot(x, y, **style, label="adam")',
         'plotting.plot_trajectory(ax, path, "momentum")',  # the helper picks COLORS["momentum"]
         'plotting.plot_trajectory(ax, path, "noisy SGD", color=plotting.COLORS["sgd"])',
@@ -383,14 +374,6 @@ def test_would_the_color_check_catch_a_literal_color():
     ]
     for source in accepted:
         assert color_problems(source) == [], source
-
-
-def test_does_every_optimizer_have_its_own_color():
-    from optlab.plotting import COLORS
-
-    assert set(OPTIMIZER_NAMES) <= set(COLORS), set(OPTIMIZER_NAMES) - set(COLORS)
-    colors = [COLORS[key].lower() for key in OPTIMIZER_NAMES]
-    assert len(set(colors)) == len(colors), "two optimizers share a color"
 
 
 def test_is_every_optimizer_color_used_by_some_page():

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from book_support import ROOT, toc_files
 from browser_support import (
     PageReport,
     broken_internal_links,
@@ -30,28 +30,20 @@ from browser_support import (
     serve,
     static_anchors,
 )
-from test_book import toc_files
 
-ROOT = Path(__file__).resolve().parents[1]
+from optlab.chapters import CHAPTERS
+
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
-# Each optimizer's name, and the chapter that must be among the first SEARCH_RANK pages the
-# search lists for it (what a reader sees without scrolling).
+# Each method's name that a reader searches for, by the table of chapters, and the chapter
+# that must be among the first SEARCH_RANK pages the search lists for it (what a reader sees
+# without scrolling).
 SEARCH_RANK = 1
-OPTIMIZERS = {
-    "random search": "book/random_search",
-    "gradient descent": "book/gradient_descent",
-    "SGD": "book/sgd",
-    "momentum": "book/momentum",
-    "Nesterov": "book/momentum",
-    "AdaGrad": "book/adaptive",
-    "RMSProp": "book/adaptive",
-    "Adam": "book/adaptive",
-    "AdamW": "book/adaptive",
-    "Newton": "book/second_order",
-    "BFGS": "book/second_order",
-    "L-BFGS": "book/second_order",
-    "dropout": "book/regularization",
+SEARCH_TERMS = {
+    method.search: f"book/{chapter.name}"
+    for chapter in CHAPTERS
+    for method in chapter.methods
+    if method.search
 }
 
 
@@ -90,12 +82,14 @@ def problems_by_page(pages: dict[str, PageReport], what) -> str:
 
 
 def test_does_every_page_settle_in_chromium(pages):
-    """MathJax starts and finishes, fonts and images finish loading, within browser_support.SETTLE_SECONDS."""
+    """MathJax starts and finishes, fonts and images finish loading, within
+    browser_support.SETTLE_SECONDS."""
     assert problems_by_page(pages, lambda report: [report.settled] if report.settled else []) == ""
 
 
 def test_does_every_page_render_its_math_in_chromium(pages):
-    """Every math element holds a formula MathJax typeset (an mjx-container), and none is a MathJax error."""
+    """Every math element holds a formula MathJax typeset (an mjx-container), and none is a MathJax
+    error."""
 
     def problems(report):
         return [f"MathJax did not render {tex!r}" for tex in report.unrendered_math] + [
@@ -162,12 +156,14 @@ def test_does_every_internal_link_reach_an_existing_page_and_anchor(pages, brows
 
 
 def test_does_no_page_log_a_console_error_in_chromium(pages):
-    """No SEVERE console entry: no script error, failed load (a CDN, a missing favicon) or console.error."""
+    """No SEVERE console entry: no script error, failed load (a CDN, a missing favicon) or
+    console.error."""
     assert problems_by_page(pages, lambda report: [f"console: {m}" for m in report.console]) == ""
 
 
 def test_is_a_screenshot_of_every_page_kept(pages):
-    """One full-page PNG per page in _build/screenshots/, as wide as the window, showing more than one color."""
+    """One full-page PNG per page in _build/screenshots/, as wide as the window, showing more than
+    one color."""
     from PIL import Image
 
     for page in pages:
@@ -185,13 +181,14 @@ def test_is_a_screenshot_of_every_page_kept(pages):
 # --- the search box ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("name", SEARCH_TERMS)
 def test_does_the_search_box_find_each_optimizer_by_name(browser, name):
     driver, base = browser
     found = search(driver, base, name)
-    chapter = OPTIMIZERS[name]
+    chapter = SEARCH_TERMS[name]
     assert chapter in found[:SEARCH_RANK], (
-        f"searching for {name!r} lists {found[: SEARCH_RANK + 3]} first, not {chapter} among the first {SEARCH_RANK}"
+        f"searching for {name!r} lists {found[: SEARCH_RANK + 3]} first, not {chapter} among the "
+        f"first {SEARCH_RANK}"
     )
     assert console_errors(driver) == [], f"the search for {name!r} logged console errors"
 
@@ -200,8 +197,9 @@ def test_does_the_search_box_find_each_optimizer_by_name(browser, name):
 
 
 def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path):
-    """A page with a TeX error, math MathJax cannot see, a missing image, a corrupt animation frame, broken links and a
-    console error is reported on every count, and a sound page beside it on none."""
+    """A page with a TeX error, math MathJax cannot see, a missing image, a corrupt animation
+    frame, broken links and a console error is reported on every count, and a sound page beside it
+    on none."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -243,9 +241,11 @@ def test_do_the_browser_checks_catch_a_broken_page(browser, built_site, tmp_path
     )
     (site / "bad.html").write_text(
         page(
-            "<span class='math'>\\(x^2^3\\)</span><span class='math'>no delimiters</span><img src='missing.png'>"
+            "<span class='math'>\\(x^2^3\\)</span><span class='math'>no delimiters</span>"
+            "<img src='missing.png'>"
             "<a href='nowhere.html'>1</a><a href='#nowhere'>2</a><a href='good.html#missing'>3</a>"
-            f"<a href='good.html#there'>4</a><script>console.error('deliberate error')</script>{corrupt}"
+            "<a href='good.html#there'>4</a><script>console.error('deliberate error')</script>"
+            f"{corrupt}"
         )
     )
 

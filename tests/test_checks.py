@@ -75,8 +75,9 @@ def test_does_every_correct_solution_pass_every_check_in_every_environment(
         SEEDS_IN_A_STUDENT_PROCESS,
         ENVIRONMENTS[environment](),
     )
+    tried = len(SEEDS_IN_A_STUDENT_PROCESS)
     assert not failed, f"{name} fails checks: " + "; ".join(
-        f"{check} (seeds {[seed for seed, _ in seeds[:5]]}, {len(seeds)} of {len(SEEDS_IN_A_STUDENT_PROCESS)}): "
+        f"{check} (seeds {[seed for seed, _ in seeds[:5]]}, {len(seeds)} of {tried}): "
         f"{seeds[0][1]}"
         for check, seeds in failed.items()
     )
@@ -101,7 +102,8 @@ def reference_functions(assignment: str) -> dict:
 
 
 def student_signatures(assignment: str) -> dict[str, ast.arguments]:
-    """The arguments of each function the solution notebook defines: what students are asked to write."""
+    """The arguments of each function the solution notebook defines: what students are asked to
+    write."""
     found = {}
     for cell in solution(assignment).cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
@@ -112,7 +114,8 @@ def student_signatures(assignment: str) -> dict[str, ast.arguments]:
 
 
 def settings() -> list[tuple[str, str, str]]:
-    """(assignment, graded function, optional parameter) for every optional parameter a student's function has."""
+    """(assignment, graded function, optional parameter) for every optional parameter a student's
+    function has."""
     found = []
     for assignment in assignments(ROOT):
         graded = {grade_id.removeprefix("test_") for grade_id in load_registry(assignment).groups}

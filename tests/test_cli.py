@@ -1,4 +1,5 @@
-"""The instructor's commands, run as an instructor runs them, and nbgrader's own tools on the result."""
+"""The instructor's commands, run as an instructor runs them, and nbgrader's own tools on the
+result."""
 
 from __future__ import annotations
 
@@ -12,17 +13,24 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from grading_support import ROOT, make_course, released, solution, submit, venv_environment
+from grading_support import (
+    ROOT,
+    make_course,
+    released,
+    run_command,
+    solution,
+    submit,
+    venv_environment,
+)
 
 from autograder.records import read_record
 
 ASSIGNMENT = "gradients"
 
 
-def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
-    )
+def autograder(*args: str, cwd) -> subprocess.CompletedProcess:
+    """``python -m autograder ARGS``, run in ``cwd``."""
+    return run_command(sys.executable, "-m", "autograder", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +43,7 @@ def course(tmp_path_factory):
 
 
 def test_does_grade_print_a_summary_and_write_every_output(course):
-    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    result = autograder("grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (
         "ada: 10/10" in result.stderr and "bob: 0/10" in result.stderr
@@ -56,7 +64,7 @@ def test_does_grade_print_a_summary_and_write_every_output(course):
 
 
 def test_does_nbgrader_export_read_the_grades(course):
-    result = run("nbgrader", "export", "--to", "export.csv", cwd=course)
+    result = run_command("nbgrader", "export", "--to", "export.csv", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     with open(course / "export.csv") as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
@@ -65,9 +73,7 @@ def test_does_nbgrader_export_read_the_grades(course):
 
 def test_does_regrading_one_student_keep_the_others(course):
     submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))
-    result = run(
-        sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "bob", cwd=course
-    )
+    result = autograder("grade", ASSIGNMENT, "--student", "bob", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "ada:" not in result.stderr and "[1/1] bob: 10/10" in result.stderr
     with open(course / "grades.csv") as handle:
@@ -76,14 +82,14 @@ def test_does_regrading_one_student_keep_the_others(course):
 
 
 def test_does_the_cli_refuse_an_unknown_assignment(course):
-    result = run(sys.executable, "-m", "autograder", "grade", "nonexistent", cwd=course)
+    result = autograder("grade", "nonexistent", cwd=course)
     assert result.returncode == 2
     assert "no such assignment: nonexistent (known: gradients)" in result.stderr
 
 
 def test_does_release_regenerate_the_exercises(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
-    result = run(sys.executable, "-m", "autograder", "release", cwd=course)
+    result = autograder("release", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "released gradients -> exercises/gradients/" in result.stdout
     generated = (course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
@@ -99,7 +105,7 @@ def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_pa
     submit(course, "notanotebook", ASSIGNMENT, '{"cells": 3}')
     (course / "submitted" / "renamed" / ASSIGNMENT).mkdir(parents=True)
     (course / "submitted" / "renamed" / ASSIGNMENT / "Copy of gradients.ipynb").write_text("{}")
-    result = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    result = autograder("grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 1, "a submission that cannot be graded makes the run's exit code 1"
     reasons = {line.split()[0]: line for line in result.stdout.splitlines() if "refused" in line}
     assert "gradients.ipynb is empty" in reasons["empty"]
@@ -122,15 +128,10 @@ def test_does_a_second_run_grade_only_what_is_new_or_changed(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
     submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
     submit(course, "bob", ASSIGNMENT, released(ASSIGNMENT))
-    assert (
-        run(
-            sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course
-        ).returncode
-        == 0
-    )
+    assert autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course).returncode == 0
     submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))  # resubmitted
     submit(course, "cyd", ASSIGNMENT, released(ASSIGNMENT))  # new
-    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
+    again = autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
     assert (
         "ada:" not in again.stderr and "bob: 10/10" in again.stderr and "cyd: 0/10" in again.stderr
@@ -139,7 +140,7 @@ def test_does_a_second_run_grade_only_what_is_new_or_changed(tmp_path):
         line for line in again.stdout.splitlines() if line.startswith("ada")
     )
     assert grades(course) == [("ada", 10.0), ("bob", 10.0), ("cyd", 0.0)]
-    forced = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--force", cwd=course)
+    forced = autograder("grade", ASSIGNMENT, "--force", cwd=course)
     assert all(f"{name}:" in forced.stderr for name in ("ada", "bob", "cyd"))
 
 
@@ -167,33 +168,43 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
         for name in names
     )
     assert 1 <= graded_before < len(names)
-    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2", cwd=course)
+    again = autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stderr.count(": 10/10") == len(names) - graded_before
     assert grades(course) == [(name, 10.0) for name in names]
 
 
-def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp_path):
+DUE = "2026-12-01 23:59"
+STAMPS = {  # nbgrader's timestamp of each late course's submission
+    "early": "2026-11-30 12:00:00.000000 UTC",
+    "late": "2026-12-02 01:00:00.000000 UTC",
+    "very_late": "2026-12-20 00:00:00.000000 UTC",
+}
+
+
+def submit_at(course, name: str, stamp: str) -> None:
+    """A right submission of ``name``, collected at ``stamp``."""
+    submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+    (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
+
+
+def late_course(tmp_path, students=("early", "late")):
     course = make_course(tmp_path, ASSIGNMENT)
-    for name, stamp in (
-        ("early", "2026-11-30 12:00:00.000000 UTC"),
-        ("late", "2026-12-02 01:00:00.000000 UTC"),
-        ("very_late", "2026-12-20 00:00:00.000000 UTC"),
-    ):
-        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
-        (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
-    result = run(
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        ASSIGNMENT,
-        "--due",
-        "2026-12-01 23:59",
-        "--late-penalty-per-day",
-        "20",
-        cwd=course,
+    for name in students:
+        submit_at(course, name, STAMPS[name])
+    return course
+
+
+def grade_under_penalty(course, percent: str, *flags: str) -> subprocess.CompletedProcess:
+    """Grade with the due date DUE and ``percent`` off per started day late."""
+    return autograder(
+        "grade", ASSIGNMENT, "--due", DUE, "--late-penalty-per-day", percent, *flags, cwd=course
     )
+
+
+def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp_path):
+    course = late_course(tmp_path, STAMPS)
+    result = grade_under_penalty(course, "20")
     assert result.returncode == 0, result.stderr[-3000:]
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
     assert lines["early"].split() == ["early", "10", "/", "10"]
@@ -201,47 +212,18 @@ def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp
         lines["late"].split()[:4] == ["late", "8", "/", "10"]
         and "late by 1 h 1 min" in lines["late"]
     )
-    assert lines["very_late"].split()[:4] == [
-        "very_late",
-        "0",
-        "/",
-        "10",
-    ]  # 19 started days: all of it
+    # 19 started days: all of it.
+    assert lines["very_late"].split()[:4] == ["very_late", "0", "/", "10"]
     assert grades(course) == [("early", 10.0), ("late", 8.0), ("very_late", 0.0)]
-
-
-def late_course(tmp_path):
-    course = make_course(tmp_path, ASSIGNMENT)
-    for name, stamp in (
-        ("early", "2026-11-30 12:00:00.000000 UTC"),
-        ("late", "2026-12-02 01:00:00.000000 UTC"),
-    ):
-        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
-        (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
-    return course
 
 
 def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
     course = late_course(tmp_path)
-    first = run(
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        ASSIGNMENT,
-        "--due",
-        "2026-12-01 23:59",
-        "--late-penalty-per-day",
-        "10",
-        cwd=course,
-    )
+    first = grade_under_penalty(course, "10")
     assert first.returncode == 0, first.stderr[-3000:]
     assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in first.stdout
-    submit(course, "new", ASSIGNMENT, solution(ASSIGNMENT))  # late: no timestamp means now
-    (course / "submitted" / "new" / ASSIGNMENT / "timestamp.txt").write_text(
-        "2026-12-02 02:00:00.000000 UTC"
-    )
-    again = run(sys.executable, "-m", "autograder", "grade", ASSIGNMENT, cwd=course)
+    submit_at(course, "new", "2026-12-02 02:00:00.000000 UTC")
+    again = autograder("grade", ASSIGNMENT, cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in again.stdout
     assert "early:" not in again.stderr and "late:" not in again.stderr  # nothing changed for them
@@ -250,37 +232,13 @@ def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
 
 def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(tmp_path):
     course = late_course(tmp_path)
-    assert (
-        run(
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            ASSIGNMENT,
-            "--due",
-            "2026-12-01 23:59",
-            "--late-penalty-per-day",
-            "10",
-            cwd=course,
-        ).returncode
-        == 0
-    )
-    changed = run(
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        ASSIGNMENT,
-        "--student",
-        "early",
-        "--late-penalty-per-day",
-        "50",
-        cwd=course,
+    assert grade_under_penalty(course, "10").returncode == 0
+    changed = autograder(
+        "grade", ASSIGNMENT, "--student", "early", "--late-penalty-per-day", "50", cwd=course
     )
     assert changed.returncode == 0, changed.stderr[-3000:]
-    assert (
-        "early:" in changed.stderr and "late:" in changed.stderr
-    )  # graded under the old policy: again
+    # Graded under the old policy: again.
+    assert "early:" in changed.stderr and "late:" in changed.stderr
     assert (
         "50% off per started day late (changed by this run; was: due 2026-12-01 23:59 UTC, 10% off"
         in changed.stdout
@@ -291,9 +249,7 @@ def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(
 
 
 def test_does_grading_a_student_without_a_submission_say_so(course):
-    result = run(
-        sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--student", "ghost", cwd=course
-    )
+    result = autograder("grade", ASSIGNMENT, "--student", "ghost", cwd=course)
     assert result.returncode == 2
     assert (
         "no submission of gradients from ghost (nothing in submitted/ghost/gradients/)"
@@ -301,9 +257,10 @@ def test_does_grading_a_student_without_a_submission_say_so(course):
     )
 
 
-# `python -m autograder grade` with the sandbox's program redirected: isolation.bwrap() looks in /usr/bin
-# before PATH, so a changed PATH cannot hide or replace it; this runs the real command line with that one
-# function replaced (the first argument: the program it returns, or "" for none).
+# `python -m autograder grade` with the sandbox's program redirected: isolation.bwrap() looks in
+# /usr/bin before PATH, so a changed PATH cannot hide or replace it; this runs the real command
+# line with that one function replaced (the first argument: the program it returns, or "" for
+# none).
 WITH_BWRAP = """
 import sys
 from autograder.sandbox import isolation
@@ -318,7 +275,7 @@ UID_MAP_DENIED = "bwrap: setting up uid map: Permission denied"
 def students_in_gradebook(course) -> list[str]:
     from nbgrader.api import Gradebook
 
-    from autograder.course import gradebook_url
+    from autograder.gradebook import gradebook_url
 
     if not (course / "gradebook.db").exists():
         return []
@@ -333,8 +290,9 @@ def test_does_grade_refuse_to_start_where_the_sandbox_cannot_run(tmp_path, cause
     course = make_course(tmp_path / "course", ASSIGNMENT)
     for name in ("ada", "bob"):
         submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
-    # A bwrap that fails as Ubuntu's AppArmor (or a container's seccomp) makes it fail, in a folder that
-    # anyone may enter (pytest's are closed to others): as root the grader runs bwrap as a sandbox uid.
+    # A bwrap that fails as Ubuntu's AppArmor (or a container's seccomp) makes it fail, in a folder
+    # that anyone may enter (pytest's are closed to others): as root the grader runs bwrap as a
+    # sandbox uid.
     folder = Path(tempfile.mkdtemp(prefix="fake-bwrap-"))
     try:
         fake = folder / "bwrap"
@@ -342,7 +300,9 @@ def test_does_grade_refuse_to_start_where_the_sandbox_cannot_run(tmp_path, cause
         fake.chmod(0o755)
         folder.chmod(0o755)
         program = "" if cause == "bwrap missing" else str(fake)
-        result = run(sys.executable, "-c", WITH_BWRAP, program, "grade", ASSIGNMENT, cwd=course)
+        result = run_command(
+            sys.executable, "-c", WITH_BWRAP, program, "grade", ASSIGNMENT, cwd=course
+        )
     finally:
         shutil.rmtree(folder)
     said = result.stdout + result.stderr

@@ -1,4 +1,5 @@
-"""Grading runs side by side on one machine: none touches another's students, none corrupts a gradebook.
+"""Grading runs side by side on one machine: none touches another's students, none corrupts a
+gradebook.
 
 Each course has honest students and one whose function never returns: every call to it
 times out, and after each timeout the grader kills everything of that student's sandbox
@@ -14,24 +15,28 @@ import subprocess
 import sys
 
 import pytest
-from grading_support import ROOT, solution, submit, total_score, venv_environment, with_answers
+from grading_support import (
+    ROOT,
+    run_command,
+    solution,
+    submit,
+    total_score,
+    venv_environment,
+    with_answers,
+)
 
 from autograder.release import enter_in_gradebook
 
 HONEST = [f"honest{k}" for k in range(4)]
-FAST_LIMITS = [
-    "--call-timeout",
-    "2",
-    "--check-timeout",
-    "4",
-]  # many timeouts, hence many kills, quickly
+FAST_LIMITS = {"call_timeout": 2, "check_timeout": 4}  # many timeouts, hence many kills, quickly
 ENDLESS = "def {name}(*args, **kwargs):\n    while True:\n        pass\n"
 ENDLESS_FUNCTION = {"gradients": "svm_loss", "random_search": "random_search"}
 FULL = {"gradients": 10.0, "random_search": 8.0}
 
 
 def course_with(root, *assignments: str):
-    """A course with the assignments' sources, honest submissions and one that loops forever in each."""
+    """A course with the assignments' sources, honest submissions and one that loops forever in
+    each."""
     for assignment in assignments:
         shutil.copytree(ROOT / "solutions" / assignment, root / "solutions" / assignment)
         for student in HONEST:
@@ -56,9 +61,15 @@ def grade_command(assignment: str, *extra: str) -> list[str]:
         assignment,
         "--jobs",
         "2",
-        *FAST_LIMITS,
+        *(f"--{limit.replace('_', '-')}={value}" for limit, value in FAST_LIMITS.items()),
         *extra,
     ]
+
+
+def plain_command(assignment: str, *extra: str) -> list[str]:
+    """Plain ``nbgrader autograde`` of ``assignment``, with the same fast limits."""
+    limits = (f"--RunHiddenChecks.{limit}={value}" for limit, value in FAST_LIMITS.items())
+    return ["nbgrader", "autograde", assignment, *extra, *limits]
 
 
 def start(command: list[str], cwd) -> subprocess.Popen:
@@ -75,6 +86,15 @@ def start(command: list[str], cwd) -> subprocess.Popen:
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=900)
     return process.returncode, out, err
+
+
+def finish_both(ours: subprocess.Popen, plain: subprocess.Popen) -> str:
+    """Wait for our run and plain nbgrader's, which must both succeed; what plain nbgrader said."""
+    code, _, err = finish(ours)
+    plain_code, _, plain_err = finish(plain)
+    assert code == 0, err[-3000:]
+    assert plain_code == 0, plain_err[-3000:]
+    return plain_err
 
 
 def assert_honest_at_full_marks(course, assignment: str) -> None:
@@ -96,22 +116,8 @@ def test_do_two_courses_graded_at_once_by_both_tools_leave_each_others_students_
     second = course_with(tmp_path / "second", "random_search")
     enter_in_gradebook(second, "random_search")  # what nbgrader needs before a plain autograde
     ours = start(grade_command("gradients"), first)
-    plain = start(
-        [
-            "nbgrader",
-            "autograde",
-            "random_search",
-            *(
-                f"--RunHiddenChecks.{limit}={value}"
-                for limit, value in (("call_timeout", 2), ("check_timeout", 4))
-            ),
-        ],
-        second,
-    )
-    code, _, err = finish(ours)
-    plain_code, _, plain_err = finish(plain)
-    assert code == 0, err[-3000:]
-    assert plain_code == 0, plain_err[-3000:]
+    plain = start(plain_command("random_search"), second)
+    finish_both(ours, plain)
     assert_honest_at_full_marks(first, "gradients")
     assert_honest_at_full_marks(second, "random_search")
 
@@ -133,28 +139,14 @@ def test_is_a_second_run_of_the_same_assignment_refused_while_the_first_grades(t
     course = course_with(tmp_path, "gradients")
     first = start(grade_command("gradients"), course)
     first.stderr.readline()  # one submission finished: the run holds its lock
-    second = subprocess.run(
-        grade_command("gradients"),
-        cwd=course,
-        env=venv_environment(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    second = run_command(*grade_command("gradients"), cwd=course)
     code, _, err = finish(first)
     assert second.returncode == 3
     assert "gradients is being graded in this course by pid" in second.stderr, second.stderr
     assert "wait until it ends" in second.stderr
     assert code == 0, err[-3000:]
     assert_honest_at_full_marks(course, "gradients")
-    again = subprocess.run(
-        grade_command("gradients"),
-        cwd=course,
-        env=venv_environment(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    again = run_command(*grade_command("gradients"), cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]  # the lock went with the first run
 
 
@@ -162,20 +154,7 @@ def test_does_plain_nbgrader_wait_for_a_run_of_the_same_assignment(tmp_path):
     course = course_with(tmp_path, "gradients")
     ours = start(grade_command("gradients"), course)
     ours.stderr.readline()  # one submission finished: the run holds its lock
-    plain = start(
-        [
-            "nbgrader",
-            "autograde",
-            "gradients",
-            "--force",
-            "--RunHiddenChecks.call_timeout=2",
-            "--RunHiddenChecks.check_timeout=4",
-        ],
-        course,
-    )
-    code, _, err = finish(ours)
-    plain_code, _, plain_err = finish(plain)
-    assert code == 0, err[-3000:]
-    assert plain_code == 0, plain_err[-3000:]
+    plain = start(plain_command("gradients", "--force"), course)
+    plain_err = finish_both(ours, plain)
     assert "Waiting: gradients is being graded by pid" in plain_err, plain_err[-3000:]
     assert_honest_at_full_marks(course, "gradients")

@@ -199,7 +199,8 @@ def namespace(assignment: str) -> dict:
 
 @functools.cache
 def right_answer_runs(seed: int) -> list[tuple[str, Check, bool, str, list[tuple]]]:
-    """For each check, run with the right answers: (assignment, check, passed, message, paths of its results)."""
+    """For each check, run with the right answers: (assignment, check, passed, message, paths of
+    its results)."""
     runs = []
     for assignment, check in CHECKS:
         student = CorruptingStudent(namespace(assignment))
@@ -256,7 +257,8 @@ def test_does_every_check_fail_cleanly_on_a_crashing_value_in_any_returned_part(
             student = CorruptingStudent(namespace(assignment), path, CORRUPTIONS[corruption])
             (result,) = run_checks([check], student, SEED)
             if not student.corrupted:
-                continue  # no result had this part, or it already was this value (a mask of None, say)
+                # No result had this part, or it already was this value (a mask of None, say).
+                continue
             runs += 1
             if why := unclean(result):
                 problems.append(f"{assignment}: {check.question} (part {path}): {why}")

@@ -1,4 +1,5 @@
-"""dev.py's system packages: what `python3 dev.py book` and `python3 dev.py test` install, or say to install.
+"""dev.py's system packages: what `python3 dev.py book` and `python3 dev.py test` install, or say
+to install.
 
 Nothing is installed here: dev.py's `run` (every command it runs) is replaced by a recorder,
 and root, apt-get and the programs present are simulated.
@@ -96,8 +97,8 @@ def test_does_an_install_that_keeps_failing_say_what_follows_and_go_on(dev, monk
     dev.ensure_system_packages(dev.SANDBOX)
     out = capsys.readouterr().out
     assert (
-        "Installing bubblewrap failed, so `python -m autograder grade` refuses to start (exit code 4)"
-        in out
+        "Installing bubblewrap failed, "
+        "so `python -m autograder grade` refuses to start (exit code 4)" in out
     )
 
 

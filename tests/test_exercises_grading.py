@@ -1,8 +1,12 @@
-"""Grading the exercises after the gradients one end to end: one table of exercises, the same submissions for each.
+"""Grading every exercise end to end that has no test module of its own: the same submissions
+for each.
 
-For every exercise: the solution and the alternative correct solutions
-(tests/alternative_solutions/) score full marks; the stub, wrong answers and every cheat of
-the shared corpus score zero. Then what the feedback says for named mistakes.
+For every chapter of the table of chapters (optlab.chapters) without a
+tests/test_<name>_grading.py (the gradients exercise has one): the solution and the alternative
+correct solutions (tests/alternative_solutions/) score full marks, the points of the solution
+notebook's graded cells; the stub, wrong answers (WRONG, one entry per chapter graded here: a
+test of test_chapters.py names any chapter without one) and every cheat of the shared corpus
+score zero. Then what the feedback says for named mistakes.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from grading_support import (
@@ -30,21 +35,35 @@ from grading_support import (
 )
 
 from autograder.grading import grade
+from optlab.chapters import NAMES
+
+TESTS = Path(__file__).resolve().parent
+# The chapters whose exercise this module grades: those without a grading module of their own.
+GRADED_HERE = tuple(name for name in NAMES if not (TESTS / f"test_{name}_grading.py").is_file())
 
 WRONG = {
     "random_search": {
-        "random_search": "def random_search(loss, shape, num_samples, scale=1.0, seed=0):\n"
-        "    w = np.zeros(shape)\n    return w, float(loss(w)), np.full(num_samples, loss(w))",
-        "random_local_search": "def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):\n"
-        "    return w0, float(loss(w0)), np.full(num_steps + 1, loss(w0))",
+        "random_search": (
+            "def random_search(loss, shape, num_samples, scale=1.0, seed=0):\n"
+            "    w = np.zeros(shape)\n"
+            "    return w, float(loss(w)), np.full(num_samples, loss(w))"
+        ),
+        "random_local_search": (
+            "def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):\n"
+            "    return w0, float(loss(w0)), np.full(num_steps + 1, loss(w0))"
+        ),
     },
     "gradient_descent": {
-        "gradient_descent": "def gradient_descent(grad, w0, lr, num_steps):\n"
-        "    return np.repeat(np.asarray(w0)[None], num_steps + 1, axis=0)",
+        "gradient_descent": (
+            "def gradient_descent(grad, w0, lr, num_steps):\n"
+            "    return np.repeat(np.asarray(w0)[None], num_steps + 1, axis=0)"
+        ),
     },
     "sgd": {
-        "minibatch_indices": "def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):\n"
-        "    return [np.arange(num_examples)] * num_epochs",
+        "minibatch_indices": (
+            "def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):\n"
+            "    return [np.arange(num_examples)] * num_epochs"
+        ),
         "sgd_step": "def sgd_step(w, dw, lr):\n    return w",
     },
     "momentum": {
@@ -53,11 +72,18 @@ WRONG = {
     },
     "adaptive": {
         "adagrad_step": "def adagrad_step(w, dw, h, lr, eps=1e-8):\n    return w - lr * dw, h",
-        "rmsprop_step": "def rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8):\n    return w - lr * dw, h",
-        "adam_step": "def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
-        "    return w - lr * dw, m, v, t + 1",
-        "adamw_step": "def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
-        "    return w - lr * dw, m, v, t + 1",
+        "rmsprop_step": (
+            "def rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8):\n    return w - lr * dw, h"
+        ),
+        "adam_step": (
+            "def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+            "    return w - lr * dw, m, v, t + 1"
+        ),
+        "adamw_step": (
+            "def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, "
+            "weight_decay=1e-2):\n"
+            "    return w - lr * dw, m, v, t + 1"
+        ),
     },
     "schedules": {
         "step_decay": "def step_decay(lr0, epoch, drop=0.5, every=10):\n    return lr0",
@@ -70,44 +96,69 @@ WRONG = {
         "newton_step": "def newton_step(w, g, hessian):\n    return w - g",
         "bfgs_update": "def bfgs_update(H, s, y):\n    return H",
         "lbfgs_direction": "def lbfgs_direction(g, s_list, y_list):\n    return -g",
-        "backtracking_line_search": "def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):\n"
-        "    return 1e-3",
-        "lbfgs": "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n    return w0, 0, np.array([f(w0)])",
+        "backtracking_line_search": (
+            "def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):\n"
+            "    return 1e-3"
+        ),
+        "lbfgs": (
+            "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n"
+            "    return w0, 0, np.array([f(w0)])"
+        ),
     },
     "regularization": {
         "l2_penalty": "def l2_penalty(W, lam):\n    return 0.0, np.zeros_like(W)",
         "l1_penalty": "def l1_penalty(W, lam):\n    return 0.0, np.zeros_like(W)",
-        "elastic_net_penalty": "def elastic_net_penalty(W, lam, beta=0.5):\n    return 0.0, np.zeros_like(W)",
-        "dropout_forward": "def dropout_forward(x, drop_prob, rng, train=True, inverted=True):\n    return x, None",
-        "dropout_backward": "def dropout_backward(dout, mask, drop_prob, inverted=True):\n    return dout",
+        "elastic_net_penalty": (
+            "def elastic_net_penalty(W, lam, beta=0.5):\n    return 0.0, np.zeros_like(W)"
+        ),
+        "dropout_forward": (
+            "def dropout_forward(x, drop_prob, rng, train=True, inverted=True):\n"
+            "    return x, None"
+        ),
+        "dropout_backward": (
+            "def dropout_backward(dout, mask, drop_prob, inverted=True):\n    return dout"
+        ),
     },
     "augmentation": {
         "horizontal_flip": "def horizontal_flip(image):\n    return image.copy()",
         "random_crop": "def random_crop(image, size, rng):\n    return image[:size, :size].copy()",
-        "ten_crops": "def ten_crops(image, size):\n    return np.stack([image[:size, :size]] * 10)",
-        "color_jitter": "def color_jitter(image, brightness, contrast, rng):\n    return image.copy()",
-        "rgb_principal_components": "def rgb_principal_components(images):\n    return np.ones(3), np.eye(3)",
-        "pca_color": "def pca_color(image, eigenvalues, eigenvectors, sigma, rng):\n    return image.copy()",
+        "ten_crops": (
+            "def ten_crops(image, size):\n    return np.stack([image[:size, :size]] * 10)"
+        ),
+        "color_jitter": (
+            "def color_jitter(image, brightness, contrast, rng):\n    return image.copy()"
+        ),
+        "rgb_principal_components": (
+            "def rgb_principal_components(images):\n    return np.ones(3), np.eye(3)"
+        ),
+        "pca_color": (
+            "def pca_color(image, eigenvalues, eigenvectors, sigma, rng):\n    return image.copy()"
+        ),
     },
     "transfer": {
         "replace_head": "def replace_head(params, num_classes, rng):\n    return dict(params)",
-        "learning_rates": "def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):\n"
-        "    return {name: lr for name in param_names}",
-        "fine_tune_step": "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n    return params, velocity",
+        "learning_rates": (
+            "def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):\n"
+            "    return {name: lr for name in param_names}"
+        ),
+        "fine_tune_step": (
+            "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n"
+            "    return params, velocity"
+        ),
     },
 }
-FULL_MARKS = {
-    "random_search": 8.0,
-    "gradient_descent": 5.0,
-    "sgd": 6.0,
-    "momentum": 8.0,
-    "adaptive": 10.0,
-    "schedules": 5.0,
-    "second_order": 12.0,
-    "regularization": 11.0,
-    "augmentation": 11.0,
-    "transfer": 7.0,
-}
+
+
+def full_marks(assignment: str) -> float:
+    """The points of the solution notebook's graded cells."""
+    return float(
+        sum(
+            cell.metadata.get("nbgrader", {}).get("points", 0)
+            for cell in solution(assignment).cells
+            if cell.metadata.get("nbgrader", {}).get("grade")
+        )
+    )
+
 
 USES_THE_COURSE_LOOP = """
 from optlab.optimize import run as course_loop
@@ -152,7 +203,7 @@ def submissions(assignment: str) -> dict[str, object]:
     return subs
 
 
-@pytest.fixture(scope="module", params=sorted(WRONG))
+@pytest.fixture(scope="module", params=GRADED_HERE)
 def graded(request, tmp_path_factory):
     assignment = request.param
     course = make_course(tmp_path_factory.mktemp(assignment), assignment)
@@ -170,7 +221,7 @@ def test_does_every_correct_solution_score_full_marks(graded):
     honest = [student for student in names if student.startswith("honest")]
     assert len(honest) >= 3
     scores = {student: total_score(course, assignment, student) for student in honest}
-    assert scores == dict.fromkeys(honest, FULL_MARKS[assignment])
+    assert scores == dict.fromkeys(honest, full_marks(assignment))
 
 
 def test_do_the_stub_wrong_answers_and_every_cheat_score_zero(graded):
@@ -187,8 +238,8 @@ def test_does_feedback_name_the_step_and_the_mistake(graded):
     assert "momentum_step() parts from the reference at step 1 of 20 (0 steps matched" in flipped
     assert "Likely mistake: the velocity has the opposite sign" in flipped
     assert (
-        "The book explains this function: book/momentum.html#velocity-a-running-average-of-the-gradients"
-        in flipped
+        "The book explains this function: "
+        "book/momentum.html#velocity-a-running-average-of-the-gradients" in flipped
     )
     not_carried = feedback_text(course, assignment, "not_carried")
     assert "parts from the reference at step 2 of 20 (1 steps matched" in not_carried

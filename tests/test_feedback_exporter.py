@@ -15,6 +15,11 @@ NOTEBOOK = solution("momentum")
 CONFIG = Config({"HTMLExporter": {"template_name": "classic"}})
 
 
+def counting_calls(owner, name: str):
+    """A patch of ``owner.name`` that runs it as ever and counts the calls (``.call_count``)."""
+    return mock.patch.object(owner, name, autospec=True, side_effect=getattr(owner, name))
+
+
 def test_is_the_feedback_html_what_stock_nbconvert_writes():
     first = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
     again = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
@@ -23,14 +28,10 @@ def test_is_the_feedback_html_what_stock_nbconvert_writes():
 
 def test_does_a_second_exporter_reuse_the_compiled_templates():
     FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
-    with mock.patch.object(
-        jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile
-    ) as compile:
+    with counting_calls(jinja2.Environment, "compile") as compile:
         FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
     assert compile.call_count == 0
-    with mock.patch.object(
-        jinja2.Environment, "compile", autospec=True, side_effect=jinja2.Environment.compile
-    ) as compile:
+    with counting_calls(jinja2.Environment, "compile") as compile:
         HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
     assert compile.call_count > 0  # stock nbconvert compiles them again: the check can fail
 
@@ -39,20 +40,10 @@ def test_does_a_second_exporter_reuse_the_html_of_the_markdown_cells():
     from nbconvert.filters import markdown_mistune
 
     FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)
-    with mock.patch.object(
-        markdown_mistune.MarkdownWithMath,
-        "render",
-        autospec=True,
-        side_effect=markdown_mistune.MarkdownWithMath.render,
-    ) as render:
+    with counting_calls(markdown_mistune.MarkdownWithMath, "render") as render:
         html = FeedbackExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0]
     assert render.call_count == 0
-    with mock.patch.object(
-        markdown_mistune.MarkdownWithMath,
-        "render",
-        autospec=True,
-        side_effect=markdown_mistune.MarkdownWithMath.render,
-    ) as render:
+    with counting_calls(markdown_mistune.MarkdownWithMath, "render") as render:
         assert HTMLExporter(config=CONFIG).from_notebook_node(NOTEBOOK)[0] == html
     assert render.call_count > 0  # stock nbconvert renders them again: the check can fail
 

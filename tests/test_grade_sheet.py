@@ -1,29 +1,24 @@
-"""The grade sheet tells graded, not graded, refused and not submitted apart, and is never stale."""
+"""The grade sheet tells graded, not graded, refused and not submitted apart, and is never
+stale."""
 
 from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 import sys
 
 import pytest
-from grading_support import ROOT, released, solution, submit, venv_environment
+from grading_support import ROOT, released, run_command, solution, submit
 from nbgrader.api import Gradebook
 
-from autograder.course import gradebook_url
 from autograder.grade_sheet import NBGRADER_COLUMNS
+from autograder.gradebook import gradebook_url
 from autograder.grading import grade, summary
+from autograder.options import GradingOptions
 from autograder.preprocessors import run_hidden_checks
 from autograder.sandbox.session import InfrastructureError
 
 GRADED_ASSIGNMENT, OTHER_ASSIGNMENT = "gradients", "random_search"
-
-
-def run(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
-    )
 
 
 def sheet(path) -> dict[tuple[str, str], dict[str, str]]:
@@ -37,8 +32,9 @@ def machine_failure(*args, **kwargs):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """ada: graded in both assignments; bob: graded in one, nothing submitted for the other; eve: sent
-    another exercise's notebook (refused); cyd: the machine failed while grading (not graded)."""
+    """ada: graded in both assignments; bob: graded in one, nothing submitted for the other; eve:
+    sent another exercise's notebook (refused); cyd: the machine failed while grading (not
+    graded)."""
     course = tmp_path_factory.mktemp("course")
     for assignment in (GRADED_ASSIGNMENT, OTHER_ASSIGNMENT):
         shutil.copytree(ROOT / "solutions" / assignment, course / "solutions" / assignment)
@@ -48,11 +44,11 @@ def course(tmp_path_factory):
     submit(course, "bob", GRADED_ASSIGNMENT, released(GRADED_ASSIGNMENT))
     submit(course, "eve", GRADED_ASSIGNMENT, solution(OTHER_ASSIGNMENT))
     submit(course, "cyd", GRADED_ASSIGNMENT, solution(GRADED_ASSIGNMENT))
-    grade(course, GRADED_ASSIGNMENT, students=["ada", "bob", "eve"], jobs=2)
-    grade(course, OTHER_ASSIGNMENT, jobs=1)
+    grade(course, GRADED_ASSIGNMENT, GradingOptions(students=["ada", "bob", "eve"], jobs=2))
+    grade(course, OTHER_ASSIGNMENT, GradingOptions(jobs=1))
     with pytest.MonkeyPatch.context() as patch:  # the forked workers inherit it
         patch.setattr(run_hidden_checks, "run_checks", machine_failure)
-        grade(course, GRADED_ASSIGNMENT, students=["cyd"], jobs=1)
+        grade(course, GRADED_ASSIGNMENT, GradingOptions(students=["cyd"], jobs=1))
     return course
 
 
@@ -81,13 +77,13 @@ def test_do_rows_without_a_grade_leave_every_score_empty(course):
 
 
 def test_does_nbgrader_export_write_the_same_sheet(course):
-    result = run("nbgrader", "export", "--to", "exported.csv", cwd=course)
+    result = run_command("nbgrader", "export", "--to", "exported.csv", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sheet(course / "exported.csv") == sheet(course / "grades.csv")
 
 
 def test_is_a_submission_the_machine_failed_on_graded_by_the_next_run(course, tmp_path):
-    again = grade(course, GRADED_ASSIGNMENT, jobs=1)
+    again = grade(course, GRADED_ASSIGNMENT, GradingOptions(jobs=1))
     outcomes = {o.student: o for o in again.outcomes}
     assert outcomes["cyd"].graded and outcomes["cyd"].score == 10
     assert "unchanged since it was graded" in outcomes["ada"].problem
@@ -107,14 +103,14 @@ def test_does_export_bring_a_manual_grade_to_the_sheet(course):
     assert (
         sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "bob"]["score"] == "0.0"
     )  # written before it
-    result = run(sys.executable, "-m", "autograder", "export", cwd=course)
+    result = run_command(sys.executable, "-m", "autograder", "export", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "bob"]["score"] == "2.5"
 
 
 def test_does_a_regrade_say_which_manual_grades_it_flagged(course):
     set_manual_score(course, GRADED_ASSIGNMENT, "ada", "test_relative_error", 1.5)
-    run_ = grade(course, GRADED_ASSIGNMENT, students=["ada"], jobs=1)
+    run_ = grade(course, GRADED_ASSIGNMENT, GradingOptions(students=["ada"], jobs=1))
     (ada,) = run_.outcomes
     assert ada.manual_grades_flagged == ["test_relative_error (manual 1.5 points kept)"]
     assert "manual grades flagged for review in formgrader: test_relative_error" in summary(run_)
@@ -142,7 +138,7 @@ def test_does_no_score_show_as_a_test_cells_output(course):
 
 
 def test_does_formgraders_feedback_carry_nothing_of_the_grader(course):
-    result = run("nbgrader", "generate_feedback", GRADED_ASSIGNMENT, "--force", cwd=course)
+    result = run_command("nbgrader", "generate_feedback", GRADED_ASSIGNMENT, "--force", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     files = sorted(p.name for p in (course / "feedback").rglob("*") if p.is_file())
     assert files and all(

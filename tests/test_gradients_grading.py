@@ -1,4 +1,5 @@
-"""Grading the gradients exercise end to end, with nbgrader's gradebook: honest work, stubs, cheats.
+"""Grading the gradients exercise end to end, with nbgrader's gradebook: honest work, stubs,
+cheats.
 
 One class of submissions is graded once by a grader in this process (as root, normally) and
 once by one running as an unprivileged user (the `graded` fixture); each test reads its
@@ -29,6 +30,7 @@ from grading_support import (
 from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 from autograder.grading import grade
+from autograder.options import GradingOptions
 
 ASSIGNMENT = "gradients"
 FULL_MARKS = 10.0
@@ -41,7 +43,8 @@ WRONG = {
     "svm_loss": "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)",
 }
 
-# Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any comparison.
+# Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any
+# comparison.
 PATCHES_THE_TEST_HELPERS = """
 class Anything(float):
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = lambda self, other: True
@@ -107,10 +110,19 @@ for info in pkgutil.iter_modules(optlab.__path__):
 }
 
 HARD_CODED_VISIBLE_TESTS = {
-    "numeric_gradient": "def numeric_gradient(f, w, h=1e-5):\n    return 2 * w if w.size == 3 else np.zeros_like(w)",
-    "relative_error": "def relative_error(x, y):\n    return 1 / 9 if np.size(x) == 2 and x[1] == 4 else 0.0",
-    "gradient_check": "def gradient_check(f, grad_f, w, h=1e-5):\n    return 1.0 if f(w) > 0 else 0.0",
-    "svm_loss": "def svm_loss(W, X, y):\n    return 2.0, np.array([[-1.0, 1.0, 0.0], [-2.0, 2.0, 0.0]])",
+    "numeric_gradient": (
+        "def numeric_gradient(f, w, h=1e-5):\n"
+        "    return 2 * w if w.size == 3 else np.zeros_like(w)"
+    ),
+    "relative_error": (
+        "def relative_error(x, y):\n    return 1 / 9 if np.size(x) == 2 and x[1] == 4 else 0.0"
+    ),
+    "gradient_check": (
+        "def gradient_check(f, grad_f, w, h=1e-5):\n    return 1.0 if f(w) > 0 else 0.0"
+    ),
+    "svm_loss": (
+        "def svm_loss(W, X, y):\n    return 2.0, np.array([[-1.0, 1.0, 0.0], [-2.0, 2.0, 0.0]])"
+    ),
 }
 
 ONE_SIDED = (
@@ -208,7 +220,7 @@ def grade_the_class(course: str) -> dict:
         ASSIGNMENT,
         with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}),
     )
-    run = grade(course, ASSIGNMENT, limits={"call_timeout": 3.0}, progress=lambda *_: None)
+    run = grade(course, ASSIGNMENT, GradingOptions(call_timeout=3.0), progress=lambda *_: None)
     return {
         "outcomes": [
             {"student": o.student, "graded": o.graded, "problem": o.problem} for o in run.outcomes
@@ -219,8 +231,8 @@ def grade_the_class(course: str) -> dict:
 
 @pytest.fixture(scope="module", params=[AS_THIS_USER, AS_UNPRIVILEGED])
 def graded(request, tmp_path_factory):
-    """The class graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
-    then runs rootless)."""
+    """The class graded by a grader in this process, or in a process of an unprivileged user
+    (whose sandbox then runs rootless)."""
     course, run = graded_by(request.param, grade_the_class, request, tmp_path_factory)
     return course, SimpleNamespace(
         outcomes=[SimpleNamespace(**o) for o in run["outcomes"]], csv=Path(run["csv"])
@@ -323,7 +335,7 @@ def test_would_stock_nbgrader_have_been_fooled(tmp_path):
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
-    from autograder.course import nbgrader_config
+    from autograder.nbgrader_setup import nbgrader_config
     from autograder.release import enter_in_gradebook
 
     course = make_course(tmp_path, ASSIGNMENT)

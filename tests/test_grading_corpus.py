@@ -1,4 +1,5 @@
-"""Submissions that are damaged or odd: each ends with the score it deserves and a message that says why."""
+"""Submissions that are damaged or odd: each ends with the score it deserves and a message that
+says why."""
 
 from __future__ import annotations
 
@@ -103,8 +104,8 @@ def grade_the_corpus(course: str) -> dict:
 
 @pytest.fixture(scope="module", params=[AS_THIS_USER, AS_UNPRIVILEGED])
 def graded(request, tmp_path_factory):
-    """The corpus graded by a grader in this process, or in a process of an unprivileged user (whose sandbox
-    then runs rootless)."""
+    """The corpus graded by a grader in this process, or in a process of an unprivileged user
+    (whose sandbox then runs rootless)."""
     course, outcomes = graded_by(request.param, grade_the_corpus, request, tmp_path_factory)
     return course, {student: SimpleNamespace(**outcome) for student, outcome in outcomes.items()}
 
@@ -148,13 +149,16 @@ def test_do_duplicated_cells_and_stray_markers_still_get_full_marks_and_feedback
         (
             "renamed_function",
             4.0,
-            "step_decay() raised NameError: no function named 'step_decay' is defined in the notebook",
+            "step_decay() raised NameError: "
+            "no function named 'step_decay' is defined in the notebook",
         ),
-        # Its fixed drop and period are the defaults: the check of the defaults (half the cell) passes.
+        # Its fixed drop and period are the defaults: the check of the defaults (half the cell)
+        # passes.
         (
             "wrong_signature",
             4.5,
-            "step_decay() raised TypeError: step_decay() got an unexpected keyword argument 'drop'",
+            "step_decay() raised TypeError: "
+            "step_decay() got an unexpected keyword argument 'drop'",
         ),
     ],
 )

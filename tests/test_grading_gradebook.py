@@ -1,4 +1,5 @@
-"""The shared gradebook under contention: writers wait their turn, and a wait too long loses nothing."""
+"""The shared gradebook under contention: writers wait their turn, and a wait too long loses
+nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import time
 import pytest
 from grading_support import make_course, solution, submit, total_score
 
-from autograder import course as course_settings
+from autograder import gradebook
 from autograder.grading import grade
+from autograder.options import GradingOptions
 from autograder.records import read_record
 from autograder.release import enter_in_gradebook
 
@@ -25,14 +27,14 @@ def course(tmp_path, monkeypatch):
     for student in STUDENTS:
         submit(course, student, ASSIGNMENT, solution(ASSIGNMENT))
     enter_in_gradebook(course, ASSIGNMENT)
-    monkeypatch.setattr(
-        course_settings, "GRADEBOOK_WAIT_SECONDS", 5
-    )  # forked workers see it; 5x the brief hold
+    # Forked workers see it; 5 times the brief hold.
+    monkeypatch.setattr(gradebook, "GRADEBOOK_WAIT_SECONDS", 5)
     return course
 
 
 def hold_write_lock(course, seconds: float) -> subprocess.Popen:
-    """Another process writes to the gradebook for ``seconds`` (readers may still read); returns once it holds it.
+    """Another process writes to the gradebook for ``seconds`` (readers may still read); returns
+    once it holds it.
 
     A separate process, as another grader would be: SQLite's locks must not be inherited by
     the forked workers.
@@ -59,7 +61,7 @@ def hold_write_lock(course, seconds: float) -> subprocess.Popen:
 
 def test_do_workers_wait_for_a_writer_that_holds_the_gradebook_briefly(course):
     holder = hold_write_lock(course, seconds=1)
-    run = grade(course, ASSIGNMENT, jobs=2)
+    run = grade(course, ASSIGNMENT, GradingOptions(jobs=2))
     holder.wait()
     assert [(o.student, o.graded, o.score, o.problem) for o in run.outcomes] == [
         (s, True, FULL, "") for s in STUDENTS
@@ -70,7 +72,7 @@ def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_ru
     holder = hold_write_lock(course, seconds=30)
     started = time.monotonic()
     try:
-        blocked = grade(course, ASSIGNMENT, jobs=2)
+        blocked = grade(course, ASSIGNMENT, GradingOptions(jobs=2))
     finally:
         holder.kill()
         holder.wait()
@@ -87,7 +89,7 @@ def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_ru
         STUDENTS
     )
 
-    again = grade(course, ASSIGNMENT, jobs=2)
+    again = grade(course, ASSIGNMENT, GradingOptions(jobs=2))
     assert [(o.student, o.graded, o.score) for o in again.outcomes] == [
         (s, True, FULL) for s in STUDENTS
     ]

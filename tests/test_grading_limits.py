@@ -1,5 +1,6 @@
-"""Limits on student code: a slow or greedy function costs only the checks it touches, and the feedback names the
-limit; slow notebook code has a limit of its own; what the machine does to the student process costs nothing."""
+"""Limits on student code: a slow or greedy function costs only the checks it touches, and the
+feedback names the limit; slow notebook code has a limit of its own; what the machine does to the
+student process costs nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from grading_support import cell_scores, feedback_text, make_course, solution, submit, with_answers
 
 from autograder.grading import grade
+from autograder.options import GradingOptions
 
 ASSIGNMENT = "schedules"
 # Right answers, but each call takes 0.3 s: fine for one call, too slow for a check's many.
@@ -49,7 +51,7 @@ def graded(tmp_path_factory):
     run = grade(
         course,
         ASSIGNMENT,
-        limits={"check_timeout": 2.0, "memory_mb": 1024},
+        GradingOptions(check_timeout=2.0, memory_mb=1024),
         progress=lambda *_: None,
     )
     assert all(o.graded for o in run.outcomes)
@@ -97,22 +99,22 @@ def test_does_a_used_up_submission_limit_fail_the_remaining_checks_without_runni
         ASSIGNMENT,
         with_answers(solution(ASSIGNMENT), {"step_decay": SLOW_STEP_DECAY}, setup=SLOW_CELL),
     )
-    grade(course, ASSIGNMENT, limits={"submission_timeout": 3.0}, progress=lambda *_: None)
+    grade(course, ASSIGNMENT, GradingOptions(submission_timeout=3.0), progress=lambda *_: None)
     scores = cell_scores(course, ASSIGNMENT, "slow")
     assert all(score == 0.0 for score in scores.values()), scores
     text = feedback_text(course, ASSIGNMENT, "slow")
     assert "time limit: the hidden checks of a submission may take 3 s in all" in text
     assert "the notebook's code" not in text
     assert (
-        "not run: the hidden checks of a submission may take 3 s in all, and the checks before this one used it up"
-        in text
+        "not run: the hidden checks of a submission may take 3 s in all, and the checks before "
+        "this one used it up" in text
     )
 
 
 def test_does_notebook_code_over_its_own_limit_fail_every_check_and_say_so(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
     submit(course, "slow", ASSIGNMENT, with_answers(solution(ASSIGNMENT), {}, setup=SLOW_CELL))
-    grade(course, ASSIGNMENT, limits={"setup_timeout": 2.0}, progress=lambda *_: None)
+    grade(course, ASSIGNMENT, GradingOptions(setup_timeout=2.0), progress=lambda *_: None)
     assert all(score == 0.0 for score in cell_scores(course, ASSIGNMENT, "slow").values())
     assert "time limit: the notebook's code did not finish within 2 s" in feedback_text(
         course, ASSIGNMENT, "slow"

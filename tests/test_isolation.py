@@ -1,4 +1,5 @@
-"""The sandbox's parts (autograder/sandbox/isolation.py): its command line, its filter, its watch on memory.
+"""The sandbox's parts (autograder/sandbox/isolation.py, processes.py): its command line, its
+filter, its watch on memory.
 
 What student code can and cannot do inside is attacked in test_sandbox_attacks.py.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import isolation
+from autograder.sandbox import isolation, processes
 from autograder.sandbox.isolation import Limits, sandbox_command
 
 
@@ -83,7 +84,8 @@ def test_does_the_filter_name_calls_that_exist_here():
 FORKED_HOG = """
 import os, sys, time
 block = bytearray(200 * 1024**2)
-block[::4096] = b"x" * len(block[::4096])   # resident, and shared with the children until they write
+# Resident, and shared with the children until they write.
+block[::4096] = b"x" * len(block[::4096])
 for _ in range(3):
     if os.fork() == 0:
         time.sleep(60)
@@ -100,7 +102,7 @@ def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(
     monkeypatch, children_lists
 ):
     monkeypatch.setattr(
-        isolation, "HAS_CHILDREN_LISTS", children_lists and isolation.HAS_CHILDREN_LISTS
+        processes, "HAS_CHILDREN_LISTS", children_lists and processes.HAS_CHILDREN_LISTS
     )
     parent = subprocess.Popen(
         ["sh", "-c", f"exec {sys.executable} -c '{FORKED_HOG}'"], stdout=subprocess.PIPE
@@ -108,12 +110,11 @@ def test_does_the_memory_watch_count_pages_that_forked_processes_share_once(
     try:
         assert parent.stdout.readline().strip() == b"ready"
         time.sleep(0.2)
-        assert (
-            len(isolation.descendants(parent.pid)) == 3
-        )  # the three children of the python the shell became
-        used = isolation.usage(parent.pid).memory_bytes
-        # Four processes share one copy of 200 MiB: the three children's share is 150 MiB (plus their
-        # interpreters' own pages), where their resident sizes would add up to 600 MiB.
+        # The three children of the python the shell became.
+        assert len(processes.descendants(parent.pid)) == 3
+        used = processes.usage(parent.pid).memory_bytes
+        # Four processes share one copy of 200 MiB: the three children's share is 150 MiB (plus
+        # their interpreters' own pages), where their resident sizes would add up to 600 MiB.
         assert 100 * 1024**2 < used < 300 * 1024**2, used
     finally:
         parent.kill()

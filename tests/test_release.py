@@ -1,4 +1,5 @@
-"""The released exercises: generated from the solutions, free of their secrets, wired to hidden checks."""
+"""The released exercises: generated from the solutions, free of their secrets, wired to hidden
+checks."""
 
 from __future__ import annotations
 

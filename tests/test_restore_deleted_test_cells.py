@@ -1,5 +1,5 @@
-"""Test cells that lost something, to the student or to the release, are graded as the source has them,
-and only a real edit is reported."""
+"""Test cells that lost something, to the student or to the release, are graded as the source has
+them, and only a real edit is reported."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import copy
 import logging
 import re
 import shutil
-import subprocess
 import sys
 
 import nbformat
 import pytest
-from grading_support import ROOT, grade_id, make_course, solution, submit, venv_environment
+from grading_support import ROOT, grade_id, make_course, run_command, solution, submit
 
-from autograder.course import assignments, gradebook_url, nbgrader_config
+from autograder.course import assignments
+from autograder.gradebook import gradebook_url
+from autograder.nbgrader_setup import nbgrader_config
 from autograder.release import release
 
 ASSIGNMENT = "gradients"
@@ -31,7 +32,8 @@ def with_edited_test_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def changed_checksums_by_student(log: str) -> dict[str, list[str]]:
-    """The cells whose checksum nbgrader's autograde log reports as changed, for each student it graded."""
+    """The cells whose checksum nbgrader's autograde log reports as changed, for each student it
+    graded."""
     parts = re.split(r"Creating/updating student with ID '([^']+)'", log)
     return {
         student: CHANGED_CHECKSUM.findall(text) for student, text in zip(parts[1::2], parts[2::2])
@@ -44,15 +46,7 @@ def autograded(tmp_path_factory):
     `nbgrader autograde`: the course, and the cells each student's log says changed."""
     course = make_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    env = venv_environment()
-    released = subprocess.run(
-        [sys.executable, "-m", "autograder", "release"],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    released = run_command(sys.executable, "-m", "autograder", "release", cwd=course)
     assert released.returncode == 0, released.stderr[-3000:]
     exercise = nbformat.read(
         course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
@@ -60,14 +54,7 @@ def autograded(tmp_path_factory):
     submit(course, "untouched", ASSIGNMENT, exercise)
     submit(course, "solution", ASSIGNMENT, solution(ASSIGNMENT))
     submit(course, "edited", ASSIGNMENT, with_edited_test_cell(exercise))
-    result = subprocess.run(
-        ["nbgrader", "autograde", ASSIGNMENT, "--force"],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_command("nbgrader", "autograde", ASSIGNMENT, "--force", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     changed = changed_checksums_by_student(result.stderr)
     assert sorted(changed) == ["edited", "solution", "untouched"], result.stderr[-3000:]
@@ -127,7 +114,8 @@ class WarningsKept(logging.Handler):
 
 
 def sanitizing_warnings(course, name: str, nb: nbformat.NotebookNode) -> list[str]:
-    """The warnings that the course's autograde sanitizing, run in process, logs on the notebook."""
+    """The warnings that the course's autograde sanitizing, run in process, logs on the
+    notebook."""
     config = nbgrader_config(course)
     kept = WarningsKept()
     log = logging.getLogger(f"sanitize-{name}")

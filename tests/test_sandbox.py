@@ -7,11 +7,10 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from grading_support import sandbox_unavailable
+from grading_support import ROOT, sandbox_required, sandbox_unavailable
 
 from autograder.sandbox import harness
 from autograder.sandbox.isolation import SANDBOX_UID, Limits
@@ -22,11 +21,7 @@ from autograder.sandbox.session import (
     StudentSession,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-
-needs_sandbox = pytest.mark.skipif(
-    sandbox_unavailable() is not None, reason=sandbox_unavailable() or ""
-)
+needs_sandbox = sandbox_required()
 
 
 # --- the wire format ----------------------------------------------------------------------
@@ -177,7 +172,7 @@ def session(source: str, **config) -> StudentSession:
 
 @needs_sandbox
 def test_are_the_course_files_hidden_from_student_code():
-    probe = """
+    probe = f"""
 import os, sys
 def read(path):
     try:
@@ -191,13 +186,13 @@ def listing(path):
     except OSError as error:
         return type(error).__name__
 def can_import_autograder():
-    sys.path.insert(0, {!r})
+    sys.path.insert(0, {str(ROOT)!r})
     try:
         import autograder.reference.gradients
         return True
     except Exception:
         return False
-""".format(str(ROOT))
+"""
     with session(probe) as student:
         for path in [
             "autograder/reference/gradients.py",
@@ -343,7 +338,8 @@ def double(x):
             r"died of SIGSEGV during the call to crash\(\) \(a crash in native code\)",
         ),
         (
-            "signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n    open('big', 'wb').write(b'x' * 2**21)",
+            "signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n"
+            "    open('big', 'wb').write(b'x' * 2**21)",
             r"died of SIGXFSZ during the call to crash\(\) \(wrote a file over 1 MiB\)",
         ),
         (
@@ -404,8 +400,8 @@ def kill_myself(signal_number):
 def kill_processes_of_session(
     student: StudentSession, after: float, times: int | None = None
 ) -> threading.Event:
-    """SIGKILL each student process the session starts (the first ``times``, or all), ``after`` seconds
-    after it appears, from a thread; set the returned event to stop."""
+    """SIGKILL each student process the session starts (the first ``times``, or all), ``after``
+    seconds after it appears, from a thread; set the returned event to stop."""
     stop = threading.Event()
 
     def run():
@@ -544,7 +540,8 @@ SLOW_SETUP = "import time\ntime.sleep(5)\n"
         ("the first run", "time limit: the notebook's code did not finish within 1 s"),
         (
             "the second run",
-            "time limit: the notebook's code, run again in a fresh process, did not finish within 1 s",
+            "time limit: the notebook's code, run again in a fresh process, did not finish "
+            "within 1 s",
         ),
     ],
 )
@@ -568,7 +565,8 @@ def test_does_the_feedback_say_that_the_notebooks_code_ran_out_of_time(slow_from
 FORGER = """
 import os, sys, time
 def forge(expression):
-    request_id = sys._getframe(1).f_locals["request"]["id"]  # the harness's own frame: nothing is secret in here
+    # The harness's own frame: nothing is secret in here.
+    request_id = sys._getframe(1).f_locals["request"]["id"]
     os.write(4, eval(expression).replace("ID", str(request_id)).encode("latin-1"))
     time.sleep(30)
 def double(x):
@@ -602,7 +600,8 @@ def forger():
             UNREADABLE,
         ),
         (
-            r"""'{"op":"result","id":ID,"ok":true,"value":' + '[' * 100000 + ']' * 100000 + '}\n'""",
+            r"""'{"op":"result","id":ID,"ok":true,"value":' """
+            r"""+ '[' * 100000 + ']' * 100000 + '}\n'""",
             NOT_A_REPLY,
         ),
         (
@@ -639,7 +638,8 @@ def test_is_every_forged_or_malformed_reply_a_failed_call_and_nothing_worse(
     [
         '{"op":"ran","id":1,"errors":5}',
         '{"op":"ran","id":1,"errors":[{"label":1,"error":"x"}]}',
-        '{"op":"ran","id":1,"errors":[{"label":"cell 1","error":"x"}, {"label":"cell 1","error":"x"}]}',
+        '{"op":"ran","id":1,"errors":[{"label":"cell 1","error":"x"}, '
+        '{"label":"cell 1","error":"x"}]}',
         '{"op":"ran","id":1,"errors":[],"more":1}',
         '{"op":"result","id":1,"ok":true,"value":1}',
         '{"op":"ran","errors":[]}',
@@ -654,7 +654,10 @@ def test_is_a_forged_report_of_the_notebooks_code_a_failure_of_every_call(forged
 
 
 def test_does_a_process_that_closes_the_channel_fail_its_call_only():
-    source = "import os\ndef close():\n    os.close(4)\n    import time; time.sleep(30)\ndef one():\n    return 1"
+    source = (
+        "import os\ndef close():\n    os.close(4)\n    import time; time.sleep(30)\n"
+        "def one():\n    return 1"
+    )
     with session(source) as student:
         with pytest.raises(
             StudentCallFailed, match="closed the grader's channel during the call to close"
@@ -665,7 +668,10 @@ def test_does_a_process_that_closes_the_channel_fail_its_call_only():
 
 def test_does_a_process_that_stops_reading_requests_time_out_instead_of_stalling_the_grader():
     # The harness reads requests from an empty pipe; the grader's pipe fills up.
-    source = "import os\n_kept = os.dup(3)\n_empty, _ = os.pipe()\nos.dup2(_empty, 3)\ndef identity(x):\n    return x"
+    source = (
+        "import os\n_kept = os.dup(3)\n_empty, _ = os.pipe()\nos.dup2(_empty, 3)\n"
+        "def identity(x):\n    return x"
+    )
     failures = []
     with session(source, call_timeout=2.0) as student:
         student.ensure_started()
@@ -728,7 +734,9 @@ from threadpoolctl import threadpool_info
 def numerics():
     import numpy
     blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"][0]
-    return {"variables": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "NPY_"))},
+    prefixes = ("OPENBLAS_", "OMP_", "NPY_")
+    variables = {k: v for k, v in os.environ.items() if k.startswith(prefixes)}
+    return {"variables": variables,
             "kernel": blas.get("architecture") or "", "threads": blas["num_threads"]}
 """
 
@@ -812,7 +820,10 @@ def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_af
 
     if failing == "bwrap":
         monkeypatch.setattr(isolation, "sandbox_command", lambda command, **_: BWRAP_FAILS)
-        expected = r"could not start: bwrap: Creating new namespace failed: No space left on device \(3 attempts\)"
+        expected = (
+            r"could not start: bwrap: Creating new namespace failed: No space left on device "
+            r"\(3 attempts\)"
+        )
     else:
         if os.geteuid() != 0:
             pytest.skip("the grader prepares bwrap's start only as root")
@@ -824,7 +835,10 @@ def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_af
             return isolate
 
         monkeypatch.setattr(isolation, "make_preexec", failing_isolation)
-        expected = r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory \(3 attempts\)"
+        expected = (
+            r"could not start: OSError: \[Errno 12\] mount /tmp: Cannot allocate memory "
+            r"\(3 attempts\)"
+        )
     monkeypatch.setattr(session_module.time, "sleep", lambda seconds: None)
     with pytest.raises(InfrastructureError, match=expected):
         with session("x = 1", isolate=True) as student:

@@ -28,7 +28,7 @@ from grading_support import (
     feedback_text,
     make_course,
     released,
-    sandbox_unavailable,
+    sandbox_required,
     solution,
     submit,
     with_answers,
@@ -38,9 +38,7 @@ from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, UID, call_as, folder_for
 from autograder.sandbox.isolation import Limits, interpreter_paths
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
 
-pytestmark = pytest.mark.skipif(
-    sandbox_unavailable() is not None, reason=sandbox_unavailable() or ""
-)
+pytestmark = sandbox_required()
 
 WITHOUT = "without isolation"
 MODES = [AS_THIS_USER, AS_UNPRIVILEGED, WITHOUT]
@@ -80,18 +78,21 @@ def in_a_child(action):
     return answer
 
 def read_files(files, folders, needed):
-    """Read each file, list each folder (beyond the way to the interpreter's directories, which it needs)."""
+    """Read each file, list each folder (beyond the way to the interpreter's directories, which
+    it needs)."""
     found = {}
     for path in files:
         found["read " + path] = attempt(lambda: f"{len(open(path, 'rb').read())} bytes")
     for path in folders:
-        way = {p[len(path.rstrip("/")) + 1:].split("/")[0] for p in needed if p.startswith(path.rstrip("/") + "/")}
+        top = path.rstrip("/") + "/"
+        way = {p[len(top):].split("/")[0] for p in needed if p.startswith(top)}
         try:
             entries = sorted(set(os.listdir(path)) - way)
         except OSError as error:
             found["list " + path] = refused(error)
             continue
-        found["list " + path] = got(entries) if entries else "refused: nothing but the way to the interpreter"
+        found["list " + path] = (got(entries) if entries
+                                 else "refused: nothing but the way to the interpreter")
     return found
 
 def command_lines(marker):
@@ -112,9 +113,12 @@ def connect(family, address):
         return "connected"
 
 def sockets(unix_path, abstract_name, port):
+    abstract = "\0" + abstract_name
     return {"connect to a Unix socket file": attempt(lambda: connect(socket.AF_UNIX, unix_path)),
-            "connect to an abstract Unix socket": attempt(lambda: connect(socket.AF_UNIX, "\0" + abstract_name)),
-            "connect to 127.0.0.1 over TCP": attempt(lambda: connect(socket.AF_INET, ("127.0.0.1", port)))}
+            "connect to an abstract Unix socket":
+                attempt(lambda: connect(socket.AF_UNIX, abstract)),
+            "connect to 127.0.0.1 over TCP":
+                attempt(lambda: connect(socket.AF_INET, ("127.0.0.1", port)))}
 
 def hold_memory(each, children, hold_seconds):
     """Fork processes that each touch ``each`` bytes (every page), then hold them all at once."""
@@ -164,7 +168,8 @@ def start_processes(limit, up_to):
     os.close(wait)
     started = len(pids)
     if error is None or started >= limit:
-        return {"start more processes than the limit": got(f"{started} processes, the limit is {limit}")}
+        return {"start more processes than the limit":
+                got(f"{started} processes, the limit is {limit}")}
     return {"start more processes than the limit":
             f"{refused(error)} after {started} processes, below the limit of {limit}"}
 
@@ -184,8 +189,8 @@ def write_bytes(marker, total, elsewhere):
     found = {"write a file larger than the limit": attempt(one_file),
              "write more than the limit in files under it": attempt(many_files)}
     for folder in elsewhere:
-        found["write in " + folder] = attempt(lambda folder=folder: open(f"{folder}/{marker}", "w").write("x")
-                                              and "wrote a file")
+        found["write in " + folder] = attempt(
+            lambda folder=folder: open(f"{folder}/{marker}", "w").write("x") and "wrote a file")
     return found
 
 def leave(marker):
@@ -216,14 +221,15 @@ def touch_processes(grader_pid, machine_pid):
             raise OSError(number, os.strerror(number))
         return "traced"
     return {"signal the grader": attempt(lambda: os.kill(grader_pid, 0) or "signal 0 delivered"),
-            "signal a process of the machine": attempt(lambda: os.kill(machine_pid, 0) or "signal 0 delivered"),
+            "signal a process of the machine":
+                attempt(lambda: os.kill(machine_pid, 0) or "signal 0 delivered"),
             "ptrace a process of the machine": in_a_child(trace)}
 '''
 
 
 def another_course() -> Path:
-    """Another copy of a course on this machine, open to all, outside /tmp (in /home, as root), with
-    its gradebook."""
+    """Another copy of a course on this machine, open to all, outside /tmp (in /home, as root),
+    with its gradebook."""
     folder = next(
         (f for f in ("/home", "/var/lib", "/opt") if os.access(f, os.W_OK)), str(Path.home())
     )
@@ -303,9 +309,9 @@ def observe(isolate: bool, host: dict) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def host():
-    """What the machine holds beside the grader: another copy of a course, open to all, outside /tmp;
-    a process with a marker in its command line; a listening Unix socket (a file, and an abstract
-    one) and a TCP port on 127.0.0.1."""
+    """What the machine holds beside the grader: another copy of a course, open to all, outside
+    /tmp; a process with a marker in its command line; a listening Unix socket (a file, and an
+    abstract one) and a TCP port on 127.0.0.1."""
     other = another_course()
     gradebook = other / "gradebook.db"
     marker = f"--seed {uuid.uuid4().int % 10**8}"
@@ -366,7 +372,8 @@ def observations(host):
     return of
 
 
-# The attacks (the issue's list): what student code tries, and the observation that holds its tries.
+# The attacks (the issue's list): what student code tries, and the observation that holds its
+# tries.
 ATTACKS = {
     "read another copy of the course, the repository or the machine's files": "files",
     "read other processes' command lines": "command lines",

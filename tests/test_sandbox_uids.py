@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from grading_support import ROOT
 
-from autograder.sandbox.isolation import SANDBOX_UID, descendants
+from autograder.sandbox.isolation import SANDBOX_UID
+from autograder.sandbox.processes import descendants, processes_of
 from autograder.sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
 from autograder.sandbox.uids import (
     SANDBOX_UID_BASE,
@@ -20,10 +22,7 @@ from autograder.sandbox.uids import (
     UidLease,
     kill_processes_of,
     lease_directory,
-    processes_of,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0, reason="sandbox uids are leased by a grader that runs as root"
@@ -49,7 +48,8 @@ def session(call_timeout: float = 5.0) -> StudentSession:
 
 
 def machine_uids(student: StudentSession) -> set[int]:
-    """The real uids, as the machine sees them, of the session's processes (bwrap and all in its sandbox)."""
+    """The real uids, as the machine sees them, of the session's processes (bwrap and all in its
+    sandbox)."""
     uids = set()
     for pid in [student.process.pid, *descendants(student.process.pid)]:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -102,9 +102,8 @@ def test_is_a_lease_directory_that_someone_else_could_plant_refused(tmp_path, pl
         lease_directory(directory)
     with pytest.raises(PermissionError):
         UidLease(directory)
-    assert (
-        lease_directory(tmp_path / "new") == tmp_path / "new"
-    )  # one it creates itself is root's and closed
+    # One it creates itself is root's and closed.
+    assert lease_directory(tmp_path / "new") == tmp_path / "new"
     assert (tmp_path / "new").stat().st_mode & 0o077 == 0
 
 
@@ -112,14 +111,17 @@ HOLDER = """
 import subprocess, sys, time
 from autograder.sandbox.uids import UidLease
 lease = UidLease()
-left = subprocess.Popen(["sleep", "600"], user=lease.uid, group=lease.uid, extra_groups=[], start_new_session=True)
+left = subprocess.Popen(
+    ["sleep", "600"], user=lease.uid, group=lease.uid, extra_groups=[], start_new_session=True
+)
 print(lease.uid, left.pid, flush=True)
 time.sleep(600)
 """
 
 
 def start_holder() -> tuple[subprocess.Popen, int, int]:
-    """A process that leases a uid and leaves a process of it running; its pid, the uid, the process's pid."""
+    """A process that leases a uid and leaves a process of it running; its pid, the uid, the
+    process's pid."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER],
         stdout=subprocess.PIPE,
@@ -153,13 +155,11 @@ def test_does_a_holder_killed_by_sigkill_release_its_lease_to_another_process():
         "-c",
         f"from autograder.sandbox.uids import UidLease; print(UidLease(uids=[{uid}]).uid)",
     ]
-    run = lambda: subprocess.run(
-        other,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,  # noqa: E731
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+
+    def run():
+        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(other, capture_output=True, text=True, cwd=ROOT, env=environment)
+
     try:
         held = run()
         assert held.returncode != 0 and "NoUidLeft" in held.stderr  # leased: nobody else gets it

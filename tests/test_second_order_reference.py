@@ -1,12 +1,12 @@
-"""The second-order references against scipy.optimize and closed forms, side by side;
-the hidden checks against known-wrong versions."""
+"""The second-order references against scipy.optimize and closed forms, side by side; the
+L-BFGS checks' iteration band against round-off."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import scipy.optimize
-from grading_support import failed_checks, lbfgs_with_noisy_directions, old_short_memory_runs
+from grading_support import lbfgs_with_noisy_directions, old_short_memory_runs
 
 from autograder.reference.second_order import (
     backtracking_line_search,
@@ -42,8 +42,8 @@ def test_does_it_reach_the_minimum_within_1_5x_of_scipys_iterations(method, name
         problem.loss, w0, jac=problem.grad, method=scipy_method, options=options
     )
     assert np.max(np.abs(w - problem.minimizer)) < 1e-6
-    # Not theirs.success: on a condition-1000 quadratic, which of SciPy's stopping tests fires (or its
-    # line search giving up, ABNORMAL) depends on the BLAS kernel; where it stops does not.
+    # Not theirs.success: on a condition-1000 quadratic, which of SciPy's stopping tests fires (or
+    # its line search giving up, ABNORMAL) depends on the BLAS kernel; where it stops does not.
     assert np.max(np.abs(theirs.x - problem.minimizer)) < 1e-5
     assert iterations <= 1.5 * theirs.nit, f"{iterations} iterations against SciPy's {theirs.nit}"
     assert np.all(
@@ -71,10 +71,11 @@ def test_does_lbfgs_reach_beales_minimum_from_every_start_the_check_draws():
 
 
 def lbfgs_count_changes(runs_of, draws, noise):
-    """For each run the checks draw, the reference's iteration count and its change under ``noise``."""
+    """For each run the checks draw, the reference's iteration count and its change under
+    ``noise``."""
     found = []
     for draw in draws:
-        for problem, w0, what, settings in runs_of(np.random.default_rng([draw, 7])):
+        for problem, w0, _, settings in runs_of(np.random.default_rng([draw, 7])):
             exact = lbfgs(problem.loss, problem.grad, w0, **settings)[1]
             found.append(
                 (
@@ -167,57 +168,3 @@ def test_does_the_wolfe_search_meet_the_strong_wolfe_conditions_like_scipys(seed
     assert abs(float(problem.grad(w + alpha * d) @ d)) <= 0.9 * abs(slope)
     theirs = scipy.optimize.line_search(problem.loss, problem.grad, w, d, c1=1e-4, c2=0.9)[0]
     assert theirs is not None  # both find a step; they may pick different ones
-
-
-RIGHT = {
-    f.__name__: f
-    for f in (newton_step, bfgs_update, lbfgs_direction, backtracking_line_search, lbfgs)
-}
-MUTANTS = {
-    "test_newton_step": {
-        "wrong sign": lambda w, g, H: w + np.linalg.solve(H, g),
-        "H g": lambda w, g, H: w - H @ g,
-    },
-    "test_bfgs_update": {
-        "no skip": lambda H, s, y: (
-            lambda r: (
-                (np.eye(len(s)) - r * np.outer(s, y)) @ H @ (np.eye(len(s)) - r * np.outer(y, s))
-                + r * np.outer(s, s)
-            )
-        )(1 / float(y @ s)),
-        "transposed": lambda H, s, y: bfgs_update(H, y, s),
-    },
-    "test_lbfgs_direction": {
-        "loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
-        "no scaling": lambda g, S, Y: (
-            lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0)
-        ),
-        "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y),
-    },
-    "test_backtracking_line_search": {
-        "always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,
-        "no c1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: backtracking_line_search(
-            f, w, d, g, alpha, shrink, 0.0
-        ),
-    },
-    "test_lbfgs": {
-        "gradient descent": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
-            f, grad, w0, 1, tol, 5
-        ),
-        "memory of 1": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
-            f, grad, w0, 1, tol, max_iter
-        ),
-    },
-}
-
-
-def test_does_the_reference_pass_every_hidden_check():
-    assert failed_checks("second_order", RIGHT) == {f"test_{name}": [] for name in RIGHT}
-
-
-@pytest.mark.parametrize("grade_id,mutant", [(g, m) for g, ms in MUTANTS.items() for m in ms])
-def test_is_each_known_wrong_version_caught(grade_id, mutant):
-    name = grade_id.removeprefix("test_")
-    assert failed_checks("second_order", dict(RIGHT, **{name: MUTANTS[grade_id][mutant]}))[
-        grade_id
-    ]

@@ -103,7 +103,8 @@ def test_is_the_estimate_silent_for_the_first_round_then_within_a_factor_of_two(
 
 
 def test_does_the_estimate_follow_a_change_of_pace():
-    """Quick refusals first, then submissions twenty times slower: the estimate comes to the new pace."""
+    """Quick refusals first, then submissions twenty times slower: the estimate comes to the new
+    pace."""
     rng = random.Random(0)
     workers, fast, slow = 8, 0.1, 2.0
     durations = [fast * rng.uniform(0.7, 1.3) for _ in range(400)] + [

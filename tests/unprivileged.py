@@ -85,7 +85,8 @@ def run_as(uid: int, code: str, *arguments: str, timeout: float = 900) -> object
         shutil.rmtree(home, ignore_errors=True)
     lines = [line[len(RESULT) :] for line in result.stdout.splitlines() if line.startswith(RESULT)]
     assert result.returncode == 0 and lines, (
-        f"exit code {result.returncode} as uid {uid}:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+        f"exit code {result.returncode} as uid {uid}:\n"
+        f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     )
     return json.loads(lines[-1])
 
@@ -112,9 +113,9 @@ def call_as(uid: int, function, *arguments, timeout: float = 900) -> object:
 
 
 def graded_by(mode: str, grade_a_course, request, tmp_path_factory) -> tuple[Path, object]:
-    """A fresh course and what ``grade_a_course(course)`` returned (plain data), the grader running in
-    this process (AS_THIS_USER) or in a process of UID's (AS_UNPRIVILEGED: its sandbox runs rootless).
-    For module fixtures parametrized over the two modes."""
+    """A fresh course and what ``grade_a_course(course)`` returned (plain data), the grader running
+    in this process (AS_THIS_USER) or in a process of UID's (AS_UNPRIVILEGED: its sandbox runs
+    rootless). For module fixtures parametrized over the two modes."""
     if mode == AS_THIS_USER:
         course = tmp_path_factory.mktemp("course")
         return course, grade_a_course(course)

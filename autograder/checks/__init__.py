@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optlab import testing
+from optlab.chapters import chapter
 from optlab.testing import (
     as_float,
 )  # one number or a 0-d array; NaN passes, for the comparison to report
@@ -70,8 +71,9 @@ def describe(value) -> str:
 
 
 def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
-    """optlab.testing.as_array (a NumPy array of real numbers, of ``shape`` if given, as float64), booleans
-    refused as well: NumPy would count True and False as 1 and 0, which is not what was asked for."""
+    """optlab.testing.as_array (a NumPy array of real numbers, of ``shape`` if given, as float64),
+    booleans refused as well: NumPy would count True and False as 1 and 0, which is not what was
+    asked for."""
     if isinstance(value, np.ndarray) and value.dtype == bool:
         raise CheckFailed(
             f"{what}: expected real numbers, got an array of booleans of shape {value.shape}"
@@ -80,7 +82,8 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
 
 
 def as_int(value, what: str, at_least: int | None = None) -> int:
-    """One whole number (an int, a 0-d integer array, or a float with nothing after the point) as an int."""
+    """One whole number (an int, a 0-d integer array, or a float with nothing after the point) as
+    an int."""
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
         value = value.item()
     if isinstance(value, int) and not isinstance(value, bool):
@@ -96,7 +99,8 @@ def as_int(value, what: str, at_least: int | None = None) -> int:
 
 
 def as_tuple(value, names: tuple[str, ...], what: str) -> tuple:
-    """The returned value as a tuple of ``len(names)`` parts (a list of as many will do), named in the message."""
+    """The returned value as a tuple of ``len(names)`` parts (a list of as many will do), named in
+    the message."""
     if isinstance(value, (tuple, list)) and len(value) == len(names):
         return tuple(value)
     raise CheckFailed(f"{what}: expected a tuple ({', '.join(names)}), got {describe(value)}")
@@ -123,13 +127,17 @@ class Registry:
     """The hidden checks of one assignment, grouped by the grade cell they score."""
 
     assignment: str
-    # Modules the exercise asks students to write themselves: unavailable while grading it.
-    blocked: dict[str, str] = field(default_factory=dict)
     # For each grade cell, the anchor of the section of the assignment's chapter that explains it.
     sections: dict[str, str] = field(default_factory=dict)
     # A named mistake (a phrase of its explanation) whose own section explains it better.
     mistake_sections: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[Check]] = field(default_factory=dict)
+
+    @property
+    def blocked(self) -> dict[str, str]:
+        """Modules the exercise asks students to write themselves, unavailable while grading it
+        (the chapter table's, optlab/chapters.py), each with what the student is told."""
+        return dict(chapter(self.assignment).blocked)
 
     def check(self, grade_id: str, question: str, weight: float = 1.0):
         def register(function: Callable) -> Callable:
@@ -141,7 +149,8 @@ class Registry:
         return register
 
     def section_for(self, grade_id: str, results: list[CheckResult]) -> str | None:
-        """The anchor of the section that explains what failed in this cell: a named mistake's, or the cell's."""
+        """The anchor of the section that explains what failed in this cell: a named mistake's, or
+        the cell's."""
         failed = " ".join(r.message for r in results if not r.passed)
         for phrase, anchor in self.mistake_sections.items():
             if phrase in failed:

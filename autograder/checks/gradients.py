@@ -3,15 +3,18 @@
 Grade cells and what their checks ask:
     test_numeric_gradient  numeric_gradient(f, w, h=1e-5)  centered, any shape, honours h
     test_relative_error    relative_error(x, y)             the lecture's formula, its 1e-8 floor
-    test_gradient_check    gradient_check(f, grad_f, w, h)  small for a right gradient, large for a wrong one
-    test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and real data
+    test_gradient_check    gradient_check(f, grad_f, w, h)  small for a right gradient, large for a
+                                                            wrong one
+    test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and
+                                                            real data
 
 Tolerances (elementwise |got - expected| <= atol + rtol |expected|, stated in every message):
     numeric gradient   rtol 1e-6, atol 1e-8 against the exact gradient of a quadratic (a centered
                        difference is exact there up to round-off); rtol 1e-7 against the
                        reference's centered difference on Rosenbrock with h = 1e-3 or 1e-4
     relative error     rtol 1e-9 (the same formula, so only round-off may differ)
-    gradient check     rtol 1e-3 on a measurable truncation error (h = 1e-3), 1e-4 on a wrong gradient
+    gradient check     rtol 1e-3 on a measurable truncation error (h = 1e-3), 1e-4 on a wrong
+                       gradient
     SVM loss           loss rtol 1e-9, atol 1e-12; gradient rtol 1e-7, atol 1e-10
 """
 

@@ -12,7 +12,8 @@ import numpy as np
 
 
 def same_values(got, wrong) -> bool:
-    """Every part of ``got`` equals the matching part of ``wrong`` (to rtol 1e-6, NaN equal to NaN).
+    """Every part of ``got`` equals the matching part of ``wrong`` (to rtol 1e-6, NaN equal to
+    NaN).
 
     A part of ``got`` that is not real numbers (None, a string, complex numbers) equals nothing."""
     with np.errstate(all="ignore"):
@@ -31,7 +32,8 @@ def same_values(got, wrong) -> bool:
 
 
 def is_real(value) -> bool:
-    """A number or an array of real numbers (booleans included): what a wrong version can return."""
+    """A number or an array of real numbers (booleans included): what a wrong version can
+    return."""
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "biuf"
     return isinstance(value, (int, float))

@@ -19,7 +19,8 @@ def random_quadratic(
 
 
 def digits_problem(rng: np.random.Generator, size: int = 60) -> SoftmaxLoss:
-    """The softmax classifier's loss on ``size`` random images of scikit-learn's digits (with a bias feature)."""
+    """The softmax classifier's loss on ``size`` random images of scikit-learn's digits (with a
+    bias feature)."""
     pixels, labels = digits_arrays()
     rows = rng.choice(len(labels), size=size, replace=False)
     X = np.hstack([pixels[rows] / 16.0, np.ones((size, 1))])

@@ -73,44 +73,51 @@ def local_search(
     return w, float(current), np.array(history)
 
 
+def search_unscaled(loss, shape, num_samples, scale=1.0, seed=0):
+    return search(loss, shape, num_samples, 1.0, seed)
+
+
 MISTAKES = {
     "random_search": {
-        "history holds each sample's own loss; history[k] must be the best loss among the first k + 1 samples": lambda *args, **kwargs: (
-            search(*args, **kwargs, raw_history=True)
+        "history holds each sample's own loss; "
+        "history[k] must be the best loss among the first k + 1 samples": (
+            lambda *args, **kwargs: search(*args, **kwargs, raw_history=True)
         ),
-        "this keeps the last sample, not the best one: replace the best only when a sample's loss is smaller": lambda *args, **kwargs: (
-            search(*args, **kwargs, keep_last=True)
+        "this keeps the last sample, not the best one: "
+        "replace the best only when a sample's loss is smaller": (
+            lambda *args, **kwargs: search(*args, **kwargs, keep_last=True)
         ),
         "the generator is made again for every sample, so every sample is the same: "
-        "make one rng = np.random.default_rng(seed) before the loop": lambda *args, **kwargs: (
-            search(*args, **kwargs, one_rng=False)
+        "make one rng = np.random.default_rng(seed) before the loop": (
+            lambda *args, **kwargs: search(*args, **kwargs, one_rng=False)
         ),
-        "the samples are not scaled: draw scale * rng.standard_normal(shape)": lambda loss, shape, num_samples, scale=1.0, seed=0: (
-            search(loss, shape, num_samples, 1.0, seed)
-        ),
+        "the samples are not scaled: draw scale * rng.standard_normal(shape)": search_unscaled,
     },
     "random_local_search": {
-        "every step is taken, uphill too: move to the candidate only if its loss is smaller than the current one": lambda *args, **kwargs: (
-            local_search(*args, **kwargs, uphill=True)
+        "every step is taken, uphill too: "
+        "move to the candidate only if its loss is smaller than the current one": (
+            lambda *args, **kwargs: local_search(*args, **kwargs, uphill=True)
         ),
-        "each candidate is drawn around w0; it must be drawn around the current weights": lambda *args, **kwargs: (
-            local_search(*args, **kwargs, around_w0=True)
+        "each candidate is drawn around w0; it must be drawn around the current weights": (
+            lambda *args, **kwargs: local_search(*args, **kwargs, around_w0=True)
         ),
-        "history holds each candidate's loss; history[k] must be the loss of the weights kept after step k": lambda *args, **kwargs: (
-            local_search(*args, **kwargs, raw_history=True)
+        "history holds each candidate's loss; "
+        "history[k] must be the loss of the weights kept after step k": (
+            lambda *args, **kwargs: local_search(*args, **kwargs, raw_history=True)
         ),
-        "history leaves out the start: history[0] must be loss(w0), so it has num_steps + 1 entries": lambda *args, **kwargs: (
-            local_search(*args, **kwargs, skip_start=True)
+        "history leaves out the start: "
+        "history[0] must be loss(w0), so it has num_steps + 1 entries": (
+            lambda *args, **kwargs: local_search(*args, **kwargs, skip_start=True)
         ),
     },
 }
 
 
 def search_sizes(history, shape, num_samples, scale=1.0, seed=0) -> np.ndarray:
-    """For each entry of the weights, its largest size among the seed's candidates, scale * |draw|."""
-    return scale * np.abs(np.random.default_rng(seed).standard_normal((num_samples, *shape))).max(
-        axis=0
-    )
+    """For each entry of the weights, its largest size among the seed's candidates:
+    scale * |draw|."""
+    draws = np.random.default_rng(seed).standard_normal((num_samples, *shape))
+    return scale * np.abs(draws).max(axis=0)
 
 
 def walk_sizes(history, w0, num_steps, step_size=0.1, seed=0) -> np.ndarray:
@@ -125,13 +132,13 @@ WEIGHT_SIZES = {"random_search": search_sizes, "random_local_search": walk_sizes
 
 
 def loss_size(problem, sizes: np.ndarray) -> float:
-    """A bound on the sizes of the terms of the loss at weights whose entries are at most ``sizes``."""
+    """A bound on the sizes of the terms of the loss at weights whose entries are at most
+    ``sizes``."""
     if isinstance(problem, Quadratic):  # 1/2 w^T A w - b^T w
         w = sizes.reshape(-1)
         return float(0.5 * w @ np.abs(problem.A) @ w + np.abs(problem.b) @ w)
-    scores = np.abs(problem.X) @ sizes.reshape(
-        problem.shape
-    )  # softmax: log-sum-exp of the scores minus one
+    # softmax: log-sum-exp of the scores minus one
+    scores = np.abs(problem.X) @ sizes.reshape(problem.shape)
     return float(np.log(problem.num_classes) + 2 * scores.max())
 
 
@@ -166,7 +173,8 @@ def check_result(
 
 
 def compare(student, name, problem, *args, what, **kwargs):
-    """Call the student's ``name`` and the reference's on ``problem``'s loss with the same arguments."""
+    """Call the student's ``name`` and the reference's on ``problem``'s loss with the same
+    arguments."""
     got = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
     try:
         expected = getattr(reference, name)(problem.loss, *args, **kwargs)
@@ -249,7 +257,8 @@ def quadratic_walk(rng):
 
 
 def digits_walk(rng):
-    """(problem, w0, num_steps, step_size, seed) of a local search on a classifier's loss on the digits."""
+    """(problem, w0, num_steps, step_size, seed) of a local search on a classifier's loss on the
+    digits."""
     problem = digits_problem(rng)
     W0 = rng.standard_normal(problem.shape) * 0.01
     return problem, W0, int(rng.integers(10, 30)), 0.05, int(rng.integers(1000))

@@ -3,7 +3,8 @@
     test_l2_penalty            l2_penalty(W, lam) -> (value, dW)
     test_l1_penalty            l1_penalty(W, lam) -> (value, dW)
     test_elastic_net_penalty   elastic_net_penalty(W, lam, beta=0.5) -> (value, dW)
-    test_dropout_forward       dropout_forward(x, drop_prob, rng, train=True, inverted=True) -> (out, mask)
+    test_dropout_forward       dropout_forward(x, drop_prob, rng, train=True, inverted=True)
+                                   -> (out, mask)
     test_dropout_backward      dropout_backward(dout, mask, drop_prob, inverted=True) -> dx
 
 Penalties are compared with the reference on random weights of random shapes (with exact
@@ -51,11 +52,13 @@ def random_weights(rng, dtype=np.float64) -> np.ndarray:
 
 PENALTY_MISTAKES = {
     "l2_penalty": {
-        "the L2 penalty has a factor 1/2 here: the course's L2 is lam * sum(W**2), with gradient 2 * lam * W": lambda W, lam: (
+        "the L2 penalty has a factor 1/2 here: "
+        "the course's L2 is lam * sum(W**2), with gradient 2 * lam * W": lambda W, lam: (
             float(lam * np.sum(W * W) / 2),
             lam * W,
         ),
-        "the gradient misses the factor 2: the derivative of lam * W**2 is 2 * lam * W": lambda W, lam: (
+        "the gradient misses the factor 2: "
+        "the derivative of lam * W**2 is 2 * lam * W": lambda W, lam: (
             float(lam * np.sum(W * W)),
             lam * W,
         ),
@@ -71,7 +74,8 @@ PENALTY_MISTAKES = {
         ),
     },
     "elastic_net_penalty": {
-        "beta multiplies the squares, not the absolute values: lam * sum(beta * W**2 + |W|)": lambda W, lam, beta=0.5: (
+        "beta multiplies the squares, not the absolute values: "
+        "lam * sum(beta * W**2 + |W|)": lambda W, lam, beta=0.5: (
             float(lam * np.sum(W * W + beta * np.abs(W))),
             lam * (2 * W + beta * np.sign(W)),
         ),
@@ -125,7 +129,8 @@ for penalty, settings in PENALTY_SETTINGS.items():
         dW = check_penalty(student, penalty, W, settings(rng), rtol=1e-5)
         if dW.dtype != np.float32:
             raise CheckFailed(
-                f"{penalty}() returned the gradient as {dW.dtype} for float32 weights: keep W's dtype"
+                f"{penalty}() returned the gradient as {dW.dtype} for float32 weights: "
+                "keep W's dtype"
             )
 
 
@@ -133,7 +138,10 @@ for penalty, settings in PENALTY_SETTINGS.items():
 
 
 def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
-    call = f"dropout_forward(x of shape {x.shape}, drop_prob={drop_prob:.3g}, rng, train={train}, inverted={inverted})"
+    call = (
+        f"dropout_forward(x of shape {x.shape}, drop_prob={drop_prob:.3g}, rng, "
+        f"train={train}, inverted={inverted})"
+    )
     out, mask = as_tuple(
         student.call(
             "dropout_forward",
@@ -153,7 +161,8 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
     if not train:
         if mask is not None:
             raise CheckFailed(
-                f"{call}: at test time nothing is dropped; return mask = None, got {describe(mask)}"
+                f"{call}: at test time nothing is dropped; "
+                f"return mask = None, got {describe(mask)}"
             )
         form = "x" if inverted else "x * (1 - drop_prob), the keep probability"
         try:
@@ -161,22 +170,30 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
         except AssertionError as failure:
             hint = ""
             if not inverted and np.allclose(out, x * drop_prob, rtol=1e-9):
-                hint = "\n    Likely mistake: scaled by drop_prob; the expected output uses the keep probability 1 - drop_prob"
+                hint = (
+                    "\n    Likely mistake: scaled by drop_prob; "
+                    "the expected output uses the keep probability 1 - drop_prob"
+                )
             elif inverted and np.allclose(out, x * (1 - drop_prob), rtol=1e-9):
-                hint = "\n    Likely mistake: inverted dropout already rescaled in training; at test time it returns x"
+                hint = (
+                    "\n    Likely mistake: inverted dropout already rescaled in training; "
+                    "at test time it returns x"
+                )
             raise CheckFailed(
                 f"{call}: at test time out should be {form}. {failure}{hint}"
             ) from None
         return
     if not (isinstance(mask, np.ndarray) and mask.dtype == bool and mask.shape == x.shape):
         raise CheckFailed(
-            f"{call}: mask should be a boolean array of shape {x.shape} (True: kept), got {describe(mask)}"
+            f"{call}: mask should be a boolean array of shape {x.shape} (True: kept), "
+            f"got {describe(mask)}"
         )
     dropped = 1 - mask.mean()
     if not np.array_equal(mask, expected_mask):
         if abs(dropped - (1 - drop_prob)) < abs(dropped - drop_prob):
             why = (
-                "about 1 - drop_prob of the units are dropped: drop_prob is the probability of DROPPING a unit, "
+                "about 1 - drop_prob of the units are dropped: "
+                "drop_prob is the probability of DROPPING a unit, "
                 "so the units kept are rng.random(x.shape) >= drop_prob"
             )
         else:
@@ -196,11 +213,15 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
             scale = float(np.median(out[kept] / x[kept]))
             if inverted and np.isclose(scale, 1.0):
                 hint = (
-                    "\n    Likely mistake: dropout not rescaled: inverted dropout divides the kept units by "
+                    "\n    Likely mistake: dropout not rescaled: "
+                    "inverted dropout divides the kept units by "
                     "1 - drop_prob, so that their expected value is the same as at test time"
                 )
             elif not inverted and np.isclose(scale, 1 / (1 - drop_prob)):
-                hint = "\n    Likely mistake: the original form does not rescale in training (it scales at test time)"
+                hint = (
+                    "\n    Likely mistake: the original form does not rescale in training "
+                    "(it scales at test time)"
+                )
             else:
                 hint = f"\n    The kept units were multiplied by {scale:.4g}"
         raise CheckFailed(f"{call}: {failure}{hint}") from None
@@ -256,14 +277,14 @@ def edge_cases(student, rng):
 
 
 BACKWARD_MISTAKES = {
-    "the gradient is not rescaled: inverted dropout's kept units were divided by 1 - drop_prob, so is their gradient": lambda dout, mask, drop_prob, inverted: (
-        dout * mask
+    "the gradient is not rescaled: inverted dropout's kept units were divided by 1 - drop_prob, "
+    "so is their gradient": lambda dout, mask, drop_prob, inverted: dout * mask,
+    "the gradient flows through the dropped units instead of the kept ones": (
+        lambda dout, mask, drop_prob, inverted: dout * ~mask / ((1 - drop_prob) if inverted else 1)
     ),
-    "the gradient flows through the dropped units instead of the kept ones": lambda dout, mask, drop_prob, inverted: (
-        dout * ~mask / ((1 - drop_prob) if inverted else 1)
-    ),
-    "the gradient is divided by 1 - drop_prob in the original form, which does not rescale in training": lambda dout, mask, drop_prob, inverted: (
-        dout * mask / (1 - drop_prob)
+    "the gradient is divided by 1 - drop_prob in the original form, "
+    "which does not rescale in training": (
+        lambda dout, mask, drop_prob, inverted: dout * mask / (1 - drop_prob)
     ),
 }
 
@@ -294,7 +315,7 @@ def backward_both_forms(student, rng):
             mistakes = {
                 why: wrong
                 for why, wrong in BACKWARD_MISTAKES.items()
-                if inverted or "original form" not in why
+                if not inverted or "original form" not in why
             }
             raise CheckFailed(
                 f"dropout_backward(dout of shape {shape}, mask, drop_prob={drop_prob:.3g}, "

@@ -27,15 +27,19 @@ SECTIONS = {
 CHECKS = Registry("schedules", sections=SECTIONS)
 
 
+def cosine_without_floor(lr0, t, total_steps, lr_min=0.0):
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+
+
 MISTAKES = {
     "step_decay": {
-        "the rate must drop in steps: use epoch // every (integer division), not epoch / every": lambda lr0, epoch, drop=0.5, every=10: (
-            lr0 * drop ** (epoch / every)
+        "the rate must drop in steps: use epoch // every (integer division), not epoch / every": (
+            lambda lr0, epoch, drop=0.5, every=10: lr0 * drop ** (epoch / every)
         )
     },
     "exponential_decay": {
-        "t counts from 0, and the rate at t = 0 is lr0: exp(-k * t), not exp(-k * (t + 1))": lambda lr0, t, k: (
-            lr0 * math.exp(-k * (t + 1))
+        "t counts from 0, and the rate at t = 0 is lr0: exp(-k * t), not exp(-k * (t + 1))": (
+            lambda lr0, t, k: lr0 * math.exp(-k * (t + 1))
         )
     },
     "inverse_time_decay": {
@@ -44,16 +48,17 @@ MISTAKES = {
         )
     },
     "cosine_decay": {
-        "after total_steps the rate stays at lr_min: the cosine must not rise again": lambda lr0, t, total_steps, lr_min=0.0: (
-            lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+        "after total_steps the rate stays at lr_min: the cosine must not rise again": (
+            cosine_without_floor
         ),
-        "the cosine goes from lr0 down to lr_min, not to 0": lambda lr0, t, total_steps, lr_min=0.0: (
-            reference.cosine_decay(lr0, t, total_steps)
+        "the cosine goes from lr0 down to lr_min, not to 0": (
+            lambda lr0, t, total_steps, lr_min=0.0: reference.cosine_decay(lr0, t, total_steps)
         ),
     },
     "linear_warmup": {
-        "the first step (t = 0) already gets lr0 / warmup_steps: use (t + 1) / warmup_steps, not t / warmup_steps": lambda lr0, t, warmup_steps: (
-            lr0 * min(1.0, t / warmup_steps)
+        "the first step (t = 0) already gets lr0 / warmup_steps: "
+        "use (t + 1) / warmup_steps, not t / warmup_steps": (
+            lambda lr0, t, warmup_steps: lr0 * min(1.0, t / warmup_steps)
         )
     },
 }

@@ -3,7 +3,8 @@
     test_newton_step                newton_step(w, g, hessian)
     test_bfgs_update                bfgs_update(H, s, y)
     test_lbfgs_direction            lbfgs_direction(g, s_list, y_list)
-    test_backtracking_line_search   backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4)
+    test_backtracking_line_search   backtracking_line_search(f, w, direction, g, alpha=1.0,
+                                                             shrink=0.5, c1=1e-4)
     test_lbfgs                      lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500)
 
 Steps, updates and directions must match the reference to rtol 1e-9 on random problems;
@@ -170,29 +171,29 @@ def lbfgs_random(student, rng):
     s_list, y_list = curvature_pairs(rng, n, m)
     g = rng.standard_normal(n)
     got = as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (n,))
+    expected = reference.lbfgs_direction(g, s_list, y_list)
     try:
         assert_close(
             got,
-            reference.lbfgs_direction(g, s_list, y_list),
+            expected,
             rtol=1e-9,
             atol=1e-12,
             what=f"the direction from {m} pairs in {n} dimensions",
         )
     except AssertionError as failure:
+        divided_by_gamma = (
+            expected * float(y_list[-1] @ y_list[-1]) / float(s_list[-1] @ y_list[-1])
+        )
         raise named(
             failure,
             got,
             {
-                "the loops run in the wrong order: the first goes from the newest pair to the oldest, "
+                "the loops run in the wrong order: "
+                "the first goes from the newest pair to the oldest, "
                 "the second back from the oldest": wrong_order(g, s_list, y_list),
-                "the direction's sign: return -H g, a descent direction": -reference.lbfgs_direction(
-                    g, s_list, y_list
-                ),
-                "the initial scaling: start the second loop from gamma * q, gamma = s^T y / y^T y of the newest pair": reference.lbfgs_direction(
-                    g, s_list, y_list
-                )
-                * float(y_list[-1] @ y_list[-1])
-                / float(s_list[-1] @ y_list[-1]),
+                "the direction's sign: return -H g, a descent direction": -expected,
+                "the initial scaling: start the second loop from gamma * q, "
+                "gamma = s^T y / y^T y of the newest pair": divided_by_gamma,
             },
         ) from None
 
@@ -251,11 +252,11 @@ def backtracking_rosenbrock(student, rng):
         )
         expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
         if not np.isclose(got, expected, rtol=1e-12, atol=0):
-            taken = problem.loss(w + got * direction) <= problem.loss(w) + settings[
-                "c1"
-            ] * got * float(g @ direction)
+            armijo_bound = problem.loss(w) + settings["c1"] * got * float(g @ direction)
+            taken = problem.loss(w + got * direction) <= armijo_bound
             why = (
-                "it meets the Armijo condition but is not the first (largest) such step: try alpha, then shrink"
+                "it meets the Armijo condition but is not the first (largest) such step: "
+                "try alpha, then shrink"
                 if taken
                 else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d"
             )
@@ -275,7 +276,8 @@ ITERATION_BAND = 5
 
 
 def check_lbfgs(student, problem, w0, what, **settings):
-    """The student's lbfgs against the reference's, with the same ``settings`` (m, tol, max_iter)."""
+    """The student's lbfgs against the reference's, with the same ``settings`` (m, tol,
+    max_iter)."""
     what += "".join(f", {key}={value:g}" for key, value in settings.items())
     got = student.call(
         "lbfgs",
@@ -299,8 +301,8 @@ def check_lbfgs(student, problem, w0, what, **settings):
     if not np.all(np.isfinite(history)):
         first = int(np.argmin(np.isfinite(history)))
         raise CheckFailed(
-            f"lbfgs {what}: history holds {history[first]} at entry {first}; expected a finite loss "
-            "at every entry"
+            f"lbfgs {what}: history holds {history[first]} at entry {first}; "
+            "expected a finite loss at every entry"
         )
     if "max_iter" in settings and iterations_ref == settings["max_iter"]:
         if iterations != iterations_ref:
@@ -325,8 +327,9 @@ def check_lbfgs(student, problem, w0, what, **settings):
     if abs(iterations - iterations_ref) > ITERATION_BAND:
         raise CheckFailed(
             f"lbfgs {what}: took {iterations} iterations, the reference {iterations_ref} "
-            f"(on this problem a right L-BFGS takes the reference's count within {ITERATION_BAND}, "
-            "whatever the machine: check the stopping test and which pairs are kept)"
+            "(on this problem a right L-BFGS takes the reference's count "
+            f"within {ITERATION_BAND}, whatever the machine: "
+            "check the stopping test and which pairs are kept)"
         )
     k = min(8, len(history_ref), len(history))
     assert_close(
@@ -376,7 +379,8 @@ def rosenbrock_runs(rng) -> list[tuple]:
 
 
 # Not the classic (1, 1): from 3% of the starts within 0.2 of it, a right L-BFGS drifts onto
-# Beale's plateau at x = 0. From every start of this box it reaches the minimum (checked on a grid).
+# Beale's plateau at x = 0. From every start of this box it reaches the minimum (checked on a
+# grid).
 BEALE_STARTS_CENTER = np.array([1.5, 0.0])
 BEALE_STARTS_RADIUS = 0.5
 

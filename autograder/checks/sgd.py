@@ -14,7 +14,7 @@ import numpy as np
 from ..reference import sgd as reference
 from . import CheckFailed, Registry, describe
 from .problems import digits_problem, random_quadratic
-from .steps import step_side_by_side
+from .update_rules import UpdateRule
 
 # The section of book/sgd.md that explains each function, for feedback.
 SECTIONS = {
@@ -32,7 +32,8 @@ def is_integer(value) -> bool:
 
 
 def as_indices(batch) -> list[int] | None:
-    """A returned batch as a list of ints, if it is a 1-d integer array or a list of integers; else None."""
+    """A returned batch as a list of ints, if it is a 1-d integer array or a list of integers;
+    else None."""
     if isinstance(batch, np.ndarray) and batch.ndim == 1 and batch.dtype.kind in "iu":
         return batch.tolist()
     if isinstance(batch, list) and all(is_integer(i) for i in batch):
@@ -70,7 +71,8 @@ def check_batches(student, num_examples, batch_size, num_epochs, seed):
 
 @CHECKS.check("test_minibatch_indices", "Does one epoch split a shuffled order into full batches?")
 def exact_epoch(student, rng):
-    # 12 or more examples everywhere: an unshuffled order matches a permutation by at most a 1-in-12! chance.
+    # 12 or more examples everywhere: an unshuffled order matches a permutation by at most a
+    # 1-in-12! chance.
     batch = int(rng.integers(3, 9))
     check_batches(student, batch * int(rng.integers(4, 8)), batch, 1, int(rng.integers(1000)))
 
@@ -113,31 +115,22 @@ def one_batch(student, rng):
 )
 def sgd_on_quadratic(student, rng):
     problem = random_quadratic(rng, (2, 30), (2, 6))
-    step_side_by_side(
+    uphill = "the step goes uphill: w + lr * dw instead of w - lr * dw"
+    rule = UpdateRule(
+        "sgd_step", reference.sgd_step, mistakes={uphill: lambda w, dw, lr: w + lr * dw}
+    )
+    rule.follow_reference(
         student,
-        "sgd_step",
-        reference.sgd_step,
         problem.grad,
         rng.standard_normal(problem.A.shape[0]),
         10,
         {"lr": float(rng.uniform(0.1, 1.5)) / problem.eigenvalues[-1]},
-        mistakes={
-            "the step goes uphill: w + lr * dw instead of w - lr * dw": lambda w, dw, lr: (
-                w + lr * dw
-            )
-        },
     )
 
 
 @CHECKS.check("test_sgd_step", "Does it step weight matrices (a classifier on real digits)?")
 def sgd_on_digits(student, rng):
     problem = digits_problem(rng)
-    step_side_by_side(
-        student,
-        "sgd_step",
-        reference.sgd_step,
-        problem.grad,
-        rng.standard_normal(problem.shape) * 0.01,
-        5,
-        {"lr": 0.5},
+    UpdateRule("sgd_step", reference.sgd_step).follow_reference(
+        student, problem.grad, rng.standard_normal(problem.shape) * 0.01, 5, {"lr": 0.5}
     )

@@ -10,6 +10,8 @@ version of the rule, the mistake is named.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -21,7 +23,8 @@ from .mistakes import same_values
 
 
 def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> list:
-    """The returned (w, *state) as arrays (and numbers, for scalar state), checked for shape and dtype."""
+    """The returned (w, *state) as arrays (and numbers, for scalar state), checked for shape and
+    dtype."""
     parts = [value] if len(names) == 1 else as_tuple(value, names, f"{name}()")
     checked = []
     for part, part_name, model in zip(parts, names, like):
@@ -41,59 +44,79 @@ def _parts(value, count: int) -> tuple:
     return (value,) if count == 1 else tuple(value)
 
 
-def step_side_by_side(
-    student,
-    name: str,
-    reference: Callable,
-    grad: Callable,
-    w0: np.ndarray,
-    num_steps: int,
-    hyper: dict,
-    state_names: tuple[str, ...] = (),
-    mistakes: dict[str, Callable] | None = None,
-    rtol: float = 1e-9,
-    atol: float = 1e-12,
-    initial_state: tuple | None = None,
-) -> None:
-    """Run ``num_steps`` steps of the student's rule ``name`` and of ``reference`` from ``w0``.
+class Rule(Protocol):
+    """An update rule students write, ``(w, dw, *state, **hyper) -> (w, *state)`` (``w`` alone
+    without state), and what it is checked against (update_rules.UpdateRule is one)."""
 
-    The state starts as ``initial_state`` (default: zero arrays shaped like ``w0``); the
-    weights keep the dtype of ``w0`` (so float32 problems are stepped in float32).
-    """
-    names = ("w", *state_names)
-    w = np.array(w0)
+    name: str  # the student's function
+    reference: Callable  # the right rule
+    state_names: tuple[str, ...]  # what it carries from step to step, after the weights
+    mistakes: dict[str, Callable]  # known wrong versions, by explanation
+
+
+def _outputs_of(rule: Rule) -> tuple[str, ...]:
+    return ("w", *rule.state_names)
+
+
+def _student_step(student, rule: Rule, w: np.ndarray, dw: np.ndarray, state: tuple, hyper: dict):
+    """One step of the student's rule, its outputs checked for shape and dtype."""
+    returned = student.call(rule.name, w, dw, *state, **hyper)
+    return _outputs(returned, _outputs_of(rule), rule.name, (w, *state), w.dtype)
+
+
+def _step(rule: Rule, version: Callable, w: np.ndarray, dw: np.ndarray, state: tuple, hyper):
+    """One step of ``version`` of ``rule`` (its reference or a mistake), as a tuple of outputs."""
+    return _parts(version(w, dw, *state, **hyper), len(_outputs_of(rule)))
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Where both rules are stepped: from ``w0``, ``count`` steps along the gradient ``grad``."""
+
+    grad: Callable
+    w0: np.ndarray  # its dtype is the weights' (float32 problems are stepped in float32)
+    count: int
+    hyper: dict  # the rule's keyword arguments
+    initial_state: tuple | None = None  # default: zero arrays shaped like w0
+    rtol: float = 1e-9
+    atol: float = 1e-12
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step's inputs, and what the student's rule returned for them."""
+
+    w: np.ndarray
+    dw: np.ndarray
+    state: tuple
+    got: list
+
+
+def step_side_by_side(student, rule: Rule, steps: Steps) -> None:
+    """Run ``steps.count`` steps of the student's ``rule`` and of its reference, side by side."""
+    w = np.array(steps.w0)
     state = (
-        tuple(initial_state)
-        if initial_state is not None
-        else tuple(np.zeros_like(w) for _ in state_names)
+        tuple(steps.initial_state)
+        if steps.initial_state is not None
+        else tuple(np.zeros_like(w) for _ in rule.state_names)
     )
     dtype = w.dtype
-    for k in range(1, num_steps + 1):
-        dw = np.asarray(grad(w), dtype=dtype)
-        like = (w, *state)
-        got = _outputs(student.call(name, w, dw, *state, **hyper), names, name, like, dtype)
-        expected = _parts(reference(w, dw, *state, **hyper), len(names))
-        for part, got_part, expected_part in zip(names, got, expected):
+    for k in range(1, steps.count + 1):
+        dw = np.asarray(steps.grad(w), dtype=dtype)
+        got = _student_step(student, rule, w, dw, state, steps.hyper)
+        expected = _step(rule, rule.reference, w, dw, state, steps.hyper)
+        for part, got_part, expected_part in zip(_outputs_of(rule), got, expected):
             try:
-                assert_close(got_part, expected_part, rtol=rtol, atol=atol, what=f"{part}")
-            except AssertionError as failure:
-                matched = _matching_mistakes(
-                    student,
-                    name,
-                    grad,
-                    names,
-                    got,
-                    w,
-                    dw,
-                    state,
-                    hyper,
-                    mistakes or {},
-                    steps_left=num_steps - k,
+                assert_close(
+                    got_part, expected_part, rtol=steps.rtol, atol=steps.atol, what=f"{part}"
                 )
+            except AssertionError as failure:
+                step = Step(w, dw, state, got)
+                matched = _matching_mistakes(student, rule, steps, step, steps.count - k)
                 hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
-                settings = ", ".join(f"{key}={value:g}" for key, value in hyper.items())
+                settings = ", ".join(f"{key}={value:g}" for key, value in steps.hyper.items())
                 raise CheckFailed(
-                    f"{name}() parts from the reference at step {k} of {num_steps} "
+                    f"{rule.name}() parts from the reference at step {k} of {steps.count} "
                     f"({k - 1} steps matched; {settings}; weights of shape {w.shape}, {dtype}): "
                     f"{failure}{hint}"
                 ) from None
@@ -105,35 +128,36 @@ def step_side_by_side(
 
 
 def _matching_mistakes(
-    student, name, grad, names, got, w, dw, state, hyper, mistakes, steps_left, more_steps=4
-):
-    """The cataloged mistakes whose output is ``got`` for the inputs ``w``, ``dw`` and ``state``.
+    student, rule: Rule, steps: Steps, step: Step, steps_left: int, more_steps: int = 4
+) -> list[str]:
+    """The cataloged mistakes of ``rule`` whose output is what the student's rule returned at
+    ``step``.
 
     Two wrong versions can agree on one step (with the velocity still zero, say); then the
     student's rule is stepped on, from its own outputs, until only one of them still agrees
     (or ``more_steps`` steps are done), so that the name given is the one that fits.
     """
 
-    def agreeing(candidates, got, w, dw, state):
+    def agreeing(candidates, step: Step) -> list[str]:
         return [
             why
             for why in candidates
-            if same_values(got, _parts(mistakes[why](w, dw, *state, **hyper), len(names)))
+            if same_values(
+                step.got, _step(rule, rule.mistakes[why], step.w, step.dw, step.state, steps.hyper)
+            )
         ]
 
-    matched = agreeing(list(mistakes), got, w, dw, state)
+    matched = agreeing(list(rule.mistakes), step)
     for _ in range(min(more_steps, steps_left)):
         if len(matched) < 2:
             break
-        w, state = np.asarray(got[0], dtype=w.dtype), tuple(got[1:])
-        dw = np.asarray(grad(w), dtype=w.dtype)
+        w, state = np.asarray(step.got[0], dtype=step.w.dtype), tuple(step.got[1:])
+        dw = np.asarray(steps.grad(w), dtype=w.dtype)
         try:
-            got = _outputs(
-                student.call(name, w, dw, *state, **hyper), names, name, (w, *state), w.dtype
-            )
+            step = Step(w, dw, state, _student_step(student, rule, w, dw, state, steps.hyper))
         except (AssertionError, StudentCallFailed):  # the step that parted is what counts
             break
-        still = agreeing(matched, got, w, dw, state)
+        still = agreeing(matched, step)
         if not still:
             break
         matched = still
@@ -143,7 +167,8 @@ def _matching_mistakes(
 def compare_trajectory(
     got, expected: np.ndarray, what: str, rtol: float = 1e-9, atol: float = 1e-12
 ) -> None:
-    """A whole returned trajectory against the reference's, naming the first iterate that differs."""
+    """A whole returned trajectory against the reference's, naming the first iterate that
+    differs."""
     got = as_array(got, what, expected.shape)
     for k in range(len(expected)):
         try:

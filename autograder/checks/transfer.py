@@ -1,8 +1,10 @@
 """Hidden checks for the transfer-learning exercise (solutions/transfer/transfer.ipynb).
 
     test_replace_head     replace_head(params, num_classes, rng) -> params
-    test_learning_rates   learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1) -> {name: rate}
-    test_fine_tune_step   fine_tune_step(params, grads, velocity, rates, rho=0.9) -> (params, velocity)
+    test_learning_rates   learning_rates(param_names, num_trainable_layers, lr,
+                                         fine_tune_factor=0.1) -> {name: rate}
+    test_fine_tune_step   fine_tune_step(params, grads, velocity, rates, rho=0.9)
+                              -> (params, velocity)
 
 Networks of 2 to 5 layers of random widths. The new head must be the one the seeded
 generator gives (the notebook fixes the draw); every other array must come back equal.
@@ -49,14 +51,16 @@ def as_params(value, names, what: str) -> dict:
 
 
 HEAD_MISTAKES = {
-    "He initialization scales by sqrt(2 / fan_in), where fan_in is the number of rows of the old last W": lambda params, k, seed: (
-        _head(params, k, seed, lambda fan_in: np.sqrt(2.0 / k))
+    "He initialization scales by sqrt(2 / fan_in), "
+    "where fan_in is the number of rows of the old last W": (
+        lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(2.0 / k))
     ),
-    "He initialization scales by sqrt(2 / fan_in), not 2 / fan_in": lambda params, k, seed: _head(
-        params, k, seed, lambda fan_in: 2.0 / fan_in
+    "He initialization scales by sqrt(2 / fan_in), not 2 / fan_in": (
+        lambda params, k, seed: _head(params, k, seed, lambda fan_in: 2.0 / fan_in)
     ),
-    "the standard deviation is sqrt(2 / fan_in): this is the variance's 1 / fan_in (Xavier), not He's 2 / fan_in": lambda params, k, seed: (
-        _head(params, k, seed, lambda fan_in: np.sqrt(1.0 / fan_in))
+    "the standard deviation is sqrt(2 / fan_in): "
+    "this is the variance's 1 / fan_in (Xavier), not He's 2 / fan_in": (
+        lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(1.0 / fan_in))
     ),
 }
 
@@ -91,21 +95,37 @@ def new_head(student, rng):
                 elif name.startswith("b") and int(name[1:]) == last:
                     hint = "\n    The new bias is zeros."
                 else:
-                    hint = f"\n    Only layer {last} (the head) is replaced; {name} is kept as it was."
+                    hint = (
+                        f"\n    Only layer {last} (the head) is replaced; "
+                        f"{name} is kept as it was."
+                    )
                 raise CheckFailed(f"{call}: {failure}{hint}") from None
 
 
-RATE_MISTAKES = {
-    "one layer too many is frozen: with num_trainable_layers = k, the top k layers train": lambda names, k, lr, f: (
-        reference.learning_rates(names, k - 1, lr, f) if k > 1 else {n: 0.0 for n in names}
-    ),
-    "one layer too few is frozen: layer l is frozen when l <= L - num_trainable_layers": lambda names, k, lr, f: (
-        reference.learning_rates(names, k + 1, lr, f)
-    ),
-    "the head learns with lr; only the pretrained layers below it get lr * fine_tune_factor": lambda names, k, lr, f: {
+def one_layer_too_many_frozen(names, k, lr, f):
+    return reference.learning_rates(names, k - 1, lr, f) if k > 1 else {n: 0.0 for n in names}
+
+
+def head_at_fine_tune_rate(names, k, lr, f):
+    return {
         n: (r * f if r == lr else r) for n, r in reference.learning_rates(names, k, lr, f).items()
-    },
+    }
+
+
+RATE_MISTAKES = {
+    "one layer too many is frozen: "
+    "with num_trainable_layers = k, the top k layers train": one_layer_too_many_frozen,
+    "one layer too few is frozen: layer l is frozen when l <= L - num_trainable_layers": (
+        lambda names, k, lr, f: reference.learning_rates(names, k + 1, lr, f)
+    ),
+    "the head learns with lr; "
+    "only the pretrained layers below it get lr * fine_tune_factor": head_at_fine_tune_rate,
 }
+
+
+def rates_in_order(learning_rates, ordered):
+    """``learning_rates`` giving the tuple of the rates of the names ``ordered``."""
+    return lambda *args: tuple(learning_rates(*args)[name] for name in ordered)
 
 
 @CHECKS.check(
@@ -122,7 +142,10 @@ def rates(student, rng):
             float(rng.uniform(0.01, 1)),
             float(rng.uniform(0.01, 0.9)),
         )
-        call = f"learning_rates({names}, num_trainable_layers={k}, lr={lr:.4g}, fine_tune_factor={factor:.4g})"
+        call = (
+            f"learning_rates({names}, num_trainable_layers={k}, lr={lr:.4g}, "
+            f"fine_tune_factor={factor:.4g})"
+        )
         got = as_params(
             student.call("learning_rates", names, k, lr, fine_tune_factor=factor), names, call
         )
@@ -137,10 +160,7 @@ def rates(student, rng):
                 what=f"rates of {', '.join(ordered)}",
             )
         except AssertionError as failure:
-            catalog = {
-                why: (lambda wrong: lambda *a: tuple(wrong(*a)[n] for n in ordered))(wrong)
-                for why, wrong in RATE_MISTAKES.items()
-            }
+            catalog = {why: rates_in_order(wrong, ordered) for why, wrong in RATE_MISTAKES.items()}
             raise CheckFailed(
                 f"{call}: {failure}"
                 + name_mistake(tuple(got_values), catalog, names, k, lr, factor)
@@ -148,11 +168,15 @@ def rates(student, rng):
 
 
 def step_network(student, rng, params, rates, velocity, num_steps, rho):
-    """Step the student's fine_tune_step beside the reference, fed its own parameters; report the first parting."""
+    """Step the student's fine_tune_step beside the reference, fed its own parameters; report the
+    first parting."""
     frozen = [name for name, rate in rates.items() if rate == 0]
     for step in range(1, num_steps + 1):
         grads = {name: rng.standard_normal(value.shape) for name, value in params.items()}
-        call = f"fine_tune_step at step {step} of {num_steps} (rho={rho:.3g}; frozen: {', '.join(frozen) or 'none'})"
+        call = (
+            f"fine_tune_step at step {step} of {num_steps} "
+            f"(rho={rho:.3g}; frozen: {', '.join(frozen) or 'none'})"
+        )
         got = as_tuple(
             student.call("fine_tune_step", params, grads, velocity, rates, rho=rho),
             ("params", "velocity"),
@@ -180,8 +204,8 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
                     raise CheckFailed(
                         f"{call}: {name} is frozen (rate 0) but {moved}"
                         + (
-                            "; a frozen parameter with velocity left from earlier training must still "
-                            "stay put: skip it, do not apply v = rho * v"
+                            "; a frozen parameter with velocity left from earlier training "
+                            "must still stay put: skip it, do not apply v = rho * v"
                             if np.any(velocity[name])
                             else ""
                         )

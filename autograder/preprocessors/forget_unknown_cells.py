@@ -1,4 +1,5 @@
-"""ForgetUnknownCells: a cell claiming an nbgrader role the source does not give it becomes a plain cell.
+"""ForgetUnknownCells: a cell claiming an nbgrader role the source does not give it becomes a
+plain cell.
 
 Stock nbgrader drops the unknown grade_id but keeps the rest of the claim (say,
 ``grade: true`` with points), and the submission then fails validation as a whole. A
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .source_cells import read_source_cells
+from ..gradebook import source_cells
 
 
 class ForgetUnknownCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        source = read_source_cells(resources)
+        source = source_cells(resources)
         if source is None:
             return nb, resources
         for cell in nb.cells:

@@ -1,4 +1,5 @@
-"""RemoveStrayHiddenTests: hidden-test regions outside test cells are cut before feedback is written.
+"""RemoveStrayHiddenTests: hidden-test regions outside test cells are cut before feedback is
+written.
 
 nbgrader's ClearHiddenTests refuses a notebook with a ``### BEGIN HIDDEN TESTS`` region
 in any cell that is not a test cell, and then no feedback is written at all. A student

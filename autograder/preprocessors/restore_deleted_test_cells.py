@@ -1,4 +1,5 @@
-"""RestoreDeletedTestCells: what was deleted of an autograded test cell is put back from the source.
+"""RestoreDeletedTestCells: what was deleted of an autograded test cell is put back from the
+source.
 
 The hidden checks call the student's functions; the test cell only says which checks
 score which points. Deleting it (by accident, or to skip failing visible tests) must not
@@ -20,12 +21,12 @@ from __future__ import annotations
 from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
-from .source_cells import read_source_cells
+from ..gradebook import source_cells
 
 
 class RestoreDeletedTestCells(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
-        source = read_source_cells(resources)
+        source = source_cells(resources)
         if source is None:
             return nb, resources
         present = set()

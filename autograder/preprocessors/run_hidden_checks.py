@@ -1,7 +1,8 @@
-"""RunHiddenChecks: nbgrader's autograde step, with the verdict decided outside the student's process.
+"""RunHiddenChecks: nbgrader's autograde step, with the verdict decided outside the student's
+process.
 
 It takes the place of nbgrader's `Execute` in `Autograde.autograde_preprocessors`
-(see nbgrader_config.py). Stock nbgrader runs the hidden tests in the student's own
+(see nbgrader_setup.py). Stock nbgrader runs the hidden tests in the student's own
 kernel, where an answer cell can patch `assert`, numpy or the traceback machinery. Here
 the notebook's code runs in a sandboxed process that only answers calls with plain
 data; the checks registered for each autograded test cell (autograder/checks/) run in
@@ -26,12 +27,16 @@ A submission whose student process the machine, not its code, stopped (a sandbox
 cannot start, a process killed from outside; sandbox/session.py) is not scored:
 `InfrastructureError` leaves this step, so nbgrader's autograde of it fails and it stays
 not graded, with the reason, for a later run.
+
+The graded notebook's metadata keeps the seed of its problems and the seconds its grading
+waited for the student's code (`student_seconds`): the grader's own overhead is the rest.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import nbformat
@@ -41,14 +46,11 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from ..checks import load_registry, run_checks, score
 from ..course import book_base_url, book_section
+from ..options import GradingOptions, described, grading_option, sentence
 from ..records import AssignmentLock
 from ..report import cell_report
 from ..sandbox.isolation import IsolationError, Limits, can_isolate
 from ..sandbox.session import SandboxConfig, StudentCallFailed, StudentSession
-
-# Seconds the last notebook graded in this process spent waiting for student code (its
-# cells, then every call): the grader's own overhead is the rest (read by grading.py).
-LAST_STUDENT_SECONDS: list[float] = [0.0]
 
 
 def is_test_cell(cell) -> bool:
@@ -67,42 +69,22 @@ def student_cells(nb) -> list[dict]:
     return cells
 
 
+def configurable(trait_type, name: str):
+    """A configurable trait for the grading option ``name``, with its default and help."""
+    option = grading_option(name)
+    return trait_type(
+        option.default, allow_none=option.default is None, help=sentence(described(option))
+    ).tag(config=True)
+
+
 class RunHiddenChecks(NbGraderPreprocessor):
-    call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(
-        config=True
-    )
-    check_timeout = Float(
-        30.0,
-        help="Seconds all the calls of one hidden check may take together, not counting "
-        "the notebook's code when a restart runs it again.",
-    ).tag(config=True)
-    submission_timeout = Float(
-        300.0,
-        help="Seconds all the hidden checks of one submission may take together, "
-        "from the end of the first run of the notebook's code, its runs "
-        "after restarts included.",
-    ).tag(config=True)
-    setup_timeout = Float(
-        60.0,
-        help="Seconds the notebook's code may take each time it runs, before the checks "
-        "and again whenever a failed call restarts the student process; the "
-        "course's solutions take under 1 s, see "
-        "benchmarks/notebook_setup.md.",
-    ).tag(config=True)
-    memory_mb = Integer(
-        2048,
-        help="Memory of all the student's processes together (and the address space of each).",
-    ).tag(config=True)
-    isolate = Bool(
-        True,
-        help="Run student code in bubblewrap's sandbox (sandbox/isolation.py; no root needed). "
-        "Only turn off to try the grader on your own code.",
-    ).tag(config=True)
-    seed = Integer(
-        None,
-        allow_none=True,
-        help="Seed for the hidden problems; by default a fresh one each run.",
-    ).tag(config=True)
+    call_timeout = configurable(Float, "call_timeout")
+    check_timeout = configurable(Float, "check_timeout")
+    submission_timeout = configurable(Float, "submission_timeout")
+    setup_timeout = configurable(Float, "setup_timeout")
+    memory_mb = configurable(Integer, "memory_mb")
+    isolate = configurable(Bool, "isolate")
+    seed = configurable(Integer, "seed")
     course_root = Unicode(".", help="The course directory (its lock and records).").tag(
         config=True
     )
@@ -122,9 +104,10 @@ class RunHiddenChecks(NbGraderPreprocessor):
         assignment = resources["nbgrader"]["assignment"]
         if not self.take_assignment_lock:
             return self._score_cells(nb, resources, assignment)
-        waiting = lambda holder: self.log.warning(
-            "Waiting: %s is being graded by %s", assignment, holder
-        )  # noqa: E731
+
+        def waiting(holder: str) -> None:
+            self.log.warning("Waiting: %s is being graded by %s", assignment, holder)
+
         with AssignmentLock(Path(self.course_root), assignment, wait=True, on_wait=waiting):
             return self._score_cells(nb, resources, assignment)
 
@@ -149,7 +132,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
             try:
                 student.ensure_started()  # the notebook's code, under setup_timeout alone
             except StudentCallFailed:
-                pass  # every call fails with student.setup_failure, and the feedback of every check says it
+                pass  # every call fails with student.setup_failure; every check's feedback says it
             student.limit_total_time(time.monotonic() + self.submission_timeout, limit)
             for cell in nb.cells:
                 if not is_test_cell(cell):
@@ -178,6 +161,21 @@ class RunHiddenChecks(NbGraderPreprocessor):
                         "execute_result", data={"text/plain": repr(earned)}, execution_count=None
                     ),
                 ]
-            LAST_STUDENT_SECONDS[0] = student.student_seconds
-        nb.metadata["autograder"] = {"seed": str(seed)}
+            waited = student.student_seconds
+        nb.metadata["autograder"] = {"seed": str(seed), "student_seconds": waited}
         return nb, resources
+
+
+def configuration(options: GradingOptions) -> dict[str, object]:
+    """What ``options`` set of RunHiddenChecks, as nbgrader's configuration ("Section.name")."""
+    settable = RunHiddenChecks.class_trait_names(config=True)
+    return {
+        f"RunHiddenChecks.{option.name}": getattr(options, option.name)
+        for option in fields(options)
+        if option.name in settable
+    }
+
+
+def student_seconds(notebook) -> float:
+    """Seconds the grading of an autograded notebook waited for the student's code."""
+    return float(notebook.metadata.get("autograder", {}).get("student_seconds", 0.0))

@@ -17,7 +17,8 @@ def horizontal_flip(image):
 
 
 def random_crop(image, size, rng):
-    """A size x size window at a uniformly random position: top, then left, drawn with rng.integers."""
+    """A size x size window at a uniformly random position: top, then left, drawn with
+    rng.integers."""
     height, width = image.shape[:2]
     top = rng.integers(0, height - size + 1)
     left = rng.integers(0, width - size + 1)
@@ -54,9 +55,10 @@ def to_uint8(values):
 def color_jitter(image, brightness, contrast, rng):
     """Random brightness, then random contrast.
 
-    b = rng.uniform(1 - brightness, 1 + brightness), then c = rng.uniform(1 - contrast, 1 + contrast);
-    bright = b * image; out = mean + c * (bright - mean), where mean is the mean of ``bright``
-    over all pixels and channels.
+    b = rng.uniform(1 - brightness, 1 + brightness), then
+    c = rng.uniform(1 - contrast, 1 + contrast); bright = b * image;
+    out = mean + c * (bright - mean), where mean is the mean of ``bright`` over all pixels and
+    channels.
     """
     b = rng.uniform(1 - brightness, 1 + brightness)
     c = rng.uniform(1 - contrast, 1 + contrast)

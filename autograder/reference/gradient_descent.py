@@ -6,7 +6,8 @@ import numpy as np
 
 
 def gradient_descent(grad, w0, lr, num_steps):
-    """w_{k+1} = w_k - lr * grad(w_k), from w0; returns every iterate, shape (num_steps + 1, *w0.shape)."""
+    """w_{k+1} = w_k - lr * grad(w_k), from w0; returns every iterate, shape
+    (num_steps + 1, *w0.shape)."""
     trajectory = np.empty((num_steps + 1, *np.shape(w0)))
     trajectory[0] = w = np.array(w0, dtype=np.float64)
     for k in range(1, num_steps + 1):

@@ -27,7 +27,8 @@ WRONG_THRESHOLD = 1e-2
 def centered_difference(
     f: Callable[[np.ndarray], float], w: np.ndarray, index: tuple, h: float
 ) -> float:
-    """(f(w + h e_i) - f(w - h e_i)) / (2h) for the entry ``index`` of ``w``, restored afterwards."""
+    """(f(w + h e_i) - f(w - h e_i)) / (2h) for the entry ``index`` of ``w``, restored
+    afterwards."""
     saved = w[index]
     w[index] = saved + h
     f_plus = f(w)
@@ -56,7 +57,8 @@ def numeric_gradient(
 
 
 def relative_error(x: np.ndarray, y: np.ndarray) -> float:
-    """max(|x - y| / max(1e-8, |x| + |y|)), elementwise, as the lecture's gradient check uses it."""
+    """max(|x - y| / max(1e-8, |x| + |y|)), elementwise, as the lecture's gradient check uses
+    it."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
@@ -108,7 +110,8 @@ def verdict(error: float) -> str:
 
 
 def svm_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Multiclass SVM (hinge) loss of a linear classifier, averaged over examples, and its gradient.
+    """Multiclass SVM (hinge) loss of a linear classifier, averaged over examples, and its
+    gradient.
 
     Scores s = X W (X: N x D, W: D x C). Each example pays
     sum over j != y_i of max(0, s_j - s_{y_i} + 1). At a kink (margin exactly 0) the

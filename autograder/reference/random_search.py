@@ -27,7 +27,8 @@ def random_search(loss, shape, num_samples, scale=1.0, seed=0):
 
 
 def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):
-    """From ``w0``, try ``w + step_size * rng.standard_normal(w.shape)``; move only if the loss drops.
+    """From ``w0``, try ``w + step_size * rng.standard_normal(w.shape)``; move only if the loss
+    drops.
 
     Returns (w, loss, history): history[0] is loss(w0), history[k] the loss after step k.
     """

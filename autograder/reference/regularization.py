@@ -29,7 +29,8 @@ def l1_penalty(W, lam):
 
 
 def elastic_net_penalty(W, lam, beta=0.5):
-    """lam * sum(beta * W**2 + |W|), the notes' elastic net, and its gradient lam * (2 beta W + sign(W))."""
+    """lam * sum(beta * W**2 + |W|), the notes' elastic net, and its gradient
+    lam * (2 beta W + sign(W))."""
     return float(lam * np.sum(beta * W * W + np.abs(W))), lam * (2 * beta * W + np.sign(W))
 
 
@@ -55,6 +56,7 @@ def dropout_forward(x, drop_prob, rng, train=True, inverted=True):
 
 
 def dropout_backward(dout, mask, drop_prob, inverted=True):
-    """The gradient with respect to dropout's input, in training: dout * mask (/ (1 - drop_prob) if inverted)."""
+    """The gradient with respect to dropout's input, in training: dout * mask
+    (/ (1 - drop_prob) if inverted)."""
     dx = dout * mask
     return dx / (1 - drop_prob) if inverted else dx

@@ -6,7 +6,8 @@ import math
 
 
 def step_decay(lr0, epoch, drop=0.5, every=10):
-    """lr0 * drop ** (epoch // every): multiply by ``drop`` every ``every`` epochs (torch StepLR)."""
+    """lr0 * drop ** (epoch // every): multiply by ``drop`` every ``every`` epochs (torch
+    StepLR)."""
     return lr0 * drop ** (epoch // every)
 
 
@@ -22,7 +23,8 @@ def inverse_time_decay(lr0, t, k):
 
 def cosine_decay(lr0, t, total_steps, lr_min=0.0):
     """lr_min + (lr0 - lr_min) (1 + cos(pi t / total_steps)) / 2 for t <= total_steps, then lr_min
-    (torch CosineAnnealingLR with T_max = total_steps, eta_min = lr_min, over its first half-period)."""
+    (torch CosineAnnealingLR with T_max = total_steps, eta_min = lr_min, over its first
+    half-period)."""
     if t >= total_steps:
         return lr_min
     return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2

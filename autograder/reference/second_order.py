@@ -32,7 +32,8 @@ def bfgs_update(H, s, y):
 
 
 def lbfgs_direction(g, s_list, y_list):
-    """-H g for the L-BFGS estimate H built from the stored pairs (oldest first), by the two-loop recursion.
+    """-H g for the L-BFGS estimate H built from the stored pairs (oldest first), by the
+    two-loop recursion.
 
     The initial estimate is gamma I with gamma = s^T y / y^T y of the newest pair (I with
     no pairs). Costs O(m N) for m pairs in N dimensions; never forms H.
@@ -89,7 +90,8 @@ def bfgs(f, grad, w0, tol=1e-6, max_iter=500):
 
 
 def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
-    """L-BFGS keeping the last ``m`` pairs, with a strong-Wolfe line search. Stops when max |g| <= tol.
+    """L-BFGS keeping the last ``m`` pairs, with a strong-Wolfe line search. Stops when
+    max |g| <= tol.
 
     Returns (w, iterations, history) like `bfgs`. Pairs that break the curvature
     condition are not stored.

@@ -1,4 +1,5 @@
-"""Reference for the transfer-learning exercise: a new head, per-layer learning rates, frozen layers.
+"""Reference for the transfer-learning exercise: a new head, per-layer learning rates, frozen
+layers.
 
 Parameters are dicts of arrays named ``W1, b1, W2, b2, ...`` in layer order, as in
 `optlab.network`; the last layer is the head that gives the class scores. Nothing is
@@ -26,7 +27,8 @@ def replace_head(params, num_classes, rng):
 
 
 def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
-    """The learning rate of every parameter for fine-tuning the top ``num_trainable_layers`` layers.
+    """The learning rate of every parameter for fine-tuning the top ``num_trainable_layers``
+    layers.
 
     The last layer (the new head) gets ``lr``; the ``num_trainable_layers - 1`` layers
     below it get ``lr * fine_tune_factor``; every other layer is frozen: 0.0. With 1 it is
@@ -46,7 +48,8 @@ def learning_rates(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
 
 
 def fine_tune_step(params, grads, velocity, rates, rho=0.9):
-    """One momentum step per parameter with its own learning rate; a frozen one (rate 0) stays exactly.
+    """One momentum step per parameter with its own learning rate; a frozen one (rate 0) stays
+    exactly.
 
     For each name with rate > 0: v = rho * v - rate * grad; p = p + v. A frozen parameter
     and its velocity are returned unchanged. Returns (params, velocity), new dicts.

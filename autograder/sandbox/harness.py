@@ -1,4 +1,5 @@
-"""The program that runs inside a student process: it runs the notebook's code, then calls its functions.
+"""The program that runs inside a student process: it runs the notebook's code, then calls its
+functions.
 
 It is shown read-only in the sandbox and started by the grader with nothing of the grader
 importable (see isolation.py); its argument, when isolated, is the resource limits it sets
@@ -15,7 +16,8 @@ its request's "id"):
     {"op": "run", "id", "cells": [{"label", "source"}], "blocked": {module: message}}
         -> {"op": "ran", "id", "errors": [{"label", "error"}]}
     {"op": "call", "id", "name", "args", "kwargs"}
-        -> {"op": "result", "id", "ok": true, "value"} or {"op": "result", "id", "ok": false, "error", "where"}
+        -> {"op": "result", "id", "ok": true, "value"}
+        or {"op": "result", "id", "ok": false, "error", "where"}
 
 Only the harness's own process reads requests and writes replies: the channel's file
 descriptors are closed on exec, moved to /dev/null in any child the student's code forks,
@@ -112,11 +114,12 @@ ALLOWED_DTYPES = {
 
 
 def loads(line: bytes) -> dict:
-    """The JSON object one line of the channel holds; ValueError (only) if it is not one, or if it is
-    larger, deeper or holds more values than any reply of the harness."""
+    """The JSON object one line of the channel holds; ValueError (only) if it is not one, or if it
+    is larger, deeper or holds more values than any reply of the harness."""
     if len(line) > MAX_MESSAGE_BYTES:
         raise ValueError(f"larger than {MAX_MESSAGE_BYTES // 1024**2} MiB")
-    # Commas and brackets bound the values parsing would build (those inside strings only add to the count).
+    # Commas and brackets bound the values parsing would build (those inside strings only add to
+    # the count).
     if line.count(b",") + line.count(b"[") + line.count(b"{") > MAX_MESSAGE_VALUES:
         raise ValueError(f"more than {MAX_MESSAGE_VALUES:,} values")
     try:
@@ -333,7 +336,8 @@ def serve(namespace: dict, requests, replies) -> None:
             value = function(*args, **kwargs)
             message = {"op": "result", "id": request["id"], "ok": True, "value": encode(value)}
         except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
-            # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is the code's own
+            # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is
+            # the code's own
             text, where = describe_error(error)
             message = {
                 "op": "result",
@@ -350,8 +354,9 @@ def build(value):
 
 
 def lower_limits(limits: dict) -> None:
-    """Set this process's resource limits (inherited by all it starts) before any student code runs;
-    ``limits``: `resource` name -> [soft, hard], as the grader sends them (isolation.harness_limits)."""
+    """Set this process's resource limits (inherited by all it starts) before any student code
+    runs; ``limits``: `resource` name -> [soft, hard], as the grader sends them
+    (isolation.harness_limits)."""
     import resource
 
     for name, (soft, hard) in limits.items():

@@ -4,7 +4,8 @@ Every student process runs in a sandbox made by bubblewrap (`bwrap`, Debian's an
 distributions' package `bubblewrap`), which needs no root: unprivileged user namespaces
 are enough. The sandbox has its own user, mount, PID, network, IPC and UTS namespaces,
 may not make user namespaces of its own, has no capabilities, and a seccomp filter (made
-by libseccomp) refuses the system calls in `BLOCKED_SYSCALLS`. Its file system is built from an allow-list:
+by libseccomp) refuses the system calls in `BLOCKED_SYSCALLS`. Its file system is built
+from an allow-list:
 
 - the interpreter's installation and environment (``sys.base_prefix``, ``sys.prefix``),
   ``/usr`` and the dynamic linker's cache, read-only, at their own paths;
@@ -27,11 +28,12 @@ uid in a private mount namespace first. Without root, bwrap runs as the instruct
 Limits. The harness lowers its own resource limits before it runs any of the notebook's
 code (`harness_limits`): address space, CPU time, processes (counted per user namespace,
 so only the sandbox's own), open files and file size. Memory and CPU time of all the
-sandbox's processes together are watched by the grader (session.py): cgroup v2 is not delegated to
-unprivileged users on every machine (nor in every container), so a thread of the grader
-sums the proportional set size of the sandbox's processes every `WATCH_SECONDS` (`usage`),
-during calls and between them, and stops the sandbox when it passes ``Limits.memory_bytes``.
-Between two looks a submission may use more, at most its processes' address-space limit each.
+sandbox's processes together are watched by the grader (session.py): cgroup v2 is not
+delegated to unprivileged users on every machine (nor in every container), so a thread of
+the grader sums the proportional set size of the sandbox's processes every `WATCH_SECONDS`
+(processes.usage), during calls and between them, and stops the sandbox when it passes
+``Limits.memory_bytes``. Between two looks a submission may use more, at most its
+processes' address-space limit each.
 """
 
 from __future__ import annotations
@@ -57,7 +59,6 @@ PR_SET_PDEATHSIG = 1
 SIGKILL = 9
 CPU_GRACE_SECONDS = 2  # from the CPU limit's SIGXCPU to its SIGKILL
 WATCH_SECONDS = 0.05
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of CPU time in /proc/<pid>/stat
 
 SANDBOX_DIR = Path("/tmp/sandbox")  # the student process's working folder, in its private /tmp
 GRADER_DIR = Path("/grader")  # the harness and the student package, read-only
@@ -78,7 +79,8 @@ class Limits:
 
 
 def harness_limits(limits: Limits) -> dict[str, tuple[int, int]]:
-    """The limits the harness sets on itself before the notebook's code runs: `resource` name: (soft, hard)."""
+    """The limits the harness sets on itself before the notebook's code runs: `resource` name:
+    (soft, hard)."""
     return {
         "RLIMIT_AS": (limits.memory_bytes, limits.memory_bytes),
         # At the soft limit SIGXCPU, which says what happened; at the hard one (code that
@@ -105,15 +107,16 @@ LIBSECCOMP_MISSING = (
     "libseccomp2` on Debian and Ubuntu, `dnf install libseccomp` on Fedora)."
 )
 NO_USER_NAMESPACES = (
-    "bubblewrap cannot make a sandbox on this machine ({why}). It needs unprivileged user namespaces. "
-    "On Ubuntu 23.10 and later, AppArmor forbids them to unconfined programs: allow them for bwrap with "
-    "a profile (/etc/apparmor.d/bwrap: `abi <abi/4.0>, include <tunables/global> profile bwrap "
-    "/usr/bin/bwrap flags=(unconfined) {{ userns, }}`, then `sudo apparmor_parser -r /etc/apparmor.d/bwrap`) "
-    "or for all (`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`). Elsewhere check "
+    "bubblewrap cannot make a sandbox on this machine ({why}). It needs unprivileged user "
+    "namespaces. On Ubuntu 23.10 and later, AppArmor forbids them to unconfined programs: allow "
+    "them for bwrap with a profile (/etc/apparmor.d/bwrap: `abi <abi/4.0>, include "
+    "<tunables/global> profile bwrap /usr/bin/bwrap flags=(unconfined) {{ userns, }}`, then "
+    "`sudo apparmor_parser -r /etc/apparmor.d/bwrap`) or for all (`sudo sysctl "
+    "kernel.apparmor_restrict_unprivileged_userns=0`). Elsewhere check "
     "`sysctl user.max_user_namespaces` (must be over 0) and, on older Debian kernels, "
     "`kernel.unprivileged_userns_clone=1`. In a container, allow user namespaces (Docker: "
-    "`--security-opt seccomp=unconfined`, or run the grader as the container's root with CAP_SYS_ADMIN). "
-    "Only code you trust may be graded with --no-isolation."
+    "`--security-opt seccomp=unconfined`, or run the grader as the container's root with "
+    "CAP_SYS_ADMIN). Only code you trust may be graded with --no-isolation."
 )
 
 
@@ -330,95 +333,14 @@ def sandbox_command(
         "--dir",
         str(SANDBOX_DIR),
     ]
-    # After the private /tmp: an interpreter installed under /tmp (a checkout there) is bound into it.
+    # After the private /tmp: an interpreter installed under /tmp (a checkout there) is bound into
+    # it.
     for path in needed:
         if Path("/usr") not in path.parents and path != Path("/usr"):
             args += ["--ro-bind", str(path), str(path)]
     if files is not None:
         args += ["--ro-bind", str(files), str(GRADER_DIR)]
     return args + ["--remount-ro", "/", "--chdir", str(SANDBOX_DIR), "--", *command]
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes started by ``pid``, by their children, and so on (those of a sandbox: orphans
-    in a PID namespace are adopted by its first process, bwrap's child)."""
-    children = _children_by_listing if HAS_CHILDREN_LISTS else _children_by_scan()
-    found, todo = [], [pid]
-    while todo:
-        more = children(todo.pop())
-        found += more
-        todo += more
-    return found
-
-
-HAS_CHILDREN_LISTS = os.path.exists(
-    f"/proc/{os.getpid()}/task/{os.getpid()}/children"
-)  # CONFIG_PROC_CHILDREN
-
-
-def _children_by_listing(parent: int) -> list[int]:
-    children = []
-    try:
-        threads = os.listdir(f"/proc/{parent}/task")
-    except OSError:
-        return children
-    for thread in threads:
-        try:
-            with open(f"/proc/{parent}/task/{thread}/children") as listing:
-                children += [int(child) for child in listing.read().split()]
-        except (OSError, ValueError):
-            continue
-    return children
-
-
-def stat_fields(process: int | str, thread: int | str | None = None) -> list[bytes]:
-    """The fields of /proc/<process>[/task/<thread>]/stat after the command name (which may hold
-    spaces and parentheses): state first, then the parent, ... (proc(5) numbers them from 3)."""
-    path = f"/proc/{process}/stat" if thread is None else f"/proc/{process}/task/{thread}/stat"
-    with open(path, "rb") as stat_file:
-        return stat_file.read().rsplit(b")", 1)[1].split()
-
-
-def _children_by_scan():
-    """Without the kernel's lists of children: every process's parent, read from /proc once."""
-    by_parent: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parent = int(stat_fields(entry)[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            by_parent.setdefault(parent, []).append(int(entry))
-    return lambda parent: by_parent.get(parent, [])
-
-
-@dataclass(frozen=True)
-class Usage:
-    memory_bytes: int  # of all the processes together (proportional set sizes: a page
-    # that forked processes share counts once in all)
-    cpu_seconds: float  # of all of them, those they have reaped included
-    most_cpu_seconds: float  # of the one that used the most (the CPU limit of each process)
-
-
-def usage(pid: int) -> Usage:
-    """What the processes ``pid`` started use (those of a sandbox, when ``pid`` is its bwrap)."""
-    memory, total, most = 0, 0.0, 0.0
-    for process in descendants(pid):
-        try:
-            fields = stat_fields(process)
-            own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-            total += (
-                own + (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
-            )  # and its reaped children's
-            most = max(most, own)
-            with open(f"/proc/{process}/smaps_rollup", "rb") as rollup:
-                for line in rollup:
-                    if line.startswith(b"Pss:"):
-                        memory += int(line.split()[1]) * 1024
-                        break
-        except (OSError, ValueError, IndexError):
-            continue  # gone meanwhile
-    return Usage(memory, total, most)
 
 
 def _closed_to_others(path: Path) -> bool:
@@ -493,7 +415,8 @@ def make_preexec(*, uid: int, reach: list[Path]):
         if closed:
             libc.unshare(CLONE_NEWNS)
             libc.mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
-            # Handles to what is about to be covered, opened in this namespace so they can be bound.
+            # Handles to what is about to be covered, opened in this namespace so they can be
+            # bound.
             handles = [f"/proc/self/fd/{os.open(p, os.O_PATH | os.O_DIRECTORY)}" for p in rebind]
             for path in closed:
                 libc.mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")

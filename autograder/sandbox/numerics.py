@@ -48,7 +48,8 @@ THREADS = 1
 def numerical_environment(
     environ: Mapping[str, str] | None = None, threads: int = THREADS
 ) -> dict[str, str]:
-    """The numerical variables of ``environ`` (default: this process's), with ``threads`` threads."""
+    """The numerical variables of ``environ`` (default: this process's), with ``threads``
+    threads."""
     environ = os.environ if environ is None else environ
     chosen = {name: value for name, value in environ.items() if name.startswith(PREFIXES)}
     chosen.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
@@ -56,7 +57,8 @@ def numerical_environment(
 
 
 def blas_kernel() -> str:
-    """The kernel NumPy's OpenBLAS runs in this process ('' if it is not OpenBLAS or cannot say)."""
+    """The kernel NumPy's OpenBLAS runs in this process ('' if it is not OpenBLAS or cannot
+    say)."""
     import numpy  # noqa: F401 - loads the BLAS that threadpoolctl then asks
     from threadpoolctl import threadpool_info
 
@@ -86,7 +88,8 @@ def other_environment(
 
 @contextmanager
 def reference_threads():
-    """Run the enclosed computation on `THREADS` BLAS/OpenMP thread(s), as the student's process does."""
+    """Run the enclosed computation on `THREADS` BLAS/OpenMP thread(s), as the student's process
+    does."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=THREADS):

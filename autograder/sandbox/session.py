@@ -17,7 +17,7 @@ again never counts against the `limit_time` budget: that time is given back to i
 does count against the total, as the student's own timeout or crash caused it.
 
 Usage. A thread of the grader adds up the memory and the CPU time of the sandbox's
-processes (isolation.usage) every WATCH_SECONDS, during calls and between them, and kills
+processes (processes.usage) every WATCH_SECONDS, during calls and between them, and kills
 the sandbox when together they use more than the limits; the call under way, or the next
 one, fails with a message that says so.
 
@@ -56,7 +56,7 @@ from pathlib import Path
 
 import optlab
 
-from . import harness, isolation
+from . import harness, isolation, processes
 from .isolation import Limits
 from .numerics import numerical_environment
 from .uids import NoUidLeft, UidLease, kill_processes_of
@@ -99,11 +99,12 @@ class _KilledFromOutside(Exception):
 
     def explain(self, times: int) -> str:
         return (
-            f"the student process was killed by {self.signal_name} {times} times in a row, the last time "
-            f"during {self.doing}, and no limit of the grader explains it: either from outside the grader "
-            "(the machine out of memory, or another program killing it) or by the submission's own code "
-            "(os.kill of its own process, which the grader cannot tell apart); grade it again, and if it "
-            "fails the same way, look in its code for such a kill"
+            f"the student process was killed by {self.signal_name} {times} times in a row, the "
+            f"last time during {self.doing}, and no limit of the grader explains it: either from "
+            "outside the grader (the machine out of memory, or another program killing it) or by "
+            "the submission's own code (os.kill of its own process, which the grader cannot tell "
+            "apart); grade it again, and if it fails the same way, look in its code for such a "
+            "kill"
         )
 
 
@@ -365,7 +366,8 @@ class StudentSession:
     # -- protocol ----------------------------------------------------------------------------
 
     def _exchange(self, message: dict, deadline: float, limit: str, doing: str) -> dict:
-        """Send one request and read its reply: a JSON object with the request's id, nothing after it."""
+        """Send one request and read its reply: a JSON object with the request's id, nothing after
+        it."""
         self._request_id += 1
         started = time.monotonic()
         try:
@@ -407,7 +409,8 @@ class StudentSession:
                 self._buffer += chunk
                 if len(self._buffer) > MAX_MESSAGE_BYTES:
                     self._refuse(
-                        f"a reply larger than the grader accepts, {MAX_MESSAGE_BYTES // 1024**2} MiB"
+                        "a reply larger than the grader accepts, "
+                        f"{MAX_MESSAGE_BYTES // 1024**2} MiB"
                     )
         line, rest = bytes(self._buffer[:end]), self._buffer[end + 1 :]
         if (
@@ -439,7 +442,8 @@ class StudentSession:
         )
 
     def _died(self, doing: str):
-        """The student process closed its end of the channel: say why, or raise _KilledFromOutside."""
+        """The student process closed its end of the channel: say why, or raise
+        _KilledFromOutside."""
         self._check_usage()  # the watch's own kill is no kill from outside
         code, cpu_seconds = self._reap()
         if self._watch is not None:  # what the watch saw: the sandbox's processes' CPU time
@@ -456,7 +460,8 @@ class StudentSession:
         raise StudentCallFailed(self._death_message(code, cpu_limit, doing))
 
     def _reap(self) -> tuple[int | None, float]:
-        """The student process's exit code and the CPU seconds it used; (None, 0) if it still runs."""
+        """The student process's exit code and the CPU seconds it used; (None, 0) if it still
+        runs."""
         if self.process.returncode is not None:
             return self.process.returncode, 0.0
         give_up = time.monotonic() + EXIT_GRACE
@@ -505,7 +510,8 @@ class StudentSession:
         self.budget = None if deadline is None else (deadline, limit)
 
     def limit_total_time(self, deadline: float | None, limit: str = "") -> None:
-        """Make everything from now on end by ``deadline``: calls, and runs of the notebook's code."""
+        """Make everything from now on end by ``deadline``: calls, and runs of the notebook's
+        code."""
         self.total = None if deadline is None else (deadline, limit)
 
     def _give_back(self, budget_seconds: float, total_seconds: float) -> None:
@@ -587,7 +593,8 @@ class StudentSession:
             try:
                 return harness.decode(reply["value"], arguments=False)
             except ValueError as error:
-                self._stop()  # the harness encodes nothing so: something else wrote it, and may write more
+                # The harness encodes nothing so: something else wrote it, and may write more.
+                self._stop()
                 raise StudentCallFailed(
                     f"{name}() returned a value the grader cannot read ({error})"
                 ) from None
@@ -628,20 +635,21 @@ class _UsageWatch:
     def _watch(self) -> None:
         limits = self.limits
         while not self._stopped.wait(isolation.WATCH_SECONDS):
-            used = isolation.usage(self.process.pid)
+            used = processes.usage(self.process.pid)
             self.most_cpu_seconds = max(self.most_cpu_seconds, used.most_cpu_seconds)
             if used.memory_bytes > limits.memory_bytes:
                 self.exceeded = (
-                    f"memory limit: the submission's processes used {used.memory_bytes / 1024**2:,.0f} "
-                    f"MiB together, over the limit of {limits.memory_bytes / 1024**2:,.0f} MiB for "
-                    "all of them"
+                    "memory limit: the submission's processes used "
+                    f"{used.memory_bytes / 1024**2:,.0f} MiB together, over the limit of "
+                    f"{limits.memory_bytes / 1024**2:,.0f} MiB for all of them"
                 )
-            # Past the point where one process alone is killed (its own limit and grace, and a second
-            # more), so that a single process's end is told by its own signal.
+            # Past the point where one process alone is killed (its own limit and grace, and a
+            # second more), so that a single process's end is told by its own signal.
             elif used.cpu_seconds > limits.cpu_seconds + isolation.CPU_GRACE_SECONDS + 1:
                 self.exceeded = (
-                    f"CPU time limit: the submission's processes used {used.cpu_seconds:.0f} s of CPU "
-                    f"time together, over the limit of {limits.cpu_seconds} s for all of them"
+                    "CPU time limit: the submission's processes used "
+                    f"{used.cpu_seconds:.0f} s of CPU time together, over the limit of "
+                    f"{limits.cpu_seconds} s for all of them"
                 )
             else:
                 continue
@@ -680,7 +688,8 @@ def _signal_name(number: int) -> str:
 
 
 def _log_since(path: Path, offset: int) -> str:
-    """What the process wrote to its log from ``offset`` on (bwrap's and Python's own errors), briefly."""
+    """What the process wrote to its log from ``offset`` on (bwrap's and Python's own errors),
+    briefly."""
     try:
         with open(path, "rb") as log:
             log.seek(offset)

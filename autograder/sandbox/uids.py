@@ -26,7 +26,8 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from .isolation import stat_fields
+from ..held_lock import HeldLock
+from .processes import processes_of
 
 SANDBOX_UID_BASE = 2_000_000  # uids from here on: none has a home, a name or files
 SANDBOX_UIDS = 60_000  # how many there are to lease
@@ -38,7 +39,8 @@ class NoUidLeft(RuntimeError):
 
 
 def lease_directory(directory: Path = LEASE_DIR) -> Path:
-    """The lock directory, created root's and closed to others; refuses one anybody else could plant."""
+    """The lock directory, created root's and closed to others; refuses one anybody else could
+    plant."""
     try:
         directory.mkdir(mode=0o700, parents=True)
     except FileExistsError:
@@ -52,14 +54,13 @@ def lease_directory(directory: Path = LEASE_DIR) -> Path:
     return directory
 
 
-class UidLease:
+class UidLease(HeldLock):
     """One sandbox uid, this process's until `release` (or until it dies).
 
     ``uids``: the uids to try, in order (by default every sandbox uid).
     """
 
     def __init__(self, directory: Path = LEASE_DIR, uids: Sequence[int] | None = None) -> None:
-        self._fd = None
         directory = lease_directory(directory)
         for uid in (
             range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + SANDBOX_UIDS) if uids is None else uids
@@ -84,51 +85,14 @@ class UidLease:
 
     def release(self) -> None:
         """Kill whatever still runs as the uid, then let it go."""
-        if self._fd is not None:
+        if self.held:
             kill_processes_of(self.uid)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> UidLease:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release()
-
-
-def processes_of(uid: int) -> list[int]:
-    """The pids of every living process whose real uid is ``uid`` (a zombie with threads still
-    running, as when the main thread alone has exited, is living)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = dict(
-                line.split(":", 1)
-                for line in (entry / "status").read_text().splitlines()
-                if ":" in line
-            )
-            if int(status["Uid"].split()[0]) == uid and _any_thread_alive(entry):
-                pids.append(int(entry.name))
-        except (OSError, KeyError, ValueError):
-            continue  # gone meanwhile
-    return pids
-
-
-def _any_thread_alive(process: Path) -> bool:
-    for task in (process / "task").iterdir():
-        try:
-            state = stat_fields(process.name, task.name)[0].decode()
-        except (OSError, IndexError):
-            continue
-        if state not in ("Z", "X"):
-            return True
-    return False
+        super().release()
 
 
 def kill_processes_of(uid: int, rounds: int = 100) -> None:
-    """SIGKILL every process of ``uid``, again until none is left (one may fork between scan and kill)."""
+    """SIGKILL every process of ``uid``, again until none is left (one may fork between scan and
+    kill)."""
     for _ in range(rounds):
         pids = processes_of(uid)
         if not pids:

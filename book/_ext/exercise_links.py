@@ -18,9 +18,10 @@ renders a box with
   jupyterhub_url / colab_url / notebook_interface``). A button whose address is not
   configured is left out; with none configured, the box shows the downloads only.
 
-The option ``:without: optlab.optimize`` leaves modules of the package out of that
-exercise's archive (the modules its grader makes unavailable, because the exercise asks the
-student to write them).
+The archive leaves out the modules of the package that the exercise's grader makes
+unavailable, because the exercise asks the student to write them: the table of chapters
+(``optlab.chapters``, each chapter's ``blocked``) names them. An exercise that is not a chapter
+of that table is an error of the build.
 
 The archives are written at every build, from the current ``exercises/`` and ``student/``,
 into ``_downloads/exercises/`` of the HTML output, byte for byte the same for the same inputs
@@ -51,6 +52,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from optlab import chapters as table
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +120,8 @@ class LaunchSettings:
 
     @classmethod
     def from_theme_options(cls, options: Mapping) -> LaunchSettings:
-        """Read the settings from ``html_theme_options`` as Jupyter Book fills it from _config.yml."""
+        """Read the settings from ``html_theme_options`` as Jupyter Book fills it from
+        _config.yml."""
         launch = options.get("launch_buttons") or {}
 
         def text(value) -> str:
@@ -449,8 +453,10 @@ class exercise_links(nodes.General, nodes.Element):
     buttons and the archive's address depend on the builder and the configuration)."""
 
 
-def _modules(argument: str) -> tuple[str, ...]:
-    return tuple(sorted(set(re.split(r"[\s,]+", argument.strip())) - {""}))
+def left_out(name: str) -> tuple[str, ...]:
+    """The modules the exercise ``name`` leaves out of its archive: those its grader blocks,
+    by the table of chapters. KeyError for an exercise the table lacks."""
+    return tuple(sorted(table.chapter(name).blocked))
 
 
 class ExerciseDirective(SphinxDirective):
@@ -458,13 +464,21 @@ class ExerciseDirective(SphinxDirective):
 
     required_arguments = 1
     has_content = False
-    option_spec = {"without": _modules}
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
         config = self.config
         if not EXERCISE_NAME.match(name):
             raise self.error(f"not an exercise's name: {name!r}")
+        try:
+            without = left_out(name)
+        except KeyError:
+            raise self.error(
+                f"exercise {name!r} is not a chapter of the table of chapters "
+                f"(CHAPTERS in optlab/chapters.py): add its row there"
+            ) from None
+        # The page is read again whenever the table changes.
+        self.env.note_dependency(table.__file__)
         srcdir = Path(self.env.srcdir)
         notebook = f"{config.exercise_links_exercises}/{name}/{name}.ipynb"
         if not (srcdir / notebook).is_file():
@@ -474,7 +488,6 @@ class ExerciseDirective(SphinxDirective):
             raise self.error(
                 f"exercise {name!r}: no package folder {config.exercise_links_package}"
             )
-        without = self.options.get("without", ())
         for module in without:
             if module.split(".")[0] != package.name or not module_file(package, module).is_file():
                 raise self.error(
@@ -627,16 +640,11 @@ def _write_archives(app: Sphinx, exception: Exception | None) -> None:
         or not getattr(app.builder, "download_support", False)
     ):
         return
-    wanted: dict[str, tuple[str, ...]] = {}
-    for docname, found in sorted(getattr(app.env, "exercise_archives", {}).items()):
-        for name, without in found.items():
-            if wanted.setdefault(name, without) != without:
-                logger.warning(
-                    f"exercise {name!r}: pages ask for its archive with different :without: options",
-                    location=docname,
-                    type="exercise_links",
-                    subtype="archive",
-                )
+    wanted: dict[str, tuple[str, ...]] = {
+        name: without
+        for found in getattr(app.env, "exercise_archives", {}).values()
+        for name, without in found.items()
+    }
     srcdir = Path(app.srcdir)
     package = PackageInfo.read(srcdir / app.config.exercise_links_package)
     project = app.config.html_title or app.config.project or ""

@@ -26,7 +26,8 @@ NUM_CLASSES = 10
 
 @functools.cache
 def digits_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """All 1797 digits as (pixels, labels): pixels (1797, 64) float64 in 0..16, labels (1797,) int64.
+    """All 1797 digits as (pixels, labels): pixels (1797, 64) float64 in 0..16, labels (1797,)
+    int64.
 
     The same arrays as ``sklearn.datasets.load_digits()``, read from the file scikit-learn
     ships without importing scikit-learn (whose import takes about a second, paid by every

@@ -1,6 +1,6 @@
 """Real photographs that ship offline, and resizing: the raw material of data augmentation.
 
-    photos = sample_photos()                  # {"china": (427, 640, 3) uint8, "flower": (427, 640, 3) uint8}
+    photos = sample_photos()        # {"china": (427, 640, 3) uint8, "flower": (427, 640, 3) uint8}
     small = resize_short_side(photos["flower"], 256)   # (256, 384, 3) uint8
 
 The two photographs are scikit-learn's sample images, installed with it, so nothing is
@@ -23,7 +23,8 @@ def sample_photos() -> dict[str, np.ndarray]:
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """The image resampled to (height, width) with bilinear interpolation (antialiased when shrinking)."""
+    """The image resampled to (height, width) with bilinear interpolation (antialiased when
+    shrinking)."""
     resized = Image.fromarray(np.asarray(image, dtype=np.uint8)).resize(
         (width, height), Image.Resampling.BILINEAR
     )

@@ -26,7 +26,8 @@ def init_weights(
     seed: int | None = 0,
     dtype: type = np.float64,
 ) -> np.ndarray:
-    """Small random weights of shape (num_features, num_classes): ``scale`` times a standard normal."""
+    """Small random weights of shape (num_features, num_classes): ``scale`` times a standard
+    normal."""
     rng = np.random.default_rng(seed)
     return (scale * rng.standard_normal((num_features, num_classes))).astype(dtype)
 
@@ -50,7 +51,8 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 def softmax_loss(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float = 0.0
 ) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy loss of the linear softmax classifier, plus ``reg * sum(W**2)``, and its gradient.
+    """Mean cross-entropy loss of the linear softmax classifier, plus ``reg * sum(W**2)``, and its
+    gradient.
 
     Returns ``(loss, dW)`` with ``dW`` of the same shape and dtype as ``W``:
     ``dW = X.T @ (P - Y) / N + 2 * reg * W`` (see the module docstring).

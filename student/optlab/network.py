@@ -1,6 +1,6 @@
 """A small fully connected network in NumPy: the model of the last three chapters.
 
-    params = init_mlp([64, 128, 64, 10], seed=0)   # {"W1": (64, 128), "b1": (128,), ..., "b3": (10,)}
+    params = init_mlp([64, 128, 64, 10], seed=0)   # {"W1": (64, 128), ..., "b3": (10,)}
     scores, cache = forward(params, X)              # scores (N, 10)
     grads = backward(params, cache, dscores)        # one gradient per parameter, same names
     loss, grads = loss_and_grads(params, X, y)      # mean cross-entropy and its gradients
@@ -36,7 +36,8 @@ def layer_count(params: dict) -> int:
 
 
 def init_mlp(sizes: list[int], seed: int = 0, dtype: type = np.float64) -> dict[str, np.ndarray]:
-    """He-initialized weights (normal, variance 2 / fan_in) and zero biases for layers of ``sizes``."""
+    """He-initialized weights (normal, variance 2 / fan_in) and zero biases for layers of
+    ``sizes``."""
     rng = np.random.default_rng(seed)
     params = {}
     for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
@@ -71,7 +72,8 @@ def forward(params: dict, X: np.ndarray, noise: Callable | None = None, depth: i
 
 
 def backward(params: dict, cache: list, dscores: np.ndarray) -> dict[str, np.ndarray]:
-    """The gradient of every parameter, given the gradient of the loss with respect to the scores."""
+    """The gradient of every parameter, given the gradient of the loss with respect to the
+    scores."""
     grads = {}
     upstream = dscores
     for layer in range(len(cache), 0, -1):
@@ -93,7 +95,8 @@ def loss_and_grads(
     noise: Callable | None = None,
     penalty: Callable | None = None,
 ) -> tuple[float, dict[str, np.ndarray]]:
-    """Mean cross-entropy of the softmax of the scores (plus the penalty on every W) and its gradients."""
+    """Mean cross-entropy of the softmax of the scores (plus the penalty on every W) and its
+    gradients."""
     scores, cache = forward(params, X, noise)
     n = len(y)
     rows = np.arange(n)
@@ -112,7 +115,8 @@ def loss_and_grads(
 
 
 def predict(params: dict, X: np.ndarray) -> np.ndarray:
-    """The class with the largest score for every row of ``X`` (the test-time network: no noise)."""
+    """The class with the largest score for every row of ``X`` (the test-time network: no
+    noise)."""
     return np.argmax(forward(params, X)[0], axis=1)
 
 
@@ -131,7 +135,8 @@ def train(
     penalty: Callable | None = None,
     transform: Callable | None = None,
 ) -> tuple[dict, list[float]]:
-    """Take one step of ``update`` per minibatch; return the trained parameters and the loss of every batch.
+    """Take one step of ``update`` per minibatch; return the trained parameters and the loss of
+    every batch.
 
     ``batches`` yields arrays of row indices; ``update(params, grads) -> params`` is the
     optimizer (a closure keeps its state). ``transform(X_batch) -> X_batch`` is applied to

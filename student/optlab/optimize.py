@@ -1,7 +1,9 @@
 """Run an update rule: the loop every optimizer shares, for trying a step function on a problem.
 
-    trajectory = run(step, problem.grad, w0, num_steps, lr=0.1)                       # w = step(w, dw, lr=...)
-    trajectory = run(step, problem.grad, w0, num_steps, state=(np.zeros(2),), lr=0.1)  # (w, v) = step(w, dw, v, ...)
+    # for a step without state, w = step(w, dw, lr=...):
+    trajectory = run(step, problem.grad, w0, num_steps, lr=0.1)
+    # for a step that carries a velocity, (w, v) = step(w, dw, v, ...):
+    trajectory = run(step, problem.grad, w0, num_steps, state=(np.zeros(2),), lr=0.1)
 
 A step takes the weights, the gradient at them, the state it carries (if any) and the
 hyperparameters, and returns the new weights (and the new state). The gradient-descent
@@ -19,7 +21,8 @@ import numpy as np
 def run(
     step: Callable, grad: Callable, w0: np.ndarray, num_steps: int, state: tuple = (), **hyper
 ) -> np.ndarray:
-    """Every iterate of ``num_steps`` steps from ``w0``, stacked: shape (num_steps + 1, *w0.shape)."""
+    """Every iterate of ``num_steps`` steps from ``w0``, stacked: shape (num_steps + 1,
+    *w0.shape)."""
     w = np.array(w0, dtype=np.float64)
     trajectory = [w]
     for _ in range(num_steps):

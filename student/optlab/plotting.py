@@ -1,4 +1,5 @@
-"""One look for the whole book: a fixed color per optimizer, contour maps, trajectories, loss curves.
+"""One look for the whole book: a fixed color per optimizer, contour maps, trajectories, loss
+curves.
 
     use_book_style()                         once, at the top of a page
     ax = contour(problem)                    level sets of a 2-D problem from optlab.problems
@@ -27,30 +28,12 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .chapters import CHAPTERS
+
+# One color per optimizer (and per training setup of the last chapters), from the table of
+# chapters, so that a method looks the same on every page.
 COLORS: dict[str, str] = {
-    "random_search": "#7f7f7f",  # gray
-    "gd": "#1f77b4",  # blue
-    "sgd": "#17becf",  # cyan
-    "momentum": "#ff7f0e",  # orange
-    "nesterov": "#d62728",  # red
-    "adagrad": "#bcbd22",  # olive
-    "rmsprop": "#8c564b",  # brown
-    "adam": "#2ca02c",  # green
-    "adamw": "#005a32",  # dark green
-    "newton": "#9467bd",  # purple
-    "bfgs": "#e377c2",  # pink
-    "lbfgs": "#7b4173",  # plum
-    # the last three chapters: a training setup rather than an optimizer
-    "baseline": "#7f7f7f",  # gray: no regularization, no augmentation, trained from scratch
-    "l2": "#1f77b4",  # blue
-    "l1": "#ff7f0e",  # orange
-    "elastic_net": "#9467bd",  # purple
-    "dropout": "#2ca02c",  # green
-    "augmented": "#2ca02c",  # green
-    "linear_probe": "#1f77b4",  # blue: a linear classifier on frozen features
-    "fine_tune_top": "#ff7f0e",  # orange: the top layers fine-tuned
-    "fine_tune_all": "#d62728",  # red: every layer fine-tuned
-    "scratch": "#7f7f7f",  # gray: the same network trained from scratch
+    method.key: method.color for chapter in CHAPTERS for method in chapter.methods
 }
 
 BOOK_STYLE: dict[str, object] = {
@@ -75,7 +58,8 @@ def use_book_style() -> None:
 
 
 def color_for(name: str) -> str | None:
-    """The book's color for an optimizer name (case-insensitive), or None to use Matplotlib's cycle."""
+    """The book's color for an optimizer name (case-insensitive), or None to use Matplotlib's
+    cycle."""
     return COLORS.get(name.lower().replace("-", "_").replace(" ", "_"))
 
 
@@ -154,7 +138,8 @@ def plot_loss_curves(
     xlabel: str = "iteration",
     ylabel: str = "loss",
 ) -> plt.Axes:
-    """One line per entry of ``curves`` (name -> loss values), on a log scale unless ``log=False``."""
+    """One line per entry of ``curves`` (name -> loss values), on a log scale unless
+    ``log=False``."""
     ax = _axes(ax)
     for name, values in curves.items():
         ax.plot(np.asarray(values), color=color_for(name), label=name)
@@ -294,7 +279,7 @@ def animate_trajectories(
         contour(problem, ax=ax, levels=levels, resolution=resolution, log_levels=log_levels)
         (x_min, x_max), (y_min, y_max) = problem.bounds
         artists = {}
-        for name, points in paths.items():
+        for name in paths:
             color = color_for(name)
             (line,) = ax.plot([], [], linewidth=1.5, color=color, alpha=0.8)
             (dot,) = ax.plot(
@@ -409,7 +394,8 @@ def show_images(
     columns: int = 4,
     width: float = 7.0,
 ) -> plt.Figure:
-    """A grid of images (each (H, W, 3) uint8, or (H, W) grayscale), titled, without axes; returns the figure."""
+    """A grid of images (each (H, W, 3) uint8, or (H, W) grayscale), titled, without axes;
+    returns the figure."""
     count = len(images)
     columns = min(columns, count)
     rows = math.ceil(count / columns)

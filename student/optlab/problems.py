@@ -1,5 +1,5 @@
-"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, Beale, a saddle,
-and the softmax classifier's loss on real data.
+"""Test functions for optimizers: a quadratic with a chosen condition number, Rosenbrock, Beale,
+a saddle, and the softmax classifier's loss on real data.
 
 Every problem is a differentiable function of a weight vector ``w`` (a 1-D float array)
 with the same small interface:
@@ -158,13 +158,15 @@ class Rosenbrock(Problem):
 
 @dataclass(eq=False)
 class Beale(Problem):
-    """L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2: minimum 0 at (3, 0.5).
+    """L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2: minimum 0 at
+    (3, 0.5).
 
     Flat plateaus and steep walls in a small region: a standard test of line searches.
     """
 
     name: str = "beale"
     start: np.ndarray = field(default_factory=lambda: np.array([1.0, 1.0]))
+    minimizer: np.ndarray = field(init=False, default_factory=lambda: np.array([3.0, 0.5]))
     bounds: tuple = ((-1.0, 4.0), (-1.5, 2.0))
 
     def _terms(self, w):
@@ -179,10 +181,6 @@ class Beale(Problem):
         dx = np.array([y - 1, y * y - 1, y**3 - 1])
         dy = np.array([x, 2 * x * y, 3 * x * y * y])
         return np.array([2 * r @ dx, 2 * r @ dy])
-
-    @property
-    def minimizer(self) -> np.ndarray:
-        return np.array([3.0, 0.5])
 
     def to_spec(self) -> dict:
         return {"kind": "beale"}
@@ -199,6 +197,7 @@ class Saddle(Problem):
 
     name: str = "saddle"
     start: np.ndarray = field(default_factory=lambda: np.array([-1.5, 1e-3]))
+    minimizer: np.ndarray = field(init=False, default_factory=lambda: np.array([0.0, 1.0]))
     bounds: tuple = ((-2.0, 2.0), (-1.6, 1.6))
 
     def loss(self, w: np.ndarray) -> float:
@@ -208,10 +207,6 @@ class Saddle(Problem):
     def grad(self, w: np.ndarray) -> np.ndarray:
         x, y = np.asarray(w, dtype=np.float64)
         return np.array([2 * x, y**3 - y])
-
-    @property
-    def minimizer(self) -> np.ndarray:
-        return np.array([0.0, 1.0])
 
     def to_spec(self) -> dict:
         return {"kind": "saddle"}

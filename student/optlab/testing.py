@@ -37,7 +37,8 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
 
 
 def as_float(value, what: str) -> float:
-    """The returned value as a Python float, if it is one number (a float, an int or a 0-d array)."""
+    """The returned value as a Python float, if it is one number (a float, an int or a 0-d
+    array)."""
     if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
         return float(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -53,7 +54,8 @@ def as_pair(value, what: str) -> tuple:
 
 
 def assert_close(got, expected, *, rtol: float, atol: float = 0.0, what: str) -> None:
-    """Elementwise |got - expected| <= atol + rtol * |expected|, or a message naming the worst entry."""
+    """Elementwise |got - expected| <= atol + rtol * |expected|, or a message naming the worst
+    entry."""
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
@@ -92,7 +94,8 @@ def assert_gradient(
     rtol: float = 1e-6,
     seed: int = 0,
 ) -> None:
-    """``grad`` is the gradient of the scalar function ``f`` at ``w``, checked by slopes along directions.
+    """``grad`` is the gradient of the scalar function ``f`` at ``w``, checked by slopes along
+    directions.
 
     Along each of a few random unit directions d, the slope of f measured by the centered
     difference (f(w + h d) - f(w - h d)) / (2h) must equal the slope the gradient predicts,
@@ -114,14 +117,16 @@ def assert_gradient(
             <= rtol * (float(np.linalg.norm(grad)) + abs(measured)) + 1e-12
         ):
             raise AssertionError(
-                f"{what}: along random direction {k} of {directions}, f changes at the rate {measured:.10g} "
-                f"(centered difference, h={h:g}), but the gradient predicts {predicted:.10g} (sum of gradient * "
-                f"direction): the gradient is wrong, or f is not smooth within h of w"
+                f"{what}: along random direction {k} of {directions}, "
+                f"f changes at the rate {measured:.10g} (centered difference, h={h:g}), "
+                f"but the gradient predicts {predicted:.10g} (sum of gradient * direction): "
+                "the gradient is wrong, or f is not smooth within h of w"
             )
 
 
 def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
-    """The returned value as an image: a NumPy array of dtype uint8 (and of ``shape``, if given)."""
+    """The returned value as an image: a NumPy array of dtype uint8 (and of ``shape``, if
+    given)."""
     if not isinstance(value, np.ndarray):
         raise AssertionError(
             f"{what}: expected a NumPy array of dtype uint8"
@@ -139,7 +144,8 @@ def as_image(value, what: str, shape: tuple | None = None) -> np.ndarray:
 
 
 def assert_same_image(got, expected, what: str) -> None:
-    """The two uint8 images are equal pixel for pixel, or a message naming the first pixel that differs."""
+    """The two uint8 images are equal pixel for pixel, or a message naming the first pixel that
+    differs."""
     got = as_image(got, what, np.shape(expected))
     differ = got != expected
     if differ.any():

@@ -1,6 +1,7 @@
 """Every rule entry by entry with math.sqrt: AdaGrad and RMSProp as a per-coordinate rate
 lr / (sqrt(h) + eps) times dw, Adam's corrections folded into one denominator
-lr * m / ((1 - beta1^t) * (sqrt(v / (1 - beta2^t)) + eps)), AdamW as w * (1 - lr * wd) - Adam's step."""
+lr * m / ((1 - beta1^t) * (sqrt(v / (1 - beta2^t)) + eps)), AdamW as w * (1 - lr * wd) - Adam's
+step."""
 
 import math
 

@@ -1,6 +1,7 @@
 """The forms of torch.optim: w - lr * (dw / (sqrt(h) + eps)), moving averages as lerps
 (h + (1 - decay) * (dw^2 - h)), Adam's corrections on the step size and on sqrt(v) separately
-(lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)), AdamW decaying w before Adam's step."""
+(lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)), AdamW decaying w before Adam's
+step."""
 
 import math
 

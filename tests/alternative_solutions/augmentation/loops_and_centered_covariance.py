@@ -25,19 +25,14 @@ def random_crop(image, size, rng):
 
 def ten_crops(image, size):
     height, width = image.shape[:2]
-    corners = [
-        (0, 0),
-        (0, width - size),
-        (height - size, 0),
-        (height - size, width - size),
-        ((height - size) // 2, (width - size) // 2),
-    ]
+    bottom, right = height - size, width - size
+    corners = [(0, 0), (0, right), (bottom, 0), (bottom, right), (bottom // 2, right // 2)]
     out = np.empty((10, size, size, image.shape[2]), dtype=image.dtype)
     for index, (top, left) in enumerate(corners):
         out[index] = image[top : top + size, left : left + size]
         # The window at column `left` of the mirror image is the mirror of the window
         # at column width - size - left of the image.
-        mirrored_left = width - size - left
+        mirrored_left = right - left
         out[index + 5] = horizontal_flip(
             image[top : top + size, mirrored_left : mirrored_left + size]
         )

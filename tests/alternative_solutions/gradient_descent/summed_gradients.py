@@ -1,5 +1,6 @@
-"""Keeps the running sum of the gradients and writes each iterate as w0 - lr * (g_0 + ... + g_{k-1})
-(the same walk, associated from the start instead of step by step), collected in a list."""
+"""Keeps the running sum of the gradients and writes each iterate as
+w0 - lr * (g_0 + ... + g_{k-1}) (the same walk, associated from the start instead of step by step),
+collected in a list."""
 
 
 def gradient_descent(grad, w0, lr, num_steps):

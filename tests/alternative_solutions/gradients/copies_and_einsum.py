@@ -1,6 +1,7 @@
-"""The numeric gradient perturbs copies of w (never w itself), through a flat view of the index; the
-SVM loss takes margins as (1 + s_j) - s_y with einsum scores, sums them per example then averages, and
-builds the gradient as the active examples' sum minus the correct classes' sum, each an einsum."""
+"""The numeric gradient perturbs copies of w (never w itself), through a flat view of the index;
+the SVM loss takes margins as (1 + s_j) - s_y with einsum scores, sums them per example then
+averages, and builds the gradient as the active examples' sum minus the correct classes' sum, each
+an einsum."""
 
 
 def numeric_gradient(f, w, h=1e-5):

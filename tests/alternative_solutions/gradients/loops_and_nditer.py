@@ -1,6 +1,7 @@
-"""The numeric gradient walks w with np.nditer (as CS231n's eval_numerical_gradient does) and multiplies
-by a precomputed 1 / (2h); the SVM loss and gradient are the textbook double loop over examples and
-classes, each score row a vector-matrix product, summed in example order."""
+"""The numeric gradient walks w with np.nditer (as CS231n's eval_numerical_gradient does),
+evaluates f at the two shifted points in a loop over the shifts and multiplies by a precomputed
+1 / (2h); the SVM loss and gradient are the textbook double loop over examples and classes, each
+score row a vector-matrix product, summed in example order."""
 
 
 def numeric_gradient(f, w, h=1e-5):
@@ -10,12 +11,12 @@ def numeric_gradient(f, w, h=1e-5):
     while not it.finished:
         index = it.multi_index
         old = w[index]
-        w[index] = old + h
-        f_plus = f(w)
-        w[index] = old - h
-        f_minus = f(w)
+        values = []
+        for shifted in (old + h, old - h):
+            w[index] = shifted
+            values.append(f(w))
         w[index] = old
-        grad[index] = (f_plus - f_minus) * inverse
+        grad[index] = (values[0] - values[1]) * inverse
         it.iternext()
     return grad
 

@@ -1,6 +1,6 @@
-"""Each epoch shuffles np.arange in place with rng.shuffle (the draws of rng.permutation) and cuts it
-with np.split at multiples of batch_size; the SGD step is PyTorch's, w.add(dw, alpha=-lr), one fused
-multiply-add per entry (rounded once, where w - lr * dw rounds twice)."""
+"""Each epoch shuffles np.arange in place with rng.shuffle (the draws of rng.permutation) and cuts
+it with np.split at multiples of batch_size; the SGD step is PyTorch's, w.add(dw, alpha=-lr), one
+fused multiply-add per entry (rounded once, where w - lr * dw rounds twice)."""
 
 import torch
 

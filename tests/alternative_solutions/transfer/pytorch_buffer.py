@@ -1,7 +1,7 @@
-"""PyTorch's way: He's scale written as 1 / sqrt(fan_in / 2), the rates by a dict comprehension over
-the layer numbers, and momentum through PyTorch's buffer b = rho * b + grad, converted from and to
-the course's velocity v = -rate * b (exact while a parameter's rate is constant, as in every step
-here); frozen parameters are skipped."""
+"""PyTorch's way: He's scale written as 1 / sqrt(fan_in / 2), the rates by a dict comprehension
+over the layer numbers, and momentum through PyTorch's buffer b = rho * b + grad, converted from
+and to the course's velocity v = -rate * b (exact while a parameter's rate is constant, as in
+every step here); frozen parameters are skipped."""
 
 import re
 

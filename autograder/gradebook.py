@@ -1,0 +1,226 @@
+"""nbgrader's gradebook of the course (``gradebook.db``, SQLite): every read and write the grader
+makes of it.
+
+nbgrader's own steps (autograde, generate_assignment, feedback, formgrader) keep their own
+sessions; what the grader itself asks of the gradebook or tells it is here: where it is, its
+students, an assignment's due date, what it holds of a submission (scores, manual grades),
+how the students did on each test cell, the entries of the grade sheet, and the cells of a
+source notebook. Each function opens a session of its own and closes it before it returns, so
+that no connection stays open (grading forks its workers with none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+GRADEBOOK = "gradebook.db"
+
+# Parallel graders write to the gradebook at once: a writer waits this long for the others
+# (SQLite's busy timeout) before its submission is reported as not graded, for a later run.
+GRADEBOOK_WAIT_SECONDS = 60
+
+
+def gradebook_url(root: str | Path) -> str:
+    """Where nbgrader's gradebook of the course at ``root`` lives."""
+    return f"sqlite:///{Path(root).resolve()}/{GRADEBOOK}?timeout={GRADEBOOK_WAIT_SECONDS:g}"
+
+
+def gradebook_exists(root: str | Path) -> bool:
+    return Path(root, GRADEBOOK).exists()
+
+
+def open_gradebook(root: str | Path) -> Gradebook:
+    """A session with the course's gradebook (a context manager that closes it)."""
+    return Gradebook(gradebook_url(root))
+
+
+def add_student(root: str | Path, student: str) -> None:
+    """Enter ``student`` in the gradebook (nothing changes if they are in it already)."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_student(student)
+
+
+def set_due_date(root: str | Path, assignment: str, due: datetime) -> None:
+    """Store the due date, where nbgrader computes lateness from it (naive UTC)."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_assignment(
+            assignment, duedate=due.astimezone(UTC).replace(tzinfo=None)
+        )
+
+
+def due_date(root: str | Path, assignment: str) -> datetime | None:
+    """The assignment's due date (naive UTC), None when it has none."""
+    with open_gradebook(root) as gb:
+        return gb.find_assignment(assignment).duedate
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the gradebook holds of one submission of an assignment."""
+
+    timestamp: datetime | None  # when it was submitted, by nbgrader's timestamp.txt
+    score: float  # before the late penalty
+    max_score: float
+    late_penalty: float  # points taken for lateness
+    seconds_late: float  # after the due date
+    unscored: list[str]  # the grade cells that hold no score
+    has_notebooks: bool  # false until a grading entered its notebooks
+    needs_manual_grade: bool  # a cell is flagged for manual grading in formgrader
+
+
+def _submission(gb: Gradebook, assignment: str, student: str) -> Submission | None:
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+    return Submission(
+        timestamp=submission.timestamp,
+        score=float(submission.score),
+        max_score=float(submission.max_score),
+        late_penalty=float(submission.late_submission_penalty or 0.0),
+        seconds_late=float(submission.total_seconds_late or 0.0),
+        unscored=[
+            grade.name
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+            if grade.score is None
+        ],
+        has_notebooks=bool(submission.notebooks),
+        needs_manual_grade=bool(submission.needs_manual_grade),
+    )
+
+
+def find_submission(root: str | Path, assignment: str, student: str) -> Submission | None:
+    """What the gradebook holds of a student's submission; None if it holds none."""
+    with open_gradebook(root) as gb:
+        return _submission(gb, assignment, student)
+
+
+def manual_grades(root: str | Path, assignment: str, student: str) -> dict[str, float]:
+    """The cells of a submission that an instructor graded by hand, and their manual scores."""
+    with open_gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {
+            grade.name: float(grade.manual_score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+            if grade.manual_score is not None
+        }
+
+
+@dataclass
+class CellSummary:
+    """How the graded students did on one autograded test cell."""
+
+    grade_id: str
+    max_score: float
+    full: int = 0
+    partial: int = 0
+    zero: int = 0
+
+
+def cell_summary(root: str | Path, assignment: str, students: list[str]) -> list[CellSummary]:
+    """For every autograded test cell, in notebook order: how many of ``students`` got full,
+    partial and no points."""
+    cells: dict[str, CellSummary] = {}
+    with open_gradebook(root) as gb:
+        for notebook in gb.find_assignment(assignment).notebooks:
+            for cell in notebook.grade_cells:
+                if cell.cell_type == "code":
+                    cells[cell.name] = CellSummary(cell.name, float(cell.max_score))
+        for student in students:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    cell = cells.get(grade.name)
+                    if cell is not None:
+                        score = float(grade.score)
+                        if score >= cell.max_score:
+                            cell.full += 1
+                        elif score > 0:
+                            cell.partial += 1
+                        else:
+                            cell.zero += 1
+    return list(cells.values())
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One student and one assignment of the gradebook: a row of the grade sheet, as stored."""
+
+    assignment: str
+    duedate: datetime | None
+    max_score: float
+    student_id: str
+    last_name: str | None
+    first_name: str | None
+    email: str | None
+    submission: Submission | None  # None when the gradebook holds none
+
+
+def sheet_entries(
+    gb: Gradebook, assignments: list[str] | None = None, students: list[str] | None = None
+) -> list[SheetEntry]:
+    """Every (assignment, student) of the open gradebook ``gb``, in its order (only the named
+    ``assignments`` and ``students``, when given)."""
+    entries = []
+    for assignment in gb.assignments:
+        if assignments and assignment.name not in assignments:
+            continue
+        for student in gb.students:
+            if students and student.id not in students:
+                continue
+            entries.append(
+                SheetEntry(
+                    assignment.name,
+                    assignment.duedate,
+                    assignment.max_score,
+                    student.id,
+                    student.last_name,
+                    student.first_name,
+                    student.email,
+                    _submission(gb, assignment.name, student.id),
+                )
+            )
+    return entries
+
+
+def read_sheet_entries(root: str | Path) -> list[SheetEntry]:
+    """Every (assignment, student) of the course's gradebook, in its order."""
+    with open_gradebook(root) as gb:
+        return sheet_entries(gb)
+
+
+@dataclass(frozen=True)
+class SourceCells:
+    sources: dict[str, str]  # every cell nbgrader tracks, by grade id: its source
+    test_points: dict[str, float]  # the autograded test cells, by grade id: their points
+
+
+def source_cells(resources) -> SourceCells | None:
+    """The cells of the source notebook that nbgrader is processing (``resources``: its
+    resources), as the gradebook holds them; None if it holds none: what a submission's cells
+    are checked against."""
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gb:
+        try:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+        except MissingEntry:
+            return None
+        sources = {cell.name: cell.source for cell in notebook.source_cells}
+        tests = {
+            cell.name: float(cell.max_score)
+            for cell in notebook.grade_cells
+            if cell.cell_type == "code" and cell.name in sources
+        }
+    return SourceCells(sources, tests)

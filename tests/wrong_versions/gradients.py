@@ -1,0 +1,78 @@
+"""Wrong versions of numeric_gradient, relative_error, gradient_check and svm_loss."""
+
+import numpy as np
+
+from autograder.reference import gradients as reference
+
+
+def one_sided(f, w, h=1e-5):
+    base, grad = f(w), np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        old = w[i]
+        w[i] = old + h
+        grad[i] = (f(w) - base) / h
+        w[i] = old
+    return grad
+
+
+def not_restored(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        w[i] += h
+        f_plus = f(w)
+        w[i] -= 2 * h
+        grad[i] = (f_plus - f(w)) / (2 * h)
+    return grad
+
+
+def svm_without_mean(W, X, y):
+    loss, dW = reference.svm_loss(W, X, y)
+    return loss * X.shape[0], dW * X.shape[0]
+
+
+def svm_counting_the_true_class(W, X, y):
+    loss, dW = reference.svm_loss(W, X, y)
+    return loss + 1.0, dW
+
+
+def svm_without_the_true_class_term(W, X, y):
+    scores = X @ W
+    margins = scores - scores[np.arange(len(y)), y][:, None] + 1
+    margins[np.arange(len(y)), y] = 0
+    active = (margins > 0).astype(float)
+    return float(np.sum(margins * active) / len(y)), X.T @ active / len(y)
+
+
+MUTANTS = {
+    "test_numeric_gradient": {
+        "one-sided difference": one_sided,
+        "w not restored": not_restored,
+        "divides by h, not 2h": lambda f, w, h=1e-5: 2 * reference.numeric_gradient(f, w, h),
+        "ignores the h it is given": lambda f, w, h=1e-5: reference.numeric_gradient(f, w, 1e-5),
+    },
+    "test_relative_error": {
+        "no floor": lambda x, y: float(np.max(np.abs(x - y) / (np.abs(x) + np.abs(y)))),
+        "mean, not max": lambda x, y: float(
+            np.mean(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+        ),
+        "returns the array": lambda x, y: np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)),
+        "absolute error": lambda x, y: float(np.max(np.abs(x - y))),
+    },
+    "test_gradient_check": {
+        "always zero": lambda f, grad_f, w, h=1e-5: 0.0,
+        "ignores h": lambda f, grad_f, w, h=1e-5: reference.gradient_check(f, grad_f, w),
+        "absolute error": lambda f, grad_f, w, h=1e-5: float(
+            np.max(np.abs(grad_f(w) - reference.numeric_gradient(f, w, h)))
+        ),
+    },
+    "test_svm_loss": {
+        "no mean over examples": svm_without_mean,
+        "counts the true class": svm_counting_the_true_class,
+        "gradient misses the true-class term": svm_without_the_true_class_term,
+        "transposed gradient shape": lambda W, X, y: (
+            reference.svm_loss(W, X, y)[0],
+            reference.svm_loss(W, X, y)[1].T.copy(),
+        ),
+    },
+}
+SEEDS = (0, 1, 2)

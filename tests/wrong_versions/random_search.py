@@ -1,0 +1,38 @@
+"""Wrong versions of random_search and random_local_search."""
+
+import numpy as np
+
+from autograder.checks import random_search as checks
+from autograder.reference.random_search import random_local_search, random_search
+
+
+def raw_losses(loss, shape, num_samples, scale=1.0, seed=0):
+    """Right weights and loss, but a history of each sample's own loss."""
+    draws = np.random.default_rng(seed).standard_normal((num_samples, *shape))
+    return (
+        *random_search(loss, shape, num_samples, scale, seed)[:2],
+        np.array([loss(scale * draw) for draw in draws]),
+    )
+
+
+MUTANTS = {
+    "test_random_search": {
+        "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(
+            loss, shape, n, scale, seed + 1
+        ),
+        "ignores scale": lambda loss, shape, n, scale=1.0, seed=0: random_search(
+            loss, shape, n, 1.0, seed
+        ),
+        "history of raw losses": raw_losses,
+    },
+    "test_random_local_search": {
+        "history without loss(w0)": lambda loss, w0, n, step_size=0.1, seed=0: (
+            *random_local_search(loss, w0, n, step_size, seed)[:2],
+            random_local_search(loss, w0, n + 1, step_size, seed)[2][1:],
+        ),
+        "accepts every step": lambda loss, w0, n, step_size=0.1, seed=0: random_search(
+            loss, np.shape(w0), n + 1, step_size, seed
+        ),
+    },
+}
+CATALOGS = checks.MISTAKES

@@ -1,0 +1,50 @@
+"""Wrong versions of the second-order methods' parts."""
+
+import numpy as np
+
+from autograder.reference.second_order import (
+    backtracking_line_search,
+    bfgs_update,
+    lbfgs,
+    lbfgs_direction,
+)
+
+
+def bfgs_update_without_skip(H, s, y):
+    """The update even when y^T s <= 0, where it loses positive definiteness."""
+    rho = 1 / float(y @ s)
+    left = np.eye(len(s)) - rho * np.outer(s, y)
+    return left @ H @ left.T + rho * np.outer(s, s)
+
+
+MUTANTS = {
+    "test_newton_step": {
+        "wrong sign": lambda w, g, H: w + np.linalg.solve(H, g),
+        "H g": lambda w, g, H: w - H @ g,
+    },
+    "test_bfgs_update": {
+        "no skip": bfgs_update_without_skip,
+        "transposed": lambda H, s, y: bfgs_update(H, y, s),
+    },
+    "test_lbfgs_direction": {
+        "loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
+        "no scaling": lambda g, S, Y: (
+            lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0)
+        ),
+        "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y),
+    },
+    "test_backtracking_line_search": {
+        "always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,
+        "no c1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: backtracking_line_search(
+            f, w, d, g, alpha, shrink, 0.0
+        ),
+    },
+    "test_lbfgs": {
+        "gradient descent": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
+            f, grad, w0, 1, tol, 5
+        ),
+        "memory of 1": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: lbfgs(
+            f, grad, w0, 1, tol, max_iter
+        ),
+    },
+}

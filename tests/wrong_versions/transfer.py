@@ -1,0 +1,54 @@
+"""Wrong versions of replace_head, learning_rates and fine_tune_step."""
+
+import numpy as np
+
+from autograder.reference.transfer import fine_tune_step, learning_rates, replace_head
+
+
+def head_scaled_by_the_classes(params, num_classes, rng):
+    """He's scale from the new head's width, sqrt(2 / num_classes), not from its fan-in."""
+    last = sum(name.startswith("W") for name in params)
+    fan_in = params[f"W{last}"].shape[0]
+    return dict(params) | {
+        f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / num_classes),
+        f"b{last}": np.zeros(num_classes),
+    }
+
+
+def momentum_on_frozen_too(params, grads, velocity, rates, rho=0.9):
+    new_params, new_velocity = {}, {}
+    for name in params:
+        new_velocity[name] = rho * velocity[name] - rates[name] * grads[name]
+        new_params[name] = params[name] + new_velocity[name]
+    return new_params, new_velocity
+
+
+MUTANTS = {
+    "test_replace_head": {
+        "scaled by the number of classes": head_scaled_by_the_classes,
+        "first bias reset": lambda params, k, rng: (
+            replace_head(params, k, rng) | {"b1": np.zeros_like(params["b1"])}
+        ),
+    },
+    "test_learning_rates": {
+        "one layer too many trains": lambda names, k, lr, fine_tune_factor=0.1: learning_rates(
+            names, k + 1, lr, fine_tune_factor
+        ),
+        "the head's rate scaled too": lambda names, k, lr, fine_tune_factor=0.1: {
+            name: rate * fine_tune_factor
+            for name, rate in learning_rates(names, k, lr, fine_tune_factor).items()
+        },
+    },
+    "test_fine_tune_step": {
+        "frozen layers move on their velocity": momentum_on_frozen_too,
+        "every layer at the head's rate": lambda params, grads, velocity, rates, rho=0.9: (
+            fine_tune_step(params, grads, velocity, dict.fromkeys(rates, max(rates.values())), rho)
+        ),
+    },
+}
+FEEDBACK = {
+    "test_fine_tune_step": {
+        "frozen layers move on their velocity": "is frozen (rate 0) but moved; a frozen "
+        "parameter with velocity left from earlier"
+    }
+}
