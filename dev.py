@@ -35,11 +35,14 @@ STAMP = VENV / ".installed-requirements"
 
 # Warnings are errors, nitpicky cross-references, and every problem reported at once.
 BOOK_BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 
 
-# A NamedTuple, not a dataclass: tests/conftest.py loads this file as a module that sys.modules lacks.
+# A NamedTuple, not a dataclass: tests/conftest.py loads this file as a module that
+# sys.modules lacks.
 class SystemPackages(NamedTuple):
-    """Debian packages this project needs beyond Python's: which, why, and what fails without them."""
+    """Debian packages this project needs beyond Python's: which, why, and what fails without
+    them."""
 
     packages: list[str]
     programs: list[Path]  # what they install; all present means nothing to do
@@ -155,6 +158,8 @@ def venv_env() -> dict[str, str]:
 
 def build_book(extra: list[str]) -> None:
     ensure_system_packages(SANDBOX)
+    # _toc.yml is written from the table of chapters (student/optlab/chapters.py).
+    run(PYTHON, ROOT / "book" / "_ext" / "course_map.py", env=venv_env())
     run(VENV / "bin" / "jupyter-book", "build", ".", *BOOK_BUILD_FLAGS, *extra, env=venv_env())
     print(f"\nThe website is in {ROOT / '_build' / 'html'} (open index.html).")
 
@@ -162,7 +167,10 @@ def build_book(extra: list[str]) -> None:
 def run_tests(extra: list[str]) -> None:
     ensure_system_packages(SANDBOX)
     ensure_system_packages(BROWSER)
-    run(PYTHON, "-m", "pytest", *extra, env=venv_env())
+    # One worker per core, each taking whole modules, so that a module's shared fixtures (a
+    # graded course, a browser) are made once; `-n 0` runs in one process.
+    workers = [] if any(arg == "-n" or arg.startswith("-n") for arg in extra) else PARALLEL
+    run(PYTHON, "-m", "pytest", *workers, *extra, env=venv_env())
 
 
 def main(argv: list[str]) -> None:

@@ -42,12 +42,14 @@ SETTLE_SECONDS = 30.0
 
 
 def missing_browser() -> str | None:
-    """Why the browser cannot be started (None if it can): which program is missing and how to install it."""
+    """Why the browser cannot be started (None if it can): which program is missing and how to
+    install it."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if not missing:
         return None
     return (
-        f"{' and '.join(missing)} not found: the browser tests need Debian's Chromium and ChromeDriver. "
+        f"{' and '.join(missing)} not found: the browser tests need Debian's Chromium and "
+        "ChromeDriver. "
         f"Install them as root with `{INSTALL_COMMAND}` (`python3 dev.py test` does so by itself "
         "when it runs as root)."
     )
@@ -63,7 +65,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free localhost port from a thread; yield its base URL (ending in /)."""
+    """Serve ``directory`` on a free localhost port from a thread; yield its base URL (ending
+    in /)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -106,7 +109,8 @@ def chromium(profile: Path):
 
 @dataclass
 class PageReport:
-    """What the browser showed on one page; each list is empty when that part of the page is fine."""
+    """What the browser showed on one page; each list is empty when that part of the page is
+    fine."""
 
     page: str
     url: str
@@ -164,7 +168,8 @@ return {
   errors: [...document.querySelectorAll("mjx-merror")].map(
       el => (el.getAttribute("data-mjx-error") || el.textContent || "").trim().slice(0, 120)),
   images: document.images.length,
-  broken: [...document.images].filter(img => !(img.complete && img.naturalWidth > 0)).map(describe),
+  broken: [...document.images]
+    .filter(img => !(img.complete && img.naturalWidth > 0)).map(describe),
   animations: document.querySelectorAll("div.animation").length,
   links: [...document.querySelectorAll("a[href]")].map(a => a.href),
   anchors: [...document.querySelectorAll("[id]")].map(el => el.id).concat(
@@ -243,17 +248,19 @@ def check_animations(driver) -> list[str]:
             continue
         if info["undecodable"]:
             problems.append(
-                f"{name}: frames {info['undecodable'][:10]} of {info['frames']} do not decode as images"
+                f"{name}: frames {info['undecodable'][:10]} of {info['frames']} "
+                "do not decode as images"
             )
         if info["distinct"] < 2:
             problems.append(
-                f"{name}: {info['frames']} frames but {info['distinct']} distinct ones: nothing moves"
+                f"{name}: {info['frames']} frames but {info['distinct']} distinct ones: "
+                "nothing moves"
             )
             continue
         shown = functools.partial(driver.execute_script, _SHOWN, info["id"])
         last = info["frames"] - 1
 
-        def expect(action: str, wanted: int) -> None:
+        def expect(action: str, wanted: int, shown=shown, name=name) -> None:
             state = shown()
             if (state["frame"], state["slider"], state["shows_it"]) != (wanted, wanted, True):
                 problems.append(
@@ -281,7 +288,7 @@ def check_animations(driver) -> list[str]:
         press("First frame")
         press("Play")
         moved = _wait_for(
-            lambda: shown()["frame"] > 1, PLAY_INTERVALS * info["interval"] / 1000 + 1
+            lambda shown=shown: shown()["frame"] > 1, PLAY_INTERVALS * info["interval"] / 1000 + 1
         )
         press("Pause")
         if not moved:
@@ -347,7 +354,8 @@ def read_page(driver, url: str, page: str, screenshot_path: Path | None = None) 
 def broken_internal_links(report: PageReport, base: str, site: Path, anchors_of) -> list[str]:
     """The links of a page into the site that lead nowhere: to a file the site lacks, or to an
     #anchor its target page does not have. ``anchors_of(path)`` gives the ids of a page of the
-    site (path relative to it). Links elsewhere (other hosts, mailto:, javascript:) are not judged."""
+    site (path relative to it). Links elsewhere (other hosts, mailto:, javascript:) are not
+    judged."""
     origin = urlsplit(base)
     broken = []
     for link in sorted(set(report.links)):
@@ -370,7 +378,8 @@ def broken_internal_links(report: PageReport, base: str, site: Path, anchors_of)
 
 
 def static_anchors(site: Path, path: str) -> set[str]:
-    """The ids (and a[name]s) of a page of the site, from its HTML, for pages the browser did not open."""
+    """The ids (and a[name]s) of a page of the site, from its HTML, for pages the browser did
+    not open."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
@@ -396,7 +405,8 @@ def search(driver, base: str, query: str) -> list[str]:
     WebDriverWait(driver, SETTLE_SECONDS).until(
         lambda d: d.execute_script(
             "const s = document.querySelector('#search-results .search-summary');"
-            "return location.search.includes('q=') && s !== null && !s.textContent.includes('Preparing')"
+            "return location.search.includes('q=') && s !== null "
+            "&& !s.textContent.includes('Preparing')"
             " && s.textContent.trim() !== '';"
         )
     )

@@ -50,6 +50,7 @@ ENVIRONMENTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignments(ROOT))
 def test_does_the_solution_pass_every_check_on_every_seed(assignment):
     namespace = solution_namespace(assignment)
@@ -64,6 +65,8 @@ def test_does_the_solution_pass_every_check_on_every_seed(assignment):
     )
 
 
+@pytest.mark.sandbox
+@pytest.mark.slow
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 @pytest.mark.parametrize("assignment,name", correct_solutions())
 def test_does_every_correct_solution_pass_every_check_in_every_environment(

@@ -351,6 +351,7 @@ def test_does_the_animation_embed_its_frames_in_javascript():
     assert not plt.get_fignums(), "the figure should be closed, not shown a second time"
 
 
+@pytest.mark.slow
 def test_does_the_animation_honour_its_frame_count():
     problem = problems.Rosenbrock()
     path = np.linspace(problem.start, problem.minimizer, 200)
@@ -368,6 +369,7 @@ def test_does_the_animation_honour_its_frame_count():
     assert html.count("data:image/png;base64,") == 5
 
 
+@pytest.mark.slow
 def test_does_the_animation_keep_within_its_size_limit():
     problem = problems.quadratic(condition_number=10.0)
     path = np.linspace(problem.start, problem.minimizer, 40)

@@ -89,11 +89,13 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> None:
     ).execute()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_do_the_visible_tests_pass_on_the_solution(name):
     run_notebook(source_notebook(name), ROOT / "solutions" / name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name,style", [(name, style) for name in ASSIGNMENTS for style in alternative_styles(name)]
 )
@@ -102,6 +104,7 @@ def test_do_the_visible_tests_pass_on_every_alternative_correct_solution(name, s
     run_notebook(alternative_notebook(name, style), ROOT / "exercises" / name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_do_the_visible_tests_stop_the_stub(name):
     released = nbformat.read(ROOT / "exercises" / name / f"{name}.ipynb", as_version=4)
