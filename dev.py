@@ -169,7 +169,7 @@ def run_tests(extra: list[str]) -> None:
     ensure_system_packages(BROWSER)
     # One worker per core, each taking whole modules, so that a module's shared fixtures (a
     # graded course, a browser) are made once; `-n 0` runs in one process.
-    workers = [] if any(arg == "-n" or arg.startswith("-n") for arg in extra) else PARALLEL
+    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in extra) else PARALLEL
     run(PYTHON, "-m", "pytest", *workers, *extra, env=venv_env())
 
 

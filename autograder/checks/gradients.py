@@ -50,19 +50,18 @@ def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
 def numeric_gradient_on_quadratic(student, rng):
     problem = random_quadratic(rng, (1, 50), (3, 9))
     w = rng.standard_normal(problem.A.shape[0])
+    matches_exact_gradient(student, problem, w, f"gradient of a quadratic in {w.size} variables")
+
+
+def matches_exact_gradient(student, problem, w, what: str) -> None:
+    """The student's numeric gradient of a quadratic at ``w`` against its exact gradient: a
+    centered difference is exact on a quadratic, up to round-off."""
     got = as_array(
         student.call("numeric_gradient", problem_argument(problem, "loss"), w),
         "numeric_gradient",
         w.shape,
     )
-    # A centered difference is exact on a quadratic, up to round-off.
-    assert_close(
-        got,
-        problem.grad(w),
-        rtol=1e-6,
-        atol=1e-8,
-        what=f"gradient of a quadratic in {w.size} variables",
-    )
+    assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=what)
 
 
 @CHECKS.check(
@@ -101,18 +100,7 @@ def numeric_gradient_on_matrix(student, rng):
     shape = random_shape(rng) + (2,)
     problem = random_quadratic(rng, (1, 50), int(np.prod(shape)))
     W = rng.standard_normal(shape)
-    got = as_array(
-        student.call("numeric_gradient", problem_argument(problem, "loss"), W),
-        "numeric_gradient",
-        W.shape,
-    )
-    assert_close(
-        got,
-        problem.grad(W),
-        rtol=1e-6,
-        atol=1e-8,
-        what=f"gradient with respect to a {shape} matrix",
-    )
+    matches_exact_gradient(student, problem, W, f"gradient with respect to a {shape} matrix")
 
 
 # --- relative_error -----------------------------------------------------------------------
