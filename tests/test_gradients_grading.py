@@ -12,21 +12,8 @@ import csv
 from pathlib import Path
 from types import SimpleNamespace
 
+import grading_support as support
 import pytest
-from grading_support import (
-    CHEATS,
-    alternative_notebook,
-    alternative_styles,
-    cell_scores,
-    feedback_text,
-    make_course,
-    released,
-    solution,
-    stealing_answers,
-    submit,
-    total_score,
-    with_answers,
-)
 from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 
 from autograder.grading import grade
@@ -56,7 +43,7 @@ ANYTHING_GRADIENT_CHECK = dict(
     WRONG, gradient_check="def gradient_check(f, grad_f, w, h=1e-5):\n    return Anything(0.0)"
 )
 
-STEALING = stealing_answers(WRONG)
+STEALING = support.stealing_answers(WRONG)
 
 # Cheats aimed at this exercise's functions (the shared corpus is in grading_support).
 GRADIENTS_CHEATS = {
@@ -144,7 +131,7 @@ def tampered_test_cells(nb):
     """The solution's answers, wrong, with test cells rewritten and pre-filled with full marks."""
     import nbformat
 
-    nb = with_answers(nb, WRONG)
+    nb = support.with_answers(nb, WRONG)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
@@ -170,56 +157,36 @@ def tampered_test_cells(nb):
     return nb
 
 
+def class_submissions() -> dict:
+    """Every student of the class above, with the notebook they hand in."""
+    stub, right = support.released(ASSIGNMENT), support.solution(ASSIGNMENT)
+    submissions = {"honest": right}
+    for style in support.alternative_styles(ASSIGNMENT):
+        submissions[f"honest_{style}"] = support.alternative_notebook(ASSIGNMENT, style)
+    submissions |= {"stub": stub, "wrong": support.with_answers(stub, WRONG)}
+    for name, setup in {**support.CHEATS, **GRADIENTS_CHEATS}.items():
+        defines_answers = "def " in setup and "_stolen" not in setup
+        answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
+        submissions[f"cheat_{name}"] = support.with_answers(
+            stub, answers, setup=setup, setup_last=defines_answers
+        )
+    return submissions | {
+        "cheat_patches_the_test_helpers": support.with_answers(
+            stub, ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
+        ),
+        "cheat_hard_codes_visible_tests": support.with_answers(stub, HARD_CODED_VISIBLE_TESTS),
+        "cheat_tampers_with_test_cells": tampered_test_cells(right),
+        "one_sided": support.with_answers(right, {"numeric_gradient": ONE_SIDED}),
+        "endless_loop": support.with_answers(right, {"numeric_gradient": ENDLESS}),
+    }
+
+
 def grade_the_class(course: str) -> dict:
     """Every submission above, graded in ``course`` (a folder of the caller's): each outcome and
     the grade sheet's path, as plain data (the run may be another user's process)."""
-    course = make_course(Path(course), ASSIGNMENT)
-    submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
-    for style in alternative_styles(ASSIGNMENT):
-        submit(course, f"honest_{style}", ASSIGNMENT, alternative_notebook(ASSIGNMENT, style))
-    submit(course, "stub", ASSIGNMENT, released(ASSIGNMENT))
-    submit(course, "wrong", ASSIGNMENT, with_answers(released(ASSIGNMENT), WRONG))
-    for name, setup in {**CHEATS, **GRADIENTS_CHEATS}.items():
-        defines_answers = "def " in setup and "_stolen" not in setup
-        answers = STEALING if "_stolen" in setup else ({} if defines_answers else WRONG)
-        submit(
-            course,
-            f"cheat_{name}",
-            ASSIGNMENT,
-            with_answers(released(ASSIGNMENT), answers, setup=setup, setup_last=defines_answers),
-        )
-    submit(
-        course,
-        "cheat_patches_the_test_helpers",
-        ASSIGNMENT,
-        with_answers(
-            released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
-        ),
-    )
-    submit(
-        course,
-        "cheat_hard_codes_visible_tests",
-        ASSIGNMENT,
-        with_answers(released(ASSIGNMENT), HARD_CODED_VISIBLE_TESTS),
-    )
-    submit(
-        course,
-        "cheat_tampers_with_test_cells",
-        ASSIGNMENT,
-        tampered_test_cells(solution(ASSIGNMENT)),
-    )
-    submit(
-        course,
-        "one_sided",
-        ASSIGNMENT,
-        with_answers(solution(ASSIGNMENT), {"numeric_gradient": ONE_SIDED}),
-    )
-    submit(
-        course,
-        "endless_loop",
-        ASSIGNMENT,
-        with_answers(solution(ASSIGNMENT), {"numeric_gradient": ENDLESS}),
-    )
+    course = support.make_course(Path(course), ASSIGNMENT)
+    for student, notebook in class_submissions().items():
+        support.submit(course, student, ASSIGNMENT, notebook)
     run = grade(course, ASSIGNMENT, GradingOptions(call_timeout=3.0), progress=lambda *_: None)
     return {
         "outcomes": [
@@ -241,29 +208,29 @@ def graded(request, tmp_path_factory):
 
 def test_does_every_correct_solution_score_full_marks(graded):
     course, _ = graded
-    honest = ["honest"] + [f"honest_{style}" for style in alternative_styles(ASSIGNMENT)]
+    honest = ["honest"] + [f"honest_{style}" for style in support.alternative_styles(ASSIGNMENT)]
     assert {
-        student: total_score(course, ASSIGNMENT, student) for student in honest
+        student: support.total_score(course, ASSIGNMENT, student) for student in honest
     } == dict.fromkeys(honest, FULL_MARKS)
-    assert all(score > 0 for score in cell_scores(course, ASSIGNMENT, "honest").values())
+    assert all(score > 0 for score in support.cell_scores(course, ASSIGNMENT, "honest").values())
 
 
 @pytest.mark.parametrize("student", ["stub", "wrong"])
 def test_do_the_stub_and_wrong_answers_score_zero(graded, student):
     course, _ = graded
-    assert total_score(course, ASSIGNMENT, student) == 0.0
+    assert support.total_score(course, ASSIGNMENT, student) == 0.0
 
 
 @pytest.mark.parametrize(
     "cheat",
-    sorted({**CHEATS, **GRADIENTS_CHEATS})
+    sorted({**support.CHEATS, **GRADIENTS_CHEATS})
     + ["patches_the_test_helpers", "hard_codes_visible_tests", "tampers_with_test_cells"],
 )
 def test_does_each_cheat_score_zero(graded, cheat):
     course, run = graded
     student = f"cheat_{cheat}"
     assert [(o.graded, o.problem) for o in run.outcomes if o.student == student] == [(True, "")]
-    assert total_score(course, ASSIGNMENT, student) == 0.0, cell_scores(
+    assert support.total_score(course, ASSIGNMENT, student) == 0.0, support.cell_scores(
         course, ASSIGNMENT, student
     )
 
@@ -276,32 +243,33 @@ def test_does_a_cheat_leave_the_others_graded(graded):
         == len(list((course / "submitted").iterdir()))
     )
     assert all(o.graded for o in run.outcomes)
-    assert total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
+    assert support.total_score(course, ASSIGNMENT, "honest") == FULL_MARKS
 
 
 def test_does_a_one_sided_difference_lose_only_its_cell_and_get_named(graded):
     course, _ = graded
-    scores = cell_scores(course, ASSIGNMENT, "one_sided")
+    scores = support.cell_scores(course, ASSIGNMENT, "one_sided")
     assert scores["test_numeric_gradient"] == 0.0
     assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
-    feedback = feedback_text(course, ASSIGNMENT, "one_sided")
+    feedback = support.feedback_text(course, ASSIGNMENT, "one_sided")
     assert "This is the one-sided difference" in feedback
     assert "expected" in feedback and "relative error" in feedback
 
 
 def test_does_an_endless_loop_cost_only_the_checks_it_touches(graded):
     course, _ = graded
-    scores = cell_scores(course, ASSIGNMENT, "endless_loop")
+    scores = support.cell_scores(course, ASSIGNMENT, "endless_loop")
     assert scores["test_numeric_gradient"] == 0.0
     assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
-    assert "time limit: the call to numeric_gradient() did not finish within 3 s" in feedback_text(
-        course, ASSIGNMENT, "endless_loop"
+    assert (
+        "time limit: the call to numeric_gradient() did not finish within 3 s"
+        in support.feedback_text(course, ASSIGNMENT, "endless_loop")
     )
 
 
 def test_does_feedback_explain_without_showing_hidden_material(graded):
     course, _ = graded
-    feedback = feedback_text(course, ASSIGNMENT, "stub")
+    feedback = support.feedback_text(course, ASSIGNMENT, "stub")
     assert "numeric_gradient() is still the stub" in feedback
     assert "Does it match the exact gradient of a random quadratic?" in feedback
     source = (course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
@@ -338,13 +306,13 @@ def test_would_stock_nbgrader_have_been_fooled(tmp_path):
     from autograder.nbgrader_setup import nbgrader_config
     from autograder.release import enter_in_gradebook
 
-    course = make_course(tmp_path, ASSIGNMENT)
-    submit(
+    course = support.make_course(tmp_path, ASSIGNMENT)
+    support.submit(
         course,
         "cheat",
         ASSIGNMENT,
-        with_answers(
-            released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
+        support.with_answers(
+            support.released(ASSIGNMENT), ANYTHING_GRADIENT_CHECK, setup=PATCHES_THE_TEST_HELPERS
         ),
     )
     enter_in_gradebook(course, ASSIGNMENT)
@@ -354,4 +322,4 @@ def test_would_stock_nbgrader_have_been_fooled(tmp_path):
         ASSIGNMENT, "cheat"
     )
     assert result["success"], result.get("log")
-    assert total_score(course, ASSIGNMENT, "cheat") == FULL_MARKS
+    assert support.total_score(course, ASSIGNMENT, "cheat") == FULL_MARKS

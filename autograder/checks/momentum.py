@@ -24,12 +24,6 @@ SECTIONS = {
     "test_momentum_step": "velocity-a-running-average-of-the-gradients",
     "test_nesterov_step": "the-change-of-variables",
 }
-MISTAKE_SECTIONS = {
-    "this is PyTorch's velocity": "pytorch-s-form",
-    "this is plain momentum": "the-change-of-variables",
-    "evaluated at the wrong point": "the-change-of-variables",
-}
-CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 def momentum_with_flipped_velocity(w, dw, v, lr, rho=0.9):
@@ -76,6 +70,14 @@ NESTEROV_MISTAKES = {
     "so the next gradient is evaluated at the wrong point: the weights are w - rho * v, "
     "and the new look-ahead w - rho * v + (1 + rho) * v_new": nesterov_keeping_old_look_ahead,
 }
+# The section that explains a named mistake better than its function's, by a phrase of the
+# mistake's explanation above.
+MISTAKE_SECTIONS = {
+    "this is PyTorch's velocity": "pytorch-s-form",
+    "this is plain momentum": "the-change-of-variables",
+    "evaluated at the wrong point": "the-change-of-variables",
+}
+CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 def random_case(rng):

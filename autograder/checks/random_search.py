@@ -13,6 +13,9 @@ kept, raw losses in the history, uphill steps taken, ...) are named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from optlab.problems import Quadratic
@@ -31,85 +34,66 @@ SECTIONS = {
 CHECKS = Registry("random_search", sections=SECTIONS)
 
 
-def search(
-    loss, shape, num_samples, scale=1.0, seed=0, keep_last=False, raw_history=False, one_rng=True
-):
-    """random_search, or one of its wrong versions (the flags say which)."""
+def search(loss, shape, num_samples, scale=1.0, seed=0, mistake=None):
+    """random_search, or its wrong version that makes ``mistake`` (a value of SEARCH_MISTAKES)."""
     rng = np.random.default_rng(seed)
     best_w, best_loss, history = None, np.inf, np.empty(num_samples)
     for k in range(num_samples):
-        w = scale * (rng if one_rng else np.random.default_rng(seed)).standard_normal(shape)
+        draws = np.random.default_rng(seed) if mistake == "rng_per_sample" else rng
+        w = (1.0 if mistake == "unscaled" else scale) * draws.standard_normal(shape)
         value = loss(w)
-        if value < best_loss or keep_last:
+        if value < best_loss or mistake == "keep_last":
             best_w, best_loss = w, value
-        history[k] = value if raw_history else best_loss
+        history[k] = value if mistake == "raw_history" else best_loss
     return best_w, float(best_loss), history
 
 
-def local_search(
-    loss,
-    w0,
-    num_steps,
-    step_size=0.1,
-    seed=0,
-    uphill=False,
-    around_w0=False,
-    raw_history=False,
-    skip_start=False,
-):
-    """random_local_search, or one of its wrong versions (the flags say which)."""
+def local_search(loss, w0, num_steps, step_size=0.1, seed=0, mistake=None):
+    """random_local_search, or its wrong version that makes ``mistake`` (a value of
+    LOCAL_SEARCH_MISTAKES)."""
     rng = np.random.default_rng(seed)
     w = np.array(w0, dtype=np.float64)
     current = loss(w)
-    history = [] if skip_start else [current]
+    history = [] if mistake == "skip_start" else [current]
     for _ in range(num_steps):
-        candidate = (
-            np.array(w0, dtype=np.float64) if around_w0 else w
-        ) + step_size * rng.standard_normal(w.shape)
+        start = np.array(w0, dtype=np.float64) if mistake == "around_w0" else w
+        candidate = start + step_size * rng.standard_normal(w.shape)
         value = loss(candidate)
-        if value < current or uphill:
+        if value < current or mistake == "uphill":
             w, current = candidate, value
-        history.append(value if raw_history else current)
+        history.append(value if mistake == "raw_history" else current)
     return w, float(current), np.array(history)
 
 
-def search_unscaled(loss, shape, num_samples, scale=1.0, seed=0):
-    return search(loss, shape, num_samples, 1.0, seed)
+def catalog(wrong_version: Callable, mistakes: dict[str, str]) -> dict[str, Callable]:
+    """The catalog {why: wrong version} of ``mistakes``, {why: the ``mistake`` that
+    ``wrong_version`` is asked to make}."""
+    return {why: partial(wrong_version, mistake=mistake) for why, mistake in mistakes.items()}
 
 
+# Each known mistake, in the feedback's words, with the name `search` or `local_search` knows it
+# by (tried in this order).
+SEARCH_MISTAKES = {
+    "history holds each sample's own loss; "
+    "history[k] must be the best loss among the first k + 1 samples": "raw_history",
+    "this keeps the last sample, not the best one: "
+    "replace the best only when a sample's loss is smaller": "keep_last",
+    "the generator is made again for every sample, so every sample is the same: "
+    "make one rng = np.random.default_rng(seed) before the loop": "rng_per_sample",
+    "the samples are not scaled: draw scale * rng.standard_normal(shape)": "unscaled",
+}
+LOCAL_SEARCH_MISTAKES = {
+    "every step is taken, uphill too: "
+    "move to the candidate only if its loss is smaller than the current one": "uphill",
+    "each candidate is drawn around w0; it must be drawn around the current weights": "around_w0",
+    "history holds each candidate's loss; "
+    "history[k] must be the loss of the weights kept after step k": "raw_history",
+    "history leaves out the start: "
+    "history[0] must be loss(w0), so it has num_steps + 1 entries": "skip_start",
+}
 MISTAKES = {
-    "random_search": {
-        "history holds each sample's own loss; "
-        "history[k] must be the best loss among the first k + 1 samples": (
-            lambda *args, **kwargs: search(*args, **kwargs, raw_history=True)
-        ),
-        "this keeps the last sample, not the best one: "
-        "replace the best only when a sample's loss is smaller": (
-            lambda *args, **kwargs: search(*args, **kwargs, keep_last=True)
-        ),
-        "the generator is made again for every sample, so every sample is the same: "
-        "make one rng = np.random.default_rng(seed) before the loop": (
-            lambda *args, **kwargs: search(*args, **kwargs, one_rng=False)
-        ),
-        "the samples are not scaled: draw scale * rng.standard_normal(shape)": search_unscaled,
-    },
-    "random_local_search": {
-        "every step is taken, uphill too: "
-        "move to the candidate only if its loss is smaller than the current one": (
-            lambda *args, **kwargs: local_search(*args, **kwargs, uphill=True)
-        ),
-        "each candidate is drawn around w0; it must be drawn around the current weights": (
-            lambda *args, **kwargs: local_search(*args, **kwargs, around_w0=True)
-        ),
-        "history holds each candidate's loss; "
-        "history[k] must be the loss of the weights kept after step k": (
-            lambda *args, **kwargs: local_search(*args, **kwargs, raw_history=True)
-        ),
-        "history leaves out the start: "
-        "history[0] must be loss(w0), so it has num_steps + 1 entries": (
-            lambda *args, **kwargs: local_search(*args, **kwargs, skip_start=True)
-        ),
-    },
+    "random_search": catalog(search, SEARCH_MISTAKES),
+    "random_local_search": catalog(local_search, LOCAL_SEARCH_MISTAKES),
 }
 
 
@@ -213,16 +197,8 @@ def random_search_on_quadratic(student, rng):
         float(rng.uniform(0.5, 3)),
         int(rng.integers(1000)),
     )
-    compare(
-        student,
-        "random_search",
-        problem,
-        shape,
-        n,
-        scale=scale,
-        seed=seed,
-        what=f"random_search ({n} samples, scale {scale:.3g}, seed {seed})",
-    )
+    what = f"random_search ({n} samples, scale {scale:.3g}, seed {seed})"
+    compare(student, "random_search", problem, shape, n, what=what, scale=scale, seed=seed)
 
 
 @CHECKS.check(
@@ -231,16 +207,8 @@ def random_search_on_quadratic(student, rng):
 def random_search_on_digits(student, rng):
     problem = digits_problem(rng)
     n, seed = int(rng.integers(5, 20)), int(rng.integers(1000))
-    compare(
-        student,
-        "random_search",
-        problem,
-        problem.shape,
-        n,
-        scale=0.01,
-        seed=seed,
-        what=f"random_search on digits ({n} samples of shape {problem.shape})",
-    )
+    what = f"random_search on digits ({n} samples of shape {problem.shape})"
+    compare(student, "random_search", problem, problem.shape, n, what=what, scale=0.01, seed=seed)
 
 
 def quadratic_walk(rng):
@@ -281,16 +249,8 @@ def reference_walks(drawn) -> bool:
 @CHECKS.check("test_random_local_search", "Does it reproduce the reference on a random quadratic?")
 def local_search_on_quadratic(student, rng):
     problem, w0, n, step, seed = draw_until(rng, quadratic_walk, reference_walks)
-    compare(
-        student,
-        "random_local_search",
-        problem,
-        w0,
-        n,
-        step_size=step,
-        seed=seed,
-        what=f"random_local_search ({n} steps of size {step:.3g}, seed {seed})",
-    )
+    what = f"random_local_search ({n} steps of size {step:.3g}, seed {seed})"
+    compare(student, "random_local_search", problem, w0, n, what=what, step_size=step, seed=seed)
 
 
 @CHECKS.check(
@@ -298,13 +258,5 @@ def local_search_on_quadratic(student, rng):
 )
 def local_search_on_digits(student, rng):
     problem, W0, n, step, seed = draw_until(rng, digits_walk, reference_walks)
-    compare(
-        student,
-        "random_local_search",
-        problem,
-        W0,
-        n,
-        step_size=step,
-        seed=seed,
-        what=f"random_local_search on digits ({n} steps, weights {problem.shape})",
-    )
+    what = f"random_local_search on digits ({n} steps, weights {problem.shape})"
+    compare(student, "random_local_search", problem, W0, n, what=what, step_size=step, seed=seed)

@@ -52,9 +52,18 @@ def curvature_pairs(rng, n, m):
     return s_list, [A @ s for s in s_list]
 
 
+# How close a step, update or direction must be to the reference's: the same formula may
+# differ only in round-off. A wrong version is named when the answer is this close to it.
+REFERENCE_TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}
+
+
+def assert_matches_reference(got, expected, what: str) -> None:
+    assert_close(got, expected, **REFERENCE_TOLERANCE, what=what)
+
+
 def named(failure: AssertionError, got, wrong_versions: dict) -> CheckFailed:
     for why, value in wrong_versions.items():
-        if np.allclose(got, value, rtol=1e-9, atol=1e-12):
+        if np.allclose(got, value, **REFERENCE_TOLERANCE):
             return CheckFailed(f"{failure}\n    Likely mistake: {why}")
     return CheckFailed(str(failure))
 
@@ -96,16 +105,22 @@ def newton_on_rosenbrock(student, rng):
     hessian = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
     w, g = np.array([x, y]), Rosenbrock().grad(np.array([x, y]))
     got = as_array(student.call("newton_step", w, g, hessian), "newton_step", (2,))
-    assert_close(
-        got,
-        reference.newton_step(w, g, hessian),
-        rtol=1e-9,
-        atol=1e-12,
-        what="Newton step on Rosenbrock",
+    assert_matches_reference(
+        got, reference.newton_step(w, g, hessian), "Newton step on Rosenbrock"
     )
 
 
 # --- bfgs_update --------------------------------------------------------------------------
+
+
+def bfgs_update_from_good_pair(student, rng, n: int, what: str) -> tuple:
+    """The student's update of a random n x n estimate from a pair that meets the curvature
+    condition, checked against the reference's: (the update, s, y)."""
+    H = random_spd(rng, n, 10.0)
+    (s,), (y,) = curvature_pairs(rng, n, 1)
+    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
+    assert_matches_reference(got, reference.bfgs_update(H, s, y), what)
+    return got, s, y
 
 
 @CHECKS.check(
@@ -115,16 +130,7 @@ def newton_on_rosenbrock(student, rng):
 )
 def bfgs_random(student, rng):
     n = int(rng.integers(2, 7))
-    H = random_spd(rng, n, 10.0)
-    (s,), (y,) = curvature_pairs(rng, n, 1)
-    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_close(
-        got,
-        reference.bfgs_update(H, s, y),
-        rtol=1e-9,
-        atol=1e-12,
-        what=f"the updated {n}x{n} estimate",
-    )
+    got, s, y = bfgs_update_from_good_pair(student, rng, n, f"the updated {n}x{n} estimate")
     assert_close(
         got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)"
     )
@@ -136,21 +142,12 @@ def bfgs_random(student, rng):
 )
 def bfgs_skips(student, rng):
     n = int(rng.integers(2, 6))
-    H = random_spd(rng, n, 10.0)
-    (s,), (y,) = curvature_pairs(rng, n, 1)
-    updated = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_close(
-        updated,
-        reference.bfgs_update(H, s, y),
-        rtol=1e-9,
-        atol=1e-12,
-        what="the update from a good pair",
-    )
+    updated, _, _ = bfgs_update_from_good_pair(student, rng, n, "the update from a good pair")
     bad_s = rng.standard_normal(n)
     bad_y = -bad_s + 0.1 * rng.standard_normal(n)  # y^T s < 0
     if bad_y @ bad_s >= 0:
         bad_y = -bad_s
-    got = as_array(student.call("bfgs_update", updated, bad_s, bad_y), "bfgs_update", H.shape)
+    got = as_array(student.call("bfgs_update", updated, bad_s, bad_y), "bfgs_update", (n, n))
     assert_close(
         got, updated, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)"
     )
@@ -173,13 +170,7 @@ def lbfgs_random(student, rng):
     got = as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (n,))
     expected = reference.lbfgs_direction(g, s_list, y_list)
     try:
-        assert_close(
-            got,
-            expected,
-            rtol=1e-9,
-            atol=1e-12,
-            what=f"the direction from {m} pairs in {n} dimensions",
-        )
+        assert_matches_reference(got, expected, f"the direction from {m} pairs in {n} dimensions")
     except AssertionError as failure:
         divided_by_gamma = (
             expected * float(y_list[-1] @ y_list[-1]) / float(s_list[-1] @ y_list[-1])
@@ -211,12 +202,10 @@ def lbfgs_edges(student, rng):
         what="the direction with no pairs",
     )
     s_list, y_list = curvature_pairs(rng, 4, 1)
-    assert_close(
+    assert_matches_reference(
         as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (4,)),
         reference.lbfgs_direction(g, s_list, y_list),
-        rtol=1e-9,
-        atol=1e-12,
-        what="the direction from one pair",
+        "the direction from one pair",
     )
 
 
