@@ -35,7 +35,14 @@ STAMP = VENV / ".installed-requirements"
 
 # Warnings are errors, nitpicky cross-references, and every problem reported at once.
 BOOK_BUILD_FLAGS = ["-W", "-n", "--keep-going"]
-PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+
+
+def worker_count() -> int:
+    """One pytest worker per core available to this process, and one more: many tests spend
+    their time waiting (for a sandbox to start, a timeout to run out, another grading run), and
+    the extra worker keeps the cores busy meanwhile."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
 
 
 # A NamedTuple, not a dataclass: tests/conftest.py loads this file as a module that
@@ -167,9 +174,10 @@ def build_book(extra: list[str]) -> None:
 def run_tests(extra: list[str]) -> None:
     ensure_system_packages(SANDBOX)
     ensure_system_packages(BROWSER)
-    # One worker per core, each taking whole modules, so that a module's shared fixtures (a
-    # graded course, a browser) are made once; `-n 0` runs in one process.
-    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in extra) else PARALLEL
+    # Workers take whole modules, so that a module's shared fixtures (a graded course, a
+    # browser) are made once; `-n 0` runs in one process.
+    parallel = ["-n", str(worker_count()), "--dist", "loadfile"]
+    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in extra) else parallel
     run(PYTHON, "-m", "pytest", *workers, *extra, env=venv_env())
 
 

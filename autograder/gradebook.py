@@ -11,13 +11,30 @@ that no connection stays open (grading forks its workers with none).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import nbgrader.api
+from alembic.script import ScriptDirectory
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.dbutil import ALEMBIC_DIR
 
 GRADEBOOK = "gradebook.db"
+
+
+@functools.cache
+def gradebook_schema_version() -> str:
+    """The newest revision of nbgrader's gradebook schema, which every new gradebook is stamped
+    with, read in this process.
+
+    nbgrader reads it by running the `alembic` command (nbgrader.api.get_alembic_version), which
+    takes 1.7 s for every new gradebook; this reads the same scripts in 0.06 s."""
+    return ScriptDirectory(ALEMBIC_DIR).get_current_head()
+
+
+nbgrader.api.get_alembic_version = gradebook_schema_version
 
 # Parallel graders write to the gradebook at once: a writer waits this long for the others
 # (SQLite's busy timeout) before its submission is reported as not graded, for a later run.

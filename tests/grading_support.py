@@ -4,6 +4,7 @@ gradebook."""
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import shutil
@@ -40,9 +41,10 @@ def secret_lines(assignment: str) -> set[str]:
     }
 
 
+@functools.cache
 def hidden_functions(parts: tuple[str, ...] = ("reference", "checks")) -> dict[str, set[str]]:
     """The code lines of each function of the hidden references and checks (docstrings left
-    out)."""
+    out); parsed once per run."""
     functions = {}
     for path in [p for part in parts for p in ROOT.glob(f"autograder/{part}/*.py")]:
         source = path.read_text()
@@ -76,12 +78,21 @@ def leaked_functions(
     not counting lines that ``allowed`` (say, the exercises' own statement of a rule) already
     shows."""
     leaked = []
-    for name, lines in hidden_functions(parts).items():
-        lines = {line for line in lines if line not in allowed}
+    for name, lines in unstated_functions(parts, allowed).items():
         shown = [line for line in lines if line in text]
         if len(shown) >= 2 and len(shown) > len(lines) / 2:
             leaked.append(name)
     return leaked
+
+
+@functools.cache
+def unstated_functions(parts: tuple[str, ...], allowed: str) -> dict[str, set[str]]:
+    """hidden_functions(parts) without the lines that ``allowed`` shows: worked out once per
+    ``allowed``, as the site's few hundred files are checked against the same statement."""
+    return {
+        name: {line for line in lines if line not in allowed}
+        for name, lines in hidden_functions(parts).items()
+    }
 
 
 def venv_environment() -> dict[str, str]:

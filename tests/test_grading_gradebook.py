@@ -94,3 +94,25 @@ def test_is_a_submission_that_waited_too_long_reported_and_graded_by_the_next_ru
         (s, True, FULL) for s in STUDENTS
     ]
     assert [total_score(course, ASSIGNMENT, s) for s in STUDENTS] == [FULL] * len(STUDENTS)
+
+
+def test_is_a_new_gradebook_stamped_with_the_schema_version_that_nbgraders_alembic_gives(tmp_path):
+    """The grader reads the version in-process (gradebook.gradebook_schema_version); nbgrader
+    would run `alembic heads`. Both must agree, or `nbgrader db upgrade` would migrate wrongly."""
+    import sqlite3
+    from pathlib import Path
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////nonexistent.db") as alembic_ini:
+        heads = subprocess.run(
+            [Path(sys.executable).parent / "alembic", "-c", alembic_ini, "heads"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    with gradebook.open_gradebook(tmp_path):
+        pass
+    with sqlite3.connect(tmp_path / gradebook.GRADEBOOK) as db:
+        (stamped,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert heads.split()[0] == stamped
