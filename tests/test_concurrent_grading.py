@@ -9,10 +9,14 @@ students (as they did when uids were fixed per worker slot).
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 
 import pytest
 from grading_support import (
@@ -83,6 +87,31 @@ def start(command: list[str], cwd) -> subprocess.Popen:
     )
 
 
+@contextmanager
+def paused(process: subprocess.Popen, at_most: float = 300.0):
+    """``process`` stopped while the block runs (at most ``at_most`` seconds), then continued. A
+    stopped run keeps its assignment lock, however long a loaded machine takes to start the
+    other one."""
+    os.kill(process.pid, signal.SIGSTOP)
+    deadline = threading.Timer(at_most, os.kill, (process.pid, signal.SIGCONT))
+    deadline.start()
+    try:
+        yield
+    finally:
+        deadline.cancel()
+        os.kill(process.pid, signal.SIGCONT)
+
+
+def read_until(process: subprocess.Popen, said: str) -> str:
+    """What ``process`` writes to stderr, up to the line that holds ``said`` or to its end."""
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if said in line:
+            break
+    return "".join(lines)
+
+
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=900)
     return process.returncode, out, err
@@ -139,7 +168,8 @@ def test_is_a_second_run_of_the_same_assignment_refused_while_the_first_grades(t
     course = course_with(tmp_path, "gradients")
     first = start(grade_command("gradients"), course)
     first.stderr.readline()  # one submission finished: the run holds its lock
-    second = run_command(*grade_command("gradients"), cwd=course)
+    with paused(first):
+        second = run_command(*grade_command("gradients"), cwd=course)
     code, _, err = finish(first)
     assert second.returncode == 3
     assert "gradients is being graded in this course by pid" in second.stderr, second.stderr
@@ -154,7 +184,10 @@ def test_does_plain_nbgrader_wait_for_a_run_of_the_same_assignment(tmp_path):
     course = course_with(tmp_path, "gradients")
     ours = start(grade_command("gradients"), course)
     ours.stderr.readline()  # one submission finished: the run holds its lock
-    plain = start(plain_command("gradients", "--force"), course)
-    plain_err = finish_both(ours, plain)
-    assert "Waiting: gradients is being graded by pid" in plain_err, plain_err[-3000:]
+    waiting = "Waiting: gradients is being graded by pid"
+    with paused(ours):  # until plain nbgrader waits, or ends without waiting
+        plain = start(plain_command("gradients", "--force"), course)
+        plain_err = read_until(plain, waiting)
+    plain_err += finish_both(ours, plain)
+    assert waiting in plain_err, plain_err[-3000:]
     assert_honest_at_full_marks(course, "gradients")
