@@ -46,9 +46,37 @@ def linked_file(site: Path, page: str, href: str) -> Path:
 
 def extension(name: str) -> ModuleType:
     """The book's extension book/_ext/<name>.py, imported as Sphinx imports it (once)."""
+    if (
+        str(EXTENSIONS) not in sys.path
+    ):  # as Jupyter Book's local_extensions: they import each other
+        sys.path.insert(0, str(EXTENSIONS))
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, EXTENSIONS / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def with_dependencies(distributions: set[str]) -> set[str]:
+    """``distributions`` (normalized names) and everything pip installs with them: their
+    requirements, transitively, without optional extras."""
+    import importlib.metadata
+    import re
+
+    found: set[str] = set()
+    pending = set(distributions)
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requirements = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in requirements:
+            if "extra ==" not in requirement:
+                head = re.match(r"[A-Za-z0-9._-]+", requirement)[0]
+                pending.add(re.sub(r"[-_.]+", "-", head).lower())
+    return found

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
-from book_support import ROOT, extension, linked_file, page_html, toc_files
+from book_support import ROOT, extension, linked_file, page_html, toc_files, with_dependencies
 from bs4 import BeautifulSoup
 
 from optlab import chapters as table
@@ -193,7 +193,7 @@ def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site):
         checked.add(where)
         text = EMBEDDED_DATA.sub(" ", text)
         assert leaked_functions(text, allowed=stated) == [], f"{where} shows hidden code"
-        member = re.fullmatch(rf"{ARCHIVES}/(\w+)\.zip!\1/(optlab/.+)\.py", where)
+        member = re.fullmatch(r"_downloads/\w+/(\w+)\.zip!\1/(optlab/.+)\.py", where)
         if member is None:  # a page, a source, the search index, a notebook, a README
             leaked = sorted(line for line in secrets if line in text)
             assert leaked == [], f"{where} shows solution lines: {leaked[:3]}"
@@ -208,6 +208,9 @@ def test_does_no_solution_hidden_test_or_reference_reach_the_site(built_site):
         assert f"{ARCHIVES}/{name}.zip!{name}/{name}.ipynb" in checked, (
             f"the {name} archive was not read"
         )
+        notebook = f"{name}_chapter"
+        assert f"_downloads/chapters/{notebook}.ipynb" in checked
+        assert f"_downloads/chapters/{notebook}.zip!{notebook}/{notebook}.ipynb" in checked
 
 
 def test_does_no_module_of_the_student_package_give_an_exercise_away():
@@ -294,8 +297,8 @@ def test_is_mathjax_served_by_the_site_itself(built_site):
 
 def test_does_every_chapter_end_with_its_exercise_downloads(built_site):
     """Each chapter's last section is its Exercise, which ends with the box of
-    book/_ext/exercise_links.py: links to the archive and to the released notebook, both files of
-    the site."""
+    book/_ext/exercise_links.py (links to the archive and to the released notebook, both files of
+    the site) and then the box of the chapter's own notebook (tests/test_chapter_notebooks.py)."""
     for name in chapters():
         page = f"book/{name}"
         soup = page_html(built_site, page)
@@ -305,9 +308,10 @@ def test_does_every_chapter_end_with_its_exercise_downloads(built_site):
         assert section["id"] == "exercise" and section.find_next_sibling("section") is None, (
             f"{page}: not at its end"
         )
-        assert box is section.find_all(recursive=False)[-1], (
+        assert box is section.find_all(recursive=False)[-2], (
             f"{page}: the box does not end the Exercise section"
         )
+        assert "chapter-notebook" in section.find_all(recursive=False)[-1]["class"]
         links = {Path(a["href"]).name: a["href"] for a in box.select("a.download")}
         assert set(links) == {f"{name}.zip", f"{name}.ipynb"}, links
         assert (
@@ -371,9 +375,9 @@ def test_does_each_archive_readme_say_how_to_open_it_and_what_it_needs(built_sit
     ]
     assert needed and all(package in (ROOT / "README.md").read_text() for package in needed)
     distributions = importlib.metadata.packages_distributions()
-    named = {re.sub(r"[-_.]+", "-", package).lower() for package in needed} | {
-        "ipython"
-    }  # IPython: with jupyter
+    named = with_dependencies(  # IPython comes with Jupyter
+        {re.sub(r"[-_.]+", "-", package).lower() for package in needed} | {"ipython"}
+    )
     for name in chapters():
         with archive(built_site, name) as zipped:
             readme = zipped.read(f"{name}/README.txt").decode()
@@ -588,6 +592,13 @@ def test_do_the_chapters_show_the_launch_buttons_the_config_asks_for(built_site)
         assert [a["href"] for a in box.select("a.exercise-launch")] == list(expected.values())
         assert ("open it online" in box.get_text()) == bool(expected)
         assert all(a.get("href") for a in box.select("a")), f"{name}: a link without an address"
+        chapter_box = soup.select_one(f"#chapter-notebook-{name}")
+        expected = exercise_links().launch_urls(settings, f"book/{name}.md")
+        expected.pop("Colab", None)  # Colab opens .ipynb files only
+        assert [a["href"] for a in chapter_box.select("a.exercise-launch")] == list(
+            expected.values()
+        )
+        assert all(a.get("href") for a in chapter_box.select("a")), f"{name}: an empty link"
         assert soup.select(".dropdown-launch-buttons") == [], (
             f"{name}: the theme's launch buttons are shown"
         )
@@ -615,16 +626,22 @@ def sphinx_project(folder: Path, exercise: str) -> Path:
     shutil.copy(ROOT / "student" / "pyproject.toml", source / "student" / "pyproject.toml")
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
-        "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links']\n"
+        "project = 'Demo'\nextensions = ['myst_nb', 'exercise_links', 'chapter_notebooks']\n"
         "html_theme = 'sphinx_book_theme'\n"
         "exclude_patterns = ['exercises', 'student']\nnb_execution_mode = 'off'\n"
         f"html_theme_options = {SAMPLE!r}\n"
     )
-    (source / "index.md").write_text(
+    page = (
         "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
         "# Demo\n\n```{code-cell} ipython3\n1 + 1\n```\n\n## Exercise\n\n"
         f"```{{exercise}} {exercise}\n```\n"
+    )
+    (source / "index.md").write_text(page)
+    # The same as a chapter's page, which gets the chapter notebook's box too.
+    (source / "book").mkdir()
+    (source / "book" / f"{exercise}.md").write_text(
+        page.replace("---\n#", "orphan: true\n---\n#", 1)
     )
     return source
 
@@ -658,8 +675,13 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
                 os.utime(path, (1e9, 1e9))
         result = sphinx_build(source, tmp_path / run)
         assert result.returncode == 0, result.stdout + result.stderr
-        built.append((tmp_path / run / "_downloads" / "exercises" / f"{DEMO}.zip").read_bytes())
-    assert built[0] == built[1], "the archive differs between two builds of the same files"
+        built.append(
+            [
+                (tmp_path / run / "_downloads" / folder / f"{name}.zip").read_bytes()
+                for folder, name in (("exercises", DEMO), ("chapters", f"{DEMO}_chapter"))
+            ]
+        )
+    assert built[0] == built[1], "an archive differs between two builds of the same files"
     soup = BeautifulSoup((tmp_path / "first" / "index.html").read_text(), "html.parser")
     box = soup.select_one(f"#exercise-{DEMO}")
     expected = exercise_links().launch_urls(
@@ -673,6 +695,15 @@ def test_do_configured_launch_buttons_reach_the_page_and_archives_build_reproduc
         '#subdirectory=student"' in box.get_text()
     )
     assert soup.select(".dropdown-launch-buttons") == []
+    chapter_page = BeautifulSoup(
+        (tmp_path / "first" / "book" / f"{DEMO}.html").read_text(), "html.parser"
+    )
+    chapter_box = chapter_page.select_one(f"#chapter-notebook-{DEMO}")
+    expected = exercise_links().launch_urls(settings_from(SAMPLE), f"book/{DEMO}.md")
+    del expected["Colab"]
+    assert [
+        (a.get_text(strip=True), a["href"]) for a in chapter_box.select("a.exercise-launch")
+    ] == list(expected.items())
     assert set(table.chapter(DEMO).blocked) == {"optlab.optimize"}
     with zipfile.ZipFile(
         tmp_path / "first" / "_downloads" / "exercises" / f"{DEMO}.zip"

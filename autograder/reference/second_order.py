@@ -68,33 +68,12 @@ def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4,
     return alpha
 
 
-def bfgs(f, grad, w0, tol=1e-6, max_iter=500):
-    """BFGS with a strong-Wolfe line search, from H = I. Stops when max |g| <= tol.
-
-    Returns (w, iterations, history): history[k] is f after iteration k (history[0] = f(w0)).
-    """
-    w = np.array(w0, dtype=np.float64)
-    g, H, history = grad(w), np.eye(len(w)), [f(w)]
-    for k in range(max_iter):
-        if np.max(np.abs(g)) <= tol:
-            return w, k, np.array(history)
-        direction = -H @ g
-        alpha = wolfe_line_search(f, grad, w, direction)
-        w_new = w + alpha * direction
-        g_new = grad(w_new)
-        s, y = w_new - w, g_new - g
-        H = bfgs_update(H, s, y)
-        w, g = w_new, g_new
-        history.append(f(w))
-    return w, max_iter, np.array(history)
-
-
 def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
     """L-BFGS keeping the last ``m`` pairs, with a strong-Wolfe line search. Stops when
     max |g| <= tol.
 
-    Returns (w, iterations, history) like `bfgs`. Pairs that break the curvature
-    condition are not stored.
+    Returns (w, iterations, history): history[k] is f after iteration k (history[0] = f(w0)).
+    Pairs that break the curvature condition are not stored.
     """
     w = np.array(w0, dtype=np.float64)
     g, s_list, y_list, history = grad(w), [], [], [f(w)]

@@ -15,7 +15,10 @@ page's source to the site from the file itself.
 
 A module is found as the page's kernel finds it (from the page's folder, then the import path),
 without being imported. The imports counted are every `import` statement in the code, even in
-functions, and a module run as `python -m name` (a list holding "-m" and then its name).
+functions, a module run as `python -m name` (a list holding "-m" and then its name), and the
+module an exercise's functions come from while the site is built
+(`exercise_functions("momentum", ...)` is `<OPTLAB_ANSWERS_FROM>.momentum`, see
+book/_ext/chapter_notebooks.py).
 The option's line takes the place of a blank line before the cell when the page reads the
 same without it, so that Sphinx's line numbers for the rest of the page stay true. MyST Markdown
 pages only: the book has no .ipynb pages.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import os
 import site
 import sys
 import sysconfig
@@ -37,6 +41,8 @@ from pathlib import Path
 from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
 from myst_parser.config.main import MdParserConfig
 from sphinx.util import logging
+
+from optlab.exercises import ANSWERS_PACKAGE_VARIABLE
 
 OPTION = "imported_modules_digest"
 CODE_CELL = "```{code-cell}"
@@ -116,7 +122,16 @@ def imported_names(tree: ast.AST, package: str = "") -> set[str]:
             for flag, name in zip(node.elts, node.elts[1:]):
                 if _constant(flag) == "-m" and isinstance(_constant(name), str):
                     names |= {_constant(name), f"{_constant(name)}.__main__"}
+        elif isinstance(node, ast.Call) and _called_name(node) == "exercise_functions":
+            answers = os.environ.get(ANSWERS_PACKAGE_VARIABLE)
+            exercise = _constant(node.args[0]) if node.args else None
+            if answers and isinstance(exercise, str):
+                names.add(f"{answers}.{exercise}")
     return names
+
+
+def _called_name(call: ast.Call) -> str | None:
+    return getattr(call.func, "id", None) or getattr(call.func, "attr", None)
 
 
 def _constant(node: ast.AST):

@@ -287,8 +287,21 @@ def _python_version_words(spec: str) -> str:
     )
 
 
-def _shell_word(word: str) -> str:
+def shell_word(word: str) -> str:
+    """``word`` quoted for a shell command when it needs it."""
     return word if re.fullmatch(r"[A-Za-z0-9._-]+", word) else f'"{word}"'
+
+
+def readme_paragraph(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    """``text`` as the lines of a README.txt paragraph, at most 78 characters wide."""
+    return textwrap.wrap(
+        text,
+        78,
+        initial_indent=indent,
+        subsequent_indent=indent if hanging is None else hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def readme_text(
@@ -303,16 +316,7 @@ def readme_text(
         else "".join(requirements)
     )
 
-    def paragraph(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
-        return textwrap.wrap(
-            text,
-            78,
-            initial_indent=indent,
-            subsequent_indent=indent if hanging is None else hanging,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-
+    paragraph = readme_paragraph
     width = max(len(notebook), len(package.name) + 1, len("README.txt")) + 3
     lines = [title, "=" * len(title), ""]
     lines += paragraph(
@@ -337,7 +341,7 @@ def readme_text(
     lines += [
         "",
         "    python -m pip install "
-        + " ".join(_shell_word(word) for word in ["jupyter", *requirements]),
+        + " ".join(shell_word(word) for word in ["jupyter", *requirements]),
         "",
         "How to work on it",
         "-----------------",
@@ -411,19 +415,30 @@ def write_archive(
     without: tuple[str, ...] = (),
 ) -> bool:
     """Write the exercise's archive (one folder named after the exercise); return whether the file
-    changed. Entries are sorted, with a fixed time and fixed permissions."""
+    changed."""
+    files = {f"{exercise}.ipynb": notebook.read_bytes(), "README.txt": readme.encode("utf-8")}
+    return write_folder_archive(target, exercise, files, package, without)
+
+
+def write_folder_archive(
+    target: Path,
+    folder: str,
+    files: dict[str, bytes],
+    package: PackageInfo,
+    without: tuple[str, ...] = (),
+) -> bool:
+    """Write an archive of one folder, ``folder``, holding ``files`` (name: bytes) and the
+    package but the modules ``without``; return whether the file changed. Entries are sorted,
+    with a fixed time and fixed permissions."""
     stamp = _zip_timestamp()
-    entries: list[tuple[str, bytes | None]] = [
-        (f"{exercise}/", None),
-        (f"{exercise}/{exercise}.ipynb", notebook.read_bytes()),
-        (f"{exercise}/README.txt", readme.encode("utf-8")),
-    ]
+    entries: list[tuple[str, bytes | None]] = [(f"{folder}/", None)]
+    entries += [(f"{folder}/{name}", data) for name, data in files.items()]
     folders = set()
     for path in package.files(without):
         relative = path.relative_to(package.folder.parent).as_posix()
         for parent in reversed(Path(relative).parents[:-1]):
-            folders.add(f"{exercise}/{parent.as_posix()}/")
-        entries.append((f"{exercise}/{relative}", path.read_bytes()))
+            folders.add(f"{folder}/{parent.as_posix()}/")
+        entries.append((f"{folder}/{relative}", path.read_bytes()))
     entries += [(folder, None) for folder in folders]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")

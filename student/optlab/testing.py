@@ -9,6 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
+# The lecture's thresholds for the relative error of a gradient check, in float64: at most
+# GOOD_THRESHOLD the gradient is right; above WRONG_THRESHOLD it is wrong; in between, look
+# closer (kinks in the loss, float32).
+GOOD_THRESHOLD = 1e-7
+WRONG_THRESHOLD = 1e-2
+
+
+def verdict(error: float) -> str:
+    """Words for a gradient check's relative error, by the lecture's thresholds."""
+    if error <= GOOD_THRESHOLD:
+        return "correct"
+    if error > WRONG_THRESHOLD:
+        return "wrong"
+    return "look closer: kinks in the loss? float32?"  # the words of the gradients chapter's table
+
 
 def describe(value) -> str:
     """A few words for what a value is ('an array of shape (3,) and dtype float64')."""
