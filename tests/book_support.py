@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import unquote, urljoin
@@ -15,6 +16,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTENSIONS = ROOT / "book" / "_ext"
+_IMPORTING = threading.RLock()
 
 
 def toc_files() -> list[str]:
@@ -45,17 +47,17 @@ def linked_file(site: Path, page: str, href: str) -> Path:
 
 
 def extension(name: str) -> ModuleType:
-    """The book's extension book/_ext/<name>.py, imported as Sphinx imports it (once)."""
-    if (
-        str(EXTENSIONS) not in sys.path
-    ):  # as Jupyter Book's local_extensions: they import each other
-        sys.path.insert(0, str(EXTENSIONS))
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, EXTENSIONS / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    """The book's extension book/_ext/<name>.py, imported as Sphinx imports it (once, also when
+    threads ask at the same time)."""
+    with _IMPORTING:
+        if str(EXTENSIONS) not in sys.path:  # as local_extensions does: they import each other
+            sys.path.insert(0, str(EXTENSIONS))
+        if name not in sys.modules:
+            spec = importlib.util.spec_from_file_location(name, EXTENSIONS / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        return sys.modules[name]
 
 
 def with_dependencies(distributions: set[str]) -> set[str]:

@@ -45,11 +45,12 @@ def unzipped(site: Path, name: str, into: Path) -> Path:
     return into / notebook
 
 
-def student_environment() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if key not in COURSE_VARIABLES}
+def student_environment(**changes: str) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if key not in COURSE_VARIABLES}
+    return environment | changes
 
 
-def run_chapter(folder: Path, name: str) -> nbformat.NotebookNode:
+def run_chapter(folder: Path, name: str, **environment: str) -> nbformat.NotebookNode:
     """Execute the chapter's notebook in ``folder``, after the isolation probe."""
     notebook = nbformat.read(folder / f"{chapter_notebooks().notebook_name(name)}.ipynb", 4)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(ISOLATION_PROBE))
@@ -58,7 +59,7 @@ def run_chapter(folder: Path, name: str) -> nbformat.NotebookNode:
         timeout=900,
         kernel_name="python3",
         resources={"metadata": {"path": str(folder)}},
-    ).execute(env=student_environment())
+    ).execute(env=student_environment(**environment))
     return notebook
 
 
@@ -66,22 +67,35 @@ def earlier_and_this(name: str) -> list[str]:
     return list(table.NAMES[: table.NAMES.index(name) + 1])
 
 
+@pytest.fixture(scope="module")
+def chapter_runs(built_site, tmp_path_factory) -> dict[str, Exception | None]:
+    """Every chapter downloaded and run on the solution notebooks of its exercise and the earlier
+    ones: the error each run raised, or None. As many run at once as there are cores, each
+    kernel's numerical libraries on one thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = len(os.sched_getaffinity(0))
+    threads = extension("parallel_execution").THREAD_VARIABLES
+
+    def run(name: str) -> Exception | None:
+        folder = unzipped(built_site, name, tmp_path_factory.mktemp(name))
+        for exercise in earlier_and_this(name):
+            shutil.copy(ROOT / "solutions" / exercise / f"{exercise}.ipynb", folder)
+        try:
+            run_chapter(folder, name, **dict.fromkeys(threads, "1"))
+        except Exception as error:  # reported by the chapter's own test
+            return error
+        return None
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(table.NAMES, pool.map(run, table.NAMES)))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", table.NAMES)
-def test_does_the_downloaded_chapter_run_to_the_end_on_the_students_answers(
-    built_site, tmp_path, name
-):
-    folder = unzipped(built_site, name, tmp_path)
-    for exercise in earlier_and_this(name):
-        shutil.copy(ROOT / "solutions" / exercise / f"{exercise}.ipynb", folder)
-    notebook = run_chapter(folder, name)
-    errors = [
-        output
-        for cell in notebook.cells
-        for output in cell.get("outputs", [])
-        if output.get("output_type") == "error"
-    ]
-    assert errors == []
+def test_does_the_downloaded_chapter_run_to_the_end_on_the_students_answers(chapter_runs, name):
+    error = chapter_runs[name]
+    assert error is None, f"{name}_chapter.ipynb failed on the solutions:\n{error}"
 
 
 @pytest.mark.parametrize("name", table.NAMES)
