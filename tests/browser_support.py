@@ -80,9 +80,10 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium(profile: Path):
+def chromium(profile: Path, flags: tuple[str, ...] = (), log_requests: bool = False):
     """A Selenium driver for headless Chromium with a fresh profile in ``profile``, keeping the
-    browser's console (every level) for `console_errors`."""
+    browser's console (every level) for `console_errors`; with ``log_requests``, also its
+    network log ("performance"). ``flags`` are more command-line flags."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -92,9 +93,11 @@ def chromium(profile: Path):
         *CHROMIUM_FLAGS,
         f"--user-data-dir={profile}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        *flags,
     ]:
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    logs = {"browser": "ALL"} | ({"performance": "ALL"} if log_requests else {})
+    options.set_capability("goog:loggingPrefs", logs)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     try:
         driver.set_page_load_timeout(60)

@@ -90,6 +90,8 @@ def built_site(tmp_path_factory) -> Path:
 # tests that use `built_site` are "book" wherever they are, and a test may add its own marks.
 MODULE_TIERS = {
     "test_browser": ("browser", "book", "slow"),
+    "test_explorer_browser": ("browser", "book", "slow"),
+    "test_chapter_notebooks": ("book", "slow"),
     "test_cli": ("sandbox", "slow"),
     "test_concurrent_grading": ("sandbox", "slow"),
     "test_exercises_grading": ("sandbox", "slow"),

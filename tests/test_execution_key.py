@@ -104,13 +104,21 @@ def test_do_magics_and_a_broken_line_not_hide_the_imports(course):
     assert "lessons.steps" in execution_key().course_files([code], course)
 
 
-def test_are_a_chapters_reference_module_and_optlab_in_its_key():
+def test_are_a_chapters_reference_module_and_optlab_in_its_key(monkeypatch):
+    """While the site is built, a page's exercise_functions("sgd", ...) runs the reference's
+    sgd module, which is then part of the page's key."""
+    from optlab.exercises import ANSWERS_PACKAGE_VARIABLE
+
+    monkeypatch.setenv(ANSWERS_PACKAGE_VARIABLE, "autograder.reference")
     page = ROOT / "book" / "sgd.md"
     notebook = read_myst_markdown_notebook(page.read_text(encoding="utf-8"))
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     files = execution_key().course_files(code, page.parent)
-    assert {"autograder.reference.sgd", "optlab.models"} <= set(files)
+    assert {"autograder.reference.sgd", "autograder.reference.gradient_descent"} <= set(files)
     assert files["optlab.models"] == ROOT / "student" / "optlab" / "models.py"
+    monkeypatch.delenv(ANSWERS_PACKAGE_VARIABLE)
+    files = execution_key().course_files(code, page.parent)
+    assert not any(name.startswith("autograder") for name in files)
 
 
 # --- the digest in the page ------------------------------------------------------------------

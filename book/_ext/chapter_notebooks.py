@@ -34,6 +34,7 @@ from docutils import nodes
 from exercise_links import (
     LaunchSettings,
     PackageInfo,
+    launch_paragraph,
     launch_urls,
     readme_paragraph,
     shell_word,
@@ -305,17 +306,9 @@ def _box(app: Sphinx, chapter: table.Chapter, docname: str) -> nodes.Node:
         if label != "Colab"  # Colab opens .ipynb files only
     }
     if urls:
-        launch = nodes.paragraph(classes=["exercise-links-launch"])
-        launch += nodes.Text("Or open the chapter online, beside the repository's exercises: ")
-        for index, (label, url) in enumerate(urls.items()):
-            launch += [nodes.Text(" ")] if index else []
-            launch += nodes.reference(
-                "",
-                label,
-                refuri=url,
-                classes=["exercise-button", "exercise-launch", f"exercise-launch-{label.lower()}"],
-            )
-        box += launch
+        box += launch_paragraph(
+            urls, "Or open the chapter online, beside the repository's exercises: "
+        )
     return box
 
 

@@ -585,17 +585,7 @@ def _render(app: Sphinx, node: exercise_links, docname: str) -> nodes.Node:
         )
     urls = launch_urls(settings, node["notebook"])
     if urls:
-        launch = nodes.paragraph(classes=["exercise-links-launch"])
-        launch += nodes.Text("Or open it online: ")
-        for index, (label, url) in enumerate(urls.items()):
-            launch += [nodes.Text(" ")] if index else []
-            launch += nodes.reference(
-                "",
-                label,
-                refuri=url,
-                classes=["exercise-button", "exercise-launch", f"exercise-launch-{label.lower()}"],
-            )
-        box += launch
+        box += launch_paragraph(urls, "Or open it online: ")
         info = PackageInfo.read(Path(app.srcdir) / package)
         spec = package_install_spec(
             settings, package.parent.as_posix(), info.distribution or info.name
@@ -610,6 +600,21 @@ def _render(app: Sphinx, node: exercise_links, docname: str) -> nodes.Node:
             command = f'%pip install "{spec}"'
             box += nodes.literal_block(command, command, language="text")
     return box
+
+
+def launch_paragraph(urls: dict[str, str], lead: str) -> nodes.paragraph:
+    """``lead``, then a button for each provider of ``urls`` ({label: url})."""
+    launch = nodes.paragraph(classes=["exercise-links-launch"])
+    launch += nodes.Text(lead)
+    for index, (label, url) in enumerate(urls.items()):
+        launch += [nodes.Text(" ")] if index else []
+        launch += nodes.reference(
+            "",
+            label,
+            refuri=url,
+            classes=["exercise-button", "exercise-launch", f"exercise-launch-{label.lower()}"],
+        )
+    return launch
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -8,8 +8,11 @@
     optlab.optimize    the loop that applies an update rule, step after step
     optlab.linesearch  the strong-Wolfe line search of the quasi-Newton loops
     optlab.plotting    contour maps with trajectories, loss curves, one look for the whole book
+    optlab.explorer    figures the reader moves with sliders, drawn from precomputed runs
     optlab.testing     the checks and messages of the exercises' visible tests, gradient checks
                        included
+    optlab.exercises   a chapter's notebook calls the functions of your exercise notebooks
+    optlab.glue        values a chapter's text quotes, on the website and in the notebook
 
 Nothing here is an exercise's answer, except `optlab.optimize`, a loop general enough to
 write gradient descent with: the grader makes it unavailable while it grades that exercise.
