@@ -6,7 +6,7 @@ uses them to check gradients on its pages; the exercises' visible tests check gr
 `optlab.testing.assert_gradient` instead, which measures slopes along a few random directions
 and so does not answer this exercise.
 
-Conventions (the lecture's gradient check):
+Conventions (CS231n's gradient check: its assignment code's relative error, its notes' thresholds):
     numeric gradient   df/dw_i ~ (f(w + h e_i) - f(w - h e_i)) / (2h), h about 1e-5, float64
     relative error     max over elements of |x - y| / max(1e-8, |x| + |y|)
     thresholds         about 1e-7 or less: the gradient is right;
@@ -55,8 +55,8 @@ def numeric_gradient(
 
 
 def relative_error(x: np.ndarray, y: np.ndarray) -> float:
-    """max(|x - y| / max(1e-8, |x| + |y|)), elementwise, as the lecture's gradient check uses
-    it."""
+    """max(|x - y| / max(1e-8, |x| + |y|)), elementwise, as CS231n's assignment code (rel_error)
+    computes it (CS231n's notes divide by max(|x|, |y|) instead)."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# The lecture's thresholds for the relative error of a gradient check, in float64: at most
+# The thresholds of CS231n's notes for the relative error of a gradient check, in float64 (the
+# notes divide by max(|x|, |y|), the course by |x| + |y|: at most a factor 2 apart): at most
 # GOOD_THRESHOLD the gradient is right; above WRONG_THRESHOLD it is wrong; in between, look
 # closer (kinks in the loss, float32).
 GOOD_THRESHOLD = 1e-7
