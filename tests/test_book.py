@@ -724,24 +724,29 @@ def test_is_an_exercise_the_table_of_chapters_lacks_a_build_error_naming_the_tab
 def test_does_the_course_map_link_every_chapter_in_order(built_site):
     """The introduction's map of the course (the {course-map} directive of
     book/_ext/course_map.py): one row per chapter of the table, in its order, with its number, a
-    link to its page under its title, what it covers (its math typeset) and its exercise."""
+    link to its page under its title, what it covers (its math typeset), its reading time (as
+    the extension counts it) and its exercise with the table's estimate of its time."""
 
     def text(cell) -> str:  # as written: Sphinx's smart quotes make Newton's Newton’s
         return " ".join(cell.get_text().split()).replace("\u2019", "'")
 
     found = []
     for row in page_html(built_site, "book/intro").select("section#map-of-the-course tbody tr"):
-        number, title, covers, exercise = row.find_all("td")
+        number, title, covers, reading, exercise = row.find_all("td")
         link = title.select_one("a.reference.internal[href]")
         page = link and linked_file(built_site, "book/intro", link["href"])
-        found.append((text(number), page, text(title), text(covers), text(exercise)))
+        found.append(
+            (text(number), page, text(title), text(covers), text(reading), text(exercise))
+        )
+    reading_minutes = extension("course_map").reading_minutes
     expected = [
         (
             str(each.number),
             built_site / "book" / f"{each.name}.html",
             each.title,
             re.sub(r"\$([^$]*)\$", r"\\(\1\\)", each.covers),
-            each.name,
+            f"{reading_minutes(each.name)} min",
+            f"{each.name}, {each.exercise_minutes} min",
         )
         for each in table.CHAPTERS
     ]

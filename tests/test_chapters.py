@@ -161,12 +161,60 @@ def test_does_the_introduction_map_the_course_from_the_table():
     section = intro.split("## Map of the course\n", 1)[1].split("\n## ", 1)[0]
     assert "```{course-map}\n```" in section, "book/intro.md's map is not the {course-map}"
     assert not re.search(r"^\|", section, flags=re.M), "book/intro.md keeps a table of its own"
-    rows = course_map().map_markdown().splitlines()[2:]
+    rows = course_map().map_markdown().split("\n\n")[0].splitlines()[2:]
     assert rows == [
         f"| {number} | [{chapter.title}]({chapter.name}.md) | {chapter.covers} "
-        f"| `{chapter.name}` |"
+        f"| {course_map().reading_minutes(chapter.name)} min "
+        f"| `{chapter.name}`, {chapter.exercise_minutes} min |"
         for number, chapter in enumerate(table.CHAPTERS, start=1)
     ]
+
+
+def test_does_the_introduction_install_what_optlab_needs():
+    """book/intro.md's setup: the Python version and the packages of student/pyproject.toml."""
+    import tomllib
+
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "student" / "pyproject.toml").read_text())["project"]
+    version = re.fullmatch(r">=\s*(\d+\.\d+)", project["requires-python"])[1]
+    assert f"Python {version} or newer" in intro
+    (install,) = re.findall(r"^python -m pip install jupyter (.*)$", intro, flags=re.M)
+    assert install.split() == project["dependencies"], (
+        f"book/intro.md should install jupyter {' '.join(project['dependencies'])}"
+    )
+
+
+def test_does_every_chapter_have_a_reading_time_and_an_exercise_time():
+    """The map of the course gives both: the reading time counted from the page, the exercise's
+    an estimate kept in the table (whole minutes, a multiple of 5, at most a day's work)."""
+    for chapter in table.CHAPTERS:
+        minutes = chapter.exercise_minutes
+        assert isinstance(minutes, int) and 0 < minutes <= 8 * 60 and minutes % 5 == 0, (
+            f"{chapter.name}: exercise_minutes should be a positive multiple of 5, not {minutes!r}"
+        )
+        reading = course_map().reading_minutes(chapter.name)
+        assert reading > 0 and reading % course_map().ROUND_TO_MINUTES == 0, (
+            chapter.name,
+            reading,
+        )
+
+
+def test_does_the_reading_time_count_the_text_and_the_code_shown_only(tmp_path, monkeypatch):
+    """200 words of text and 10 lines of code shown are 2 minutes, rounded up to 5; hidden code
+    (removed, or folded) does not count."""
+    module = course_map()
+    hidden = "\n".join(f"x = {k}" for k in range(500))
+    page = (
+        "# A page\n\n" + " ".join(["word"] * 200) + "\n\n"
+        "```{code-cell} ipython3\n" + "\n".join(f"y = {k}" for k in range(10)) + "\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\n\n" + hidden + "\n```\n\n"
+        "```{code-cell} ipython3\n---\ntags: [hide-input]\n---\n" + hidden + "\n```\n"
+    )
+    (tmp_path / "demo.md").write_text(page, encoding="utf-8")
+    monkeypatch.setattr(module, "page_path", lambda name: tmp_path / f"{name}.md")
+    assert module.reading_minutes("demo") == 5
+    (tmp_path / "demo.md").write_text(page.replace("word", "word " * 4), encoding="utf-8")
+    assert module.reading_minutes("demo") == 10  # 1000 words and 10 lines: 6 minutes
 
 
 def test_does_the_readme_list_every_chapter_in_order():

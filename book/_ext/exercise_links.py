@@ -576,7 +576,7 @@ def _render(app: Sphinx, node: exercise_links, docname: str) -> nodes.Node:
             nodes.literal("", f"jupyter notebook {name}.ipynb"),
             nodes.Text(" in its folder. The notebook alone needs "),
             nodes.literal("", package.name),
-            nodes.Text(" installed."),
+            nodes.Text(" in its folder or installed: the course's first page says how."),
             classes=["exercise-links-help"],
         )
     else:

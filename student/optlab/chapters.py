@@ -35,6 +35,12 @@ class Chapter:
     name: str  # the page, the exercise, the reference, the checks and the tests share it
     title: str  # the page's title
     covers: str  # what it covers, for the map of the course (Markdown)
+    # Minutes its exercise takes a student who has read the chapter: an estimate, shown on the
+    # map of the course. Judged from the functions the notebook asks for, about 10 minutes
+    # for a rule of one or two lines (the docstring read, the visible tests run), 20 to 30
+    # for a loop or a vectorized function with a fixed order of random draws, and 45 for
+    # the hardest (a loss with its gradient, the L-BFGS two-loop recursion), rounded to 15.
+    exercise_minutes: int
     methods: tuple[Method, ...] = ()  # what its plots show, in the chapter's colors
     # Modules of optlab unavailable while its exercise is graded (and left out of its
     # download), each with the reason the student is told.
@@ -54,6 +60,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "random_search",
         "Optimization and random search",
         "the loss as a function of the weights; random search and random local search",
+        # 2 loops: random search and random local search, draws in a fixed order
+        exercise_minutes=45,
         methods=(
             Method(
                 "random_search",
@@ -68,12 +76,17 @@ CHAPTERS: tuple[Chapter, ...] = (
         "gradients",
         "Numeric and analytic gradients",
         "finite differences, the softmax gradient, the gradient check",
+        # numeric gradient, relative error, gradient check, and a vectorized SVM loss with its
+        # gradient
+        exercise_minutes=75,
         conventions=("Gradients and the gradient check",),
     ),
     Chapter(
         "gradient_descent",
         "Gradient descent",
         "full-batch descent: initialization, iterations, learning rate",
+        # one loop that returns every iterate
+        exercise_minutes=30,
         methods=(
             Method(
                 "gd",
@@ -93,6 +106,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "sgd",
         "Stochastic gradient descent",
         "minibatches, batch size and sampling; poor conditioning, saddle points, noise",
+        # minibatch indices (a shuffle per epoch) and a one-line step
+        exercise_minutes=30,
         methods=(
             Method(
                 "sgd",
@@ -108,6 +123,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "momentum",
         "Momentum and Nesterov momentum",
         "velocity, friction, the look-ahead gradient",
+        # 2 short rules; Nesterov's change of variables needs care
+        exercise_minutes=30,
         methods=(
             Method(
                 "momentum",
@@ -124,6 +141,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "adaptive",
         "Adaptive methods",
         "AdaGrad, RMSProp, Adam and its bias correction",
+        # 4 short rules; Adam's bias correction and counter need care
+        exercise_minutes=45,
         methods=(
             Method("adagrad", "#bcbd22", ("adagrad",), "AdaGrad"),  # olive
             Method("rmsprop", "#8c564b", ("rmsprop",), "RMSProp"),  # brown
@@ -137,6 +156,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "schedules",
         "Learning-rate schedules",
         "step, exponential and $1/t$ decay; cosine and warmup",
+        # 5 formulas of one to three lines each
+        exercise_minutes=30,
         trajectories=True,
         conventions=("Learning-rate schedules",),
     ),
@@ -144,6 +165,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "second_order",
         "Second-order methods",
         "Newton's method, BFGS, L-BFGS with a line search",
+        # Newton's step, the BFGS update, the two-loop recursion, backtracking, the L-BFGS loop
+        exercise_minutes=120,
         methods=(
             Method("newton", "#9467bd", ("newton", "newton's method"), "Newton"),  # purple
             Method("bfgs", "#e377c2", ("bfgs",), "BFGS"),  # pink
@@ -155,6 +178,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         "regularization",
         "Regularization and dropout",
         "L2, L1, elastic net; dropout; noise in training, averaging at test time",
+        # 3 one-line penalties, dropout forward and backward
+        exercise_minutes=45,
         methods=(
             # gray: no regularization, no augmentation, trained from scratch (also in the
             # chapters that follow)
@@ -170,12 +195,16 @@ CHAPTERS: tuple[Chapter, ...] = (
         "augmentation",
         "Data augmentation",
         "flips, random crops and scales, multi-crop testing, color jitter, PCA color",
+        # 6 array functions: flip, crops, ten crops, jitter, PCA color
+        exercise_minutes=60,
         methods=(Method("augmented", "#2ca02c"),),  # green
     ),
     Chapter(
         "transfer",
         "Transfer learning",
         "a linear classifier on frozen features; fine-tuning few or many layers",
+        # 3 functions on a network's parameters: new head, per-layer rates, a step
+        exercise_minutes=60,
         methods=(
             Method("linear_probe", "#1f77b4"),  # blue: a linear classifier on frozen features
             Method("fine_tune_top", "#ff7f0e"),  # orange: the top layers fine-tuned
