@@ -209,7 +209,9 @@ return {frame: anim.current_frame, slider: Number(slider.value), last: anim.fram
 PLAY_INTERVALS = 20  # how many frame intervals 'Play' may take to move past frame 1
 
 
-def _settle(driver) -> str | None:
+def settle(driver) -> str | None:
+    """Wait until the open page has settled (see _SETTLE); None, or what did not happen in
+    time."""
     return driver.execute_async_script(_SETTLE, SETTLE_SECONDS)
 
 
@@ -327,7 +329,7 @@ def read_page(driver, url: str, page: str, screenshot_path: Path | None = None) 
     (the animations are back at their first frame) and collect its console errors."""
     console_errors(driver)  # whatever an earlier page left behind is that page's
     driver.get(url)
-    settled = _settle(driver)
+    settled = settle(driver)
     seen = driver.execute_script(_READ)
     animation_problems = check_animations(driver) if seen["animations"] else []
     driver.execute_script("window.scrollTo(0, 0);")
@@ -423,3 +425,31 @@ def search(driver, base: str, query: str) -> list[str]:
         if page not in pages:
             pages.append(page)
     return pages
+
+
+# --- page weight -------------------------------------------------------------------------
+
+# Every resource the open page loaded, with its size in bytes as it crossed the network (the
+# test server sends no compression, so this is the size of the file): the page itself and
+# each script, style sheet, font and image it loaded. Data URIs are part of the page.
+_RESOURCES = """
+const sizes = {};
+for (const entry of performance.getEntriesByType("navigation"))
+  sizes[entry.name.split("#")[0]] = entry.encodedBodySize;
+for (const entry of performance.getEntriesByType("resource"))
+  sizes[entry.name] = Math.max(sizes[entry.name] || 0, entry.encodedBodySize);
+return sizes;
+"""
+
+
+def loaded_resources(driver, url: str, cold: bool = True) -> dict[str, int]:
+    """Open ``url`` (with an empty cache if ``cold``), let it settle as a reader's page does
+    (MathJax typeset, fonts and images loaded, lazy images too), and return the size of
+    every resource it loaded, by URL."""
+    if cold:
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.execute_script("performance.setResourceTimingBufferSize(100000);")
+    driver.get(url)
+    driver.execute_script("performance.setResourceTimingBufferSize(100000);")
+    settle(driver)
+    return driver.execute_script(_RESOURCES)

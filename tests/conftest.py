@@ -91,6 +91,8 @@ def built_site(tmp_path_factory) -> Path:
 MODULE_TIERS = {
     "test_browser": ("browser", "book", "slow"),
     "test_explorer_browser": ("browser", "book", "slow"),
+    "test_reading_layout": ("browser", "book", "slow"),
+    "test_light_icons": ("book", "slow"),
     "test_chapter_notebooks": ("book", "slow"),
     "test_cli": ("sandbox", "slow"),
     "test_concurrent_grading": ("sandbox", "slow"),

@@ -886,3 +886,20 @@ def test_is_every_numbered_equation_referenced_by_its_number(built_site):
         assert len(soup.select('article a.reference.internal[href^="#equation-"]')) >= len(
             referenced
         )
+
+
+def test_does_every_figure_say_what_it_shows_in_its_alt_text(built_site):
+    """A figure's image has its caption as alt text (book/_ext/figure_alt_text.py), never its
+    file path, which is what Sphinx writes when an image has none."""
+    figures = 0
+    for page in toc_files():
+        for figure in page_html(built_site, page).select("figure"):
+            caption = figure.select_one("figcaption")
+            for image in figure.select("img"):
+                figures += 1
+                alt = " ".join(image.get("alt", "").split())
+                assert alt and alt != image.get("src") and "_images/" not in alt, (page, alt)
+                if caption is not None:
+                    shown = " ".join(caption.get_text(" ").split())
+                    assert alt in shown.replace(" ,", ","), (page, alt, shown)
+    assert figures > 50
