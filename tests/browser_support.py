@@ -189,6 +189,8 @@ Promise.all([...document.querySelectorAll("div.animation")].map(async (widget, i
   const id = img && img.id.startsWith("_anim_img") ? img.id.slice("_anim_img".length) : null;
   const anim = id === null ? undefined : window["anim" + id];
   if (!anim) return {index, id, started: false};
+  // Frames the site loads on demand (book/_ext/lazy_animations.py) load as Play loads them.
+  if (anim.load_all) anim.load_all();
   const decoded = await Promise.all(anim.frames.map(
       frame => frame.decode().then(() => frame.naturalWidth > 0, () => false)));
   return {index, id, started: true, frames: anim.frames.length,

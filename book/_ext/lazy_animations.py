@@ -1,0 +1,112 @@
+"""Animation frames as files that load when the reader plays them, not inside the page.
+
+A page's animations (``optlab.plotting.animation_html``: Matplotlib's ``to_jshtml`` player)
+carry every frame inside the HTML as a base64 PNG or JPEG, and the player loads them all when
+the page opens: most of the weight of the pages that have one (momentum.html held 1.86 MB of
+frames). In a notebook that is what makes the animation work alone. On the site this
+extension, for every animation of a page,
+
+* writes each frame to ``_images/animations/<hash>.<png|jpg>`` (named by its content, so a
+  frame that repeats is one file) and leaves an empty string in its place;
+* lists the frames' addresses for the player (``window.optlabFrameURLs[<img id>]``);
+* teaches Matplotlib's ``Animation`` player (once per definition of it on the page) to load
+  a frame when it is shown, and every frame when the reader presses play, so that playing
+  runs smoothly.
+
+The first frame is shown, and so loaded, as the page opens; the others only when asked for.
+If Matplotlib's player no longer has the form this relies on, the build stops and says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+FOLDER = Path("_images") / "animations"
+# Matplotlib breaks a frame's base64 text into lines ending in a backslash.
+FRAME = re.compile(r'frames\[(\d+)\] = "data:image/(png|jpeg);base64,([A-Za-z0-9+/=\\\s]*)"')
+IMG_ID = re.compile(r'var img_id = "(_anim_img[0-9a-f]+)";')
+START = "    setTimeout(function() {"
+EXTENSIONS = {"png": "png", "jpeg": "jpg"}
+
+# Installed on the player's prototype after each definition of it: set_frame loads the frame
+# it shows, and playing (forwards or backwards) loads them all first.
+PLAYER_PATCH = """
+    (function () {
+      var P = Animation.prototype;
+      if (P.optlabLazy) return;
+      P.optlabLazy = true;
+      var urls = function (anim) { return (window.optlabFrameURLs || {})[anim.img_id] || []; };
+      P.load_frame = function (k) {
+        var frame = this.frames[k];
+        if (frame && !frame.getAttribute("src") && urls(this)[k]) frame.src = urls(this)[k];
+      };
+      P.load_all = function () {
+        for (var k = 0; k < this.frames.length; k++) this.load_frame(k);
+      };
+      var setFrame = P.set_frame, play = P.play_animation, reverse = P.reverse_animation;
+      P.set_frame = function (frame) {
+        this.load_frame(frame);
+        return setFrame.call(this, frame);
+      };
+      P.play_animation = function () { this.load_all(); return play.apply(this, arguments); };
+      P.reverse_animation = function () {
+        this.load_all();
+        return reverse.apply(this, arguments);
+      };
+    })();
+"""
+
+
+def externalize(html: str, outdir: Path, prefix: str) -> str:
+    """The animation's HTML with its frames written to files under ``outdir``, addressed from
+    the page with ``prefix`` (the way from the page's folder to the site's root)."""
+    img_id = IMG_ID.search(html)
+    if img_id is None or START not in html or not FRAME.search(html):
+        raise ExtensionError(
+            "lazy_animations: an animation without Matplotlib's usual player script (img_id, "
+            "embedded frames, setTimeout): see book/_ext/lazy_animations.py"
+        )
+    urls: dict[int, str] = {}
+    folder = outdir / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def write(match: re.Match) -> str:
+        data = base64.b64decode("".join(match.group(3).replace("\\", "").split()))
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{EXTENSIONS[match.group(2)]}"
+        target = folder / name
+        if not target.exists():
+            target.write_bytes(data)
+        urls[int(match.group(1))] = f"{prefix}{FOLDER.as_posix()}/{name}"
+        return f'frames[{match.group(1)}] = ""'
+
+    html = FRAME.sub(write, html)
+    listed = [urls[k] for k in range(len(urls))]
+    addresses = (
+        "    window.optlabFrameURLs = window.optlabFrameURLs || {};\n"
+        f"    window.optlabFrameURLs[{json.dumps(img_id.group(1))}] = {json.dumps(listed)};\n"
+    )
+    return html.replace(START, addresses + PLAYER_PATCH + START, 1)
+
+
+def lazy_frames(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    prefix = "../" * docname.count("/")
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split() or "_anim_img" not in raw.astext():
+            continue
+        html = externalize(raw.astext(), Path(app.outdir), prefix)
+        raw.replace_self(nodes.raw("", html, format="html"))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("doctree-resolved", lazy_frames)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,92 @@
+"""Do the site's animations load their frames from files, and only when played
+(book/_ext/lazy_animations.py)?"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+from book_support import extension, toc_files
+from browser_support import chromium, loaded_resources, missing_browser, serve
+from sphinx.errors import ExtensionError
+
+lazy_animations = extension("lazy_animations")
+
+EMBEDDED = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,([^"]*)"')
+
+
+def small_animation(frames: int = 4) -> str:
+    """An animation as the pages make them, whose last two frames are the same picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from optlab.plotting import animation_html
+
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.set(xlim=(0, 3), ylim=(0, 3))
+    (line,) = ax.plot([], [], color="C0")
+    return animation_html(
+        fig, lambda k: line.set_data([0, min(k, 2) + 1], [0, 1]), frames, colors=["C0"]
+    ).data
+
+
+def test_is_every_frame_written_to_a_file_with_its_bytes_and_listed_in_order(tmp_path):
+    html = small_animation()
+    embedded = {
+        int(k): base64.b64decode(text.replace("\\", "").replace("\n", ""))
+        for k, text in EMBEDDED.findall(html)
+    }
+    assert len(embedded) == 4
+    lazy = lazy_animations.externalize(html, tmp_path, "../")
+    assert "data:image" not in lazy
+    listed = re.search(r"window\.optlabFrameURLs\[\"_anim_img\w+\"\] = (\[[^\]]*\])", lazy)
+    urls = json.loads(listed.group(1))
+    assert [url.startswith("../_images/animations/") for url in urls] == [True] * 4
+    for k, url in enumerate(urls):
+        assert (tmp_path / url.removeprefix("../")).read_bytes() == embedded[k]
+    # the same picture is one file
+    assert urls[2] == urls[3] and len(set(urls)) == 3
+    assert lazy.count("optlabLazy = true") == 1
+
+
+def test_does_a_player_of_another_form_stop_the_build(tmp_path):
+    html = small_animation(2)
+    with pytest.raises(ExtensionError, match="usual player script"):
+        lazy_animations.externalize(
+            html.replace("setTimeout", "requestAnimationFrame"), tmp_path, ""
+        )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_does_a_page_load_one_frame_per_animation_until_the_reader_plays(built_site, tmp_path):
+    """Opened, a page loads the first frame of each animation and no other; played, all."""
+    if missing_browser():
+        pytest.fail(missing_browser(), pytrace=False)
+    pages = {
+        page: (built_site / f"{page}.html").read_text(encoding="utf-8").count('class="animation"')
+        for page in toc_files()
+    }
+    page = max(pages, key=pages.get)
+    assert pages[page] >= 1 and "data:image/png;base64" not in (
+        built_site / f"{page}.html"
+    ).read_text(encoding="utf-8")
+    with serve(built_site) as base, chromium(tmp_path / "profile") as driver:
+        opened = loaded_resources(driver, f"{base}{page}.html")
+        frames = [url for url in opened if "/_images/animations/" in url]
+        assert len(frames) == pages[page], frames
+        played = driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            const anims = Object.keys(window).filter(k => /^anim[0-9a-f]{32}$/.test(k))
+                .map(k => window[k]);
+            anims.forEach(a => { a.play_animation(); a.pause_animation(); });
+            Promise.all(anims.flatMap(a => a.frames.map(f => f.decode().then(() => 1, () => 0))))
+                .then(ok => done({decoded: ok.reduce((x, y) => x + y, 0), frames: ok.length}));
+            """
+        )
+    assert played["frames"] > pages[page] and played["decoded"] == played["frames"]
