@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,8 @@ TRAJECTORY_HELPER = "plot_trajectory"
 
 # Matplotlib's to_jshtml: a widget <div class="animation"> with <img id="_anim_img<id>">, and a
 # script that fills `var frames = new Array(n)` with one data URL per frame and starts
-# `new Animation(frames, ...)`.
+# `new Animation(frames, ...)`. On the site the frames are files instead, their addresses
+# listed in the same script (book/_ext/lazy_animations.py).
 ANIMATION_SCRIPT = re.compile(
     r'var img_id = "(?P<img>_anim_img\w+)";.*?var frames = new Array\((?P<count>\d+)\);'
     r"(?P<frames>.*?)new Animation\(frames",
@@ -69,7 +71,9 @@ ANIMATION_SCRIPT = re.compile(
 FRAME = re.compile(
     r'frames\[(?P<index>\d+)\] = "data:image/(?P<kind>png|jpeg);base64,(?P<data>.*?)"', re.S
 )
+LISTED = re.compile(r'window\.optlabFrameURLs\["_anim_img\w+"\] = (?P<urls>\[[^\]]*\]);')
 IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}
+FILE_KINDS = {".png": "png", ".jpg": "jpeg"}
 
 
 @dataclass
@@ -79,11 +83,20 @@ class Animation:
     frames: list[bytes]  # the frames that decode as images of their declared kind
 
 
-def animations(html: str) -> list[Animation]:
-    """Every JavaScript animation of a page, with its decoded frames."""
+def animations(html: str, folder: Path | None = None) -> list[Animation]:
+    """Every JavaScript animation of a page, with its decoded frames: embedded in the page, or
+    files listed in it, read relative to the page's ``folder``."""
     found = []
     for match in ANIMATION_SCRIPT.finditer(html):
         frames = []
+        listed = LISTED.search(match["frames"])
+        if listed is not None and folder is not None:
+            for url in json.loads(listed["urls"]):
+                path = folder / url
+                kind = FILE_KINDS.get(path.suffix)
+                data = path.read_bytes() if kind and path.is_file() else b""
+                if kind and data.startswith(IMAGE_SIGNATURES[kind]):
+                    frames.append(data)
         for frame in FRAME.finditer(match["frames"]):
             try:
                 data = base64.b64decode(frame["data"].replace("\\\n", ""), validate=True)
@@ -95,14 +108,14 @@ def animations(html: str) -> list[Animation]:
     return found
 
 
-def animation_problems(html: str) -> list[str]:
+def animation_problems(html: str, folder: Path | None = None) -> list[str]:
     """What keeps a page from having a kernel-free animation that plays: none at all, a widget
     without its script (or the reverse), fewer than two frames, frames that do not decode, or
     frames that are all the same picture."""
     widgets = {
         img["id"] for img in BeautifulSoup(html, "html.parser").select("div.animation img[id]")
     }
-    found = animations(html)
+    found = animations(html, folder)
     problems = [] if found else ["no animation"]
     scripts = {animation.img_id for animation in found}
     problems += [f"animation widget {img} without its frames" for img in sorted(widgets - scripts)]
@@ -139,7 +152,9 @@ def test_is_every_optimizer_chapter_in_the_book():
 
 def test_does_every_optimizer_chapter_play_an_animation_without_a_kernel(built_site):
     problems = {
-        page: animation_problems((built_site / f"{page}.html").read_text(encoding="utf-8"))
+        page: animation_problems(
+            (built_site / f"{page}.html").read_text(encoding="utf-8"), (built_site / page).parent
+        )
         for page in OPTIMIZER_CHAPTERS
     }
     problems = {page: found for page, found in problems.items() if found}
@@ -155,7 +170,8 @@ def test_would_the_animation_check_catch_a_chapter_whose_animation_is_removed(bu
     """The check against a real chapter: as built it passes; with its animations cut out, or with
     a frame corrupted, it fails."""
     html = (built_site / "book/sgd.html").read_text(encoding="utf-8")
-    assert animation_problems(html) == []
+    folder = built_site / "book"
+    assert animation_problems(html, folder) == []
 
     soup = BeautifulSoup(html, "html.parser")
     for widget in soup.select("div.animation"):
@@ -163,11 +179,11 @@ def test_would_the_animation_check_catch_a_chapter_whose_animation_is_removed(bu
     for script in soup.find_all("script"):
         if "new Animation(" in (script.string or ""):
             script.decompose()
-    assert animation_problems(str(soup)) == ["no animation"]
+    assert animation_problems(str(soup), folder) == ["no animation"]
 
-    first = FRAME.search(html)
-    corrupted = html[: first.start("data")] + "!!!!" + html[first.end("data") :]
-    assert any("frames decode" in problem for problem in animation_problems(corrupted))
+    first = json.loads(LISTED.search(html)["urls"])[0]
+    corrupted = html.replace(first, first.replace("/animations/", "/animations/missing-"), 1)
+    assert any("frames decode" in problem for problem in animation_problems(corrupted, folder))
 
 
 def test_would_the_animation_check_catch_an_animation_of_one_frame_or_that_does_not_move():
