@@ -905,3 +905,14 @@ def test_does_every_figure_say_what_it_shows_in_its_alt_text(built_site):
                     shown = " ".join(caption.get_text(" ").split())
                     assert alt in shown.replace(" ,", ","), (page, alt, shown)
     assert figures > 50
+
+
+def test_does_every_animation_say_what_it_shows_in_its_alt_text(built_site):
+    """Each animation's picture has alt text (optlab.plotting.animation_html's description) of a
+    sentence or more: a screen reader has nothing else to read for it."""
+    animations = 0
+    for page in toc_files():
+        for image in page_html(built_site, page).select("div.animation img"):
+            animations += 1
+            assert len(image.get("alt", "").split()) >= 8, (page, image.get("alt"))
+    assert animations >= 10

@@ -247,6 +247,7 @@ def animate_trajectories(
     title: str | None = None,
     embed_limit: float = 3.0,
     loop: bool = True,
+    description: str = "",
 ):
     """An animation of optimizers racing on the contour map of a 2-D ``problem``, for a web page.
 
@@ -255,6 +256,7 @@ def animate_trajectories(
     line behind (the last ``trail`` iterates, or all of them with ``trail=None``). The
     ``num_frames`` frames (at most the longest trajectory's length) sample the iterations
     evenly, from the start to the last iterate; the title counts the iterations.
+    ``description`` says what it shows to a reader who cannot see it (``animation_html``).
 
     Returns an ``IPython.display.HTML`` object (a plain HTML string if IPython is missing)
     holding the animation as Matplotlib's ``Animation.to_jshtml`` writes it: JavaScript with
@@ -318,6 +320,7 @@ def animate_trajectories(
             dpi=dpi,
             loop=loop,
             embed_limit=embed_limit,
+            description=description,
         )
     return html
 
@@ -332,6 +335,7 @@ def animation_html(
     dpi: int = 72,
     loop: bool = True,
     embed_limit: float = 3.0,
+    description: str = "",
 ):
     """Any Matplotlib animation as HTML that plays in a built web page, without a kernel.
 
@@ -340,9 +344,13 @@ def animation_html(
     frame is rendered at ``dpi`` and embedded in the page, and the figure is closed.
     Frames are PNG images with a 256-color palette (grays and tints of ``colors``, so each
     named color stays exact), or JPEG images with ``photo=True``, which suits photographs.
+    ``description`` is the animation's alt text, what it shows for a reader who cannot see
+    it (a screen reader reads it; the book requires one).
     Returns an ``IPython.display.HTML`` object; a ``ValueError`` says so if the result
     exceeds ``embed_limit`` megabytes (rather than dropping frames).
     """
+    from html import escape
+
     from matplotlib import animation
 
     # The limit on the raw frames is generous, as the palette shrinks them afterwards.
@@ -382,6 +390,10 @@ def animation_html(
         "",
         html,
     )
+    if description:
+        html = html.replace(
+            '<img id="_anim_img', f'<img alt="{escape(description, quote=True)}" id="_anim_img', 1
+        )
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - plain Python without IPython
