@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -110,7 +111,7 @@ def test_is_a_lease_directory_that_someone_else_could_plant_refused(tmp_path, pl
 HOLDER = """
 import subprocess, sys, time
 from autograder.sandbox.uids import UidLease
-lease = UidLease()
+lease = UidLease(uids=[int(sys.argv[1])])
 left = subprocess.Popen(
     ["sleep", "600"], user=lease.uid, group=lease.uid, extra_groups=[], start_new_session=True
 )
@@ -121,9 +122,15 @@ time.sleep(600)
 
 def start_holder() -> tuple[subprocess.Popen, int, int]:
     """A process that leases a uid and leaves a process of it running; its pid, the uid, the
-    process's pid."""
+    process's pid.
+
+    The uid is drawn at random from the upper half of the pool. Grading runs lease the lowest
+    free uid, so a run beside this one (another test suite, an instructor's grading) would take
+    the holder's uid the moment it is released, before the test leases it back, if it were
+    the lowest; and two suites running this test at once draw different uids."""
+    uid = random.randrange(SANDBOX_UID_BASE + SANDBOX_UIDS // 2, SANDBOX_UID_BASE + SANDBOX_UIDS)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER],
+        [sys.executable, "-c", HOLDER, str(uid)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -169,6 +176,22 @@ def test_does_a_holder_killed_by_sigkill_release_its_lease_to_another_process():
         holder.wait()
         released = run()
         assert released.returncode == 0 and released.stdout.split() == [str(uid)], released.stderr
+    finally:
+        holder.kill()
+        kill_processes_of(uid)
+
+
+def test_is_a_released_holders_uid_out_of_reach_of_a_grading_run_beside_the_test():
+    """A grading run beside the suite leases the lowest free uid the moment the holder dies;
+    the holder's uid must not be that one, or the test that leases it back would fail."""
+    holder, uid, _ = start_holder()
+    try:
+        holder.kill()
+        holder.wait()
+        with UidLease() as beside:  # what another run on the machine would take
+            assert beside.uid != uid
+            with UidLease(uids=[uid]) as lease:
+                assert lease.uid == uid
     finally:
         holder.kill()
         kill_processes_of(uid)
