@@ -119,3 +119,19 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker("book")
         if not any(item.get_closest_marker(name) for name in TIERS):
             item.add_marker("fast")
+
+
+@pytest.fixture(scope="module")
+def browser(built_site, tmp_path_factory):
+    """One headless Chromium (fresh profile) for the whole test module, and the built site's
+    base URL, served from a thread (tests/browser_support.py)."""
+    from browser_support import chromium, missing_browser, serve
+
+    problem = missing_browser()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    with (
+        serve(built_site) as base,
+        chromium(tmp_path_factory.mktemp("chromium-profile")) as driver,
+    ):
+        yield driver, base

@@ -22,9 +22,7 @@ from book_support import ROOT, toc_files
 from browser_support import (
     PageReport,
     broken_internal_links,
-    chromium,
     console_errors,
-    missing_browser,
     read_page,
     search,
     serve,
@@ -45,19 +43,6 @@ SEARCH_TERMS = {
     for method in chapter.methods
     if method.search
 }
-
-
-@pytest.fixture(scope="module")
-def browser(built_site, tmp_path_factory):
-    """One headless Chromium (fresh profile) for the whole module, and the site's base URL."""
-    problem = missing_browser()
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    with (
-        serve(built_site) as base,
-        chromium(tmp_path_factory.mktemp("chromium-profile")) as driver,
-    ):
-        yield driver, base
 
 
 @pytest.fixture(scope="module")

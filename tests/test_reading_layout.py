@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from book_support import toc_files
-from browser_support import chromium, missing_browser, serve, settle
+from browser_support import serve, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,18 +65,6 @@ def layout_problems(driver, url: str) -> list[str]:
     driver.get(url)
     settle(driver)
     return driver.execute_script(_LAYOUT)
-
-
-@pytest.fixture(scope="module")
-def browser(built_site, tmp_path_factory):
-    problem = missing_browser()
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    with (
-        serve(built_site) as base,
-        chromium(tmp_path_factory.mktemp("chromium-profile")) as driver,
-    ):
-        yield driver, base
 
 
 @pytest.fixture(scope="module")
