@@ -444,14 +444,13 @@ return sizes;
 """
 
 
-def loaded_resources(driver, url: str, cold: bool = True) -> dict[str, int]:
-    """Open ``url`` (with an empty cache if ``cold``), let it settle as a reader's page does
-    (MathJax typeset, fonts and images loaded, lazy images too), and return the size of
-    every resource it loaded, by URL."""
-    if cold:
-        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-    driver.execute_script("performance.setResourceTimingBufferSize(100000);")
+def loaded_resources(driver, url: str) -> dict[str, int]:
+    """Open ``url`` with an empty cache, let it settle as a reader's page does (MathJax typeset,
+    fonts and images loaded, lazy images too), and return the size of every resource it
+    loaded, by URL."""
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
     driver.get(url)
+    # Room for every entry the page adds while it settles (the default keeps 250).
     driver.execute_script("performance.setResourceTimingBufferSize(100000);")
     settle(driver)
     return driver.execute_script(_RESOURCES)

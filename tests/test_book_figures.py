@@ -10,7 +10,6 @@ conftest.py); the color checks read the code cells of the pages' sources.
 from __future__ import annotations
 
 import ast
-import base64
 import binascii
 import json
 import re
@@ -21,7 +20,7 @@ from book_support import ROOT, linked_file, page_html, toc_files
 from bs4 import BeautifulSoup
 
 from optlab.chapters import CHAPTERS
-from optlab.plotting import color_for
+from optlab.plotting import EMBEDDED_FRAME, color_for, embedded_frame_bytes
 
 # The chapters that draw optimizers' paths on contour maps and animate them, by the table.
 OPTIMIZER_CHAPTERS = tuple(f"book/{chapter.name}" for chapter in CHAPTERS if chapter.trajectories)
@@ -68,9 +67,6 @@ ANIMATION_SCRIPT = re.compile(
     r"(?P<frames>.*?)new Animation\(frames",
     re.S,
 )
-FRAME = re.compile(
-    r'frames\[(?P<index>\d+)\] = "data:image/(?P<kind>png|jpeg);base64,(?P<data>.*?)"', re.S
-)
 LISTED = re.compile(r'window\.optlabFrameURLs\["_anim_img\w+"\] = (?P<urls>\[[^\]]*\]);')
 IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}
 FILE_KINDS = {".png": "png", ".jpg": "jpeg"}
@@ -97,9 +93,9 @@ def animations(html: str, folder: Path | None = None) -> list[Animation]:
                 data = path.read_bytes() if kind and path.is_file() else b""
                 if kind and data.startswith(IMAGE_SIGNATURES[kind]):
                     frames.append(data)
-        for frame in FRAME.finditer(match["frames"]):
+        for frame in EMBEDDED_FRAME.finditer(match["frames"]):
             try:
-                data = base64.b64decode(frame["data"].replace("\\\n", ""), validate=True)
+                data = embedded_frame_bytes(frame)
             except (binascii.Error, ValueError):
                 continue
             if data.startswith(IMAGE_SIGNATURES[frame["kind"]]):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
@@ -12,9 +11,9 @@ from book_support import extension, toc_files
 from browser_support import chromium, loaded_resources, missing_browser, serve
 from sphinx.errors import ExtensionError
 
-lazy_animations = extension("lazy_animations")
+from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
 
-EMBEDDED = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,([^"]*)"')
+lazy_animations = extension("lazy_animations")
 
 
 def small_animation(frames: int = 4) -> str:
@@ -37,8 +36,7 @@ def small_animation(frames: int = 4) -> str:
 def test_is_every_frame_written_to_a_file_with_its_bytes_and_listed_in_order(tmp_path):
     html = small_animation()
     embedded = {
-        int(k): base64.b64decode(text.replace("\\", "").replace("\n", ""))
-        for k, text in EMBEDDED.findall(html)
+        int(frame["index"]): embedded_frame_bytes(frame) for frame in EMBEDDED_FRAME.finditer(html)
     }
     assert len(embedded) == 4
     lazy = lazy_animations.externalize(html, tmp_path, "../")

@@ -19,7 +19,6 @@ If Matplotlib's player no longer has the form this relies on, the build stops an
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -29,9 +28,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
+
 FOLDER = Path("_images") / "animations"
-# Matplotlib breaks a frame's base64 text into lines ending in a backslash.
-FRAME = re.compile(r'frames\[(\d+)\] = "data:image/(png|jpeg);base64,([A-Za-z0-9+/=\\\s]*)"')
 IMG_ID = re.compile(r'var img_id = "(_anim_img[0-9a-f]+)";')
 START = "    setTimeout(function() {"
 EXTENSIONS = {"png": "png", "jpeg": "jpg"}
@@ -69,7 +68,7 @@ def externalize(html: str, outdir: Path, prefix: str) -> str:
     """The animation's HTML with its frames written to files under ``outdir``, addressed from
     the page with ``prefix`` (the way from the page's folder to the site's root)."""
     img_id = IMG_ID.search(html)
-    if img_id is None or START not in html or not FRAME.search(html):
+    if img_id is None or START not in html or not EMBEDDED_FRAME.search(html):
         raise ExtensionError(
             "lazy_animations: an animation without Matplotlib's usual player script (img_id, "
             "embedded frames, setTimeout): see book/_ext/lazy_animations.py"
@@ -79,15 +78,15 @@ def externalize(html: str, outdir: Path, prefix: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
 
     def write(match: re.Match) -> str:
-        data = base64.b64decode("".join(match.group(3).replace("\\", "").split()))
-        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{EXTENSIONS[match.group(2)]}"
+        data = embedded_frame_bytes(match)
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{EXTENSIONS[match['kind']]}"
         target = folder / name
         if not target.exists():
             target.write_bytes(data)
-        urls[int(match.group(1))] = f"{prefix}{FOLDER.as_posix()}/{name}"
-        return f'frames[{match.group(1)}] = ""'
+        urls[int(match["index"])] = f"{prefix}{FOLDER.as_posix()}/{name}"
+        return f'frames[{match["index"]}] = ""'
 
-    html = FRAME.sub(write, html)
+    html = EMBEDDED_FRAME.sub(write, html)
     listed = [urls[k] for k in range(len(urls))]
     addresses = (
         "    window.optlabFrameURLs = window.optlabFrameURLs || {};\n"

@@ -209,6 +209,21 @@ def _palette(colors: Sequence[str], size: int = 256):
     return palette
 
 
+# One frame of an animation as Matplotlib's to_jshtml embeds it in its player's script:
+# frames[<k>] = "data:image/<png|jpeg>;base64,<data>", the data in lines ending in a backslash.
+EMBEDDED_FRAME = re.compile(
+    r'frames\[(?P<index>\d+)\] = "data:image/(?P<kind>png|jpeg);base64,(?P<data>[^"]*)"'
+)
+
+
+def embedded_frame_bytes(match: re.Match) -> bytes:
+    """The image file of a frame that ``EMBEDDED_FRAME`` matched (binascii.Error if its data
+    is not base64)."""
+    import base64
+
+    return base64.b64decode(match["data"].replace("\\\n", ""), validate=True)
+
+
 def _shrink_frames(html: str, colors: Sequence[str]) -> str:
     """Re-encode every PNG frame embedded in ``to_jshtml`` output with a fixed 256-color palette.
 
@@ -223,14 +238,16 @@ def _shrink_frames(html: str, colors: Sequence[str]) -> str:
     palette = _palette(colors)
 
     def shrink(match: re.Match) -> str:
-        raw = base64.b64decode(match.group(2).replace("\\\n", ""))
-        image = Image.open(io.BytesIO(raw)).convert("RGB")
+        if match["kind"] != "png":
+            return match[0]
+        image = Image.open(io.BytesIO(embedded_frame_bytes(match))).convert("RGB")
         image = image.quantize(palette=palette, dither=Image.Dither.NONE)
         out = io.BytesIO()
         image.save(out, format="png")
-        return match.group(1) + base64.b64encode(out.getvalue()).decode("ascii") + match.group(3)
+        encoded = base64.b64encode(out.getvalue()).decode("ascii")
+        return f'frames[{match["index"]}] = "data:image/png;base64,{encoded}"'
 
-    return re.sub(r'(frames\[\d+\] = "data:image/png;base64,)(.*?)(")', shrink, html, flags=re.S)
+    return EMBEDDED_FRAME.sub(shrink, html)
 
 
 def animate_trajectories(
