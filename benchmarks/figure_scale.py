@@ -1,12 +1,13 @@
-"""How large the pages' figures are shown, at a laptop's width and a phone's, in headless Chromium.
+"""How large the pages' figures show their text, on laptops and on phones, in headless Chromium.
 
     .venv/bin/python benchmarks/figure_scale.py      # after `python3 dev.py book`; writes .md
 
-For every page of _toc.yml, at 1280 and at 390 CSS pixels wide: each figure image's shown
-width over its width in image pixels (its scale), the smallest and the median, and the size
-in CSS pixels at which the smallest scale shows text of the book style's base font size
-(``optlab.plotting.BOOK_STYLE``: figures are saved at its ``savefig.dpi``). Animations are
-left out (their frames have their own resolution).
+For every page of _toc.yml, at window widths of 1280 and 1200 (the narrowest that shows the
+wide layout beside the page's contents) and of 390 and 360 CSS pixels: the images a reader
+sees (figures, and the shown player of each animation), the layouts they are drawn in, and how
+high their smallest text is shown, in CSS pixels (the least over the page's images, and the
+median of each image's least), from the tags each image carries (``optlab.figure_layouts``).
+The book asks for at least ``MIN_TEXT_PX``.
 """
 
 from __future__ import annotations
@@ -23,53 +24,57 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from book_support import toc_files  # noqa: E402
-from browser_support import chromium, serve, settle  # noqa: E402
+from browser_support import chromium, figure_text, serve, shown_images  # noqa: E402
 
-from optlab.plotting import BOOK_STYLE  # noqa: E402
+from optlab.figure_layouts import MIN_TEXT_PX  # noqa: E402
 
 SITE = ROOT / "_build" / "html"
 OUTPUT = Path(__file__).with_suffix(".md")
-WIDTHS = {"laptop": 1280, "phone": 390}
-SCALES = """
-return [...document.querySelectorAll("article img")]
-  .filter(img => img.naturalWidth > 0 && !img.closest("div.animation"))
-  .map(img => img.getBoundingClientRect().width / img.naturalWidth);
-"""
+WIDTHS = (1280, 1200, 390, 360)
 
 
 def main() -> None:
-    font_px = BOOK_STYLE["font.size"] * BOOK_STYLE["savefig.dpi"] / 72  # in the image
     rows = []
     with (
         tempfile.TemporaryDirectory() as profile,
         serve(SITE) as base,
         chromium(Path(profile)) as driver,
     ):
-        for name, width in WIDTHS.items():
+        for width in WIDTHS:
             driver.set_window_size(width, 900)
             for page in toc_files():
-                driver.get(f"{base}{page}.html")
-                settle(driver)
-                scales = driver.execute_script(SCALES)
-                if scales:
-                    rows.append((page, name, len(scales), min(scales), statistics.median(scales)))
+                found = [
+                    figure_text(image, SITE, base)
+                    for image in shown_images(driver, f"{base}{page}.html")
+                ]
+                sizes = [image["text_px"] for image in found if image["text_px"] is not None]
+                if found:
+                    layouts = sorted({image.get("layout", "none") for image in found})
+                    rows.append(
+                        (
+                            page,
+                            width,
+                            len(found),
+                            ", ".join(layouts),
+                            min(sizes),
+                            statistics.median(sizes),
+                        )
+                    )
     lines = [
         f"Measured by `benchmarks/figure_scale.py` on {platform.machine()}, {os.cpu_count()} "
-        f"cores, {datetime.now():%Y-%m-%d}, in headless Chromium. The base font "
-        f"({BOOK_STYLE['font.size']} pt at {BOOK_STYLE['savefig.dpi']} dpi) is "
-        f"{font_px:.1f} image pixels high.",
+        f"cores, {datetime.now():%Y-%m-%d}, in headless Chromium. The book asks for at least "
+        f"{MIN_TEXT_PX:g} px.",
         "",
-        "| page | width | figures | smallest scale | median scale | base font at the smallest "
-        "scale (CSS px) |",
+        "| page | window | images shown | layouts | smallest text (CSS px) | median of each "
+        "image's smallest |",
         "|---|---|---|---|---|---|",
         *(
-            f"| {page} | {WIDTHS[name]} px | {count} | {low:.2f} | {median:.2f} | "
-            f"{font_px * low:.1f} |"
-            for page, name, count, low, median in rows
+            f"| {page} | {width} px | {count} | {layouts} | {low:.1f} | {median:.1f} |"
+            for page, width, count, layouts, low, median in rows
         ),
     ]
     print("\n".join(lines))
-    head = "# Figure scale\n\n" + __doc__.split("\n\n", 2)[2].strip()
+    head = "# Figure text\n\n" + __doc__.split("\n\n", 2)[2].strip()
     OUTPUT.write_text(f"{head}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -355,6 +355,49 @@ def read_page(driver, url: str, page: str, screenshot_path: Path | None = None) 
     )
 
 
+# --- figures' text ------------------------------------------------------------------------
+
+# Every image the reader sees in the article: its file's address, its shown and natural
+# widths (natural 0 while it is loading), and the start of its alt text.
+_SHOWN_IMAGES = """
+return [...document.querySelectorAll("article img")]
+  .filter(img => img.offsetParent !== null && img.getBoundingClientRect().width > 0)
+  .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width,
+    natural: img.complete ? img.naturalWidth : 0, alt: (img.alt || "").slice(0, 60)}));
+"""
+
+
+def shown_images(driver, url: str, seconds: float = 30) -> list[dict]:
+    """The images the reader sees on the page at the window's width, once loaded (or after
+    ``seconds``): ``src``, ``shown`` and ``natural`` width (0: it did not load), and the start
+    of the ``alt`` text."""
+    driver.get(url)
+    settle(driver)
+    deadline = time.monotonic() + seconds
+    while True:
+        images = driver.execute_script(_SHOWN_IMAGES)
+        if all(image["natural"] for image in images) or time.monotonic() > deadline:
+            return images
+        time.sleep(0.2)
+
+
+def figure_text(image: dict, site: Path, base: str) -> dict:
+    """What an image of ``shown_images`` says of itself (``optlab.figure_layouts.image_tags``:
+    ``layout``, ``dpi``, ``smallest-font-pt``), with its ``file`` in ``site`` and ``text_px``,
+    how high its smallest text is shown (None if it has no text or no tags)."""
+    from optlab.figure_layouts import image_tags, text_px
+
+    path = unquote(urlsplit(image["src"]).path)
+    file = site / path.removeprefix(urlsplit(base).path)
+    tags = image_tags(file) if file.suffix != ".svg" and file.is_file() else {}
+    size = None
+    if "smallest-font-pt" in tags and image["natural"]:
+        size = text_px(
+            float(tags["smallest-font-pt"]), float(tags["dpi"]), image["shown"], image["natural"]
+        )
+    return {"file": file, "text_px": size, **tags}
+
+
 # --- links -----------------------------------------------------------------------------
 
 

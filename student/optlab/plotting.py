@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import figure_layouts
 from .chapters import CHAPTERS
 
 # One color per optimizer (and per training setup of the last chapters), from the table of
@@ -54,8 +55,19 @@ BOOK_STYLE: dict[str, object] = {
 
 
 def use_book_style() -> None:
-    """Set Matplotlib's defaults to the book's look (size, grid, fonts, no top/right spines)."""
+    """Set Matplotlib's defaults to the book's look (size, grid, fonts, no top/right spines).
+
+    In the book's build (``figure_layouts.layouts_wanted()``), every figure shown from then on
+    is shown in a wide and a phone layout (``figure_layouts.show``).
+    """
     plt.rcParams.update(BOOK_STYLE)
+    if figure_layouts.layouts_wanted():
+        from IPython import get_ipython
+        from matplotlib.figure import Figure
+
+        shell = get_ipython()
+        if shell is not None:
+            shell.display_formatter.ipython_display_formatter.for_type(Figure, figure_layouts.show)
 
 
 def color_for(name: str) -> str | None:
@@ -224,8 +236,11 @@ def embedded_frame_bytes(match: re.Match) -> bytes:
     return base64.b64decode(match["data"].replace("\\\n", ""), validate=True)
 
 
-def _shrink_frames(html: str, colors: Sequence[str]) -> str:
-    """Re-encode every PNG frame embedded in ``to_jshtml`` output with a fixed 256-color palette.
+def _reencode_frames(
+    html: str, colors: Sequence[str], tags: Mapping[str, object], palette: bool
+) -> str:
+    """Every frame embedded in ``to_jshtml`` output tagged (``figure_layouts.tag_image``) and,
+    with ``palette``, each PNG re-encoded with a fixed 256-color palette.
 
     Contour lines drawn with antialiasing make full-color PNGs large; an 8-bit palette of
     grays and of the optimizers' tints keeps the picture and divides the size by about three.
@@ -235,19 +250,20 @@ def _shrink_frames(html: str, colors: Sequence[str]) -> str:
 
     from PIL import Image
 
-    palette = _palette(colors)
+    fixed_palette = _palette(colors) if palette else None
 
-    def shrink(match: re.Match) -> str:
-        if match["kind"] != "png":
-            return match[0]
-        image = Image.open(io.BytesIO(embedded_frame_bytes(match))).convert("RGB")
-        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
-        out = io.BytesIO()
-        image.save(out, format="png")
-        encoded = base64.b64encode(out.getvalue()).decode("ascii")
-        return f'frames[{match["index"]}] = "data:image/png;base64,{encoded}"'
+    def reencode(match: re.Match) -> str:
+        data = embedded_frame_bytes(match)
+        if fixed_palette is not None and match["kind"] == "png":
+            image = Image.open(io.BytesIO(data)).convert("RGB")
+            image = image.quantize(palette=fixed_palette, dither=Image.Dither.NONE)
+            out = io.BytesIO()
+            image.save(out, format="png")
+            data = out.getvalue()
+        encoded = base64.b64encode(figure_layouts.tag_image(data, tags)).decode("ascii")
+        return f'frames[{match["index"]}] = "data:image/{match["kind"]};base64,{encoded}"'
 
-    return EMBEDDED_FRAME.sub(shrink, html)
+    return EMBEDDED_FRAME.sub(reencode, html)
 
 
 def animate_trajectories(
@@ -314,7 +330,7 @@ def animate_trajectories(
             )
             artists[name] = (line, dot)
         ax.set(xlim=(x_min, x_max), ylim=(y_min, y_max))
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
         heading = title if title is not None else getattr(problem, "name", "")
 
         def draw(frame: int):
@@ -363,11 +379,49 @@ def animation_html(
     named color stays exact), or JPEG images with ``photo=True``, which suits photographs.
     ``description`` is the animation's alt text, what it shows for a reader who cannot see
     it (a screen reader reads it; the book requires one).
+    In the book's build (``figure_layouts.layouts_wanted()``) the figure is drawn twice, wide
+    and stacked for a phone, as two players of which the site's style sheet shows one; each
+    frame is tagged with its layout, resolution and smallest font (``figure_layouts``).
     Returns an ``IPython.display.HTML`` object; a ``ValueError`` says so if the result
     exceeds ``embed_limit`` megabytes (rather than dropping frames).
     """
     from html import escape
 
+    layouts = ("wide", "phone") if figure_layouts.layouts_wanted() else ("notebook",)
+    players = []
+    for layout in layouts:
+        if layout == "wide":
+            figure_layouts.fit_width(fig, "wide")
+        elif layout == "phone":
+            fig.set_layout_engine("constrained")
+            figure_layouts.stack_for_phone(fig)
+        player = _player_html(
+            fig, draw, num_frames, fps, colors, photo, dpi, loop, embed_limit, layout
+        )
+        if description:
+            player = player.replace(
+                '<img id="_anim_img',
+                f'<img alt="{escape(description, quote=True)}" id="_anim_img',
+                1,
+            )
+        players.append((layout, player))
+    plt.close(fig)
+    html = (
+        players[0][1]
+        if len(players) == 1
+        else "".join(
+            f'<div class="optlab-layout-{layout}">{player}</div>' for layout, player in players
+        )
+    )
+    try:
+        from IPython.display import HTML
+    except ImportError:  # pragma: no cover - plain Python without IPython
+        return html
+    return HTML(html)
+
+
+def _player_html(fig, draw, num_frames, fps, colors, photo, dpi, loop, embed_limit, layout):
+    """One ``to_jshtml`` player of ``fig`` as laid out now, its frames tagged with ``layout``."""
     from matplotlib import animation
 
     # The limit on the raw frames is generous, as the palette shrinks them afterwards.
@@ -384,15 +438,17 @@ def animation_html(
         movie = animation.FuncAnimation(
             fig, draw, frames=num_frames, interval=1000.0 / fps, repeat=loop, blit=False
         )
-        html = movie.to_jshtml(fps=fps, default_mode="loop" if loop else "once")
-        plt.close(fig)
+        with figure_layouts.recording_font_sizes() as sizes:
+            html = movie.to_jshtml(fps=fps, default_mode="loop" if loop else "once")
     if html.count("frames[") - 1 < num_frames:  # "new Array(n)", then one line per frame
         raise ValueError(
             f"the animation's frames are far over embed_limit={embed_limit} MB: "
             "use fewer frames, a smaller figure or a lower dpi"
         )
-    if not photo:
-        html = _shrink_frames(html, colors)
+    tags = {"layout": layout, "dpi": dpi}
+    if sizes:
+        tags["smallest-font-pt"] = f"{min(sizes):g}"
+    html = _reencode_frames(html, colors, tags, palette=not photo)
     if len(html) > embed_limit * 1024 * 1024:
         raise ValueError(
             f"the animation takes {len(html) / 1024**2:.1f} MB, over embed_limit="
@@ -402,36 +458,30 @@ def animation_html(
         html = html.replace(icon, text)
     # With the icons replaced, Matplotlib's link to the icon font on a CDN serves nothing,
     # and offline (or in CI's browser) it is a failed request in the console.
-    html = re.sub(
+    return re.sub(
         r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*">',
         "",
         html,
     )
-    if description:
-        html = html.replace(
-            '<img id="_anim_img', f'<img alt="{escape(description, quote=True)}" id="_anim_img', 1
-        )
-    try:
-        from IPython.display import HTML
-    except ImportError:  # pragma: no cover - plain Python without IPython
-        return html
-    return HTML(html)
 
 
-def show_as_jpeg(fig: plt.Figure | None = None, quality: int = 85) -> None:
+def show_as_jpeg(fig: plt.Figure | None = None, quality: int = 80, dpi: float = 100) -> None:
     """Show ``fig`` (the current figure by default) as a JPEG image and close it, in place of
     ``plt.show()``: for photographs a JPEG is several times smaller than the PNG that
     notebooks and the book show by default, and looks the same. Laid out as that PNG would
-    be (trimmed to what is drawn, at the figure's resolution)."""
-    import io
-
+    be (trimmed to what is drawn), at ``dpi``: the photographs the book shows are a few
+    hundred pixels across, so more would only add weight. In the book's build, shown in both
+    layouts (``figure_layouts.show``)."""
     from IPython.display import Image, display
 
     fig = plt.gcf() if fig is None else fig
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="jpeg", bbox_inches="tight", pil_kwargs={"quality": quality})
+    options = {"dpi": dpi, "pil_kwargs": {"quality": quality}}
+    if figure_layouts.layouts_wanted():
+        figure_layouts.show(fig, "jpeg", **options)
+        return
+    data = figure_layouts.render(fig, "notebook", "jpeg", **options)
     plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="jpeg"))
+    display(Image(data=data, format="jpeg"))
 
 
 def show_images(
