@@ -51,6 +51,29 @@ def test_is_every_frame_written_to_a_file_with_its_bytes_and_listed_in_order(tmp
     assert lazy.count("optlabLazy = true") == 1
 
 
+def test_does_each_of_an_animations_two_layouts_list_its_own_frames(tmp_path, monkeypatch):
+    """In the book's build an animation is two players, wide and phone
+    (``optlab.figure_layouts``): each player's frames go to its own list, in its own order."""
+    from optlab.figure_layouts import LAYOUTS_VARIABLE
+
+    monkeypatch.setenv(LAYOUTS_VARIABLE, "wide,phone")
+    html = small_animation()
+    ids = re.findall(r'var img_id = "(_anim_img\w+)";', html)
+    assert len(ids) == 2 and 'class="optlab-layout-phone"' in html
+    frames = [embedded_frame_bytes(frame) for frame in EMBEDDED_FRAME.finditer(html)]
+    lazy = lazy_animations.externalize(html, tmp_path, "")
+    listed = dict(
+        re.findall(r"window\.optlabFrameURLs\[\"(_anim_img\w+)\"\] = (\[[^\]]*\])", lazy)
+    )
+    assert sorted(listed) == sorted(ids)
+    for player, img_id in enumerate(ids):
+        urls = json.loads(listed[img_id])
+        assert [(tmp_path / url).read_bytes() for url in urls] == frames[
+            4 * player : 4 * player + 4
+        ]
+    assert lazy.count("optlabLazy = true") == 2  # the player is defined twice
+
+
 def test_does_a_player_of_another_form_stop_the_build(tmp_path):
     html = small_animation(2)
     with pytest.raises(ExtensionError, match="usual player script"):

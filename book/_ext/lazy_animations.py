@@ -65,8 +65,21 @@ PLAYER_PATCH = """
 
 
 def externalize(html: str, outdir: Path, prefix: str) -> str:
-    """The animation's HTML with its frames written to files under ``outdir``, addressed from
-    the page with ``prefix`` (the way from the page's folder to the site's root)."""
+    """The HTML of one or more animations with their frames written to files under ``outdir``,
+    addressed from the page with ``prefix`` (the way from the page's folder to the site's root).
+    Each player's script starts at its ``img_id`` and holds its frames and its start."""
+    starts = [match.start() for match in IMG_ID.finditer(html)]
+    if not starts:
+        raise ExtensionError(
+            "lazy_animations: an animation without Matplotlib's usual player script (img_id, "
+            "embedded frames, setTimeout): see book/_ext/lazy_animations.py"
+        )
+    ends = [*starts[1:], len(html)]
+    players = [_externalize_player(html[a:b], outdir, prefix) for a, b in zip(starts, ends)]
+    return html[: starts[0]] + "".join(players)
+
+
+def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
     img_id = IMG_ID.search(html)
     if img_id is None or START not in html or not EMBEDDED_FRAME.search(html):
         raise ExtensionError(
