@@ -487,6 +487,10 @@ return sizes;
 """
 
 
+MB = 1024 * 1024
+SHARED_PAGE = "book/intro"  # the page a reader opens first: its assets are then cached
+
+
 def loaded_resources(driver, url: str) -> dict[str, int]:
     """Open ``url`` with an empty cache, let it settle as a reader's page does (MathJax typeset,
     fonts and images loaded, lazy images too), and return the size of every resource it
@@ -497,3 +501,37 @@ def loaded_resources(driver, url: str) -> dict[str, int]:
     driver.execute_script("performance.setResourceTimingBufferSize(100000);")
     settle(driver)
     return driver.execute_script(_RESOURCES)
+
+
+@dataclass
+class PageWeight:
+    """What one page makes a reader download, by URL: from a cold cache, and what it adds once
+    the shared page (the introduction) has been read, with the assets shared with it cached."""
+
+    page: str
+    width: int
+    cold: dict[str, int]
+    own: dict[str, int]
+
+    def largest(self, resources: dict[str, int], count: int = 4) -> str:
+        """The ``count`` largest of ``resources``, by file name (a long one shortened), in MB."""
+
+        def name(url: str) -> str:
+            whole = urlsplit(url).path.rsplit("/", 1)[-1]
+            return whole if len(whole) <= 32 else f"{whole[:12]}...{whole[-12:]}"
+
+        ranked = sorted(resources.items(), key=lambda item: -item[1])[:count]
+        return ", ".join(f"{name(url)} {size / MB:.2f}" for url, size in ranked)
+
+
+def page_weights(driver, base: str, pages: list[str], width: int) -> list[PageWeight]:
+    """Every page of ``pages`` opened at a window ``width`` px wide, each from a cold cache (see
+    `loaded_resources`); what it adds to the shared page's resources is its own weight."""
+    driver.set_window_size(width, WINDOW[1])
+    shared = loaded_resources(driver, f"{base}{SHARED_PAGE}.html")
+    weights = []
+    for page in pages:
+        cold = loaded_resources(driver, f"{base}{page}.html")
+        own = {url: size for url, size in cold.items() if url not in shared}
+        weights.append(PageWeight(page, width, cold, own))
+    return weights

@@ -92,6 +92,7 @@ MODULE_TIERS = {
     "test_browser": ("browser", "book", "slow"),
     "test_explorer_browser": ("browser", "book", "slow"),
     "test_reading_layout": ("browser", "book", "slow"),
+    "test_page_weight": ("browser", "book", "slow"),
     "test_light_icons": ("book", "slow"),
     "test_chapter_notebooks": ("book", "slow"),
     "test_cli": ("sandbox", "slow"),
