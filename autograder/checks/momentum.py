@@ -6,7 +6,7 @@
 Each rule is stepped beside the reference for many steps, fed its own weights and
 velocity, with the gradient taken where its weights are; both outputs must match to
 rtol 1e-9 at every step. The first step where they part is reported, and known wrong
-versions (a flipped sign, PyTorch's velocity, plain momentum for Nesterov, a gradient
+versions (a flipped sign, PyTorch's buffer, plain momentum for Nesterov, a gradient
 evaluated at the wrong point) are named.
 """
 
@@ -52,8 +52,8 @@ def nesterov_keeping_old_look_ahead(w, dw, v, lr, rho=0.9):
 MOMENTUM_MISTAKES = {
     "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, "
     "then w = w + v": momentum_with_flipped_velocity,
-    "this is PyTorch's velocity (v = rho * v + dw; w -= lr * v); "
-    "the course's is v = rho * v - lr * dw": momentum_as_pytorch,
+    "this is PyTorch's form, a buffer of raw gradients (b = rho * b + dw; w -= lr * b); "
+    "the course's velocity is v = rho * v - lr * dw": momentum_as_pytorch,
     "the old velocity is not carried: v must be the v passed in, times rho, "
     "minus lr * dw": momentum_without_old_velocity,
 }
@@ -73,7 +73,7 @@ NESTEROV_MISTAKES = {
 # The section that explains a named mistake better than its function's, by a phrase of the
 # mistake's explanation above.
 MISTAKE_SECTIONS = {
-    "this is PyTorch's velocity": "pytorch-s-form",
+    "this is PyTorch's form": "pytorch-s-form",
     "this is plain momentum": "the-change-of-variables",
     "evaluated at the wrong point": "the-change-of-variables",
 }

@@ -28,7 +28,7 @@ MUTANTS = {
 }
 CATALOGS = {"momentum_step": checks.MOMENTUM_MISTAKES, "nesterov_step": checks.NESTEROV_MISTAKES}
 SECTIONS = {
-    "test_momentum_step": {"this is PyTorch's velocity": "pytorch-s-form"},
+    "test_momentum_step": {"this is PyTorch's form": "pytorch-s-form"},
     "test_nesterov_step": {
         "this is plain momentum": "the-change-of-variables",
         "not the look-ahead point": "the-change-of-variables",

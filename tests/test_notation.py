@@ -1,0 +1,182 @@
+"""One meaning per symbol: the notation table of book/conventions.md, and the pages against it.
+
+Each row of the table names a symbol (its LaTeX forms in the first column) and, in bold in
+its meaning, the term by which the pages name that quantity in prose. A page that writes
+such a term right before a symbol ("the **decay rate** $\\rho$", "eigenvalue $\\lambda$")
+must use the row's symbol. A sentence that names how another source writes the quantity
+("Nocedal and Wright write ...", "the lecture writes ...") is exempt: the conventions ask
+for the other usage to be named once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CONVENTIONS = BOOK / "conventions.md"
+
+MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$\n]+?)\$", re.S)
+CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.S | re.M)
+# Words that make a sentence one that names another source's letter.
+NAMING_ANOTHER = re.compile(r"\b(write|writes|call|calls|abbreviates?)\b")
+
+
+def base_symbol(latex: str, keep_subscript: bool = False) -> str:
+    """The symbol a math snippet starts with, without spacing, subscripts of steps or
+    entries, or a leading factor: `2\\lambda W` -> `\\lambda`, `\\nu_i` -> `\\nu`,
+    `\\beta_1 = 0.9` -> `\\beta_1`, `\\hat m_t` -> `\\hat m`."""
+    s = latex.strip()
+    s = re.sub(r"^[0-9.\s]+", "", s)
+    s = re.sub(r"\\[,;!]|\\q?quad", " ", s).strip()
+    subscript = r"_\w" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|\{\\text\{\w+\}\})"
+    match = re.match(
+        r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\operatorname\{\w+\}|\\[A-Za-z]+|[A-Za-z])"
+        r"(" + subscript + r")?",
+        s,
+    )
+    if not match:
+        return ""
+    head = re.sub(r"\s+|[{}]", "", match.group(1)).replace("\\hat", "\\hat ")
+    head = head.replace("\\tilde", "\\tilde ")
+    sub = (match.group(2) or "").replace("{", "").replace("}", "")
+    if sub.startswith("_\\text"):
+        sub = "_{\\text{" + sub[len("_\\text") :] + "}}"
+    return head + sub
+
+
+def names_one_symbol(latex: str) -> bool:
+    """Whether a math snippet is a symbol alone, or a symbol given a value (`\\rho`,
+    `\\nu_i`, `\\delta = 0.99`), rather than an expression that merely starts with one."""
+    rest = re.sub(r"^\s*(\\(?:hat|tilde)\s*)?\\?[A-Za-z]+", "", latex)
+    rest = re.sub(r"^(_\{[^}]*\}|_\w|\^\{[^}]*\}|\^\S)*", "", rest).strip()
+    return rest == "" or re.match(r"(=|\\approx|\\in|,)", rest) is not None
+
+
+def notation_table() -> list[tuple[list[str], list[str]]]:
+    """The rows of the notation table: (symbols, bold terms of the meaning)."""
+    text = CONVENTIONS.read_text()
+    section = text.split("## Notation", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("| $"):
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        symbols = [
+            base_symbol(m, keep_subscript=True) for m in re.findall(r"\$([^$]+)\$", cells[0])
+        ]
+        terms = [term.lower() for term in re.findall(r"\*\*([^*]+)\*\*", cells[1])]
+        rows.append((symbols, terms))
+    return rows
+
+
+def prose(page: Path) -> str:
+    """A page's text outside its code cells (math, prose and captions of glued figures)."""
+    return CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), page.read_text())
+
+
+def solution_markdown() -> dict[str, str]:
+    texts = {}
+    for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        texts[notebook.name] = "\n\n".join(
+            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"
+        )
+    return texts
+
+
+def misused_terms(text: str, owner: dict[str, str]) -> list[str]:
+    """Each place where a bold term of the table stands right before a symbol that the
+    table gives another meaning."""
+    found = []
+    for term, symbol in owner.items():
+        pattern = re.compile(
+            r"\b" + r"\s+".join(map(re.escape, term.split())) + r"(?:s|es)?\**[ \t]*\n?[ \t]*"
+            r"\$([^$]+)\$",
+            re.IGNORECASE,
+        )
+        for match in pattern.finditer(text):
+            if not names_one_symbol(match.group(1)):
+                continue
+            written = base_symbol(match.group(1), keep_subscript=True)
+            if written not in SYMBOL_ROWS:
+                written = base_symbol(match.group(1))
+            if written == symbol or written not in SYMBOL_ROWS:
+                continue
+            start = max(text.rfind(". ", 0, match.start()), text.rfind("(", 0, match.start()))
+            sentence = text[start : match.end()]
+            if NAMING_ANOTHER.search(sentence):
+                continue
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(f"line {line}: {match.group(0)!r} (the table writes {symbol})")
+    return found
+
+
+ROWS = notation_table()
+SYMBOL_ROWS = {symbol: index for index, (symbols, _) in enumerate(ROWS) for symbol in symbols}
+# Each bold term, with the first symbol of its row.
+TERM_OWNER = {term: symbols[0] for symbols, terms in ROWS for term in terms}
+PAGES = sorted(page for page in BOOK.glob("*.md") if page.name != "conventions.md")
+
+
+def test_does_the_notation_table_list_the_symbols_the_brief_names():
+    listed = set(SYMBOL_ROWS)
+    for symbol in ["\\rho", "\\delta", "h", "r", "\\lambda", "\\nu", "v", "m", "\\mu", "\\beta"]:
+        assert symbol in listed, f"{symbol} is missing from the notation table"
+
+
+def test_is_every_symbol_of_the_notation_table_defined_once():
+    seen: dict[str, int] = {}
+    repeated = []
+    for index, (symbols, _) in enumerate(ROWS):
+        for symbol in symbols:
+            if symbol in seen and seen[symbol] != index:
+                repeated.append(symbol)
+            seen[symbol] = index
+    assert not repeated, f"symbols with more than one row: {repeated}"
+
+
+def test_does_every_bold_term_of_the_table_belong_to_one_row():
+    owners: dict[str, set[str]] = {}
+    for symbols, terms in ROWS:
+        for term in terms:
+            owners.setdefault(term, set()).add(symbols[0])
+    shared = {term: rows for term, rows in owners.items() if len(rows) > 1}
+    assert not shared, f"terms that name more than one symbol: {shared}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
+def test_does_the_page_name_each_quantity_by_the_tables_symbol(page):
+    misused = misused_terms(prose(page), TERM_OWNER)
+    assert not misused, f"{page.name}:\n" + "\n".join(misused)
+
+
+def test_do_the_solutions_name_each_quantity_by_the_tables_symbol():
+    misused = [
+        f"{name}: {place}"
+        for name, text in solution_markdown().items()
+        for place in misused_terms(text, TERM_OWNER)
+    ]
+    assert not misused, "\n".join(misused)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("with a **decay rate** $\\rho$ close to 1", ["\\delta"]),
+        ("an eigenvector with eigenvalue $\\lambda$, the error", ["\\nu"]),
+        ("a **second moment** $v$, RMSProp's average", []),
+        ("a **velocity** $v$ of the gradients", []),
+        ("the **decay rate** $\\delta = 0.99$", []),
+        ("(the lecture writes the **decay rate** $\\rho$)", []),
+    ],
+)
+def test_does_the_check_catch_a_symbol_of_another_meaning(text, expected):
+    owner = {"decay rate": "\\delta", "eigenvalue": "\\nu", "velocity": "v"}
+    assert [place.rsplit(" ", 1)[-1].rstrip(")") for place in misused_terms(text, owner)] == (
+        expected
+    )
