@@ -189,13 +189,16 @@ def test_does_the_check_catch_a_symbol_of_another_meaning(text, expected):
 # The loss L must not also stand for the largest curvature (the smoothness constant of texts
 # on optimization), which the course writes \nu_{\max}. In math, an L used as a number: a
 # learning rate 1/L or 2/(L + \mu), a product \eta L, a ratio L/\mu, \sqrt{L}, \frac{2}{L},
-# an interval [\mu, L] or a definition L = \nu_{\max}. The loss's L has an argument, a
+# an interval [\mu, L] or a definition L = \nu_{\max}; nor a length (a short side L = 256,
+# L \in [256, 480]). The loss's L has an argument, a
 # gradient or a minimum (L(W), \nabla L, L^*) and is never such a factor.
 L_TOKEN = re.compile(r"(?<![A-Za-z\\{])L(?![A-Za-z0-9(_^'*-])|(?<=\{)L(?=\})")
 L_AS_NUMBER_BEFORE = re.compile(
     r"(/\s*\(?|\\eta\s*|\\sqrt\s*\{?|\[\\mu,\s*|\\mu\s*\+\s*|\}\{|\\eta\s*\\mu\s*\+\s*)$"
 )
-L_AS_NUMBER_AFTER = re.compile(r"^\s*(/|\+\s*\\mu|-\s*\\mu|=\s*\\nu|,\s*\\mu\b)")
+L_AS_NUMBER_AFTER = re.compile(
+    r"^\s*(/|\+\s*\\mu|-\s*\\mu|=\s*\\nu|,\s*\\mu\b|=\s*[0-9]|\\in\s*\[)"
+)
 # The same in plain text (captions, figure labels, printed output, feedback): 1/L, 2 / L,
 # 2/(L + mu), eta L, L/mu, sqrt(L).
 L_AS_NUMBER_PLAIN = re.compile(
@@ -252,8 +255,9 @@ def l_as_curvature_in_page(page: Path) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
 def test_is_the_loss_l_never_the_largest_curvature_on_the_page(page):
     found = l_as_curvature_in_page(page)
-    assert not found, f"{page.name} writes L for the largest curvature (nu_max):\n" + "\n".join(
-        found
+    assert not found, (
+        f"{page.name} writes L for something other than the loss (nu_max, a length):\n"
+        + "\n".join(found)
     )
 
 
@@ -274,7 +278,7 @@ def test_is_the_loss_l_never_the_largest_curvature_in_solutions_and_feedback():
     for checks in sorted((ROOT / "autograder" / "checks").glob("*.py")):
         for text in shown_text_of_code(checks.read_text()):
             found += [f"{checks.name}: {hit!r}" for hit in l_as_curvature_in_plain_text(text)]
-    assert not found, "L written for the largest curvature (nu_max):\n" + "\n".join(found)
+    assert not found, "L written for something other than the loss:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(
@@ -288,6 +292,8 @@ def test_is_the_loss_l_never_the_largest_curvature_in_solutions_and_feedback():
         ("eigenvalues in $[\\mu, L]$", True),
         ("the best rate $2/(\\mu + L)$", True),
         ("with $L = \\nu_{\\max}(A)$", True),
+        ("At $L = 256$ a crop covers", True),
+        ("short side $L \\in [256, 480]$", True),
         ("the loss $L(W) + \\lambda R(W)$ and its gradient $\\nabla L$", False),
         ("$\\partial^2 L / \\partial w_i \\partial w_j$", False),
         ("the gap $L - L^*$ and the loss $L$", False),
