@@ -33,7 +33,11 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     s = latex.strip()
     s = re.sub(r"^[0-9.\s]+", "", s)
     s = re.sub(r"\\[,;!]|\\q?quad", " ", s).strip()
-    subscript = r"_\w" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|\{\\text\{\w+\}\})"
+    # `_{\max}` makes a symbol of its own (`\nu_{\max}`, the largest curvature), kept always.
+    extreme = r"|\{\\m(?:ax|in)\}"
+    subscript = (r"_(?:\w" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|\{\\text\{\w+\}\}") + (
+        extreme + ")"
+    )
     match = re.match(
         r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\operatorname\{\w+\}|\\[A-Za-z]+|[A-Za-z])"
         r"(" + subscript + r")?",
@@ -180,3 +184,144 @@ def test_does_the_check_catch_a_symbol_of_another_meaning(text, expected):
     assert [place.rsplit(" ", 1)[-1].rstrip(")") for place in misused_terms(text, owner)] == (
         expected
     )
+
+
+# The loss L must not also stand for the largest curvature (the smoothness constant of texts
+# on optimization), which the course writes \nu_{\max}. In math, an L used as a number: a
+# learning rate 1/L or 2/(L + \mu), a product \eta L, a ratio L/\mu, \sqrt{L}, \frac{2}{L},
+# an interval [\mu, L] or a definition L = \nu_{\max}; nor a length (a short side L = 256,
+# L \in [256, 480]). The loss's L has an argument, a
+# gradient or a minimum (L(W), \nabla L, L^*) and is never such a factor.
+L_TOKEN = re.compile(r"(?<![A-Za-z\\{])L(?![A-Za-z0-9(_^'*-])|(?<=\{)L(?=\})")
+L_AS_NUMBER_BEFORE = re.compile(
+    r"(/\s*\(?|\\eta\s*|\\sqrt\s*\{?|\[\\mu,\s*|\\mu\s*\+\s*|\}\{|\\eta\s*\\mu\s*\+\s*)$"
+)
+L_AS_NUMBER_AFTER = re.compile(
+    r"^\s*(/|\+\s*\\mu|-\s*\\mu|=\s*\\nu|,\s*\\mu\b|=\s*[0-9]|\\in\s*\[)"
+)
+# The same in plain text (captions, figure labels, printed output, feedback): 1/L, 2 / L,
+# 2/(L + mu), eta L, L/mu, sqrt(L).
+L_AS_NUMBER_PLAIN = re.compile(
+    r"(?<![\w.])[0-9.]+\s*/\s*\(?\s*(?:\\?mu\s*\+\s*)?L\b(?![(-])|\beta\s+L\b|"
+    r"(?<![\w\\])L\s*/\s*\\?mu\b|\bsqrt\(L\)|\bL\s*\+\s*\\?mu\b"
+)
+STRING_LITERAL = re.compile(r"""[rRfFbB]{0,2}("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
+
+
+def l_as_curvature_in_math(text: str) -> list[str]:
+    found = []
+    for match in MATH.finditer(text):
+        latex = match.group(1) if match.group(1) is not None else match.group(2)
+        for token in L_TOKEN.finditer(latex):
+            before, after = latex[: token.start()], latex[token.end() :]
+            if re.search(r"\\(nabla|partial)\S*\s*$|\\mathcal\{$", before):
+                continue
+            if L_AS_NUMBER_BEFORE.search(before) or L_AS_NUMBER_AFTER.match(after):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"line {line}: ${latex.strip()}$")
+                break
+    return found
+
+
+def l_as_curvature_in_plain_text(text: str) -> list[str]:
+    return [match.group(0) for match in L_AS_NUMBER_PLAIN.finditer(text)]
+
+
+def code_cells(page: Path) -> list[str]:
+    return [cell.group(0) for cell in CODE_CELL.finditer(page.read_text())]
+
+
+def shown_text_of_code(code: str) -> list[str]:
+    """What a reader sees of code: its string literals (labels, titles, printed text) with
+    the replacement fields of f-strings removed, and the YAML lines of a cell's header
+    (captions)."""
+    shown = [line for line in code.splitlines() if re.match(r"\s*(caption|description):", line)]
+    for literal in STRING_LITERAL.finditer(code):
+        shown.append(re.sub(r"\{[^{}]*\}", "", literal.group(0)))
+    return shown
+
+
+def l_as_curvature_in_page(page: Path) -> list[str]:
+    found = l_as_curvature_in_math(prose(page))
+    for code in code_cells(page):
+        for text in shown_text_of_code(code):
+            found += [
+                f"in code: {hit!r} of {text.strip()[:80]!r}"
+                for hit in (l_as_curvature_in_plain_text(text) + l_as_curvature_in_math(text))
+            ]
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
+def test_is_the_loss_l_never_the_largest_curvature_on_the_page(page):
+    found = l_as_curvature_in_page(page)
+    assert not found, (
+        f"{page.name} writes L for something other than the loss (nu_max, a length):\n"
+        + "\n".join(found)
+    )
+
+
+def test_is_the_loss_l_never_the_largest_curvature_in_solutions_and_feedback():
+    found = []
+    for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                found += [f"{notebook.name}: {hit}" for hit in l_as_curvature_in_math(source)]
+            else:
+                texts = shown_text_of_code(source)
+                found += [
+                    f"{notebook.name}: {hit!r}"
+                    for text in texts
+                    for hit in l_as_curvature_in_plain_text(text) + l_as_curvature_in_math(text)
+                ]
+    for checks in sorted((ROOT / "autograder" / "checks").glob("*.py")):
+        for text in shown_text_of_code(checks.read_text()):
+            found += [f"{checks.name}: {hit!r}" for hit in l_as_curvature_in_plain_text(text)]
+    assert not found, "L written for something other than the loss:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "text, caught",
+    [
+        ("converges exactly when $\\eta < 2/L$", True),
+        ("the factor $1 - \\eta L$ of the steepest direction", True),
+        ("$\\kappa = L / \\mu$", True),
+        ("$$\\eta^* = \\frac{2}{\\sqrt{L} + \\sqrt{\\mu}}$$", True),
+        ("$$0 < \\eta < \\frac{2}{L}$$", True),
+        ("eigenvalues in $[\\mu, L]$", True),
+        ("the best rate $2/(\\mu + L)$", True),
+        ("with $L = \\nu_{\\max}(A)$", True),
+        ("At $L = 256$ a crop covers", True),
+        ("short side $L \\in [256, 480]$", True),
+        ("the loss $L(W) + \\lambda R(W)$ and its gradient $\\nabla L$", False),
+        ("$\\partial^2 L / \\partial w_i \\partial w_j$", False),
+        ("the gap $L - L^*$ and the loss $L$", False),
+        ("$\\eta < 2/\\nu_{\\max}$ and $\\kappa = \\nu_{\\max}/\\mu$", False),
+        ("$\\nabla_\\theta \\mathcal{L}$", False),
+    ],
+)
+def test_does_the_check_catch_l_as_the_largest_curvature_in_math(text, caught):
+    assert bool(l_as_curvature_in_math(text)) is caught
+
+
+@pytest.mark.parametrize(
+    "text, caught",
+    [
+        ("caption: ... at the learning rate 1/L. Left, ...", True),
+        ('"with lr above 2/L"', True),
+        ('f"2 / L = "', True),
+        ('"at its best learning rate 2/(L + mu)"', True),
+        ('"with eta L = 1 the error"', True),
+        ('"(2/(sqrt(L) + sqrt(mu)))^2"', True),
+        ('"L - L* after 30 epochs"', False),
+        ('"the minimum L(W*)"', False),
+        ('"with lr above 2/nu_max"', False),
+        ('"L2 penalty 0.01", "L-BFGS"', False),
+    ],
+)
+def test_does_the_check_catch_l_as_the_largest_curvature_in_plain_text(text, caught):
+    found = l_as_curvature_in_plain_text(text) + [
+        hit for line in shown_text_of_code(text) for hit in l_as_curvature_in_math(line)
+    ]
+    assert bool(found) is caught

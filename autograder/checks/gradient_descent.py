@@ -99,5 +99,5 @@ def on_digits(student, rng):
 def diverging_and_empty(student, rng):
     problem = quadratic(10.0, dim=2, seed=int(rng.integers(2**31)))
     w0 = rng.standard_normal(2)
-    check(student, problem, w0, 3.0 / problem.eigenvalues[-1], 15, "with lr above 2/L")
+    check(student, problem, w0, 3.0 / problem.eigenvalues[-1], 15, "with lr above 2/nu_max")
     check(student, problem, w0, 0.1, 0, "with no steps")
