@@ -247,6 +247,8 @@ def check_animations(driver) -> list[str]:
         if "error" in info:
             problems.append(f"reading the animations' frames failed: {info['error']}")
             break
+        if not widget.is_displayed():  # the other layout's player (figure_layouts)
+            continue
         name = f"animation {info['index'] + 1} of {len(widgets)}"
         if not info["started"]:
             problems.append(
@@ -389,7 +391,8 @@ def figure_text(image: dict, site: Path, base: str) -> dict:
 
     path = unquote(urlsplit(image["src"]).path)
     file = site / path.removeprefix(urlsplit(base).path)
-    tags = image_tags(file) if file.suffix != ".svg" and file.is_file() else {}
+    is_image = file.suffix.lower() in (".png", ".jpg", ".jpeg") and file.is_file()
+    tags = image_tags(file) if is_image else {}
     size = None
     if "smallest-font-pt" in tags and image["natural"]:
         size = text_px(

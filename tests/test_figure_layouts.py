@@ -129,6 +129,11 @@ def test_would_the_check_find_a_figure_drawn_as_before_and_one_without_tags(brow
 # --- the layouts, without a browser --------------------------------------------------------
 
 
+def drawn_limit(layout: str) -> float:
+    """The widest a figure is drawn in ``layout``: its image adds a margin on each side."""
+    return max_width_inches(layout) - 2 * plt.rcParams["savefig.pad_inches"]
+
+
 def three_panels(**subplots) -> plt.Figure:
     with plt.rc_context(BOOK_STYLE):
         fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), **subplots)
@@ -144,7 +149,7 @@ def test_does_the_phone_layout_stack_a_row_of_panels_and_give_back_their_tick_la
         assert stack_for_phone(fig)
         geometry = {ax.get_subplotspec().get_geometry()[:2] for ax in fig.axes}
         assert geometry == {(3, 1)}
-        assert fig.get_size_inches()[0] == pytest.approx(max_width_inches("phone"))
+        assert fig.get_size_inches()[0] == pytest.approx(drawn_limit("phone"))
         rows = sorted(ax.get_subplotspec().rowspan.start for ax in fig.axes)
         assert rows == [0, 1, 2]
         for ax in fig.axes:
@@ -155,13 +160,29 @@ def test_does_the_phone_layout_stack_a_row_of_panels_and_give_back_their_tick_la
         plt.close(fig)
 
 
+@pytest.mark.parametrize("layout", ["wide", "phone"])
+def test_is_the_saved_image_no_wider_than_its_layout_allows(layout):
+    """The contract the browser test relies on: a figure that fills its width, saved in a
+    layout, is at most that layout's widest in image pixels (margins included)."""
+    fig = three_panels(sharey=True)
+    try:
+        with plt.rc_context(BOOK_STYLE):
+            figure_layouts.fit_width(fig, "wide")
+            if layout == "phone":
+                stack_for_phone(fig)
+            image = Image.open(io.BytesIO(render(fig, layout)))
+    finally:
+        plt.close(fig)
+    assert image.width <= max_width_inches(layout) * BOOK_STYLE["savefig.dpi"] + 1
+
+
 def test_does_the_phone_layout_keep_small_panels_side_by_side():
     """Ten panels 1.1 inches wide: as many per row as fit at that width."""
     with plt.rc_context(BOOK_STYLE):
         fig, axes = plt.subplots(1, 10, figsize=(11, 2.6), sharey=True)
     try:
         assert stack_for_phone(fig)
-        per_row = int(max_width_inches("phone") // 1.1)
+        per_row = int(drawn_limit("phone") // 1.1)
         assert {ax.get_subplotspec().get_geometry()[:2] for ax in fig.axes} == {
             (-(-10 // per_row), per_row)
         }
@@ -175,7 +196,7 @@ def test_is_a_figure_that_is_not_one_grid_only_scaled_for_the_phone():
         fig.add_axes((0.1, 0.1, 0.8, 0.8))
     try:
         assert not stack_for_phone(fig)
-        assert fig.get_size_inches()[0] == pytest.approx(max_width_inches("phone"))
+        assert fig.get_size_inches()[0] == pytest.approx(drawn_limit("phone"))
     finally:
         plt.close(fig)
 
@@ -185,7 +206,7 @@ def test_is_a_wide_figure_scaled_to_the_wide_layouts_limit():
     try:
         figure_layouts.fit_width(fig, "wide")
         width, height = fig.get_size_inches()
-        assert width == pytest.approx(max_width_inches("wide"))
+        assert width == pytest.approx(drawn_limit("wide"))
         assert height == pytest.approx(4.2 * width / 14)
     finally:
         plt.close(fig)

@@ -105,3 +105,15 @@ def test_would_a_theme_without_the_search_scripts_stop_the_build():
     assert "searchindex.js" not in trimmed and "searchtools.js" not in trimmed
     with pytest.raises(ExtensionError, match="search scripts"):
         light_theme.without_search(trimmed)
+
+
+def test_does_a_page_load_sphinx_design_only_when_it_uses_a_component():
+    """A page without an ``sd-`` element loses sphinx-design's two assets, and only those; a
+    page with one (a tab set) keeps them."""
+    assets = ["styles/theme.css", "sphinx-design.min.css", "design-tabs.js", "doctools.js"]
+    plain = {"body": "<p>no design here: sd-card is only text</p>", "css_files": list(assets)}
+    light_theme.without_unused_design(None, "page", "page.html", plain, None)
+    assert plain["css_files"] == ["styles/theme.css", "doctools.js"]
+    tabbed = {"body": '<div class="sd-tab-set docutils">', "css_files": list(assets)}
+    light_theme.without_unused_design(None, "page", "page.html", tabbed, None)
+    assert tabbed["css_files"] == assets

@@ -13,7 +13,8 @@ extension, for every animation of a page,
   a frame when it is shown, and every frame when the reader presses play, so that playing
   runs smoothly.
 
-The first frame is shown, and so loaded, as the page opens; the others only when asked for.
+The first frame is shown, and so loaded, as the page opens (by the player the window shows);
+the others only when asked for.
 If Matplotlib's player no longer has the form this relies on, the build stops and says so.
 """
 
@@ -36,16 +37,34 @@ START = "    setTimeout(function() {"
 EXTENSIONS = {"png": "png", "jpeg": "jpg"}
 
 # Installed on the player's prototype after each definition of it: set_frame loads the frame
-# it shows, and playing (forwards or backwards) loads them all first.
+# it shows, and playing (forwards or backwards) loads them all first. A player the window does
+# not show (an animation's other layout, book/_ext/figure_layouts.py) loads its frame when a
+# resize shows it.
 PLAYER_PATCH = """
     (function () {
       var P = Animation.prototype;
       if (P.optlabLazy) return;
       P.optlabLazy = true;
       var urls = function (anim) { return (window.optlabFrameURLs || {})[anim.img_id] || []; };
+      P.shown = function () {
+        var img = document.getElementById(this.img_id);
+        return !img || img.offsetParent !== null;
+      };
       P.load_frame = function (k) {
-        var frame = this.frames[k];
-        if (frame && !frame.getAttribute("src") && urls(this)[k]) frame.src = urls(this)[k];
+        var frame = this.frames[k], anim = this;
+        if (!frame || frame.getAttribute("src") || !urls(this)[k]) return;
+        if (!this.shown()) {  // the layout this window does not show: load once it does
+          if (this.waiting) return;
+          this.waiting = function () {
+            if (!anim.shown()) return;
+            window.removeEventListener("resize", anim.waiting);
+            anim.waiting = null;
+            anim.set_frame(anim.current_frame);
+          };
+          window.addEventListener("resize", this.waiting);
+          return;
+        }
+        frame.src = urls(this)[k];
       };
       P.load_all = function () {
         for (var k = 0; k < this.frames.length; k++) this.load_frame(k);

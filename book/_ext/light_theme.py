@@ -12,6 +12,8 @@ Awesome icon rule, and the icon fonts' other glyphs.
 * Its Font Awesome fonts (the solid one alone is 156 kB) hold every icon. Each becomes a
   WOFF file with only the glyphs the site's style sheets can still draw (the characters of
   the kept rules and of the theme's own icon variables), and the style sheet points at it.
+* sphinx-design's style sheet and script (60 kB) load only on a page that uses one of its
+  components (an element of class ``sd-...``); the book has none today.
 
 If the theme's layout no longer has the lines this relies on, the build stops and says so.
 """
@@ -138,7 +140,25 @@ def trim_theme(app: Sphinx, exception: Exception | None) -> None:
     logger.info(f"light_theme: {len(characters)} icon characters kept")
 
 
+DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+DESIGN_CLASS = re.compile(r'class="(?:[^"]* )?sd-')
+
+
+def without_unused_design(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """The page's assets without sphinx-design's, unless the page uses a design component."""
+    if DESIGN_CLASS.search(context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [
+                asset
+                for asset in context[key]
+                if not str(getattr(asset, "filename", asset)).endswith(DESIGN_ASSETS)
+            ]
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", without_unused_design)
     app.connect("config-inited", override_layout)
     app.connect("build-finished", trim_theme)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -79,10 +79,16 @@ def recording_font_sizes() -> Iterator[list[float]]:
         RendererAgg.draw_text = draw_text
 
 
+def _figure_limit(layout: str) -> float:
+    """The widest a figure may be drawn in ``layout``: its saved image adds a margin on each
+    side (``savefig.pad_inches``, as it is trimmed to what is drawn)."""
+    return max_width_inches(layout) - 2 * plt.rcParams["savefig.pad_inches"]
+
+
 def fit_width(fig: plt.Figure, layout: str) -> None:
     """Scale ``fig`` down to ``layout``'s widest (its proportions kept, its fonts not)."""
     width, height = fig.get_size_inches()
-    limit = max_width_inches(layout)
+    limit = _figure_limit(layout)
     if width > limit:
         fig.set_size_inches(limit, height * limit / width)
 
@@ -90,14 +96,10 @@ def fit_width(fig: plt.Figure, layout: str) -> None:
 def stack_for_phone(fig: plt.Figure) -> bool:
     """Lay ``fig``'s panels out for a phone: as many per row as fit at their drawn width (at
     least one), in reading order, at the phone's widest. Panels that share an axis get their
-    tick labels back; legends take one column. False (and the figure only scaled) when the
-    panels are not one grid of single cells, which cannot be restacked."""
-    # A legend of several columns is wider than a phone's figure.
-    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
-        if legend is not None:
-            legend.set_ncols(1)
+    tick labels back. False (and the figure only scaled) when the panels are not one grid of
+    single cells, which cannot be restacked."""
     width, height = fig.get_size_inches()
-    limit = max_width_inches("phone")
+    limit = _figure_limit("phone")
     panels: dict[tuple, list[plt.Axes]] = {}
     grids = set()
     for ax in fig.axes:

@@ -41,7 +41,10 @@ COLORS: dict[str, str] = {
 BOOK_STYLE: dict[str, object] = {
     "figure.figsize": (7.0, 4.0),
     "figure.dpi": 100,
-    "savefig.dpi": 150,
+    # Wide figures are 9.3 in and shown 600 to 775 CSS px wide, phone ones 4.6 in shown 310
+    # to 720 px: 130 dpi is 1.5 to 2 image pixels per CSS pixel on most screens, sharp on a
+    # high-density screen, and a quarter lighter than 150 dpi.
+    "savefig.dpi": 130,
     "figure.constrained_layout.use": True,
     "font.size": 11,
     "axes.titlesize": 12,
