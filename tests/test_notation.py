@@ -356,6 +356,11 @@ RETIRED = [
         "the number of layers trained",
         "n_{\\text{train}}",
     ),
+    Retired(r"\\alpha_[ik1-3]", ("augmentation",), "the PCA color offsets", "\\zeta_k"),
+    Retired(r"(?<![\w\\])p_[ik1-3](?!\w)", ("augmentation",), "the principal components", "q_k"),
+    Retired(
+        r"\\lambda_[ik1-3]", ("augmentation",), "the eigenvalues of the color covariance", "\\nu_k"
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -420,6 +425,16 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
         ("l <= L - num_trainable_layers", "the number of layers"),
         ("settings of $k$ and $f$", "the number of layers trained"),
         ("($k = L$, $f = 1$)", "the number of layers trained"),
+        ("$[R, G, B] + \\sum_{k=1}^{3} \\alpha_k \\sqrt{\\nu_k}\\; p_k$", "the PCA color offsets"),
+        ("unit eigenvectors $p_1, p_2, p_3$", "the principal components"),
+        (
+            "has eigenvalues $\\lambda_1 \\ge \\lambda_2$",
+            "the eigenvalues of the color covariance",
+        ),
+        (
+            "(The AlexNet paper writes the draws $\\alpha_i$ and adds $\\alpha_i \\lambda_i p_i$)",
+            None,
+        ),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
         ("the loss $L(W)$, its gradient $\\nabla L$ and the gap $L - L^*$", None),
     ],
