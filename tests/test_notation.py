@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -35,9 +36,9 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     s = re.sub(r"\\[,;!]|\\q?quad", " ", s).strip()
     # `_{\max}` makes a symbol of its own (`\nu_{\max}`, the largest curvature), kept always.
     extreme = r"|\{\\m(?:ax|in)\}"
-    subscript = (r"_(?:\w" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|\{\\text\{\w+\}\}") + (
-        extreme + ")"
-    )
+    # `_{\text{...}}` too (`n_{\text{layers}}`, `\varepsilon_{\text{mach}}`).
+    text = r"\{\\text\{\w+\}\}"
+    subscript = (r"_(?:\w|" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|") + text + extreme + ")"
     match = re.match(
         r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\operatorname\{\w+\}|\\[A-Za-z]+|[A-Za-z])"
         r"(" + subscript + r")?",
@@ -325,3 +326,119 @@ def test_does_the_check_catch_l_as_the_largest_curvature_in_plain_text(text, cau
         hit for line in shown_text_of_code(text) for hit in l_as_curvature_in_math(line)
     ]
     assert bool(found) is caught
+
+
+# Letters that had a second meaning, each resolved by giving one of the meanings another
+# symbol. A retired usage is a pattern on what a reader sees: a page's prose and math, the
+# captions, labels and titles of its code, the solutions' markdown and docstrings, and the
+# checks' feedback. Each names the pages (chapter names) it is looked for on, None for all of
+# them, what it meant and what the course writes instead. A sentence that names another
+# source's letter ("most texts write $L$ for the number of layers") is exempt.
+class Retired(NamedTuple):
+    pattern: str
+    chapters: tuple[str, ...] | None
+    meant: str
+    write: str
+
+
+RETIRED = [
+    Retired(r"\\mathcal\s*\{?\s*L\b", None, "the loss", "L"),
+    Retired(
+        r"\$L\$\s+layers|layers? \$L\$|(?<![\w\\])L\s*-\s*(?:1|k|n_)(?![\w(])"
+        r"|(?<![\w\\])l\s*(?:=|<|\\le|\\leq|<=)\s*L(?![\w(])",
+        None,
+        "the number of layers",
+        "n_{\\text{layers}}",
+    ),
+    Retired(
+        r"\$k\$|\$k\s*[-=]|-\s*k\$",
+        ("transfer",),
+        "the number of layers trained",
+        "n_{\\text{train}}",
+    ),
+    Retired(r"\\alpha_[ik1-3]", ("augmentation",), "the PCA color offsets", "\\zeta_k"),
+    Retired(r"(?<![\w\\])p_[ik1-3](?!\w)", ("augmentation",), "the principal components", "q_k"),
+    Retired(
+        r"\\lambda_[ik1-3]", ("augmentation",), "the eigenvalues of the color covariance", "\\nu_k"
+    ),
+]
+DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
+
+
+def shown_texts() -> dict[str, list[str]]:
+    """What readers see, by chapter: the pages, the solutions and the checks' feedback."""
+    texts: dict[str, list[str]] = {}
+    for page in PAGES:
+        shown = [prose(page)] + [
+            text for code in code_cells(page) for text in shown_text_of_code(code)
+        ]
+        texts.setdefault(page.stem, []).extend(shown)
+    for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                shown = [source]
+            else:
+                shown = DOCSTRING.findall(source) + shown_text_of_code(DOCSTRING.sub("", source))
+            texts.setdefault(notebook.stem, []).extend(shown)
+    for checks in sorted((ROOT / "autograder" / "checks").glob("*.py")):
+        texts.setdefault(checks.stem, []).extend(shown_text_of_code(checks.read_text()))
+    return texts
+
+
+def retired_usages(text: str, retired: Retired) -> list[str]:
+    found = []
+    for match in re.finditer(retired.pattern, text):
+        start = max(text.rfind(". ", 0, match.start()), text.rfind("(", 0, match.start()))
+        if NAMING_ANOTHER.search(text[max(start, 0) : match.end()]):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(f"line {line}: {text[max(0, match.start() - 30) : match.end() + 10]!r}")
+    return found
+
+
+SHOWN = shown_texts()
+
+
+@pytest.mark.parametrize("retired", RETIRED, ids=lambda retired: retired.meant)
+def test_is_each_resolved_letter_left_with_one_meaning(retired):
+    found = [
+        f"{chapter}: {hit}"
+        for chapter, texts in SHOWN.items()
+        if retired.chapters is None or chapter in retired.chapters
+        for text in texts
+        for hit in retired_usages(text, retired)
+    ]
+    assert not found, (
+        f"written for {retired.meant}, which the course writes ${retired.write}$:\n"
+        + "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize(
+    "text, meant",
+    [
+        ("on the gradient of the minibatch loss $\\mathcal{L}$:", "the loss"),
+        ("Take a network of $L$ layers trained", "the number of layers"),
+        ("the features of layer $L-1$ into", "the number of layers"),
+        ("\\text{if } l = L \\quad", "the number of layers"),
+        ("l <= L - num_trainable_layers", "the number of layers"),
+        ("settings of $k$ and $f$", "the number of layers trained"),
+        ("($k = L$, $f = 1$)", "the number of layers trained"),
+        ("$[R, G, B] + \\sum_{k=1}^{3} \\alpha_k \\sqrt{\\nu_k}\\; p_k$", "the PCA color offsets"),
+        ("unit eigenvectors $p_1, p_2, p_3$", "the principal components"),
+        (
+            "has eigenvalues $\\lambda_1 \\ge \\lambda_2$",
+            "the eigenvalues of the color covariance",
+        ),
+        (
+            "(The AlexNet paper writes the draws $\\alpha_i$ and adds $\\alpha_i \\lambda_i p_i$)",
+            None,
+        ),
+        ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
+        ("the loss $L(W)$, its gradient $\\nabla L$ and the gap $L - L^*$", None),
+    ],
+)
+def test_does_the_check_catch_a_retired_usage(text, meant):
+    caught = [retired.meant for retired in RETIRED if retired_usages(text, retired)]
+    assert caught[:1] == ([meant] if meant else [])

@@ -114,8 +114,8 @@ def head_at_fine_tune_rate(names, k, lr, f):
 
 RATE_MISTAKES = {
     "one layer too many is frozen: "
-    "with num_trainable_layers = k, the top k layers train": one_layer_too_many_frozen,
-    "one layer too few is frozen: layer l is frozen when l <= L - num_trainable_layers": (
+    "the top num_trainable_layers layers train": one_layer_too_many_frozen,
+    "one layer too few is frozen: layer l is frozen when l <= num_layers - num_trainable_layers": (
         lambda names, k, lr, f: reference.learning_rates(names, k + 1, lr, f)
     ),
     "the head learns with lr; "
