@@ -23,11 +23,12 @@ WIDTHS = [1280, 390]
 # and code weigh), each with its weight when this was written. Non-strict: a page that comes
 # under its budget passes (XPASS); take it out of this table then.
 OVER_BUDGET = {
-    ("book/augmentation", "cold"): "eight figures of photographs, 1.1 MB as JPEG: 2.67 MB cold",
-    ("book/augmentation", "cached"): "eight figures of photographs, 1.1 MB as JPEG: 1.31 MB",
-    ("book/adaptive", "cached"): "twelve figures (0.41 MB) and the page (0.17 MB): 0.58 MB",
-    ("book/schedules", "cached"): "the page's code and outputs (0.26 MB) and figures: 0.54 MB",
-    ("book/momentum", "cached"): "the page's explorer data and code (0.25 MB), figures: 0.52 MB",
+    ("book/augmentation", "cold"): "eleven figures, eight of photographs (0.60 MB): 2.10 MB cold",
+    ("book/augmentation", "cached"): "eleven figures, eight of photographs (0.60 MB): 0.80 MB",
+    ("book/adaptive", "cached"): "twelve figures (0.40 MB) and the page (0.18 MB): 0.60 MB",
+    ("book/schedules", "cached"): "the page's code and outputs (0.27 MB), figures (0.30): 0.58 MB",
+    ("book/momentum", "cached"): "the page's explorer data and code (0.26 MB), figures: 0.55 MB",
+    ("book/second_order", "cached"): "the page's code (0.20 MB) and ten figures (0.33): 0.55 MB",
 }
 
 
