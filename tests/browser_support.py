@@ -171,7 +171,9 @@ return {
   errors: [...document.querySelectorAll("mjx-merror")].map(
       el => (el.getAttribute("data-mjx-error") || el.textContent || "").trim().slice(0, 120)),
   images: document.images.length,
+  // An animation's player for the other layout is hidden and loads nothing until shown.
   broken: [...document.images]
+    .filter(img => !(img.closest("[class^=optlab-layout-]") && img.offsetParent === null))
     .filter(img => !(img.complete && img.naturalWidth > 0)).map(describe),
   animations: document.querySelectorAll("div.animation").length,
   links: [...document.querySelectorAll("a[href]")].map(a => a.href),
@@ -364,17 +366,19 @@ def read_page(driver, url: str, page: str, screenshot_path: Path | None = None) 
 _SHOWN_IMAGES = """
 return [...document.querySelectorAll("article img")]
   .filter(img => img.offsetParent !== null && img.getBoundingClientRect().width > 0)
-  .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width,
+  .map(img => ({id: img.id, src: img.currentSrc || img.src,
+    shown: img.getBoundingClientRect().width,
     natural: img.complete ? img.naturalWidth : 0, alt: (img.alt || "").slice(0, 60)}));
 """
 
 
-def shown_images(driver, url: str, seconds: float = 30) -> list[dict]:
+def shown_images(driver, url: str | None, seconds: float = 30) -> list[dict]:
     """The images the reader sees on the page at the window's width, once loaded (or after
-    ``seconds``): ``src``, ``shown`` and ``natural`` width (0: it did not load), and the start
-    of the ``alt`` text."""
-    driver.get(url)
-    settle(driver)
+    ``seconds``): ``id``, ``src``, ``shown`` and ``natural`` width (0: it did not load), and
+    the start of the ``alt`` text."""
+    if url is not None:  # None: the page already open
+        driver.get(url)
+        settle(driver)
     deadline = time.monotonic() + seconds
     while True:
         images = driver.execute_script(_SHOWN_IMAGES)

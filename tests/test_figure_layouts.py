@@ -276,3 +276,30 @@ def test_does_a_wide_image_carry_its_phone_layout_and_give_it_back(image_format)
     assert np.array_equal(
         np.asarray(Image.open(io.BytesIO(both))), np.asarray(Image.open(io.BytesIO(wide)))
     )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_does_an_animation_show_its_phone_player_with_a_frame_once_the_window_narrows(
+    browser, built_site
+):
+    """Opened at 1280 px, the page shows the wide player of its animation (the phone one is
+    hidden and loads nothing); narrowed to 390 px, the phone player shows, with its first
+    frame loaded, in the phone layout."""
+    driver, base = browser
+    page = next(
+        page
+        for page in toc_files()
+        if 'class="optlab-layout-phone"' in (built_site / f"{page}.html").read_text("utf-8")
+    )
+    driver.set_window_size(WIDTHS["laptop"], 900)
+    wide = [
+        image for image in shown_images(driver, f"{base}{page}.html") if "_anim" in image["id"]
+    ]
+    driver.set_window_size(WIDTHS["phone"], 900)
+    narrowed = shown_images(driver, None)
+    phone = [image for image in narrowed if "_anim" in image["id"]]
+    assert wide and phone and {i["id"] for i in wide}.isdisjoint(i["id"] for i in phone)
+    for image in phone:
+        assert image["natural"] > 0, image
+        assert figure_text(image, built_site, base)["layout"] == "phone"
