@@ -361,6 +361,24 @@ RETIRED = [
     Retired(
         r"\\lambda_[ik1-3]", ("augmentation",), "the eigenvalues of the color covariance", "\\nu_k"
     ),
+    Retired(
+        r"(?<![\w\\])b\s*\^\s*(?:\\top|T\b)|A\s*w(?:\^\*|\^\{\*\})?\s*[-=]\s*b(?![\w}])",
+        None,
+        "the linear term of a quadratic",
+        "u",
+    ),
+    Retired(
+        r"\$\s*b(?![\w}])|(?<![\w\\])b\s*\\sim|(?<![\w\\])c\\,\s*\(",
+        ("augmentation",),
+        "color jitter's brightness and contrast factors",
+        "\\psi_b, \\psi_c",
+    ),
+    Retired(
+        r"(?<![\w\\])[ab]\$? \(along \$[UV]\$\)|\+\s*aU\b|\+\s*tU\b|\\frac\{d\}\{dt\} L\(W",
+        ("random_search",),
+        "the steps along the directions U and V of a slice",
+        "\\alpha, \\alpha_U, \\alpha_V",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -435,6 +453,20 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "(The AlexNet paper writes the draws $\\alpha_i$ and adds $\\alpha_i \\lambda_i p_i$)",
             None,
         ),
+        ("L(w) = 1/2 w^T A w - b^T w, with $A w^* = b$", "the linear term of a quadratic"),
+        ("$\\nabla L(w) = A w - b = A(w - w^*)$", "the linear term of a quadratic"),
+        (
+            "it draws $b \\sim U[1 - \\Delta_b, 1 + \\Delta_b]$",
+            "color jitter's brightness and contrast factors",
+        ),
+        (
+            "x' = \\bar{x}_b + c\\, (b\\, x - \\bar{x}_b)",
+            "color jitter's brightness and contrast factors",
+        ),
+        ('xlabel="$a$ (along $U$)"', "the steps along the directions U and V of a slice"),
+        ("a plane, $W_0 + aU + bV$", "the steps along the directions U and V of a slice"),
+        ("(Nocedal and Wright write $b$ for the linear term, $A w^* = b$)", None),
+        ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
         ("the loss $L(W)$, its gradient $\\nabla L$ and the gap $L - L^*$", None),
     ],
