@@ -379,6 +379,13 @@ RETIRED = [
         "the steps along the directions U and V of a slice",
         "\\alpha, \\alpha_U, \\alpha_V",
     ),
+    Retired(r"\\sigma\b", ("random_search",), "the step size of random local search", "\\tau"),
+    Retired(
+        r"\\sigma\b(?!\s*_)|\(sigma = ",
+        ("augmentation",),
+        "the spread of the PCA color offsets",
+        "\\sigma_{\\text{pca}}",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -465,6 +472,14 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
         ),
         ('xlabel="$a$ (along $U$)"', "the steps along the directions U and V of a slice"),
         ("a plane, $W_0 + aU + bV$", "the steps along the directions U and V of a slice"),
+        (
+            "it tries $W + \\sigma Z$, where $\\sigma$ is the step size",
+            "the step size of random local search",
+        ),
+        (
+            "the temple with random PCA color offsets (sigma = 0.5):",
+            "the spread of the PCA color offsets",
+        ),
         ("(Nocedal and Wright write $b$ for the linear term, $A w^* = b$)", None),
         ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
