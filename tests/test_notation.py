@@ -386,6 +386,18 @@ RETIRED = [
         "the spread of the PCA color offsets",
         "\\sigma_{\\text{pca}}",
     ),
+    Retired(
+        r"\$p\$|(?<![\w\\])p\s*=\s*-|\\top\s*p\b|\\,\s*p\b|\\min_p\b|@ p\b|\(w \+ p\)",
+        ("second_order",),
+        "a step of the weights and Newton's step",
+        "\\Delta w, \\Delta w_{\\text{N}}",
+    ),
+    Retired(
+        r"\$p\$|\$p\s*=|1\s*-\s*p(?![\w{])|1-p\)",
+        ("regularization",),
+        "dropout's drop probability",
+        "p_{\\text{drop}}",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -480,6 +492,18 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "the temple with random PCA color offsets (sigma = 0.5):",
             "the spread of the PCA color offsets",
         ),
+        (
+            "the step solves the linear system $\\nabla^2 L\\, p = -g$",
+            "a step of the weights and Newton's step",
+        ),
+        ("the loss after a step $p$:", "a step of the weights and Newton's step"),
+        (
+            "One Newton step: computed by solving hessian @ p = g.",
+            "a step of the weights and Newton's step",
+        ),
+        ("a unit survives with the keep probability $1 - p_{\\text{drop}}$", None),
+        ("(Nocedal and Wright write $p_k^N$ for Newton's step)", None),
+        ('"after dropout, $h \\\\cdot m / (1-p)$"', "dropout's drop probability"),
         ("(Nocedal and Wright write $b$ for the linear term, $A w^* = b$)", None),
         ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
