@@ -398,6 +398,12 @@ RETIRED = [
         "dropout's drop probability",
         "p_{\\text{drop}}",
     ),
+    Retired(
+        r"(?<![\w\\])w_(?:k\b|\{k\s*\+\s*1\})|\^\{\(k(?:\+1)?\)\}|step \$k\$|row \$k\$|row `k`",
+        ("gradient_descent",),
+        "gradient descent's step index",
+        "t",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -504,6 +510,10 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
         ("a unit survives with the keep probability $1 - p_{\\text{drop}}$", None),
         ("(Nocedal and Wright write $p_k^N$ for Newton's step)", None),
         ('"after dropout, $h \\\\cdot m / (1-p)$"', "dropout's drop probability"),
+        ("repeats $w_{k+1} = w_k - \\eta \\nabla L(w_k)$", "gradient descent's step index"),
+        ("coordinates $c_i^{(k)} = q_i^\\top (w_k - w^*)$", "gradient descent's step index"),
+        ("whose row `k` holds the weights after `k` steps", "gradient descent's step index"),
+        ("(Nocedal and Wright write the steps $x_k$)", None),
         ("(Nocedal and Wright write $b$ for the linear term, $A w^* = b$)", None),
         ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
