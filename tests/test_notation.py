@@ -361,6 +361,49 @@ RETIRED = [
     Retired(
         r"\\lambda_[ik1-3]", ("augmentation",), "the eigenvalues of the color covariance", "\\nu_k"
     ),
+    Retired(
+        r"(?<![\w\\])b\s*\^\s*(?:\\top|T\b)|A\s*w(?:\^\*|\^\{\*\})?\s*[-=]\s*b(?![\w}])",
+        None,
+        "the linear term of a quadratic",
+        "u",
+    ),
+    Retired(
+        r"\$\s*b(?![\w}])|(?<![\w\\])b\s*\\sim|(?<![\w\\])c\\,\s*\(",
+        ("augmentation",),
+        "color jitter's brightness and contrast factors",
+        "\\psi_b, \\psi_c",
+    ),
+    Retired(
+        r"(?<![\w\\])[ab]\$? \(along \$[UV]\$\)|\+\s*aU\b|\+\s*tU\b|\\frac\{d\}\{dt\} L\(W",
+        ("random_search",),
+        "the steps along the directions U and V of a slice",
+        "\\alpha, \\alpha_U, \\alpha_V",
+    ),
+    Retired(r"\\sigma\b", ("random_search",), "the step size of random local search", "\\tau"),
+    Retired(
+        r"\\sigma\b(?!\s*_)|\(sigma = ",
+        ("augmentation",),
+        "the spread of the PCA color offsets",
+        "\\sigma_{\\text{pca}}",
+    ),
+    Retired(
+        r"\$p\$|(?<![\w\\])p\s*=\s*-|\\top\s*p\b|\\,\s*p\b|\\min_p\b|@ p\b|\(w \+ p\)",
+        ("second_order",),
+        "a step of the weights and Newton's step",
+        "\\Delta w, \\Delta w_{\\text{N}}",
+    ),
+    Retired(
+        r"\$p\$|\$p\s*=|1\s*-\s*p(?![\w{])|1-p\)",
+        ("regularization",),
+        "dropout's drop probability",
+        "p_{\\text{drop}}",
+    ),
+    Retired(
+        r"(?<![\w\\])w_(?:k\b|\{k\s*\+\s*1\})|\^\{\(k(?:\+1)?\)\}|step \$k\$|row \$k\$|row `k`",
+        ("gradient_descent",),
+        "gradient descent's step index",
+        "t",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -435,6 +478,44 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "(The AlexNet paper writes the draws $\\alpha_i$ and adds $\\alpha_i \\lambda_i p_i$)",
             None,
         ),
+        ("L(w) = 1/2 w^T A w - b^T w, with $A w^* = b$", "the linear term of a quadratic"),
+        ("$\\nabla L(w) = A w - b = A(w - w^*)$", "the linear term of a quadratic"),
+        (
+            "it draws $b \\sim U[1 - \\Delta_b, 1 + \\Delta_b]$",
+            "color jitter's brightness and contrast factors",
+        ),
+        (
+            "x' = \\bar{x}_b + c\\, (b\\, x - \\bar{x}_b)",
+            "color jitter's brightness and contrast factors",
+        ),
+        ('xlabel="$a$ (along $U$)"', "the steps along the directions U and V of a slice"),
+        ("a plane, $W_0 + aU + bV$", "the steps along the directions U and V of a slice"),
+        (
+            "it tries $W + \\sigma Z$, where $\\sigma$ is the step size",
+            "the step size of random local search",
+        ),
+        (
+            "the temple with random PCA color offsets (sigma = 0.5):",
+            "the spread of the PCA color offsets",
+        ),
+        (
+            "the step solves the linear system $\\nabla^2 L\\, p = -g$",
+            "a step of the weights and Newton's step",
+        ),
+        ("the loss after a step $p$:", "a step of the weights and Newton's step"),
+        (
+            "One Newton step: computed by solving hessian @ p = g.",
+            "a step of the weights and Newton's step",
+        ),
+        ("a unit survives with the keep probability $1 - p_{\\text{drop}}$", None),
+        ("(Nocedal and Wright write $p_k^N$ for Newton's step)", None),
+        ('"after dropout, $h \\\\cdot m / (1-p)$"', "dropout's drop probability"),
+        ("repeats $w_{k+1} = w_k - \\eta \\nabla L(w_k)$", "gradient descent's step index"),
+        ("coordinates $c_i^{(k)} = q_i^\\top (w_k - w^*)$", "gradient descent's step index"),
+        ("whose row `k` holds the weights after `k` steps", "gradient descent's step index"),
+        ("(Nocedal and Wright write the steps $x_k$)", None),
+        ("(Nocedal and Wright write $b$ for the linear term, $A w^* = b$)", None),
+        ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
         ("the loss $L(W)$, its gradient $\\nabla L$ and the gap $L - L^*$", None),
     ],
