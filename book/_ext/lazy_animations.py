@@ -29,6 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from optlab.figure_layouts import PHONE_MEDIA
 from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
 
 FOLDER = Path("_images") / "animations"
@@ -38,17 +39,21 @@ EXTENSIONS = {"png": "png", "jpeg": "jpg"}
 
 # Installed on the player's prototype after each definition of it: set_frame loads the frame
 # it shows, and playing (forwards or backwards) loads them all first. A player the window does
-# not show (an animation's other layout, book/_ext/figure_layouts.py) loads its frame when a
-# resize shows it.
+# not show (an animation's other layout, book/_ext/figure_layouts.py: by the same media query)
+# loads its frame when the window comes to show it.
 PLAYER_PATCH = """
     (function () {
       var P = Animation.prototype;
       if (P.optlabLazy) return;
       P.optlabLazy = true;
       var urls = function (anim) { return (window.optlabFrameURLs || {})[anim.img_id] || []; };
+      // Which of an animation's two layouts the window shows follows from the media query of
+      // the style sheet (figure_layouts), not from the page's layout, which may not be done.
+      var phone = window.matchMedia(PHONE_MEDIA);
       P.shown = function () {
         var img = document.getElementById(this.img_id);
-        return !img || img.offsetParent !== null;
+        var box = img && img.closest(".optlab-layout-wide, .optlab-layout-phone");
+        return !box || box.classList.contains("optlab-layout-phone") === phone.matches;
       };
       P.load_frame = function (k) {
         var frame = this.frames[k], anim = this;
@@ -57,11 +62,11 @@ PLAYER_PATCH = """
           if (this.waiting) return;
           this.waiting = function () {
             if (!anim.shown()) return;
-            window.removeEventListener("resize", anim.waiting);
+            phone.removeEventListener("change", anim.waiting);
             anim.waiting = null;
             anim.set_frame(anim.current_frame);
           };
-          window.addEventListener("resize", this.waiting);
+          phone.addEventListener("change", this.waiting);
           return;
         }
         frame.src = urls(this)[k];
@@ -124,7 +129,8 @@ def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
         "    window.optlabFrameURLs = window.optlabFrameURLs || {};\n"
         f"    window.optlabFrameURLs[{json.dumps(img_id.group(1))}] = {json.dumps(listed)};\n"
     )
-    return html.replace(START, addresses + PLAYER_PATCH + START, 1)
+    patch = PLAYER_PATCH.replace("PHONE_MEDIA", json.dumps(PHONE_MEDIA))
+    return html.replace(START, addresses + patch + START, 1)
 
 
 def lazy_frames(app: Sphinx, doctree: nodes.document, docname: str) -> None:
