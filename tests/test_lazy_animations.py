@@ -72,6 +72,14 @@ def test_does_each_of_an_animations_two_layouts_list_its_own_frames(tmp_path, mo
             4 * player : 4 * player + 4
         ]
     assert lazy.count("optlabLazy = true") == 2  # the player is defined twice
+    # Each player is made, after its timeout, with the definition of Animation patched before
+    # it, not with a later player's (which a page defines again before patching it).
+    for start in [lazy.index(f'var img_id = "{img_id}"') for img_id in ids]:
+        timeout = lazy.index("setTimeout(function() {", start)
+        assert lazy.rindex("var OptlabAnimation = Animation;", start, timeout) > start
+        assert lazy.index("new OptlabAnimation(", timeout) < lazy.find("var img_id", timeout) % (
+            len(lazy) + 1
+        )
 
 
 def test_does_a_player_of_another_form_stop_the_build(tmp_path):

@@ -105,7 +105,8 @@ def externalize(html: str, outdir: Path, prefix: str) -> str:
 
 def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
     img_id = IMG_ID.search(html)
-    if img_id is None or START not in html or not EMBEDDED_FRAME.search(html):
+    made = html.find("new Animation(", html.find(START))
+    if img_id is None or START not in html or made < 0 or not EMBEDDED_FRAME.search(html):
         raise ExtensionError(
             "lazy_animations: an animation without Matplotlib's usual player script (img_id, "
             "embedded frames, setTimeout): see book/_ext/lazy_animations.py"
@@ -130,7 +131,13 @@ def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
         f"    window.optlabFrameURLs[{json.dumps(img_id.group(1))}] = {json.dumps(listed)};\n"
     )
     patch = PLAYER_PATCH.replace("PHONE_MEDIA", json.dumps(PHONE_MEDIA))
-    return html.replace(START, addresses + patch + START, 1)
+    # The player is made after a timeout, when a later animation on the page may have defined
+    # Animation again and not yet patched it: make it with the definition patched here.
+    start = html.index(START)
+    made = html.index("new Animation(", start)
+    html = html[:made] + "new OptlabAnimation(" + html[made + len("new Animation(") :]
+    own = "    var OptlabAnimation = Animation;\n"
+    return html[:start] + addresses + patch + own + html[start:]
 
 
 def lazy_frames(app: Sphinx, doctree: nodes.document, docname: str) -> None:
