@@ -61,10 +61,11 @@ TRAJECTORY_HELPER = "plot_trajectory"
 # Matplotlib's to_jshtml: a widget <div class="animation"> with <img id="_anim_img<id>">, and a
 # script that fills `var frames = new Array(n)` with one data URL per frame and starts
 # `new Animation(frames, ...)`. On the site the frames are files instead, their addresses
-# listed in the same script (book/_ext/lazy_animations.py).
+# listed in the same script, and the player is made with the definition patched before it,
+# `new OptlabAnimation(frames, ...)` (book/_ext/lazy_animations.py).
 ANIMATION_SCRIPT = re.compile(
     r'var img_id = "(?P<img>_anim_img\w+)";.*?var frames = new Array\((?P<count>\d+)\);'
-    r"(?P<frames>.*?)new Animation\(frames",
+    r"(?P<frames>.*?)new (?:Optlab)?Animation\(frames",
     re.S,
 )
 LISTED = re.compile(r'window\.optlabFrameURLs\["_anim_img\w+"\] = (?P<urls>\[[^\]]*\]);')
@@ -173,7 +174,7 @@ def test_would_the_animation_check_catch_a_chapter_whose_animation_is_removed(bu
     for widget in soup.select("div.animation"):
         widget.decompose()
     for script in soup.find_all("script"):
-        if "new Animation(" in (script.string or ""):
+        if re.search(r"new (Optlab)?Animation\(", script.string or ""):
             script.decompose()
     assert animation_problems(str(soup), folder) == ["no animation"]
 
