@@ -18,36 +18,26 @@ import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
+from theme_overrides import put_first, theme_folder, without_lines
 
 MACROS = Path("static") / "webpack-macros.html"  # as the theme's layout.html imports it
 SCRIPT_LINE = re.compile(r"^.*<script[^>]*scripts/fontawesome\.js[^>]*></script>\s*\n", re.M)
 
 
 def theme_templates() -> Path:
-    import pydata_sphinx_theme
-
-    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    return theme_folder() / "pydata_sphinx_theme"
 
 
 def without_script(macros: str) -> str:
     """The theme's macros without the line that loads fontawesome.js."""
-    trimmed, found = SCRIPT_LINE.subn("", macros)
-    if found != 1:
-        raise ExtensionError(
-            f"light_icons: expected one fontawesome.js script in the theme's {MACROS}, found "
-            f"{found}: the theme changed; see book/_ext/light_icons.py"
-        )
-    return trimmed
+    what = f"one fontawesome.js script in the theme's {MACROS}"
+    return without_lines(macros, SCRIPT_LINE, 1, "light_icons", what)
 
 
 def override_macros(app: Sphinx, config) -> None:
     """Put the theme's webpack-macros.html, without the script, first on the template path."""
     trimmed = without_script((theme_templates() / MACROS).read_text(encoding="utf-8"))
-    folder = Path(app.doctreedir) / "light_icons_templates"
-    (folder / MACROS.parent).mkdir(parents=True, exist_ok=True)
-    (folder / MACROS).write_text(trimmed, encoding="utf-8")
-    config.templates_path = [str(folder), *config.templates_path]
+    put_first(app, config, "light_icons", MACROS, trimmed)
 
 
 def remove_script(app: Sphinx, exception: Exception | None) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from theme_overrides import put_first, theme_folder, without_lines
 
 logger = logging.getLogger(__name__)
 
@@ -47,29 +48,19 @@ PRIVATE_USE = re.compile(r"\\([ef][0-9a-f]{3})|([\ue000-\uf8ff])")
 
 
 def theme_templates() -> Path:
-    import pydata_sphinx_theme
-
-    return Path(pydata_sphinx_theme.__file__).parent / "theme"
+    return theme_folder()
 
 
 def without_search(layout: str) -> str:
     """The theme's layout without the three scripts of search on every page."""
-    trimmed, found = SEARCH_SCRIPTS.subn("", layout)
-    if found != 3:
-        raise ExtensionError(
-            f"light_theme: expected the three search scripts in the theme's {LAYOUT}, found "
-            f"{found}: the theme changed; see book/_ext/light_theme.py"
-        )
-    return trimmed
+    what = f"the three search scripts in the theme's {LAYOUT}"
+    return without_lines(layout, SEARCH_SCRIPTS, 3, "light_theme", what)
 
 
 def override_layout(app: Sphinx, config) -> None:
     """Put the theme's layout.html, without them, first on the template path."""
     trimmed = without_search((theme_templates() / LAYOUT).read_text(encoding="utf-8"))
-    folder = Path(app.doctreedir) / "light_theme_templates"
-    (folder / LAYOUT.parent).mkdir(parents=True, exist_ok=True)
-    (folder / LAYOUT).write_text(trimmed, encoding="utf-8")
-    config.templates_path = [str(folder), *config.templates_path]
+    put_first(app, config, "light_theme", LAYOUT, trimmed)
 
 
 def icons_named(site: Path) -> set[str]:
