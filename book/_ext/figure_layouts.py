@@ -37,12 +37,14 @@ class phone_source(nodes.image):
     """The phone layout's image, written as ``<source>`` (an image, so Sphinx copies it)."""
 
 
-def _image_file(app: Sphinx, image: nodes.image) -> Path | None:
+def _output_file(app: Sphinx, image: nodes.image) -> Path | None:
+    """The file of a cell output's image (MyST-NB addresses it from the source folder, with a
+    leading slash), or None for any other image."""
     uri = image["uri"]
-    if "://" in uri or uri.startswith("data:"):
+    if type(image) is not nodes.image or not uri.startswith("/"):
         return None
-    path = Path(app.srcdir, uri.lstrip("/")) if uri.startswith("/") else None
-    return path if path is not None and path.is_file() else None
+    path = Path(app.srcdir, uri.lstrip("/"))
+    return path if path.is_file() else None
 
 
 def split_layouts(app: Sphinx, doctree: nodes.document) -> None:
@@ -53,8 +55,8 @@ def split_layouts(app: Sphinx, doctree: nodes.document) -> None:
     already written gives the same result.
     """
     for image in list(doctree.findall(nodes.image)):
-        path = _image_file(app, image)
-        if type(image) is not nodes.image or path is None:
+        path = _output_file(app, image)
+        if path is None:
             continue
         wide, phone = detach_phone(path.read_bytes())
         if phone is None:
