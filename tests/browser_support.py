@@ -395,7 +395,7 @@ def figure_text(image: dict, site: Path, base: str) -> dict:
 
     path = unquote(urlsplit(image["src"]).path)
     file = site / path.removeprefix(urlsplit(base).path)
-    is_image = file.suffix.lower() in (".png", ".jpg", ".jpeg") and file.is_file()
+    is_image = file.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp") and file.is_file()
     tags = image_tags(file) if is_image else {}
     size = None
     if "smallest-font-pt" in tags and image["natural"]:

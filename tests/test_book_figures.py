@@ -69,8 +69,8 @@ ANIMATION_SCRIPT = re.compile(
     re.S,
 )
 LISTED = re.compile(r'window\.optlabFrameURLs\["_anim_img\w+"\] = (?P<urls>\[[^\]]*\]);')
-IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}
-FILE_KINDS = {".png": "png", ".jpg": "jpeg"}
+IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff", "webp": b"RIFF"}
+FILE_KINDS = {".png": "png", ".jpg": "jpeg", ".webp": "webp"}
 
 
 @dataclass

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from book_support import extension, toc_files
 from browser_support import chromium, loaded_resources, missing_browser, serve
+from PIL import Image
 from sphinx.errors import ExtensionError
 
 from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
@@ -33,19 +36,26 @@ def small_animation(frames: int = 4) -> str:
     ).data
 
 
-def test_is_every_frame_written_to_a_file_with_its_bytes_and_listed_in_order(tmp_path):
+def picture(image: Path | bytes) -> tuple:
+    """An image's size and pixels (frames are written as lossless WebP: the same pixels)."""
+    opened = Image.open(image if isinstance(image, Path) else io.BytesIO(image))
+    return opened.size, opened.convert("RGBA").tobytes()
+
+
+def test_is_every_frame_written_to_a_file_with_its_picture_and_listed_in_order(tmp_path):
     html = small_animation()
     embedded = {
         int(frame["index"]): embedded_frame_bytes(frame) for frame in EMBEDDED_FRAME.finditer(html)
     }
     assert len(embedded) == 4
-    lazy = lazy_animations.externalize(html, tmp_path, "../")
+    lazy = lazy_animations.externalize(html, tmp_path, "../", tmp_path / "cache")
     assert "data:image" not in lazy
     listed = re.search(r"window\.optlabFrameURLs\[\"_anim_img\w+\"\] = (\[[^\]]*\])", lazy)
     urls = json.loads(listed.group(1))
     assert [url.startswith("../_images/animations/") for url in urls] == [True] * 4
     for k, url in enumerate(urls):
-        assert (tmp_path / url.removeprefix("../")).read_bytes() == embedded[k]
+        assert url.endswith(".webp")
+        assert picture(tmp_path / url.removeprefix("../")) == picture(embedded[k])
     # the same picture is one file
     assert urls[2] == urls[3] and len(set(urls)) == 3
     assert lazy.count("optlabLazy = true") == 1
@@ -61,15 +71,15 @@ def test_does_each_of_an_animations_two_layouts_list_its_own_frames(tmp_path, mo
     ids = re.findall(r'var img_id = "(_anim_img\w+)";', html)
     assert len(ids) == 2 and 'class="optlab-layout-phone"' in html
     frames = [embedded_frame_bytes(frame) for frame in EMBEDDED_FRAME.finditer(html)]
-    lazy = lazy_animations.externalize(html, tmp_path, "")
+    lazy = lazy_animations.externalize(html, tmp_path, "", tmp_path / "cache")
     listed = dict(
         re.findall(r"window\.optlabFrameURLs\[\"(_anim_img\w+)\"\] = (\[[^\]]*\])", lazy)
     )
     assert sorted(listed) == sorted(ids)
     for player, img_id in enumerate(ids):
         urls = json.loads(listed[img_id])
-        assert [(tmp_path / url).read_bytes() for url in urls] == frames[
-            4 * player : 4 * player + 4
+        assert [picture(tmp_path / url) for url in urls] == [
+            picture(frame) for frame in frames[4 * player : 4 * player + 4]
         ]
     assert lazy.count("optlabLazy = true") == 2  # the player is defined twice
     # Each player is made, after its timeout, with the definition of Animation patched before
@@ -86,7 +96,7 @@ def test_does_a_player_of_another_form_stop_the_build(tmp_path):
     html = small_animation(2)
     with pytest.raises(ExtensionError, match="usual player script"):
         lazy_animations.externalize(
-            html.replace("setTimeout", "requestAnimationFrame"), tmp_path, ""
+            html.replace("setTimeout", "requestAnimationFrame"), tmp_path, "", tmp_path / "cache"
         )
 
 

@@ -1,6 +1,6 @@
-"""Do the build's weight savers keep what the pages need: the PNGs' metadata and look
-(book/_ext/light_images.py), the code's colours and text (light_code.py), the theme's icons
-and search page (light_theme.py)?"""
+"""Do the build's weight savers keep what the pages need: the figures' pixels and tags as WebP
+(book/_ext/webp_images.py), the PNGs' metadata and look (light_images.py), the code's colours
+and text (light_code.py), the theme's icons and search page (light_theme.py)?"""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from book_support import extension
 from PIL import Image, PngImagePlugin
 from sphinx.errors import ExtensionError
 
+from optlab.figure_layouts import image_tags, tag_image
+
 light_images = extension("light_images")
+webp_images = extension("webp_images")
 light_code = extension("light_code")
 light_theme = extension("light_theme")
 
@@ -56,11 +59,70 @@ def test_does_a_palette_png_keep_every_text_chunk_and_the_resolution():
     assert error.mean() <= light_images.MEAN_ERROR
 
 
+def test_does_a_plot_get_the_fewest_colours_that_stay_close_to_it():
+    original = figure_png()
+    smaller = Image.open(io.BytesIO(light_images.quantize(original)))
+    assert len(smaller.getcolors()) <= max(light_images.PALETTE_SIZES) // 2
+    pixels = np.asarray(Image.open(io.BytesIO(original)).convert("RGBA"), dtype=np.int16)
+    assert light_images.faithful(smaller, pixels)
+
+
 def test_does_a_photograph_saved_as_png_stay_as_it_was():
     noise = np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(noise).save(buffer, "PNG")
     assert light_images.quantize(buffer.getvalue()) is None
+
+
+def pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
+
+
+def test_is_a_plot_served_as_webp_with_the_palettes_pixels_and_every_tag():
+    original = figure_png()
+    served = webp_images.to_webp(original)
+    assert served[:4] == b"RIFF" and served[8:12] == b"WEBP"
+    assert len(served) < len(light_images.quantize(original))
+    assert np.array_equal(pixels(served), pixels(light_images.quantize(original)))
+    assert image_tags(io.BytesIO(served)) == {"smallest-font-pt": "10", "layout": "wide ρ"}
+
+
+def test_is_a_photograph_served_smaller_than_a_jpeg_and_as_close_to_it():
+    """One of the book's photographs, as the build shows it (``show_photographs``): the WebP
+    the site serves is smaller than the JPEG a notebook shows, and no further from the
+    photograph's own pixels."""
+    from optlab import images
+
+    photo = images.resize_short_side(images.sample_photos()["china"], 320)
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    Image.fromarray(photo).save(jpeg, "JPEG", quality=80)
+    Image.fromarray(photo).save(png, "PNG")
+    tags = {"layout": "phone", "dpi": "100", "content": "photograph"}
+    served = webp_images.to_webp(tag_image(png.getvalue(), tags))
+    assert len(served) < len(jpeg.getvalue())
+    error = np.abs(pixels(served) - photo).mean()
+    assert error <= np.abs(pixels(jpeg.getvalue()) - photo).mean()
+    assert image_tags(io.BytesIO(served)) == tags
+
+
+def test_is_every_figure_of_the_site_a_webp_that_says_how_to_check_it(built_site):
+    """Every cell output image a page shows (both layouts), none left as PNG or JPEG."""
+    from bs4 import BeautifulSoup
+
+    problems = []
+    for page in sorted(built_site.glob("book/*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for output in soup.select("div.cell_output"):
+            for element in output.select("img[src], source[srcset]"):
+                address = element.get("src") or element["srcset"]
+                file = (page.parent / address).resolve()
+                if file.suffix == ".svg":
+                    continue
+                if file.suffix != ".webp":
+                    problems.append(f"{page.name}: {address} is not WebP")
+                elif "layout" not in image_tags(file):
+                    problems.append(f"{page.name}: {address} has no tags")
+    assert not problems, "\n".join(problems)
 
 
 PYGMENTS = """

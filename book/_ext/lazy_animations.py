@@ -6,8 +6,9 @@ the page opens: most of the weight of the pages that have one (momentum.html hel
 frames). In a notebook that is what makes the animation work alone. On the site this
 extension, for every animation of a page,
 
-* writes each frame to ``_images/animations/<hash>.<png|jpg>`` (named by its content, so a
-  frame that repeats is one file) and leaves an empty string in its place;
+* writes each frame to ``_images/animations/<hash>.webp`` (named by its content, so a frame
+  that repeats is one file; encoded as ``webp_images`` encodes figures, tags kept) and leaves
+  an empty string in its place;
 * lists the frames' addresses for the player (``window.optlabFrameURLs[<img id>]``);
 * teaches Matplotlib's ``Animation`` player (once per definition of it on the page) to load
   a frame when it is shown, and every frame when the reader presses play, so that playing
@@ -26,8 +27,10 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from light_images import CACHE
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from webp_images import cached_webp
 
 from optlab.figure_layouts import PHONE_MEDIA
 from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
@@ -35,7 +38,6 @@ from optlab.plotting import EMBEDDED_FRAME, embedded_frame_bytes
 FOLDER = Path("_images") / "animations"
 IMG_ID = re.compile(r'var img_id = "(_anim_img[0-9a-f]+)";')
 START = "    setTimeout(function() {"
-EXTENSIONS = {"png": "png", "jpeg": "jpg"}
 
 # Installed on the player's prototype after each definition of it: set_frame loads the frame
 # it shows, and playing (forwards or backwards) loads them all first. A player the window does
@@ -88,10 +90,11 @@ PLAYER_PATCH = """
 """
 
 
-def externalize(html: str, outdir: Path, prefix: str) -> str:
+def externalize(html: str, outdir: Path, prefix: str, cache: Path) -> str:
     """The HTML of one or more animations with their frames written to files under ``outdir``,
     addressed from the page with ``prefix`` (the way from the page's folder to the site's root).
-    Each player's script starts at its ``img_id`` and holds its frames and its start."""
+    Each player's script starts at its ``img_id`` and holds its frames and its start. Encoded
+    frames are kept in ``cache``."""
     starts = [match.start() for match in IMG_ID.finditer(html)]
     if not starts:
         raise ExtensionError(
@@ -99,11 +102,11 @@ def externalize(html: str, outdir: Path, prefix: str) -> str:
             "embedded frames, setTimeout): see book/_ext/lazy_animations.py"
         )
     ends = [*starts[1:], len(html)]
-    players = [_externalize_player(html[a:b], outdir, prefix) for a, b in zip(starts, ends)]
+    players = [_externalize_player(html[a:b], outdir, prefix, cache) for a, b in zip(starts, ends)]
     return html[: starts[0]] + "".join(players)
 
 
-def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
+def _externalize_player(html: str, outdir: Path, prefix: str, cache: Path) -> str:
     img_id = IMG_ID.search(html)
     made = html.find("new Animation(", html.find(START))
     if img_id is None or START not in html or made < 0 or not EMBEDDED_FRAME.search(html):
@@ -117,10 +120,10 @@ def _externalize_player(html: str, outdir: Path, prefix: str) -> str:
 
     def write(match: re.Match) -> str:
         data = embedded_frame_bytes(match)
-        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{EXTENSIONS[match['kind']]}"
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.webp"
         target = folder / name
         if not target.exists():
-            target.write_bytes(data)
+            target.write_bytes(cached_webp(data, cache))
         urls[int(match["index"])] = f"{prefix}{FOLDER.as_posix()}/{name}"
         return f'frames[{match["index"]}] = ""'
 
@@ -147,7 +150,7 @@ def lazy_frames(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for raw in list(doctree.findall(nodes.raw)):
         if "html" not in raw.get("format", "").split() or "_anim_img" not in raw.astext():
             continue
-        html = externalize(raw.astext(), Path(app.outdir), prefix)
+        html = externalize(raw.astext(), Path(app.outdir), prefix, Path(app.srcdir) / CACHE)
         raw.replace_self(nodes.raw("", html, format="html"))
 
 

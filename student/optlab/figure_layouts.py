@@ -158,13 +158,45 @@ def tag_image(data: bytes, tags: Mapping[str, object]) -> bytes:
     raise ValueError("only PNG and JPEG images can be tagged")
 
 
+# A WebP file (which the site makes of each figure, book/_ext/webp_images.py) carries its tags
+# as attributes of an XMP packet, in their own namespace.
+_XMP_NAMESPACE = "urn:optlab:figure-layouts:1"
+_RDF_NAMESPACE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def xmp_packet(tags: Mapping[str, object]) -> bytes:
+    """An XMP packet holding ``tags``, for an image format that carries XMP (WebP)."""
+    from xml.sax.saxutils import quoteattr
+
+    attributes = "".join(f" optlab:{key}={quoteattr(str(value))}" for key, value in tags.items())
+    return (
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="{_RDF_NAMESPACE}">'
+        f'<rdf:Description rdf:about="" xmlns:optlab="{_XMP_NAMESPACE}"{attributes}/>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+
+
+def _xmp_tags(packet: bytes | str) -> dict[str, str]:
+    from xml.etree import ElementTree
+
+    prefix = "{" + _XMP_NAMESPACE + "}"
+    return {
+        key.removeprefix(prefix): value
+        for element in ElementTree.fromstring(packet).iter()
+        for key, value in element.attrib.items()
+        if key.startswith(prefix)
+    }
+
+
 def image_tags(image) -> dict[str, str]:
-    """The tags ``tag_image`` gave an image (a PIL image, or a path or file to open)."""
+    """The tags an image carries: given by ``tag_image`` (PNG, JPEG) or in an ``xmp_packet``
+    (WebP). ``image`` is a PIL image, or a path or file to open."""
     from PIL import Image
 
     if not isinstance(image, Image.Image):
         image = Image.open(image)
-    found = {
+    found = _xmp_tags(image.info["xmp"]) if image.info.get("xmp") else {}
+    found |= {
         key.removeprefix(TAG_PREFIX): str(value)
         for key, value in image.info.items()
         if isinstance(key, str) and key.startswith(TAG_PREFIX)
@@ -177,8 +209,12 @@ def image_tags(image) -> dict[str, str]:
     return found
 
 
-def render(fig: plt.Figure, layout: str, image_format: str = "png", **savefig) -> bytes:
-    """``fig`` saved as an image file tagged with ``layout``, its dpi and its smallest font."""
+def render(
+    fig: plt.Figure, layout: str, image_format: str = "png", photograph: bool = False, **savefig
+) -> bytes:
+    """``fig`` saved as an image file tagged with ``layout``, its dpi and its smallest font,
+    and, for a figure of ``photograph``s, ``content=photograph`` (which the site encodes
+    lossily, book/_ext/webp_images.py)."""
     dpi = savefig.pop("dpi", None) or plt.rcParams["savefig.dpi"]
     dpi = fig.dpi if dpi == "figure" else dpi
     buffer = io.BytesIO()
@@ -187,6 +223,8 @@ def render(fig: plt.Figure, layout: str, image_format: str = "png", **savefig) -
     tags = {"layout": layout, "dpi": f"{dpi:g}"}
     if sizes:
         tags["smallest-font-pt"] = f"{min(sizes):g}"
+    if photograph:
+        tags["content"] = "photograph"
     return tag_image(buffer.getvalue(), tags)
 
 
@@ -252,14 +290,14 @@ def layouts_wanted() -> bool:
     return bool(os.environ.get(LAYOUTS_VARIABLE))
 
 
-def show(fig: plt.Figure, image_format: str = "png", **savefig) -> None:
+def show(fig: plt.Figure, image_format: str = "png", photograph: bool = False, **savefig) -> None:
     """Display ``fig`` as one image in its wide layout that carries its phone layout
-    (``attach_phone``), and close it."""
+    (``attach_phone``), and close it (``photograph``: see ``render``)."""
     from IPython.display import Image, display
 
     fit_width(fig, "wide")
-    wide = render(fig, "wide", image_format, **savefig)
+    wide = render(fig, "wide", image_format, photograph, **savefig)
     stack_for_phone(fig)
-    phone = render(fig, "phone", image_format, **savefig)
+    phone = render(fig, "phone", image_format, photograph, **savefig)
     plt.close(fig)
     display(Image(data=attach_phone(wide, phone), format=image_format))

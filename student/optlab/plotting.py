@@ -468,20 +468,21 @@ def _player_html(fig, draw, num_frames, fps, colors, photo, dpi, loop, embed_lim
     )
 
 
-def show_as_jpeg(fig: plt.Figure | None = None, quality: int = 80, dpi: float = 100) -> None:
-    """Show ``fig`` (the current figure by default) as a JPEG image and close it, in place of
-    ``plt.show()``: for photographs a JPEG is several times smaller than the PNG that
-    notebooks and the book show by default, and looks the same. Laid out as that PNG would
-    be (trimmed to what is drawn), at ``dpi``: the photographs the book shows are a few
-    hundred pixels across, so more would only add weight. In the book's build, shown in both
-    layouts (``figure_layouts.show``)."""
+def show_photographs(fig: plt.Figure | None = None, quality: int = 80, dpi: float = 100) -> None:
+    """Show ``fig`` (the current figure by default), a figure of photographs, and close it, in
+    place of ``plt.show()``: as a JPEG at ``quality``, several times smaller than the PNG that
+    notebooks show by default, and looking the same. Laid out as that PNG would be (trimmed to
+    what is drawn), at ``dpi``: the photographs the book shows are a few hundred pixels
+    across, so more would only add weight. In the book's build, shown in both layouts
+    (``figure_layouts.show``) as lossless PNGs marked as photographs, which the site encodes
+    once, as lossy WebP (book/_ext/webp_images.py)."""
     from IPython.display import Image, display
 
     fig = plt.gcf() if fig is None else fig
-    options = {"dpi": dpi, "pil_kwargs": {"quality": quality}}
     if figure_layouts.layouts_wanted():
-        figure_layouts.show(fig, "jpeg", **options)
+        figure_layouts.show(fig, "png", photograph=True, dpi=dpi)
         return
+    options = {"dpi": dpi, "pil_kwargs": {"quality": quality}}
     data = figure_layouts.render(fig, "notebook", "jpeg", **options)
     plt.close(fig)
     display(Image(data=data, format="jpeg"))
