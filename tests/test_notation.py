@@ -485,6 +485,13 @@ RETIRED = [
         "the length of a random step of random local search",
         "\\alpha (the try W + \\tau Z)",
     ),
+    Retired(
+        r"\\(?:text|operatorname)\s*\{rel\}\s*\(\s*x\b|\brelative_error\(\s*x\b"
+        r"|\|x(?:_i)?\s*-\s*y(?:_i)?\||\|x(?:_i)?\|\s*\+\s*\|y(?:_i)?\||\(\|x\|,\s*\|y\|\)",
+        None,
+        "the two arrays a relative error compares",
+        "\\text{rel}(a, n) (a analytic, n numeric), relative_error(a, n)",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -648,8 +655,54 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "the length of a random step of random local search",
         ),
         ("a step of small length $\\alpha$ gains about $\\alpha g / \\sqrt{2\\pi P}$", None),
+        (
+            "\\text{rel}(x, y) = \\max_i \\frac{|x_i - y_i|}{\\max(10^{-8},\\ |x_i| + |y_i|)}",
+            "the two arrays a relative error compares",
+        ),
+        (
+            "Returns the maximum over entries of |x - y| / max(1e-8, |x| + |y|)",
+            "the two arrays a relative error compares",
+        ),
+        (
+            '"relative_error returned nan: divide by max(1e-8, |x|+|y|)"',
+            "the two arrays a relative error compares",
+        ),
+        (
+            "test_relative_error    relative_error(x, y)",
+            "the two arrays a relative error compares",
+        ),
+        (
+            "$\\text{rel}(a, n) = \\max_i |a_i - n_i| / \\max(10^{-8}, |a_i| + |n_i|)$, "
+            "relative_error(a, n), the notes' max(|a|, |n|)",
+            None,
+        ),
     ],
 )
 def test_does_the_check_catch_a_retired_usage(text, meant):
     caught = [retired.meant for retired in RETIRED if retired_usages(text, retired)]
     assert caught[:1] == ([meant] if meant else [])
+
+
+def test_does_every_relative_error_take_the_tables_a_and_n():
+    """The code's `relative_error(a, n)`, as the formula's rel(a, n): the exercise students
+    see, the hidden reference and the alternative solutions (their code, which the retired
+    patterns on shown text do not read)."""
+    notebook = json.loads((ROOT / "solutions/gradients/gradients.ipynb").read_text())
+    reference = ROOT / "autograder/reference/gradients.py"
+    sources = {
+        "solutions/gradients/gradients.ipynb": "\n".join(
+            "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
+        ),
+        "autograder/reference/gradients.py": reference.read_text(),
+    }
+    for path in sorted((ROOT / "tests/alternative_solutions/gradients").glob("*.py")):
+        sources[str(path.relative_to(ROOT))] = path.read_text()
+    found = {
+        name: [arg.arg for arg in node.args.args]
+        for name, source in sources.items()
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name == "relative_error"
+    }
+    assert set(found) == set(sources), f"no relative_error in {set(sources) - set(found)}"
+    wrong = {name: args for name, args in found.items() if args != ["a", "n"]}
+    assert not wrong, f"relative_error's arguments, not (a, n): {wrong}"
