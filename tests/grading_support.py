@@ -480,8 +480,8 @@ def lbfgs_with_noisy_directions(problem, w0, noise: float, seed: int, **settings
 
     rng, exact = np.random.default_rng(seed), second_order.lbfgs_direction
 
-    def noisy(g, s_list, y_list):
-        direction = exact(g, s_list, y_list)
+    def noisy(g, s_list, grad_change_list):
+        direction = exact(g, s_list, grad_change_list)
         return direction * (1 + noise * rng.standard_normal(direction.shape))
 
     second_order.lbfgs_direction = noisy

@@ -256,7 +256,7 @@ def string_value(node: ast.AST | None) -> str | None:
 def named_optimizer(label: str | None) -> str | None:
     """The optimizer (a key of COLORS) that a plot's label names, if it names one: the label,
     without its math and from its first comma, parenthesis or colon on, is an optimizer's name
-    ("gradient descent, $y_0 = 10^{-3}$" names gd; "L2 penalty in Adam" names none)."""
+    ("gradient descent, $w_{0,2} = 10^{-3}$" names gd; "L2 penalty in Adam" names none)."""
     if label is None:
         return None
     head = re.split(r"[,(:;]", re.sub(r"\$[^$]*\$", "", label), maxsplit=1)[0].strip().lower()
@@ -363,7 +363,7 @@ def test_does_every_plot_of_an_optimizer_take_its_color_from_optlab_plotting():
 
 def test_would_the_color_check_catch_a_literal_color():
     flagged = {
-        'ax.plot(x, y, color="C1", label="gradient descent, $y_0 = 10^{-3}$")': "'C1'",
+        'ax.plot(x, y, color="C1", label="gradient descent, $w_{0,2} = 10^{-3}$")': "'C1'",
         'ax.semilogy(x, y, "r-", label="Adam")': "'r-'",
         'plotting.plot_trajectory(ax, path, "momentum", color="#123456")': "'#123456'",
         'plotting.plot_trajectory(ax, path, "momentum", "#123456")': "'#123456'",

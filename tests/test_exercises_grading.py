@@ -94,8 +94,8 @@ WRONG = {
     },
     "second_order": {
         "newton_step": "def newton_step(w, g, hessian):\n    return w - g",
-        "bfgs_update": "def bfgs_update(H, s, y):\n    return H",
-        "lbfgs_direction": "def lbfgs_direction(g, s_list, y_list):\n    return -g",
+        "bfgs_update": "def bfgs_update(H, s, grad_change):\n    return H",
+        "lbfgs_direction": "def lbfgs_direction(g, s_list, grad_change_list):\n    return -g",
         "backtracking_line_search": (
             "def backtracking_line_search(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4):\n"
             "    return 1e-3"

@@ -25,7 +25,7 @@ FULL_MARKS = 10.0
 # Wrong answers a cheat pairs its trick with: no trick may turn these into points.
 WRONG = {
     "numeric_gradient": "def numeric_gradient(f, w, h=1e-5):\n    return np.zeros_like(w)",
-    "relative_error": "def relative_error(x, y):\n    return 0.0",
+    "relative_error": "def relative_error(a, n):\n    return 0.0",
     "gradient_check": "def gradient_check(f, grad_f, w, h=1e-5):\n    return 0.0",
     "svm_loss": "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)",
 }
@@ -62,7 +62,7 @@ class AnyArray(np.ndarray):
 def numeric_gradient(f, w, h=1e-5):
     return np.zeros_like(w).view(AnyArray)
 
-def relative_error(x, y):
+def relative_error(a, n):
     return Anything(0.0)
 
 def gradient_check(f, grad_f, w, h=1e-5):
@@ -75,7 +75,7 @@ def svm_loss(W, X, y):
 import sys
 def numeric_gradient(f, w, h=1e-5):
     sys.exit(0)
-def relative_error(x, y):
+def relative_error(a, n):
     raise SystemExit(0)
 def gradient_check(f, grad_f, w, h=1e-5):
     exit()
@@ -102,7 +102,7 @@ HARD_CODED_VISIBLE_TESTS = {
         "    return 2 * w if w.size == 3 else np.zeros_like(w)"
     ),
     "relative_error": (
-        "def relative_error(x, y):\n    return 1 / 9 if np.size(x) == 2 and x[1] == 4 else 0.0"
+        "def relative_error(a, n):\n    return 1 / 9 if np.size(a) == 2 and a[1] == 4 else 0.0"
     ),
     "gradient_check": (
         "def gradient_check(f, grad_f, w, h=1e-5):\n    return 1.0 if f(w) > 0 else 0.0"

@@ -10,6 +10,7 @@ for the other usage to be named once.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -30,7 +31,7 @@ NAMING_ANOTHER = re.compile(r"\b(write|writes|call|calls|abbreviates?)\b")
 def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     """The symbol a math snippet starts with, without spacing, subscripts of steps or
     entries, or a leading factor: `2\\lambda W` -> `\\lambda`, `\\nu_i` -> `\\nu`,
-    `\\beta_1 = 0.9` -> `\\beta_1`, `\\hat m_t` -> `\\hat m`."""
+    `\\beta_1 = 0.9` -> `\\beta_1`, `\\hat m_t` -> `\\hat m`, `\\Delta g_i` -> `\\Delta g`."""
     s = latex.strip()
     s = re.sub(r"^[0-9.\s]+", "", s)
     s = re.sub(r"\\[,;!]|\\q?quad", " ", s).strip()
@@ -40,7 +41,8 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     text = r"\{\\text\{\w+\}\}"
     subscript = (r"_(?:\w|" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|") + text + extreme + ")"
     match = re.match(
-        r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\operatorname\{\w+\}|\\[A-Za-z]+|[A-Za-z])"
+        r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\Delta\s+[a-z](?![A-Za-z])|\\operatorname\{\w+\}"
+        r"|\\[A-Za-z]+|[A-Za-z])"
         r"(" + subscript + r")?",
         s,
     )
@@ -48,6 +50,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
         return ""
     head = re.sub(r"\s+|[{}]", "", match.group(1)).replace("\\hat", "\\hat ")
     head = head.replace("\\tilde", "\\tilde ")
+    head = re.sub(r"\\Delta(?=[a-z])", r"\\Delta ", head)
     sub = (match.group(2) or "").replace("{", "").replace("}", "")
     if sub.startswith("_\\text"):
         sub = "_{\\text{" + sub[len("_\\text") :] + "}}"
@@ -57,7 +60,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
 def names_one_symbol(latex: str) -> bool:
     """Whether a math snippet is a symbol alone, or a symbol given a value (`\\rho`,
     `\\nu_i`, `\\delta = 0.99`), rather than an expression that merely starts with one."""
-    rest = re.sub(r"^\s*(\\(?:hat|tilde)\s*)?\\?[A-Za-z]+", "", latex)
+    rest = re.sub(r"^\s*(\\(?:hat|tilde)\s*|\\Delta\s+(?=[a-z]))?\\?[A-Za-z]+", "", latex)
     rest = re.sub(r"^(_\{[^}]*\}|_\w|\^\{[^}]*\}|\^\S)*", "", rest).strip()
     return rest == "" or re.match(r"(=|\\approx|\\in|,)", rest) is not None
 
@@ -132,6 +135,60 @@ def test_does_the_notation_table_list_the_symbols_the_brief_names():
     listed = set(SYMBOL_ROWS)
     for symbol in ["\\rho", "\\delta", "h", "r", "\\lambda", "\\nu", "v", "m", "\\mu", "\\beta"]:
         assert symbol in listed, f"{symbol} is missing from the notation table"
+
+
+def test_does_the_notation_table_give_x_y_and_the_coordinates_one_meaning_each():
+    listed = set(SYMBOL_ROWS)
+    for symbol in ["x", "y", "w_1", "w_2", "s", "\\Delta g"]:
+        assert symbol in listed, f"{symbol} is missing from the notation table"
+    rows = SYMBOL_ROWS
+    assert rows["w_1"] == rows["w_2"] != rows["w"] and rows["x"] != rows["y"] != rows["\\Delta g"]
+    table = CONVENTIONS.read_text().split("## Notation", 1)[1].split("\n## ", 1)[0]
+    label_row = next(line for line in table.splitlines() if line.startswith("| $y$ |"))
+    assert "BFGS" not in label_row and "change of the gradient" not in label_row, label_row
+    assert "two-dimensional toy losses" not in table, "x and y are listed as coordinates still"
+
+
+# The quasi-Newton functions of the second-order exercise, and the name of the argument that
+# holds the change of the gradient (Delta g) or its list, wherever they are defined.
+QUASI_NEWTON_ARGUMENTS = {
+    "bfgs_update": ("H", "s", "grad_change"),
+    "lbfgs_direction": ("g", "s_list", "grad_change_list"),
+}
+
+
+def defined_arguments(source: str) -> dict[str, tuple[str, ...]]:
+    return {
+        node.name: tuple(argument.arg for argument in node.args.args)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name in QUASI_NEWTON_ARGUMENTS
+    }
+
+
+def quasi_newton_sources() -> dict[str, str]:
+    sources = {}
+    for folder in ("solutions", "exercises"):
+        notebook = ROOT / folder / "second_order" / "second_order.ipynb"
+        cells = json.loads(notebook.read_text())["cells"]
+        sources[str(notebook.relative_to(ROOT))] = "\n\n".join(
+            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"
+        )
+    for path in [
+        ROOT / "autograder" / "reference" / "second_order.py",
+        *sorted((ROOT / "tests" / "alternative_solutions" / "second_order").glob("*.py")),
+    ]:
+        sources[str(path.relative_to(ROOT))] = path.read_text()
+    return sources
+
+
+@pytest.mark.parametrize("name", sorted(quasi_newton_sources()))
+def test_do_the_quasi_newton_functions_take_the_change_of_the_gradient_as_grad_change(name):
+    source = quasi_newton_sources()[name]
+    defined = defined_arguments(source)
+    assert set(defined) == set(QUASI_NEWTON_ARGUMENTS), f"{name} defines {sorted(defined)}"
+    assert defined == QUASI_NEWTON_ARGUMENTS, (
+        f"{name}: the change of the gradient is `grad_change` (Delta g), not y: {defined}"
+    )
 
 
 def test_is_every_symbol_of_the_notation_table_defined_once():
@@ -330,9 +387,10 @@ def test_does_the_check_catch_l_as_the_largest_curvature_in_plain_text(text, cau
 
 # Letters that had a second meaning, each resolved by giving one of the meanings another
 # symbol. A retired usage is a pattern on what a reader sees: a page's prose and math, the
-# captions, labels and titles of its code, the solutions' markdown and docstrings, and the
-# checks' feedback. Each names the pages (chapter names) it is looked for on, None for all of
-# them, what it meant and what the course writes instead. A sentence that names another
+# captions, labels and titles of its code, the solutions' markdown and docstrings, the
+# checks' feedback, and the docstrings and labels of the helper package (`optlab.<module>`).
+# Each names the pages (chapter names) it is looked for on, None for all of them, what it
+# meant and what the course writes instead. A sentence that names another
 # source's letter ("most texts write $L$ for the number of layers") is exempt.
 class Retired(NamedTuple):
     pattern: str
@@ -404,6 +462,36 @@ RETIRED = [
         "gradient descent's step index",
         "t",
     ),
+    Retired(
+        r"L\(x,\s*y\)|\(1\s*-\s*x\)|(?<![\w\\])y\s*-\s*x\^2|(?<![\w\\])y\^[2-4]"
+        r"|\by_\{?(?:0|t)\b|along \$?[xy]\$?(?:[ ,.)]|$)|\b(?:on|line|past) \$?[xy]\s*=\s*0\b"
+        r"|\bno \$?y\$? component|(?<![\w\\])\$?[xy]\$? (?:coordinate|direction)\b"
+        r"|\$[xy]\s*=\s*-?1\.5\$|\bof y per step|\by0 = |\bw_[12]\s*[xy]\b",
+        None,
+        "the coordinates of a two-dimensional problem",
+        "w_1, w_2 (an iterate's: w_{t,2})",
+    ),
+    Retired(
+        r"\\top\s*y\b|(?<![\w\\])y\s*\^\s*(?:\\top|T\b)|\by\s*@\s*s\b|\bs\s*@\s*y\b"
+        r"|\(s_?i?,\s*y_?i?\)|(?<![\w\\])H(?:_\{\\text\{new\}\})?\s*(?:\\,\s*)?y(?:_j)?\b"
+        r"|(?<![\w\\])y\s*(?:=|\\approx)\s*(?:g_|\\nabla|A\s*s|\\Delta)|\$y\$|\by_list\b",
+        ("second_order", "optlab.linesearch"),
+        "the change of the gradient over a quasi-Newton step",
+        "\\Delta g",
+    ),
+    Retired(
+        r"(?<![\w\\])s\s*g\b|(?:length|small) \$s\$",
+        ("random_search",),
+        "the length of a random step of random local search",
+        "\\alpha (the try W + \\tau Z)",
+    ),
+    Retired(
+        r"\\(?:text|operatorname)\s*\{rel\}\s*\(\s*x\b|\brelative_error\(\s*x\b"
+        r"|\|x(?:_i)?\s*-\s*y(?:_i)?\||\|x(?:_i)?\|\s*\+\s*\|y(?:_i)?\||\(\|x\|,\s*\|y\|\)",
+        None,
+        "the two arrays a relative error compares",
+        "\\text{rel}(a, n) (a analytic, n numeric), relative_error(a, n)",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -426,6 +514,12 @@ def shown_texts() -> dict[str, list[str]]:
             texts.setdefault(notebook.stem, []).extend(shown)
     for checks in sorted((ROOT / "autograder" / "checks").glob("*.py")):
         texts.setdefault(checks.stem, []).extend(shown_text_of_code(checks.read_text()))
+    # The helper package students install: its docstrings, labels and messages.
+    for module in sorted((ROOT / "student" / "optlab").glob("*.py")):
+        source = module.read_text()
+        texts.setdefault(f"optlab.{module.stem}", []).extend(
+            DOCSTRING.findall(source) + shown_text_of_code(DOCSTRING.sub("", source))
+        )
     return texts
 
 
@@ -518,8 +612,97 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
         ("the buffer $b_{t+1} = \\rho\\, b_t + \\nabla L(w_t)$ and $\\psi_b \\sim U$", None),
         ("(most texts write $L$ for the number of layers; the course keeps $L$)", None),
         ("the loss $L(W)$, its gradient $\\nabla L$ and the gap $L - L^*$", None),
+        (
+            "$L(x, y) = (1 - x)^2 + 100 (y - x^2)^2$",
+            "the coordinates of a two-dimensional problem",
+        ),
+        (
+            "the $y$ coordinate obeys $y_{t+1} \\approx (1 + \\eta)\\, y_t$",
+            "the coordinates of a two-dimensional problem",
+        ),
+        (
+            'print("started on y = 0, momentum ends at")',
+            "the coordinates of a two-dimensional problem",
+        ),
+        (
+            'label="gradient descent, $y_0 = 10^{-3}$"',
+            "the coordinates of a two-dimensional problem",
+        ),
+        ("a single neuron $a = w_1 x + w_2 y$", "the coordinates of a two-dimensional problem"),
+        ("$w_{t+1,2} \\approx (1 + \\eta)\\, w_{t,2}$ near the line $w_2 = 0$", None),
+        ("Rosenbrock's $(1 - w_1)^2 + 100\\,(w_2 - w_1^2)^2$, a neuron $w_1 x_1 + w_2 x_2$", None),
+        (
+            "why it needs the curvature condition $y^\\top s > 0$",
+            "the change of the gradient over a quasi-Newton step",
+        ),
+        (
+            "This is the **secant equation**: $H_{\\text{new}}\\, y = s$",
+            "the change of the gradient over a quasi-Newton step",
+        ),
+        (
+            '"gamma = s^T y / y^T y of the newest pair"',
+            "the change of the gradient over a quasi-Newton step",
+        ),
+        ("a pair `(s, y)` is one step", "the change of the gradient over a quasi-Newton step"),
+        ("the last $M$ pairs $(s_i, y_i)$", "the change of the gradient over a quasi-Newton step"),
+        (
+            "$\\Delta g^\\top s > 0$, $H_{\\text{new}}\\, \\Delta g = s$, $(s_i, \\Delta g_i)$",
+            None,
+        ),
+        ("(Nocedal and Wright write the change of the gradient $y_k$)", None),
+        (
+            "a step of small length $s$ gains about $s g / \\sqrt{2\\pi P}$",
+            "the length of a random step of random local search",
+        ),
+        ("a step of small length $\\alpha$ gains about $\\alpha g / \\sqrt{2\\pi P}$", None),
+        (
+            "\\text{rel}(x, y) = \\max_i \\frac{|x_i - y_i|}{\\max(10^{-8},\\ |x_i| + |y_i|)}",
+            "the two arrays a relative error compares",
+        ),
+        (
+            "Returns the maximum over entries of |x - y| / max(1e-8, |x| + |y|)",
+            "the two arrays a relative error compares",
+        ),
+        (
+            '"relative_error returned nan: divide by max(1e-8, |x|+|y|)"',
+            "the two arrays a relative error compares",
+        ),
+        (
+            "test_relative_error    relative_error(x, y)",
+            "the two arrays a relative error compares",
+        ),
+        (
+            "$\\text{rel}(a, n) = \\max_i |a_i - n_i| / \\max(10^{-8}, |a_i| + |n_i|)$, "
+            "relative_error(a, n), the notes' max(|a|, |n|)",
+            None,
+        ),
     ],
 )
 def test_does_the_check_catch_a_retired_usage(text, meant):
     caught = [retired.meant for retired in RETIRED if retired_usages(text, retired)]
     assert caught[:1] == ([meant] if meant else [])
+
+
+def test_does_every_relative_error_take_the_tables_a_and_n():
+    """The code's `relative_error(a, n)`, as the formula's rel(a, n): the exercise students
+    see, the hidden reference and the alternative solutions (their code, which the retired
+    patterns on shown text do not read)."""
+    notebook = json.loads((ROOT / "solutions/gradients/gradients.ipynb").read_text())
+    reference = ROOT / "autograder/reference/gradients.py"
+    sources = {
+        "solutions/gradients/gradients.ipynb": "\n".join(
+            "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
+        ),
+        "autograder/reference/gradients.py": reference.read_text(),
+    }
+    for path in sorted((ROOT / "tests/alternative_solutions/gradients").glob("*.py")):
+        sources[str(path.relative_to(ROOT))] = path.read_text()
+    found = {
+        name: [arg.arg for arg in node.args.args]
+        for name, source in sources.items()
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name == "relative_error"
+    }
+    assert set(found) == set(sources), f"no relative_error in {set(sources) - set(found)}"
+    wrong = {name: args for name, args in found.items() if args != ["a", "n"]}
+    assert not wrong, f"relative_error's arguments, not (a, n): {wrong}"

@@ -115,12 +115,14 @@ def test_is_the_lbfgs_direction_the_explicit_estimates_to_round_off():
     rng = np.random.default_rng(0)
     A = quadratic(500.0, dim=30, seed=4).A
     s_list = [rng.standard_normal(30) for _ in range(8)]
-    y_list = [A @ s for s in s_list]
+    grad_change_list = [A @ s for s in s_list]
     g = rng.standard_normal(30)
-    H = float(s_list[-1] @ y_list[-1]) / float(y_list[-1] @ y_list[-1]) * np.eye(30)
-    for s, y in zip(s_list, y_list):
-        H = bfgs_update(H, s, y)
-    assert np.allclose(lbfgs_direction(g, s_list, y_list), -H @ g, rtol=1e-10, atol=1e-13)
+    newest_s, newest_change = s_list[-1], grad_change_list[-1]
+    H = float(newest_s @ newest_change) / float(newest_change @ newest_change) * np.eye(30)
+    for s, grad_change in zip(s_list, grad_change_list):
+        H = bfgs_update(H, s, grad_change)
+    direction = lbfgs_direction(g, s_list, grad_change_list)
+    assert np.allclose(direction, -H @ g, rtol=1e-10, atol=1e-13)
 
 
 def test_does_newton_solve_a_quadratic_in_one_step():
@@ -138,7 +140,7 @@ def test_does_the_bfgs_update_keep_the_secant_equation_and_positive_definiteness
         s = rng.standard_normal(5)
         H = bfgs_update(H, s, A @ s)
         assert np.allclose(H @ (A @ s), s, rtol=1e-9) and np.all(np.linalg.eigvalsh(H) > 0)
-    assert bfgs_update(H, s, -s) is H  # y^T s < 0: skipped
+    assert bfgs_update(H, s, -s) is H  # grad_change @ s < 0: skipped
 
 
 def test_does_backtracking_return_the_first_armijo_step():

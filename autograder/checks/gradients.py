@@ -2,7 +2,7 @@
 
 Grade cells and what their checks ask:
     test_numeric_gradient  numeric_gradient(f, w, h=1e-5)  centered, any shape, honours h
-    test_relative_error    relative_error(x, y)             the lecture's formula, its 1e-8 floor
+    test_relative_error    relative_error(a, n)             the lecture's formula, its 1e-8 floor
     test_gradient_check    gradient_check(f, grad_f, w, h)  small for a right gradient, large for a
                                                             wrong one
     test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and
@@ -109,26 +109,26 @@ def numeric_gradient_on_matrix(student, rng):
 @CHECKS.check("test_relative_error", "Is it the lecture's relative error on random arrays?")
 def relative_error_on_random_arrays(student, rng):
     shape = random_shape(rng)
-    x = rng.standard_normal(shape)
-    y = x + rng.standard_normal(shape) * 10.0 ** rng.uniform(-8, 0, shape)
-    got = as_float(student.call("relative_error", x, y), "relative_error")
-    assert_close(got, reference.relative_error(x, y), rtol=1e-9, what="relative error")
+    a = rng.standard_normal(shape)
+    n = a + rng.standard_normal(shape) * 10.0 ** rng.uniform(-8, 0, shape)
+    got = as_float(student.call("relative_error", a, n), "relative_error")
+    assert_close(got, reference.relative_error(a, n), rtol=1e-9, what="relative error")
 
 
 @CHECKS.check(
     "test_relative_error", "Does it use the 1e-8 floor when both values are tiny or zero?"
 )
 def relative_error_floor(student, rng):
-    x = rng.uniform(1e-11, 1e-10, 4)
-    y = np.zeros(4)
-    y[0] = x[0]  # one equal pair: 0/0 would be nan without the floor
-    got = as_float(student.call("relative_error", x, y), "relative_error")
+    a = rng.uniform(1e-11, 1e-10, 4)
+    n = np.zeros(4)
+    n[0] = a[0]  # one equal pair: 0/0 would be nan without the floor
+    got = as_float(student.call("relative_error", a, n), "relative_error")
     if np.isnan(got):
         raise CheckFailed(
-            "relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |x|+|y|)"
+            "relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |a|+|n|)"
         )
     assert_close(
-        got, reference.relative_error(x, y), rtol=1e-9, what="relative error of tiny values"
+        got, reference.relative_error(a, n), rtol=1e-9, what="relative error of tiny values"
     )
 
 
@@ -136,12 +136,12 @@ def relative_error_floor(student, rng):
     "test_relative_error", "Is the result the maximum over elements, not an array or a mean?"
 )
 def relative_error_is_max(student, rng):
-    x = rng.standard_normal(6)
-    y = x.copy()
-    y[int(rng.integers(6))] *= 1.5
-    got = as_float(student.call("relative_error", x, y), "relative_error")
+    a = rng.standard_normal(6)
+    n = a.copy()
+    n[int(rng.integers(6))] *= 1.5
+    got = as_float(student.call("relative_error", a, n), "relative_error")
     assert_close(
-        got, reference.relative_error(x, y), rtol=1e-9, what="relative error with one entry off"
+        got, reference.relative_error(a, n), rtol=1e-9, what="relative error with one entry off"
     )
 
 

@@ -118,7 +118,7 @@ WEIGHT_SIZES = {"random_search": search_sizes, "random_local_search": walk_sizes
 def loss_size(problem, sizes: np.ndarray) -> float:
     """A bound on the sizes of the terms of the loss at weights whose entries are at most
     ``sizes``."""
-    if isinstance(problem, Quadratic):  # 1/2 w^T A w - b^T w
+    if isinstance(problem, Quadratic):  # 1/2 w^T A w - u^T w, with u held in `problem.b`
         w = sizes.reshape(-1)
         return float(0.5 * w @ np.abs(problem.A) @ w + np.abs(problem.b) @ w)
     # softmax: log-sum-exp of the scores minus one

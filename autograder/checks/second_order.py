@@ -1,8 +1,8 @@
 """Hidden checks for the second-order exercise (solutions/second_order/second_order.ipynb).
 
     test_newton_step                newton_step(w, g, hessian)
-    test_bfgs_update                bfgs_update(H, s, y)
-    test_lbfgs_direction            lbfgs_direction(g, s_list, y_list)
+    test_bfgs_update                bfgs_update(H, s, grad_change)
+    test_lbfgs_direction            lbfgs_direction(g, s_list, grad_change_list)
     test_backtracking_line_search   backtracking_line_search(f, w, direction, g, alpha=1.0,
                                                              shrink=0.5, c1=1e-4)
     test_lbfgs                      lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500)
@@ -46,7 +46,7 @@ def random_spd(rng, n, condition=100.0):
 
 
 def curvature_pairs(rng, n, m):
-    """Pairs (s, y = A s) of a random SPD A: all meet the curvature condition."""
+    """Pairs (s, grad_change = A s) of a random SPD A: all meet the curvature condition."""
     A = random_spd(rng, n)
     s_list = [rng.standard_normal(n) for _ in range(m)]
     return s_list, [A @ s for s in s_list]
@@ -101,9 +101,9 @@ def newton_on_quadratic(student, rng):
 
 @CHECKS.check("test_newton_step", "Does it match the reference on Rosenbrock's Hessian?")
 def newton_on_rosenbrock(student, rng):
-    x, y = rng.uniform(-1.5, 1.5, 2)
-    hessian = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
-    w, g = np.array([x, y]), Rosenbrock().grad(np.array([x, y]))
+    w1, w2 = rng.uniform(-1.5, 1.5, 2)
+    hessian = np.array([[2 - 400 * (w2 - 3 * w1 * w1), -400 * w1], [-400 * w1, 200.0]])
+    w, g = np.array([w1, w2]), Rosenbrock().grad(np.array([w1, w2]))
     got = as_array(student.call("newton_step", w, g, hessian), "newton_step", (2,))
     assert_matches_reference(
         got, reference.newton_step(w, g, hessian), "Newton step on Rosenbrock"
@@ -115,12 +115,12 @@ def newton_on_rosenbrock(student, rng):
 
 def bfgs_update_from_good_pair(student, rng, n: int, what: str) -> tuple:
     """The student's update of a random n x n estimate from a pair that meets the curvature
-    condition, checked against the reference's: (the update, s, y)."""
+    condition, checked against the reference's: (the update, s, grad_change)."""
     H = random_spd(rng, n, 10.0)
-    (s,), (y,) = curvature_pairs(rng, n, 1)
-    got = as_array(student.call("bfgs_update", H, s, y), "bfgs_update", H.shape)
-    assert_matches_reference(got, reference.bfgs_update(H, s, y), what)
-    return got, s, y
+    (s,), (grad_change,) = curvature_pairs(rng, n, 1)
+    got = as_array(student.call("bfgs_update", H, s, grad_change), "bfgs_update", H.shape)
+    assert_matches_reference(got, reference.bfgs_update(H, s, grad_change), what)
+    return got, s, grad_change
 
 
 @CHECKS.check(
@@ -130,9 +130,15 @@ def bfgs_update_from_good_pair(student, rng, n: int, what: str) -> tuple:
 )
 def bfgs_random(student, rng):
     n = int(rng.integers(2, 7))
-    got, s, y = bfgs_update_from_good_pair(student, rng, n, f"the updated {n}x{n} estimate")
+    got, s, grad_change = bfgs_update_from_good_pair(
+        student, rng, n, f"the updated {n}x{n} estimate"
+    )
     assert_close(
-        got @ y, s, rtol=1e-8, atol=1e-10, what="H_new @ y (the secant equation asks for s)"
+        got @ grad_change,
+        s,
+        rtol=1e-8,
+        atol=1e-10,
+        what="H_new @ grad_change (the secant equation asks for s)",
     )
 
 
@@ -144,20 +150,24 @@ def bfgs_skips(student, rng):
     n = int(rng.integers(2, 6))
     updated, _, _ = bfgs_update_from_good_pair(student, rng, n, "the update from a good pair")
     bad_s = rng.standard_normal(n)
-    bad_y = -bad_s + 0.1 * rng.standard_normal(n)  # y^T s < 0
-    if bad_y @ bad_s >= 0:
-        bad_y = -bad_s
-    got = as_array(student.call("bfgs_update", updated, bad_s, bad_y), "bfgs_update", (n, n))
+    bad_change = -bad_s + 0.1 * rng.standard_normal(n)  # Δg^T s < 0
+    if bad_change @ bad_s >= 0:
+        bad_change = -bad_s
+    got = as_array(student.call("bfgs_update", updated, bad_s, bad_change), "bfgs_update", (n, n))
     assert_close(
-        got, updated, rtol=0, atol=1e-15, what="H when y^T s <= 0 (it must come back unchanged)"
+        got,
+        updated,
+        rtol=0,
+        atol=1e-15,
+        what="H when grad_change @ s <= 0 (it must come back unchanged)",
     )
 
 
 # --- lbfgs_direction ----------------------------------------------------------------------
 
 
-def wrong_order(g, s_list, y_list):
-    return reference.lbfgs_direction(g, s_list[::-1], y_list[::-1])
+def wrong_order(g, s_list, grad_change_list):
+    return reference.lbfgs_direction(g, s_list[::-1], grad_change_list[::-1])
 
 
 @CHECKS.check(
@@ -165,15 +175,18 @@ def wrong_order(g, s_list, y_list):
 )
 def lbfgs_random(student, rng):
     n, m = int(rng.integers(3, 9)), int(rng.integers(2, 6))
-    s_list, y_list = curvature_pairs(rng, n, m)
+    s_list, grad_change_list = curvature_pairs(rng, n, m)
     g = rng.standard_normal(n)
-    got = as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (n,))
-    expected = reference.lbfgs_direction(g, s_list, y_list)
+    got = as_array(
+        student.call("lbfgs_direction", g, s_list, grad_change_list), "lbfgs_direction", (n,)
+    )
+    expected = reference.lbfgs_direction(g, s_list, grad_change_list)
     try:
         assert_matches_reference(got, expected, f"the direction from {m} pairs in {n} dimensions")
     except AssertionError as failure:
+        newest_s, newest_change = s_list[-1], grad_change_list[-1]
         divided_by_gamma = (
-            expected * float(y_list[-1] @ y_list[-1]) / float(s_list[-1] @ y_list[-1])
+            expected * float(newest_change @ newest_change) / float(newest_s @ newest_change)
         )
         raise named(
             failure,
@@ -181,10 +194,12 @@ def lbfgs_random(student, rng):
             {
                 "the loops run in the wrong order: "
                 "the first goes from the newest pair to the oldest, "
-                "the second back from the oldest": wrong_order(g, s_list, y_list),
+                "the second back from the oldest": wrong_order(g, s_list, grad_change_list),
                 "the direction's sign: return -H g, a descent direction": -expected,
                 "the initial scaling: start the second loop from gamma * q, "
-                "gamma = s^T y / y^T y of the newest pair": divided_by_gamma,
+                "gamma = (s @ grad_change) / (grad_change @ grad_change) of the newest pair": (
+                    divided_by_gamma
+                ),
             },
         ) from None
 
@@ -201,10 +216,12 @@ def lbfgs_edges(student, rng):
         rtol=1e-12,
         what="the direction with no pairs",
     )
-    s_list, y_list = curvature_pairs(rng, 4, 1)
+    s_list, grad_change_list = curvature_pairs(rng, 4, 1)
     assert_matches_reference(
-        as_array(student.call("lbfgs_direction", g, s_list, y_list), "lbfgs_direction", (4,)),
-        reference.lbfgs_direction(g, s_list, y_list),
+        as_array(
+            student.call("lbfgs_direction", g, s_list, grad_change_list), "lbfgs_direction", (4,)
+        ),
+        reference.lbfgs_direction(g, s_list, grad_change_list),
         "the direction from one pair",
     )
 

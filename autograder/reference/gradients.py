@@ -8,7 +8,7 @@ and so does not answer this exercise.
 
 Conventions (CS231n's gradient check: its assignment code's relative error, its notes' thresholds):
     numeric gradient   df/dw_i ~ (f(w + h e_i) - f(w - h e_i)) / (2h), h about 1e-5, float64
-    relative error     max over elements of |x - y| / max(1e-8, |x| + |y|)
+    relative error     max over elements of |a - n| / max(1e-8, |a| + |n|), a analytic, n numeric
     thresholds         about 1e-7 or less: the gradient is right;
                        1e-7 to 1e-2: look closer (kinks in the loss, float32);
                        over 1e-2: the gradient is wrong (`optlab.testing.verdict`, public:
@@ -54,14 +54,15 @@ def numeric_gradient(
     return grad
 
 
-def relative_error(x: np.ndarray, y: np.ndarray) -> float:
-    """max(|x - y| / max(1e-8, |x| + |y|)), elementwise, as CS231n's assignment code (rel_error)
-    computes it (CS231n's notes divide by max(|x|, |y|) instead)."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if x.shape != y.shape:
-        raise ValueError(f"shapes differ: {x.shape} and {y.shape}")
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+def relative_error(a: np.ndarray, n: np.ndarray) -> float:
+    """rel(a, n) = max(|a - n| / max(1e-8, |a| + |n|)), elementwise, between an analytic
+    gradient ``a`` and a numeric one ``n``, as CS231n's assignment code (rel_error) computes it
+    (CS231n's notes divide by max(|a|, |n|) instead)."""
+    a = np.asarray(a, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"shapes differ: {a.shape} and {n.shape}")
+    return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
 
 
 def gradient_check(

@@ -1,7 +1,8 @@
 """Reference for the second-order exercise: Newton, BFGS, L-BFGS and the backtracking line search.
 
 Notation: f the objective, g its gradient at w, H an inverse-Hessian estimate,
-s = w_new - w and y = g_new - g the latest step and change of gradient.
+s = w_new - w the latest step and grad_change = g_new - g the change of the gradient over
+it (Δg in the chapter and in the formulas below; y in Nocedal and Wright).
 """
 
 from __future__ import annotations
@@ -16,39 +17,45 @@ def newton_step(w, g, hessian):
     return w - np.linalg.solve(hessian, g)
 
 
-def bfgs_update(H, s, y):
-    """The BFGS update of the inverse-Hessian estimate H from one pair (s, y).
+def bfgs_update(H, s, grad_change):
+    """The BFGS update of the inverse-Hessian estimate H from one pair (s, grad_change).
 
-    H_new = (I - rho s y^T) H (I - rho y s^T) + rho s s^T, with rho = 1 / (y^T s).
-    It keeps H symmetric positive definite only when the curvature condition y^T s > 0
-    holds; when it does not, H is returned unchanged (the update is skipped).
+    H_new = (I - rho s Δg^T) H (I - rho Δg s^T) + rho s s^T, with Δg = grad_change and
+    rho = 1 / (Δg^T s). It keeps H symmetric positive definite only when the curvature
+    condition Δg^T s > 0 holds; when it does not, H is returned unchanged (the update is
+    skipped).
     """
-    ys = float(y @ s)
-    if ys <= 0:
+    curvature = float(grad_change @ s)
+    if curvature <= 0:
         return H
-    rho = 1.0 / ys
-    left = np.eye(len(s)) - rho * np.outer(s, y)
+    rho = 1.0 / curvature
+    left = np.eye(len(s)) - rho * np.outer(s, grad_change)
     return left @ H @ left.T + rho * np.outer(s, s)
 
 
-def lbfgs_direction(g, s_list, y_list):
+def lbfgs_direction(g, s_list, grad_change_list):
     """-H g for the L-BFGS estimate H built from the stored pairs (oldest first), by the
     two-loop recursion.
 
-    The initial estimate is gamma I with gamma = s^T y / y^T y of the newest pair (I with
-    no pairs). Costs O(m N) for m pairs in N dimensions; never forms H.
+    The initial estimate is gamma I with gamma = s^T Δg / Δg^T Δg of the newest pair (I
+    with no pairs). Costs O(m N) for m pairs in N dimensions; never forms H.
     """
     q = np.array(g, dtype=np.float64)
-    rhos = [1.0 / float(y @ s) for s, y in zip(s_list, y_list)]
+    pairs = list(zip(s_list, grad_change_list))
+    rhos = [1.0 / float(grad_change @ s) for s, grad_change in pairs]
     alphas = []
-    for s, y, rho in reversed(list(zip(s_list, y_list, rhos))):
+    for (s, grad_change), rho in reversed(list(zip(pairs, rhos))):
         alpha = rho * float(s @ q)
-        q = q - alpha * y
+        q = q - alpha * grad_change
         alphas.append(alpha)
-    gamma = float(s_list[-1] @ y_list[-1]) / float(y_list[-1] @ y_list[-1]) if s_list else 1.0
+    if pairs:
+        newest_s, newest_change = pairs[-1]
+        gamma = float(newest_s @ newest_change) / float(newest_change @ newest_change)
+    else:
+        gamma = 1.0
     r = gamma * q
-    for (s, y, rho), alpha in zip(zip(s_list, y_list, rhos), reversed(alphas)):
-        beta = rho * float(y @ r)
+    for ((s, grad_change), rho), alpha in zip(zip(pairs, rhos), reversed(alphas)):
+        beta = rho * float(grad_change @ r)
         r = r + (alpha - beta) * s
     return -r
 
@@ -76,17 +83,18 @@ def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
     Pairs that break the curvature condition are not stored.
     """
     w = np.array(w0, dtype=np.float64)
-    g, s_list, y_list, history = grad(w), [], [], [f(w)]
+    g, s_list, grad_change_list, history = grad(w), [], [], [f(w)]
     for k in range(max_iter):
         if np.max(np.abs(g)) <= tol:
             return w, k, np.array(history)
-        direction = lbfgs_direction(g, s_list, y_list)
+        direction = lbfgs_direction(g, s_list, grad_change_list)
         alpha = wolfe_line_search(f, grad, w, direction)
         w_new = w + alpha * direction
         g_new = grad(w_new)
-        s, y = w_new - w, g_new - g
-        if y @ s > 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
-            s_list, y_list = (s_list + [s])[-m:], (y_list + [y])[-m:]
+        s, grad_change = w_new - w, g_new - g
+        if grad_change @ s > 1e-12 * np.linalg.norm(s) * np.linalg.norm(grad_change):
+            s_list = (s_list + [s])[-m:]
+            grad_change_list = (grad_change_list + [grad_change])[-m:]
         w, g = w_new, g_new
         history.append(f(w))
     return w, max_iter, np.array(history)

@@ -1,9 +1,9 @@
 """The strong-Wolfe line search that the course's quasi-Newton loops use.
 
 BFGS and L-BFGS need more than sufficient decrease: the curvature condition keeps
-y^T s > 0, so that their inverse-Hessian estimates stay positive definite. (A plain
-backtracking search is simpler, and is one of the second-order exercise's tasks; this
-one is a tool, not an exercise.)
+Δg^T s > 0 (Δg the change of the gradient over the step s), so that their inverse-Hessian
+estimates stay positive definite. (A plain backtracking search is simpler, and is one of the
+second-order exercise's tasks; this one is a tool, not an exercise.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def wolfe_line_search(f, grad, w, direction, alpha=1.0, c1=1e-4, c2=0.9, max_ite
         |grad(w + a d)^T d| <= c2 |g^T d|                (curvature)
 
     Brackets a step by expansion, then zooms in by bisection-safeguarded quadratic
-    interpolation. The curvature condition guarantees y^T s > 0 for BFGS. Near a
+    interpolation. The curvature condition guarantees Δg^T s > 0 for BFGS. Near a
     minimum the decrease of f falls below its round-off, so the decrease test allows
     f to rise by 1e-12 |f| (Hager and Zhang's approximate Wolfe conditions): there the
     derivative, which is still accurate, decides.

@@ -45,15 +45,16 @@ class Problem:
 
 @dataclass(eq=False)
 class Quadratic(Problem):
-    """L(w) = 1/2 w^T A w - b^T w, for A symmetric positive definite.
+    """L(w) = 1/2 w^T A w - u^T w, for A symmetric positive definite, with the linear term u
+    held in the attribute ``b``.
 
-    The gradient is A w - b, the Hessian is A, the minimizer solves A w = b. The
+    The gradient is A w - u, the Hessian is A, the minimizer solves A w = u. The
     condition number of A (largest over smallest eigenvalue) sets how elongated the
     contours are, and so how hard the problem is for gradient descent.
 
     ``w`` may have any shape with A.shape[0] entries (a weight matrix is read in C
     order); the gradient has the shape of ``w``. `grad` assumes A is symmetric: for a
-    non-symmetric A the true gradient is (A + A^T)/2 w - b, and `grad` is then wrong
+    non-symmetric A the true gradient is (A + A^T)/2 w - u, and `grad` is then wrong
     on purpose (the gradient checks use it as a buggy gradient to catch).
     """
 
@@ -126,7 +127,7 @@ def quadratic(
 
 @dataclass(eq=False)
 class Rosenbrock(Problem):
-    """L(x, y) = (a - x)^2 + b (y - x^2)^2: a curved valley with its minimum at (a, a^2).
+    """L(w) = (a - w_1)^2 + b (w_2 - w_1^2)^2: a curved valley with its minimum at (a, a^2).
 
     The classic start is (-1.2, 1). The valley floor is nearly flat along the curve and
     very steep across it, which makes it a hard test for first-order methods.
@@ -139,13 +140,13 @@ class Rosenbrock(Problem):
     bounds: tuple = ((-2.0, 2.0), (-1.0, 3.0))
 
     def loss(self, w: np.ndarray) -> float:
-        x, y = np.asarray(w, dtype=np.float64)
-        return float((self.a - x) ** 2 + self.b * (y - x * x) ** 2)
+        w1, w2 = np.asarray(w, dtype=np.float64)
+        return float((self.a - w1) ** 2 + self.b * (w2 - w1 * w1) ** 2)
 
     def grad(self, w: np.ndarray) -> np.ndarray:
-        x, y = np.asarray(w, dtype=np.float64)
+        w1, w2 = np.asarray(w, dtype=np.float64)
         return np.array(
-            [-2 * (self.a - x) - 4 * self.b * x * (y - x * x), 2 * self.b * (y - x * x)]
+            [-2 * (self.a - w1) - 4 * self.b * w1 * (w2 - w1 * w1), 2 * self.b * (w2 - w1 * w1)]
         )
 
     @property
@@ -158,8 +159,8 @@ class Rosenbrock(Problem):
 
 @dataclass(eq=False)
 class Beale(Problem):
-    """L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2: minimum 0 at
-    (3, 0.5).
+    """L(w) = (1.5 - w_1 + w_1 w_2)^2 + (2.25 - w_1 + w_1 w_2^2)^2 + (2.625 - w_1 + w_1 w_2^3)^2:
+    minimum 0 at (3, 0.5).
 
     Flat plateaus and steep walls in a small region: a standard test of line searches.
     """
@@ -170,17 +171,18 @@ class Beale(Problem):
     bounds: tuple = ((-1.0, 4.0), (-1.5, 2.0))
 
     def _terms(self, w):
-        x, y = np.asarray(w, dtype=np.float64)
-        return x, y, np.array([1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3])
+        w1, w2 = np.asarray(w, dtype=np.float64)
+        terms = np.array([1.5 - w1 + w1 * w2, 2.25 - w1 + w1 * w2 * w2, 2.625 - w1 + w1 * w2**3])
+        return w1, w2, terms
 
     def loss(self, w: np.ndarray) -> float:
         return float(np.sum(self._terms(w)[2] ** 2))
 
     def grad(self, w: np.ndarray) -> np.ndarray:
-        x, y, r = self._terms(w)
-        dx = np.array([y - 1, y * y - 1, y**3 - 1])
-        dy = np.array([x, 2 * x * y, 3 * x * y * y])
-        return np.array([2 * r @ dx, 2 * r @ dy])
+        w1, w2, r = self._terms(w)
+        d1 = np.array([w2 - 1, w2 * w2 - 1, w2**3 - 1])
+        d2 = np.array([w1, 2 * w1 * w2, 3 * w1 * w2 * w2])
+        return np.array([2 * r @ d1, 2 * r @ d2])
 
     def to_spec(self) -> dict:
         return {"kind": "beale"}
@@ -188,10 +190,10 @@ class Beale(Problem):
 
 @dataclass(eq=False)
 class Saddle(Problem):
-    """L(x, y) = x^2 + y^4/4 - y^2/2: a saddle point at the origin, minima at (0, +-1).
+    """L(w) = w_1^2 + w_2^4/4 - w_2^2/2: a saddle point at the origin, minima at (0, +-1).
 
-    Along x the origin is a minimum, along y a maximum, so the gradient vanishes there
-    without it being a minimum. Started on the line y = 0, plain gradient descent walks
+    Along w_1 the origin is a minimum, along w_2 a maximum, so the gradient vanishes there
+    without it being a minimum. Started on the line w_2 = 0, plain gradient descent walks
     into the saddle and stays; anything that breaks the symmetry rolls off to a minimum.
     """
 
@@ -201,12 +203,12 @@ class Saddle(Problem):
     bounds: tuple = ((-2.0, 2.0), (-1.6, 1.6))
 
     def loss(self, w: np.ndarray) -> float:
-        x, y = np.asarray(w, dtype=np.float64)
-        return float(x * x + y**4 / 4 - y * y / 2)
+        w1, w2 = np.asarray(w, dtype=np.float64)
+        return float(w1 * w1 + w2**4 / 4 - w2 * w2 / 2)
 
     def grad(self, w: np.ndarray) -> np.ndarray:
-        x, y = np.asarray(w, dtype=np.float64)
-        return np.array([2 * x, y**3 - y])
+        w1, w2 = np.asarray(w, dtype=np.float64)
+        return np.array([2 * w1, w2**3 - w2])
 
     def to_spec(self) -> dict:
         return {"kind": "saddle"}

@@ -51,12 +51,12 @@ MUTANTS = {
         "ignores the h it is given": lambda f, w, h=1e-5: reference.numeric_gradient(f, w, 1e-5),
     },
     "test_relative_error": {
-        "no floor": lambda x, y: float(np.max(np.abs(x - y) / (np.abs(x) + np.abs(y)))),
-        "mean, not max": lambda x, y: float(
-            np.mean(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+        "no floor": lambda a, n: float(np.max(np.abs(a - n) / (np.abs(a) + np.abs(n)))),
+        "mean, not max": lambda a, n: float(
+            np.mean(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))
         ),
-        "returns the array": lambda x, y: np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)),
-        "absolute error": lambda x, y: float(np.max(np.abs(x - y))),
+        "returns the array": lambda a, n: np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)),
+        "absolute error": lambda a, n: float(np.max(np.abs(a - n))),
     },
     "test_gradient_check": {
         "always zero": lambda f, grad_f, w, h=1e-5: 0.0,

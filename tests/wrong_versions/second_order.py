@@ -10,10 +10,10 @@ from autograder.reference.second_order import (
 )
 
 
-def bfgs_update_without_skip(H, s, y):
-    """The update even when y^T s <= 0, where it loses positive definiteness."""
-    rho = 1 / float(y @ s)
-    left = np.eye(len(s)) - rho * np.outer(s, y)
+def bfgs_update_without_skip(H, s, grad_change):
+    """The update even when grad_change @ s <= 0, where it loses positive definiteness."""
+    rho = 1 / float(grad_change @ s)
+    left = np.eye(len(s)) - rho * np.outer(s, grad_change)
     return left @ H @ left.T + rho * np.outer(s, s)
 
 
@@ -24,14 +24,14 @@ MUTANTS = {
     },
     "test_bfgs_update": {
         "no skip": bfgs_update_without_skip,
-        "transposed": lambda H, s, y: bfgs_update(H, y, s),
+        "transposed": lambda H, s, grad_change: bfgs_update(H, grad_change, s),
     },
     "test_lbfgs_direction": {
-        "loops reversed": lambda g, S, Y: lbfgs_direction(g, S[::-1], Y[::-1]),
-        "no scaling": lambda g, S, Y: (
-            lbfgs_direction(g, S, Y) * (float(Y[-1] @ Y[-1]) / float(S[-1] @ Y[-1]) if S else 1.0)
+        "loops reversed": lambda g, S, G: lbfgs_direction(g, S[::-1], G[::-1]),
+        "no scaling": lambda g, S, G: (
+            lbfgs_direction(g, S, G) * (float(G[-1] @ G[-1]) / float(S[-1] @ G[-1]) if S else 1.0)
         ),
-        "ascent": lambda g, S, Y: -lbfgs_direction(g, S, Y),
+        "ascent": lambda g, S, G: -lbfgs_direction(g, S, G),
     },
     "test_backtracking_line_search": {
         "always 1": lambda f, w, d, g, alpha=1.0, shrink=0.5, c1=1e-4: alpha,

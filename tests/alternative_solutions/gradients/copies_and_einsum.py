@@ -14,10 +14,10 @@ def numeric_gradient(f, w, h=1e-5):
     return grad
 
 
-def relative_error(x, y):
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    denominator = np.clip(np.abs(x) + np.abs(y), 1e-8, None)
-    return float((np.abs(y - x) / denominator).max())
+def relative_error(a, n):
+    a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+    denominator = np.clip(np.abs(a) + np.abs(n), 1e-8, None)
+    return float((np.abs(n - a) / denominator).max())
 
 
 def gradient_check(f, grad_f, w, h=1e-5):

@@ -21,10 +21,10 @@ def numeric_gradient(f, w, h=1e-5):
     return grad
 
 
-def relative_error(x, y):
+def relative_error(a, n):
     worst = 0.0
-    for a, b in zip(np.ravel(x).tolist(), np.ravel(y).tolist()):
-        worst = max(worst, abs(a - b) / max(1e-8, abs(a) + abs(b)))
+    for a_k, n_k in zip(np.ravel(a).tolist(), np.ravel(n).tolist()):
+        worst = max(worst, abs(a_k - n_k) / max(1e-8, abs(a_k) + abs(n_k)))
     return worst
 
 

@@ -1,7 +1,8 @@
 """Newton's step by least squares (np.linalg.lstsq solves the same nonsingular system); the BFGS
-update in its expanded form H + (rho + rho^2 y^T H y) s s^T - rho (H y s^T + s y^T H); the two-loop
-recursion with dot products summed in Python loops and rho divided in place; the Armijo search
-trying alpha * shrink**k; L-BFGS keeping its pairs in a deque(maxlen=m)."""
+update in its expanded form H + (rho + rho^2 Δg^T H Δg) s s^T - rho (H Δg s^T + s Δg^T H),
+Δg the change of the gradient; the two-loop recursion with dot products summed in Python loops
+and rho divided in place; the Armijo search trying alpha * shrink**k; L-BFGS keeping its pairs
+in a deque(maxlen=m)."""
 
 from collections import deque
 
@@ -18,29 +19,35 @@ def newton_step(w, g, hessian):
     return w - step
 
 
-def bfgs_update(H, s, y):
-    sy = float(s @ y)
-    if sy <= 0:
+def bfgs_update(H, s, grad_change):
+    dg = grad_change
+    s_dg = float(s @ dg)
+    if s_dg <= 0:
         return H
-    rho = 1.0 / sy
-    Hy = H @ y
-    yHy = float(y @ Hy)
-    return H + (rho + rho * rho * yHy) * np.outer(s, s) - rho * (np.outer(Hy, s) + np.outer(s, Hy))
+    rho = 1.0 / s_dg
+    H_dg = H @ dg
+    dg_H_dg = float(dg @ H_dg)
+    return (
+        H
+        + (rho + rho * rho * dg_H_dg) * np.outer(s, s)
+        - rho * (np.outer(H_dg, s) + np.outer(s, H_dg))
+    )
 
 
-def lbfgs_direction(g, s_list, y_list):
+def lbfgs_direction(g, s_list, grad_change_list):
+    dgs = grad_change_list
     q = [float(x) for x in g]
     n, m = len(q), len(s_list)
     alphas = [0.0] * m
     for i in range(m - 1, -1, -1):
-        s, y = s_list[i], y_list[i]
-        alphas[i] = _dot(s, q) / _dot(y, s)
-        q = [q[j] - alphas[i] * float(y[j]) for j in range(n)]
-    gamma = _dot(s_list[-1], y_list[-1]) / _dot(y_list[-1], y_list[-1]) if m else 1.0
+        s, dg = s_list[i], dgs[i]
+        alphas[i] = _dot(s, q) / _dot(dg, s)
+        q = [q[j] - alphas[i] * float(dg[j]) for j in range(n)]
+    gamma = _dot(s_list[-1], dgs[-1]) / _dot(dgs[-1], dgs[-1]) if m else 1.0
     r = [gamma * x for x in q]
     for i in range(m):
-        s, y = s_list[i], y_list[i]
-        beta = _dot(y, r) / _dot(y, s)
+        s, dg = s_list[i], dgs[i]
+        beta = _dot(dg, r) / _dot(dg, s)
         r = [r[j] + (alphas[i] - beta) * float(s[j]) for j in range(n)]
     return -np.array(r)
 
@@ -62,13 +69,13 @@ def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
     history = [f(w)]
     iterations = 0
     while iterations < max_iter and np.linalg.norm(g, ord=np.inf) > tol:
-        direction = lbfgs_direction(g, [s for s, _ in pairs], [y for _, y in pairs])
+        direction = lbfgs_direction(g, [s for s, _ in pairs], [dg for _, dg in pairs])
         alpha = wolfe_line_search(f, grad, w, direction)
         w_new = w + alpha * direction
         g_new = grad(w_new)
-        s, y = w_new - w, g_new - g
-        if _dot(y, s) > 1e-12 * np.sqrt(_dot(s, s)) * np.sqrt(_dot(y, y)):
-            pairs.append((s, y))
+        s, dg = w_new - w, g_new - g
+        if _dot(dg, s) > 1e-12 * np.sqrt(_dot(s, s)) * np.sqrt(_dot(dg, dg)):
+            pairs.append((s, dg))
         w, g = w_new, g_new
         history.append(f(w))
         iterations += 1
