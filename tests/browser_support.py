@@ -496,6 +496,7 @@ return sizes;
 
 MB = 1024 * 1024
 SHARED_PAGE = "book/intro"  # the page a reader opens first: its assets are then cached
+SHARED_ASSETS = "_static/"  # the folder of the files every page of the site shares
 
 
 def loaded_resources(driver, url: str) -> dict[str, int]:
@@ -512,12 +513,18 @@ def loaded_resources(driver, url: str) -> dict[str, int]:
 
 @dataclass
 class PageWeight:
-    """What one page makes a reader download, by URL: from a cold cache, and what it adds once
-    the shared page (the introduction) has been read, with the assets shared with it cached."""
+    """What one page makes a reader download, by URL: from a cold cache (``cold``); what it
+    adds once the shared page (the introduction) has been read, with what that loaded cached
+    (``after_shared_page``); and the page's own weight, with every shared asset cached
+    (``own``): what the introduction loaded and the site's ``_static/`` files (the theme,
+    MathJax and the MathJax fonts a page's math needs, which every page shares by
+    construction; the introduction has no math, so it loads none of those fonts). The page's
+    own HTML always counts, also for the introduction itself."""
 
     page: str
     width: int
     cold: dict[str, int]
+    after_shared_page: dict[str, int]
     own: dict[str, int]
 
     def largest(self, resources: dict[str, int], count: int = 4) -> str:
@@ -533,12 +540,22 @@ class PageWeight:
 
 def page_weights(driver, base: str, pages: list[str], width: int) -> list[PageWeight]:
     """Every page of ``pages`` opened at a window ``width`` px wide, each from a cold cache (see
-    `loaded_resources`); what it adds to the shared page's resources is its own weight."""
+    `loaded_resources`), and weighed as `PageWeight` says."""
     driver.set_window_size(width, WINDOW[1])
     shared = loaded_resources(driver, f"{base}{SHARED_PAGE}.html")
+    static = urlsplit(urljoin(base, SHARED_ASSETS)).path
     weights = []
     for page in pages:
-        cold = loaded_resources(driver, f"{base}{page}.html")
-        own = {url: size for url, size in cold.items() if url not in shared}
-        weights.append(PageWeight(page, width, cold, own))
+        address = f"{base}{page}.html"
+        cold = loaded_resources(driver, address)
+        itself = urlsplit(address).path
+        after = {
+            url: size
+            for url, size in cold.items()
+            if url not in shared or urlsplit(url).path == itself
+        }
+        own = {
+            url: size for url, size in after.items() if not urlsplit(url).path.startswith(static)
+        }
+        weights.append(PageWeight(page, width, cold, after, own))
     return weights
