@@ -492,6 +492,74 @@ RETIRED = [
         "the two arrays a relative error compares",
         "\\text{rel}(a, n) (a analytic, n numeric), relative_error(a, n)",
     ),
+    Retired(
+        r"\$f\$|\$f\s*[<=]|(?<![\w\\])f\s*(?:\\,\s*)?\\eta|factor \$?f\b|(?<![\w\\])f = "
+        r"|\bf times\b",
+        ("transfer",),
+        "the fine-tuning factor",
+        "\\chi",
+    ),
+    Retired(
+        r"\\mathbb\{E\}_\{?z\b|(?<![\w\\])p\(z\)|f\(x,\s*z\)|noise \$z\$|variable \$z\$"
+        r"|\\,\s*dz\b",
+        None,
+        "the noise a method adds in training",
+        "\\omega",
+    ),
+    Retired(
+        r"(?<![\w\\])a\s*=\s*w_1|\\mathbb\{E\}\s*\[\s*a\s*\]",
+        None,
+        "the output of a single neuron",
+        "w_1 x_1 + w_2 x_2, without a letter (a is the analytic gradient)",
+    ),
+    Retired(
+        r"(?<![\w\\])y\s*=\s*f\s*\(",
+        None,
+        "the prediction of a network (y is the labels)",
+        "f(x), f_{\\text{test}}(x)",
+    ),
+    Retired(
+        r"activations \$h\$|(?<![\w\\])h\s*\\cdot\s*\\xi",
+        ("regularization",),
+        "a layer's activations (h is the step of a finite difference)",
+        "x",
+    ),
+    Retired(
+        r"(?<![\w\\])e_\{?t\b|\\lVert e_",
+        ("momentum",),
+        "the error along an eigenvector (e_k is a unit vector)",
+        "c^{(t)} = q^\\top (w_t - w^*)",
+    ),
+    Retired(
+        r"\\sqrt\{n\}",
+        ("regularization",),
+        "the number of draws averaged (n is the numeric gradient)",
+        "K",
+    ),
+    Retired(
+        r"layer \$d\$|depth=d\b|\$d\s*\+\s*1\$",
+        ("transfer",),
+        "the depth a linear probe reads (d is a search direction)",
+        "l",
+    ),
+    Retired(
+        r"\{W\}|/W\b|first \$W\$|\$W\s*=\s*T",
+        ("schedules",),
+        "the warmup length (W is the weights)",
+        "t_{\\text{warm}}",
+    ),
+    Retired(
+        r"\\partial f\b|\$f\(w\b",
+        None,
+        "the loss as a function of the weights (f is a network's function)",
+        "L",
+    ),
+    Retired(
+        r"gradient of \$D\$ entries|\$2D\$ evaluations",
+        ("gradients",),
+        "the number of weights (D is the number of input features)",
+        "P",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -676,6 +744,85 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "relative_error(a, n), the notes' max(|a|, |n|)",
             None,
         ),
+        (
+            "with a **fine-tuning factor** $f < 1$ (the default is $f = 0.1$)",
+            "the fine-tuning factor",
+        ),
+        ("fine-tune the second at $f\\eta$ and the head at $\\eta$", "the fine-tuning factor"),
+        ("\\text{head}\\\\ f\\,\\eta & \\text{if }", "the fine-tuning factor"),
+        ('xlabel="fine-tuning factor $f$"', "the fine-tuning factor"),
+        ('"mean test accuracy at f = 0.1"', "the fine-tuning factor"),
+        ("learning rate set to f times the head's", "the fine-tuning factor"),
+        ("a **fine-tuning factor** $\\chi < 1$, at $\\chi\\eta$; $f(x; W)$", None),
+        (
+            "a random variable $z$ enters the network: its output $f(x, z)$",
+            "the noise a method adds in training",
+        ),
+        (
+            "= \\mathbb{E}_z\\big[f(x, z)\\big] = \\int p(z)\\, f(x, z)\\, dz",
+            "the noise a method adds in training",
+        ),
+        ("| method | the noise $z$ in training |", "the noise a method adds in training"),
+        (
+            "$f_{\\text{test}}(x) = \\mathbb{E}_\\omega[f(x, \\omega)]$, roots $z$ of $z^2 - z$",
+            None,
+        ),
+        ("a single neuron $a = w_1 x_1 + w_2 x_2$ whose", "the output of a single neuron"),
+        ("\\mathbb{E}[a] = \\tfrac14 (w_1 x_1 + w_2 x_2)", "the output of a single neuron"),
+        ("a neuron that outputs $w_1 x_1 + w_2 x_2$; $\\text{rel}(a, n)$", None),
+        ("y = f(x) = \\mathbb{E}_\\omega", "the prediction of a network (y is the labels)"),
+        ("$y_i$ the label of $x_i$, with $f(x_i; W)_{y_i}$", None),
+        (
+            '"activations $h$", r"after dropout, $h \\cdot \\xi / (1 - p_{\\text{drop}})$"',
+            "a layer's activations (h is the step of a finite difference)",
+        ),
+        ('"activations $x$", r"after dropout, $x \\odot \\xi$"', None),
+        (
+            "the error $e_t$ of momentum obeys $e_{t+1} = e_t - \\rho\\, e_{t-1}$",
+            "the error along an eigenvector (e_k is a unit vector)",
+        ),
+        (
+            "$(\\lVert e_{150} \\rVert / \\lVert e_{75} \\rVert)^{1/75}$",
+            "the error along an eigenvector (e_k is a unit vector)",
+        ),
+        ("$c^{(t+1)} = c^{(t)}$, $\\lVert w_{150} - w^* \\rVert$, $L(w + h e_k)$", None),
+        (
+            "the distance shrinks as $1/\\sqrt{n}$",
+            "the number of draws averaged (n is the numeric gradient)",
+        ),
+        (
+            "after layer $d$ (`forward(params, X, depth=d)`)",
+            "the depth a linear probe reads (d is a search direction)",
+        ),
+        (
+            "keep the layers up to $d+1$",
+            "the depth a linear probe reads (d is a search direction)",
+        ),
+        ("after layer $l$ (`depth=l`), up to $l+1$; a direction $d$", None),
+        (
+            "\\eta_0 \\min\\!\\left(1, \\frac{t + 1}{W}\\right)",
+            "the warmup length (W is the weights)",
+        ),
+        ("over the first $W$ steps, from $\\eta_0/W$", "the warmup length (W is the weights)"),
+        ("The warmup lasts $W = T/20$ steps", "the warmup length (W is the weights)"),
+        ("$t_{\\text{warm}} = T/20$, $\\eta_0/t_{\\text{warm}}$, the gap $L(W) - L(W^*)$", None),
+        (
+            "the **Armijo condition**: $f(w + \\alpha d) \\le f(w) + c_1 \\alpha\\, g^\\top d$",
+            "the loss as a function of the weights (f is a network's function)",
+        ),
+        (
+            "\\frac{\\partial f}{\\partial w_i} \\approx \\frac{f(w + h e_i) - f(w - h e_i)}{2h}",
+            "the loss as a function of the weights (f is a network's function)",
+        ),
+        (
+            "$L(w + \\alpha d) \\le L(w)$, with `f` computing $L$; $f(x; W)$, $f(x, \\omega)$",
+            None,
+        ),
+        (
+            "A gradient of $D$ entries costs $2D$ evaluations.",
+            "the number of weights (D is the number of input features)",
+        ),
+        ("A gradient of $P$ entries costs $2P$ evaluations; $D$ input features", None),
     ],
 )
 def test_does_the_check_catch_a_retired_usage(text, meant):
