@@ -398,17 +398,32 @@ def kill_myself(signal_number):
 
 
 def kill_processes_of_session(
-    student: StudentSession, after: float, times: int | None = None
+    student: StudentSession, after: float, times: int | None = None, during: str | None = None
 ) -> threading.Event:
     """SIGKILL each student process the session starts (the first ``times``, or all), ``after``
-    seconds after it appears, from a thread; set the returned event to stop."""
+    seconds after it appears, or, with ``during``, after the grader has sent it a request for
+    that (such as "the call to f()"), whatever else it was doing before: so the kill lands
+    in the phase meant, however loaded the machine. From a thread; set the returned event to
+    stop."""
     stop = threading.Event()
+    sent = {"doing": None, "pid": None}
+    if during is not None:
+        send = student._send
+
+        def recording_send(message, deadline, limit, doing):
+            sent["doing"], sent["pid"] = doing, student.process.pid
+            return send(message, deadline, limit, doing)
+
+        student._send = recording_send
 
     def run():
         killed = set()
         while not stop.is_set() and (times is None or len(killed) < times):
             process = student.process
-            if process is not None and process.pid not in killed:
+            if process is None or process.pid in killed:
+                time.sleep(0.01)
+                continue
+            if during is None or (sent["doing"] == during and sent["pid"] == process.pid):
                 time.sleep(after)
                 killed.add(process.pid)
                 try:
@@ -446,15 +461,21 @@ def test_is_a_kill_from_outside_during_the_notebooks_code_tried_again():
         assert student.call("f") == 1
 
 
-def test_is_a_process_killed_from_outside_every_time_an_infrastructure_error():
+# The notebook's code as a loaded machine runs it: slower to start than a kill that comes a
+# fixed time after the process appears.
+SLOW_TO_START = "import time\ntime.sleep(1.0)\n" + SLOW_DOUBLE
+
+
+@pytest.mark.parametrize("notebook", [SLOW_DOUBLE, SLOW_TO_START], ids=["quick", "slow-start"])
+def test_is_a_process_killed_from_outside_every_time_an_infrastructure_error(notebook):
     from autograder.checks import Check, run_checks
 
     def doubles(student, rng):
         student.call("slow_double", 2.0)
 
-    with session(SLOW_DOUBLE) as student:
+    with session(notebook) as student:
         student.ensure_started()
-        stop = kill_processes_of_session(student, after=0.5)
+        stop = kill_processes_of_session(student, after=0.2, during="the call to slow_double()")
         try:
             with pytest.raises(
                 InfrastructureError, match=r"killed by SIGKILL 3 times in a row.*slow_double\(\)"
