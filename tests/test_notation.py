@@ -42,7 +42,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     subscript = (r"_(?:\w|" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|") + text + extreme + ")"
     match = re.match(
         r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\Delta\s+[a-z](?![A-Za-z])|\\operatorname\{\w+\}"
-        r"|\\[A-Za-z]+|[A-Za-z])"
+        r"|\\mathcal\s*\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-z])"
         r"(" + subscript + r")?",
         s,
     )
@@ -51,6 +51,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     head = re.sub(r"\s+|[{}]", "", match.group(1)).replace("\\hat", "\\hat ")
     head = head.replace("\\tilde", "\\tilde ")
     head = re.sub(r"\\Delta(?=[a-z])", r"\\Delta ", head)
+    head = re.sub(r"^\\mathcal(\w)$", r"\\mathcal{\1}", head)
     sub = (match.group(2) or "").replace("{", "").replace("}", "")
     if sub.startswith("_\\text"):
         sub = "_{\\text{" + sub[len("_\\text") :] + "}}"
@@ -60,7 +61,11 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
 def names_one_symbol(latex: str) -> bool:
     """Whether a math snippet is a symbol alone, or a symbol given a value (`\\rho`,
     `\\nu_i`, `\\delta = 0.99`), rather than an expression that merely starts with one."""
-    rest = re.sub(r"^\s*(\\(?:hat|tilde)\s*|\\Delta\s+(?=[a-z]))?\\?[A-Za-z]+", "", latex)
+    rest = re.sub(
+        r"^\s*(?:\\mathcal\s*\{[A-Za-z]\}|(\\(?:hat|tilde)\s*|\\Delta\s+(?=[a-z]))?\\?[A-Za-z]+)",
+        "",
+        latex,
+    )
     rest = re.sub(r"^(_\{[^}]*\}|_\w|\^\{[^}]*\}|\^\S)*", "", rest).strip()
     return rest == "" or re.match(r"(=|\\approx|\\in|,)", rest) is not None
 
@@ -560,6 +565,27 @@ RETIRED = [
         "the number of weights (D is the number of input features)",
         "P",
     ),
+    Retired(
+        r"\\eta_e\b|\\lfloor\s*e\s*/|(?<![\w\\])d\s*\^\s*\{?\s*(?:\\,\s*)?\\lfloor|\$e\$ the epoch"
+        r"|by\s*(?:\}\s*)?\$?d\$?\s*(?:\\text\{\s*)?every|every\s*(?:\}\s*)?[$`]k[$`]?\s*(?:\\text\{\s*)?epochs"
+        r"|step_size=k\b|gamma=factor\b",
+        ("schedules", "conventions"),
+        "step decay's factor, period and epoch (e, d and k have other meanings)",
+        "\\eta_t = \\eta_0 \\gamma_{\\text{drop}}^{\\lfloor t / t_{\\text{drop}} \\rfloor}",
+    ),
+    Retired(
+        r"\\mathbb\{E\}_\{?T\b|(?<![\w\\])T(?:_\{?[k1K]\}?)?\s*\(|transformations?\**\s*\$T\b"
+        r"|fresh \$T\$",
+        ("augmentation", "regularization"),
+        "a random transformation of the input (T is a run's number of steps)",
+        "\\mathcal{A}",
+    ),
+    Retired(
+        r"(?<![\w\\])s_(?:\{i|i[jky]|j\b|k\b)|e\^\{?s_",
+        ("gradients", "random_search"),
+        "an entry of the class scores (s is a quasi-Newton step)",
+        "S_{ij}",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -582,6 +608,10 @@ def shown_texts() -> dict[str, list[str]]:
             texts.setdefault(notebook.stem, []).extend(shown)
     for checks in sorted((ROOT / "autograder" / "checks").glob("*.py")):
         texts.setdefault(checks.stem, []).extend(shown_text_of_code(checks.read_text()))
+    # The conventions page past its notation table (whose last column names other sources'
+    # letters): the update rules, the schedules and the gradient check.
+    rules = CONVENTIONS.read_text().split("## Notation", 1)[1].split("\n## ", 1)[1]
+    texts.setdefault("conventions", []).append(rules)
     # The helper package students install: its docstrings, labels and messages.
     for module in sorted((ROOT / "student" / "optlab").glob("*.py")):
         source = module.read_text()
@@ -823,11 +853,86 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "the number of weights (D is the number of input features)",
         ),
         ("A gradient of $P$ entries costs $2P$ evaluations; $D$ input features", None),
+        (
+            "\\text{step decay:}\\quad & \\eta_e = \\eta_0\\, d^{\\,\\lfloor e / k \\rfloor}",
+            "step decay's factor, period and epoch (e, d and k have other meanings)",
+        ),
+        (
+            "&& \\text{(multiply by } d \\text{ every } k \\text{ epochs)}",
+            "step decay's factor, period and epoch (e, d and k have other meanings)",
+        ),
+        (
+            "$T$ the number of steps of the run, and $e$ the epoch.",
+            "step decay's factor, period and epoch (e, d and k have other meanings)",
+        ),
+        (
+            "- The lectures' schedules are step decay (multiply by $d$ every",
+            "step decay's factor, period and epoch (e, d and k have other meanings)",
+        ),
+        (
+            "| multiply `lr` by a factor every `k` epochs | `StepLR(step_size=k, gamma=factor)` |",
+            "step decay's factor, period and epoch (e, d and k have other meanings)",
+        ),
+        (
+            "\\eta_t = \\eta_0\\, \\gamma_{\\text{drop}}^{\\,\\lfloor t / t_{\\text{drop}} "
+            "\\rfloor}, "
+            "every $t_{\\text{drop}}$ epochs; $\\eta_0 e^{-kt}$, "
+            "`StepLR(step_size=every, gamma=drop)`",
+            None,
+        ),
+        (
+            "Augmentation picks a family of random transformations $T$",
+            "a random transformation of the input (T is a run's number of steps)",
+        ),
+        (
+            "\\mathbb{E}_{T}\\Big[ L\\big(f(T(x_i); W),\\, y_i\\big) \\Big]",
+            "a random transformation of the input (T is a run's number of steps)",
+        ),
+        (
+            "\\approx \\frac{1}{K} \\sum_{k=1}^{K} f(T_k(x); W)",
+            "a random transformation of the input (T is a run's number of steps)",
+        ),
+        (
+            "a fresh $T$ is drawn and applied",
+            "a random transformation of the input (T is a run's number of steps)",
+        ),
+        (
+            "**random transformations** $\\mathcal{A}$, "
+            "$\\mathbb{E}_{\\mathcal{A}}[f(\\mathcal{A}(x); W)]$, "
+            "$\\mathcal{A}_1, \\dots, \\mathcal{A}_K$; $T$ steps, $t_{\\text{warm}} = T/20$",
+            None,
+        ),
+        (
+            "one score per class, $s_{ij} = x_i^\\top w_j$",
+            "an entry of the class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "p_{ij} = \\frac{e^{s_{ij}}}{\\sum_{k=1}^{C} e^{s_{ik}}}",
+            "an entry of the class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "$s_j = x^\\top w_j$ and $p_j = e^{s_j} / \\sum_k e^{s_k}$",
+            "an entry of the class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "sum over j != y_i of max(0, s_ij - s_iyi + 1) with S = X W",
+            "an entry of the class scores (s is a quasi-Newton step)",
+        ),
+        ("$S_{ij} = x_i^\\top w_j$, $e^{S_{ij}}$, max(0, S_ij - S_iyi + 1); a step $s$", None),
     ],
 )
 def test_does_the_check_catch_a_retired_usage(text, meant):
     caught = [retired.meant for retired in RETIRED if retired_usages(text, retired)]
     assert caught[:1] == ([meant] if meant else [])
+
+
+def test_does_the_table_catch_the_old_letters_of_a_transformation_and_a_score():
+    """Besides the retired patterns, the rows of T, A and S make a page that names a
+    random transformation or a class score by the old letter fail the term check."""
+    assert misused_terms("a family of **random transformations** $T$ (a flip)", TERM_OWNER)
+    assert not misused_terms("a family of **random transformations** $\\mathcal{A}$", TERM_OWNER)
+    assert base_symbol("\\mathcal{A}_k(x)") == "\\mathcal{A}"
+    assert SYMBOL_ROWS["T"] != SYMBOL_ROWS["\\mathcal{A}"]
 
 
 def test_does_every_relative_error_take_the_tables_a_and_n():
