@@ -41,7 +41,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
     text = r"\{\\text\{\w+\}\}"
     subscript = (r"_(?:\w|" if keep_subscript else r"_(?:[0-9]|\{[0-9]\}|") + text + extreme + ")"
     match = re.match(
-        r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\Delta\s+[a-z](?![A-Za-z])|\\operatorname\{\w+\}"
+        r"(\\(?:hat|tilde)\s*\{?\s*[A-Za-z]\}?|\\Delta\s+[A-Za-z](?![A-Za-z])|\\operatorname\{\w+\}"
         r"|\\mathcal\s*\{[A-Za-z]\}|\\[A-Za-z]+|[A-Za-z])"
         r"(" + subscript + r")?",
         s,
@@ -50,7 +50,7 @@ def base_symbol(latex: str, keep_subscript: bool = False) -> str:
         return ""
     head = re.sub(r"\s+|[{}]", "", match.group(1)).replace("\\hat", "\\hat ")
     head = head.replace("\\tilde", "\\tilde ")
-    head = re.sub(r"\\Delta(?=[a-z])", r"\\Delta ", head)
+    head = re.sub(r"\\Delta(?=[A-Za-z])", r"\\Delta ", head)
     head = re.sub(r"^\\mathcal(\w)$", r"\\mathcal{\1}", head)
     sub = (match.group(2) or "").replace("{", "").replace("}", "")
     if sub.startswith("_\\text"):
@@ -62,7 +62,7 @@ def names_one_symbol(latex: str) -> bool:
     """Whether a math snippet is a symbol alone, or a symbol given a value (`\\rho`,
     `\\nu_i`, `\\delta = 0.99`), rather than an expression that merely starts with one."""
     rest = re.sub(
-        r"^\s*(?:\\mathcal\s*\{[A-Za-z]\}|(\\(?:hat|tilde)\s*|\\Delta\s+(?=[a-z]))?\\?[A-Za-z]+)",
+        r"^\s*(?:\\mathcal\s*\{[A-Za-z]\}|(\\(?:hat|tilde)\s*|\\Delta\s+(?=[A-Za-z]))?\\?[A-Za-z]+)",
         "",
         latex,
     )
@@ -586,6 +586,20 @@ RETIRED = [
         "an entry of the class scores (s is a quasi-Newton step)",
         "S_{ij}",
     ),
+    Retired(
+        r"\\ell'?\s*\(\s*s\s*\)|e\^\{-?s\}|margin \$s\$|\$s\s*=\s*1\$|\bell\(s\b"
+        r"|\bmargin s\b|\bdtype of s\b",
+        ("gradients",),
+        "the margin of two class scores (s is a quasi-Newton step)",
+        "\\Delta S",
+    ),
+    Retired(
+        r"\\varphi'?\s*\(\s*t\b|w_0\s*\+\s*t\s*d\b|distance \$t\$|\$t\s*=\s*-\s*\\varphi"
+        r"|\b(?:as|at) \$t(?:\$|\s*=)",
+        ("second_order",),
+        "the step along a line (t is the step counter)",
+        "\\alpha, \\varphi(\\alpha) = L(w_0 + \\alpha d)",
+    ),
 ]
 DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
 
@@ -919,6 +933,44 @@ def test_is_each_resolved_letter_left_with_one_meaning(retired):
             "an entry of the class scores (s is a quasi-Newton step)",
         ),
         ("$S_{ij} = x_i^\\top w_j$, $e^{S_{ij}}$, max(0, S_ij - S_iyi + 1); a step $s$", None),
+        (
+            "the margin $s$ by which the correct class's score beats the other one",
+            "the margin of two class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "$\\ell(s) = \\log(1 + e^{-s})$, with $\\ell'(s) = -1/(1 + e^{s})$",
+            "the margin of two class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "Two-class softmax loss as a function of the margin s, in the dtype of s.",
+            "the margin of two class scores (s is a quasi-Newton step)",
+        ),
+        (
+            "the **margin** $\\Delta S$: $\\ell(\\Delta S) = \\log(1 + e^{-\\Delta S})$ at "
+            "$\\Delta S = 1$; a quasi-Newton step $s$ with $\\Delta g^\\top s > 0$",
+            None,
+        ),
+        (
+            "a function of one variable, $\\varphi(t) = L(w_0 + t d)$, with slope",
+            "the step along a line (t is the step counter)",
+        ),
+        (
+            "Newton's step along this line, $t = -\\varphi'(0) / \\varphi''(0) =$",
+            "the step along a line (t is the step counter)",
+        ),
+        (
+            "the loss curves less as $t$ grows, the curvature at $t = 0$",
+            "the step along a line (t is the step counter)",
+        ),
+        (
+            'xlabel="distance $t$ along $-g / \\\\|g\\\\|$"',
+            "the step along a line (t is the step counter)",
+        ),
+        (
+            "$\\varphi(\\alpha) = L(w_0 + \\alpha d)$, Newton's step "
+            "$\\alpha = -\\varphi'(0) / \\varphi''(0)$; at step $t$ of the run, $w_t$",
+            None,
+        ),
     ],
 )
 def test_does_the_check_catch_a_retired_usage(text, meant):
@@ -958,3 +1010,14 @@ def test_does_every_relative_error_take_the_tables_a_and_n():
     assert set(found) == set(sources), f"no relative_error in {set(sources) - set(found)}"
     wrong = {name: args for name, args in found.items() if args != ["a", "n"]}
     assert not wrong, f"relative_error's arguments, not (a, n): {wrong}"
+
+
+def test_does_the_table_give_the_margin_and_the_loss_along_a_line_their_own_rows():
+    """The rows of Delta S and phi make the term check catch the old letters as well: the
+    margin written s (a quasi-Newton step), the loss along a line written with t."""
+    assert base_symbol("\\Delta S = 1") == "\\Delta S" != base_symbol("\\Delta g")
+    assert SYMBOL_ROWS["\\Delta S"] not in (SYMBOL_ROWS["s"], SYMBOL_ROWS["S"])
+    assert misused_terms("as a function of the **margin** $s$ by which", TERM_OWNER)
+    assert not misused_terms("as a function of the **margin** $\\Delta S$ by which", TERM_OWNER)
+    assert SYMBOL_ROWS["\\varphi"] != SYMBOL_ROWS["\\alpha"]
+    assert not misused_terms("the **loss along a line** $\\varphi$, its slope", TERM_OWNER)
