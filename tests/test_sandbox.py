@@ -864,3 +864,60 @@ def test_is_a_sandbox_that_cannot_start_an_infrastructure_error_that_says_why_af
     with pytest.raises(InfrastructureError, match=expected):
         with session("x = 1", isolate=True) as student:
             student.call("f")
+
+
+# --- arguments changed in place ---------------------------------------------------------------
+
+IN_PLACE = """
+import numpy as np
+def sgd_in_place(w, dw, lr):
+    w -= lr * dw
+    return w
+def sgd(w, dw, lr):
+    return w - lr * dw
+def fine_tune_in_place(params, grads, lr):
+    for name in params:
+        params[name] -= lr * grads[name]
+    return params
+def shuffle(rng, indices):
+    return rng.permutation(indices)
+def shuffle_in_place(rng, indices):
+    rng.shuffle(indices)
+    return indices
+def rewrite_same(w):
+    w[...] = w.copy()
+    return w
+"""
+
+
+def test_does_a_function_that_changes_its_argument_in_place_fail_with_its_name():
+    w, dw = np.arange(3.0), np.ones(3)
+    with session(IN_PLACE) as student:
+        with pytest.raises(
+            StudentCallFailed,
+            match=r"sgd_in_place\(\) changed its argument `w` in place; return a new array",
+        ):
+            student.call("sgd_in_place", w, dw, 0.1)
+        assert student.call("sgd", w, dw, 0.1) == pytest.approx(w - 0.1)
+        assert student.call("rewrite_same", w).tolist() == w.tolist()  # no change: passes
+
+
+def test_are_a_dicts_changed_entries_named():
+    params = {"W1": np.ones((2, 2)), "b1": np.zeros(2)}
+    grads = {"W1": np.ones((2, 2)), "b1": np.ones(2)}
+    with session(IN_PLACE) as student:
+        with pytest.raises(
+            StudentCallFailed, match=r"arguments `params\['W1'\]` and `params\['b1'\]`"
+        ):
+            student.call("fine_tune_in_place", params, grads, 0.1)
+
+
+def test_is_a_random_generator_free_to_advance_but_not_the_array_beside_it():
+    from autograder.checks import generator_argument
+
+    with session(IN_PLACE) as student:
+        assert sorted(student.call("shuffle", generator_argument(0), np.arange(5))) == list(
+            range(5)
+        )
+        with pytest.raises(StudentCallFailed, match=r"changed its argument `indices` in place"):
+            student.call("shuffle_in_place", generator_argument(0), np.arange(5))

@@ -121,3 +121,44 @@ def test_does_feedback_that_names_no_mistake_send_the_reader_to_the_cells_sectio
     registry = load_registry(chapter)
     failed = [CheckResult("q", True, 1.0), CheckResult("q", False, 1.0, "parts at step 3")]
     assert registry.section_for(grade_id, failed) == registry.sections[grade_id]
+
+
+def changing_in_place(right, changed: list):
+    """``right``, which then changes its first array argument (or an array entry of its first
+    dict argument) in place, and notes in ``changed`` that it did: the answer returned is
+    still right."""
+    import numpy as np
+
+    def wrong(*args, **kwargs):
+        value = right(*args, **kwargs)
+        for argument in [*args, *kwargs.values()]:
+            arrays = list(argument.values()) if isinstance(argument, dict) else [argument]
+            for array in arrays:
+                if isinstance(array, np.ndarray) and array.size and array.flags.writeable:
+                    array[...] = array + 1 if array.dtype != bool else ~array
+                    changed.append(True)
+                    return value
+        return value
+
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("chapter", "function"),
+    [
+        pytest.param(chapter, function, id=f"{chapter}-{function}")
+        for chapter in wrong_versions.chapters()
+        if chapter in NAMES
+        for function in wrong_versions.right_functions(chapter)
+    ],
+)
+def test_is_a_function_that_changes_an_argument_in_place_caught_and_named(chapter, function):
+    """Right answers, but an argument changed in place: the cell's checks fail, saying so.
+    A function whose checks give it no array (a schedule of scalars) has none to change."""
+    right, changed = wrong_versions.right_functions(chapter)[function], []
+    messages = failure_messages(
+        chapter, with_wrong(chapter, function, changing_in_place(right, changed))
+    ).get(f"test_{function}", [])
+    if not changed:
+        pytest.skip(f"the checks give {function} no array")
+    assert any(f"{function}() changed its argument" in m for m in messages), messages

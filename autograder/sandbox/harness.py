@@ -17,7 +17,10 @@ its request's "id"):
         -> {"op": "ran", "id", "errors": [{"label", "error"}]}
     {"op": "call", "id", "name", "args", "kwargs"}
         -> {"op": "result", "id", "ok": true, "value"}
+        or {"op": "result", "id", "ok": true, "value", "changed": [argument, ...]}
         or {"op": "result", "id", "ok": false, "error", "where"}
+"changed" names the arguments the call changed in place (`changed_arguments`), by their
+parameter names, a dict's entries as name['key'].
 
 Only the harness's own process reads requests and writes replies: the channel's file
 descriptors are closed on exec, moved to /dev/null in any child the student's code forks,
@@ -30,6 +33,8 @@ and refuse anything malformed with ValueError alone.
 from __future__ import annotations
 
 import base64
+import hashlib
+import inspect
 import json
 import math
 import os
@@ -333,8 +338,13 @@ def serve(namespace: dict, requests, replies) -> None:
         try:
             args = [build(decode(a)) for a in request["args"]]
             kwargs = {k: build(decode(v)) for k, v in request["kwargs"].items()}
+            named = named_arguments(function, args, kwargs)
+            before = {label: fingerprint(value) for label, value in named}
             value = function(*args, **kwargs)
             message = {"op": "result", "id": request["id"], "ok": True, "value": encode(value)}
+            changed = changed_arguments(named, before)
+            if changed:
+                message["changed"] = changed
         except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
             # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is
             # the code's own
@@ -347,6 +357,61 @@ def serve(namespace: dict, requests, replies) -> None:
                 "where": where,
             }
         reply(message)
+
+
+# --- arguments changed in place ------------------------------------------------------------
+
+
+def fingerprint(value, depth: int = 0):
+    """What ``value`` holds, to compare before and after a call: arrays by dtype, shape and a
+    hash of their bytes, containers item by item; None for what is not compared (a random
+    generator, whose state a call is meant to advance, or a problem object)."""
+    import numpy as np
+
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, np.ndarray):
+        data = np.ascontiguousarray(value).tobytes()
+        return ("array", value.dtype.str, value.shape, hashlib.sha256(data).hexdigest())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(fingerprint(item, depth + 1) for item in value))
+    if isinstance(value, dict):
+        items = tuple((repr(k), fingerprint(v, depth + 1)) for k, v in value.items())
+        return ("dict", items)
+    if value is None or isinstance(value, (bool, int, float, complex, str, np.generic)):
+        return ("scalar", repr(value))
+    return None
+
+
+def named_arguments(function, args: list, kwargs: dict) -> list[tuple[str, object]]:
+    """Each argument of a call by its parameter's name (by position when the signature cannot
+    be read), and each entry of a dict argument as name['key']."""
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs).arguments
+        pairs = list(bound.items())
+    except (TypeError, ValueError):
+        pairs = [(f"argument {k + 1}", a) for k, a in enumerate(args)] + list(kwargs.items())
+    named = []
+    for name, value in pairs:
+        named.append((name, value))
+        if isinstance(value, dict):
+            named += [(f"{name}[{key!r}]", item) for key, item in value.items()]
+    return named
+
+
+def changed_arguments(named: list[tuple[str, object]], before: dict) -> list[str]:
+    """The arguments whose content differs from ``before``, naming a dict's entries rather than
+    the dict when those are what changed."""
+    changed = [
+        label
+        for label, value in named
+        if before.get(label) is not None and fingerprint(value) != before[label]
+    ]
+    return [
+        label
+        for label in changed
+        if not any(other != label and other.startswith(f"{label}[") for other in changed)
+    ]
 
 
 def build(value):

@@ -588,8 +588,15 @@ class StudentSession:
         if reply.get("op") != "result" or type(reply.get("ok")) is not bool:
             self._refuse(NOT_A_REPLY)
         if reply["ok"]:
-            if set(reply) != {"op", "id", "ok", "value"}:
+            changed = reply.get("changed", [])
+            if (
+                set(reply) - {"changed"} != {"op", "id", "ok", "value"}
+                or type(changed) is not list
+                or not all(type(label) is str for label in changed)
+            ):
                 self._refuse(NOT_A_REPLY)
+            if changed:
+                raise StudentCallFailed(changed_in_place(name, changed))
             try:
                 return harness.decode(reply["value"], arguments=False)
             except ValueError as error:
@@ -613,6 +620,22 @@ class StudentSession:
         raise StudentCallFailed(
             f"{name}() raised {error}" + (f"\n    at {where}" if where else "")
         )
+
+
+def changed_in_place(name: str, changed: list[str]) -> str:
+    """The feedback for a call that changed its arguments in place (the harness compares them
+    before and after every call)."""
+    labels = [f"`{label[:80]}`" for label in changed[:5]] + ["..."] * (len(changed) > 5)
+    if len(labels) == 1:
+        return (
+            f"your function {name}() changed its argument {labels[0]} in place; "
+            "return a new array instead"
+        )
+    listed = ", ".join(labels[:-1]) + f" and {labels[-1]}"
+    return (
+        f"your function {name}() changed its arguments {listed} in place; "
+        "return new arrays instead"
+    )
 
 
 class _UsageWatch:
