@@ -256,15 +256,11 @@ class LocalStudent:
         from autograder.sandbox.session import changed_in_place
 
         decode = lambda value: harness.build(harness.decode(harness.encode(value)))  # noqa: E731
-        function = self.namespace[name]
         args, kwargs = list(map(decode, args)), {k: decode(v) for k, v in kwargs.items()}
-        named = harness.named_arguments(function, args, kwargs)
-        before = {label: harness.fingerprint(value) for label, value in named}
         try:
-            value = function(*args, **kwargs)
+            value, changed = harness.call_watching(self.namespace[name], args, kwargs)
         except Exception as error:  # noqa: BLE001 - reported like the sandbox reports it
             raise StudentCallFailed(f"{name}() raised {type(error).__name__}: {error}") from None
-        changed = harness.changed_arguments(named, before)
         if changed:  # as the sandbox's harness reports it
             raise StudentCallFailed(changed_in_place(name, changed))
         return harness.decode(harness.encode(value))

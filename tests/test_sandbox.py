@@ -586,8 +586,11 @@ def test_does_the_feedback_say_that_the_notebooks_code_ran_out_of_time(slow_from
 FORGER = """
 import os, sys, time
 def forge(expression):
-    # The harness's own frame: nothing is secret in here.
-    request_id = sys._getframe(1).f_locals["request"]["id"]
+    # The harness's frame that holds the request, however deep: nothing is secret in here.
+    frame = sys._getframe(1)
+    while "request" not in frame.f_locals:
+        frame = frame.f_back
+    request_id = frame.f_locals["request"]["id"]
     os.write(4, eval(expression).replace("ID", str(request_id)).encode("latin-1"))
     time.sleep(30)
 def double(x):

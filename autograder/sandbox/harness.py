@@ -338,11 +338,8 @@ def serve(namespace: dict, requests, replies) -> None:
         try:
             args = [build(decode(a)) for a in request["args"]]
             kwargs = {k: build(decode(v)) for k, v in request["kwargs"].items()}
-            named = named_arguments(function, args, kwargs)
-            before = {label: fingerprint(value) for label, value in named}
-            value = function(*args, **kwargs)
+            value, changed = call_watching(function, args, kwargs)
             message = {"op": "result", "id": request["id"], "ok": True, "value": encode(value)}
-            changed = changed_arguments(named, before)
             if changed:
                 message["changed"] = changed
         except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
@@ -412,6 +409,15 @@ def changed_arguments(named: list[tuple[str, object]], before: dict) -> list[str
         for label in changed
         if not any(other != label and other.startswith(f"{label}[") for other in changed)
     ]
+
+
+def call_watching(function, args: list, kwargs: dict) -> tuple[object, list[str]]:
+    """``function(*args, **kwargs)``, and the arguments it changed in place
+    (`changed_arguments`)."""
+    named = named_arguments(function, args, kwargs)
+    before = {label: fingerprint(value) for label, value in named}
+    value = function(*args, **kwargs)
+    return value, changed_arguments(named, before)
 
 
 def build(value):

@@ -37,11 +37,11 @@ class phone_source(nodes.image):
     """The phone layout's image, written as ``<source>`` (an image, so Sphinx copies it)."""
 
 
-def _output_file(app: Sphinx, image: nodes.image) -> Path | None:
+def output_file(app: Sphinx, image: nodes.image) -> Path | None:
     """The file of a cell output's image (MyST-NB addresses it from the source folder, with a
     leading slash), or None for any other image."""
-    uri = image["uri"]
-    if type(image) is not nodes.image or not uri.startswith("/"):
+    uri = image.get("uri", "")
+    if not uri.startswith("/"):
         return None
     path = Path(app.srcdir, uri.lstrip("/"))
     return path if path.is_file() else None
@@ -55,7 +55,7 @@ def split_layouts(app: Sphinx, doctree: nodes.document) -> None:
     already written gives the same result.
     """
     for image in list(doctree.findall(nodes.image)):
-        path = _output_file(app, image)
+        path = output_file(app, image) if type(image) is nodes.image else None
         if path is None:
             continue
         wide, phone = detach_phone(path.read_bytes())

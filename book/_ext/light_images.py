@@ -141,6 +141,14 @@ def quantize(original: bytes) -> bytes | None:
     return result if len(result) < len(original) else None
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a reader (or a build beside this one)
+    never sees part of it."""
+    unfinished = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    unfinished.write_bytes(data)
+    os.replace(unfinished, path)
+
+
 def cached(cache: Path, key: bytes, suffix: str, make: Callable[[], bytes | None]) -> bytes | None:
     """``make()``, kept in ``cache`` under a hash of ``key`` (an empty file stands for None),
     written whole or not at all, so that builds side by side share it."""
@@ -149,9 +157,7 @@ def cached(cache: Path, key: bytes, suffix: str, make: Callable[[], bytes | None
         return entry.read_bytes() or None
     result = make()
     cache.mkdir(parents=True, exist_ok=True)
-    partial = entry.with_suffix(f".{os.getpid()}.partial")
-    partial.write_bytes(result or b"")
-    os.replace(partial, entry)
+    write_whole(entry, result or b"")
     return result
 
 
@@ -177,9 +183,7 @@ def shrink_pngs(app: Sphinx, exception: Exception | None) -> None:
         smaller = cached_quantize(data, cache)
         before += len(data)
         if smaller is not None:
-            partial = path.with_name(path.name + ".partial")
-            partial.write_bytes(smaller)
-            os.replace(partial, path)
+            write_whole(path, smaller)
         after += len(smaller or data)
     if before:
         logger.info(f"light_images: PNGs {before / 2**20:.1f} MB -> {after / 2**20:.1f} MB")

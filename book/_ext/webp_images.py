@@ -19,12 +19,12 @@ and of the encoding, so an unchanged figure is encoded once.
 from __future__ import annotations
 
 import io
-import os
 from functools import partial
 from pathlib import Path
 
 from docutils import nodes
-from light_images import CACHE, cached, quantize
+from figure_layouts import output_file
+from light_images import CACHE, cached, quantize, write_whole
 from light_images import VERSION as PALETTE_VERSION
 from sphinx.application import Sphinx
 
@@ -65,26 +65,17 @@ def cached_webp(original: bytes, cache: Path) -> bytes:
     return cached(cache, VERSION + original, ".webp", partial(to_webp, original))
 
 
-def output_images(app: Sphinx, doctree: nodes.document):
-    """Each image of the page that is a cell output in PNG or JPEG (MyST-NB addresses those
-    from the source folder, with a leading slash), with its file."""
-    for image in doctree.findall(nodes.image):
-        uri = image.get("uri", "")
-        path = Path(app.srcdir, uri.lstrip("/"))
-        if uri.startswith("/") and path.suffix.lower() in SOURCES and path.is_file():
-            yield image, path
-
-
 def serve_as_webp(app: Sphinx, doctree: nodes.document) -> None:
+    """Each cell output of the page in PNG or JPEG (both layouts' files) becomes WebP."""
     cache = Path(app.srcdir) / CACHE
-    for image, path in list(output_images(app, doctree)):
-        original = path.read_bytes()
-        data = cached_webp(original, cache)
+    for image in list(doctree.findall(nodes.image)):
+        path = output_file(app, image)
+        if path is None or path.suffix.lower() not in SOURCES:
+            continue
+        data = cached_webp(path.read_bytes(), cache)
         file = path.with_suffix(".webp")
         if not file.exists() or file.read_bytes() != data:
-            unfinished = file.with_name(f"{file.name}.{os.getpid()}.partial")
-            unfinished.write_bytes(data)
-            os.replace(unfinished, file)
+            write_whole(file, data)
         uri = "/" + file.relative_to(app.srcdir).as_posix()
         if image.get("alt") == image["uri"]:
             image["alt"] = uri  # no alt text of its own: figure_alt_text still gives one
