@@ -44,6 +44,7 @@ from optlab.testing import (
 from ..sandbox.harness import GeneratorArgument, ProblemArgument
 from ..sandbox.numerics import reference_threads
 from ..sandbox.session import InfrastructureError, StudentCallFailed
+from .diagnosis import LIKELY_MISTAKE, WHAT_IT_DOES, Recording, diagnose
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class Check:
     question: str  # what the check asks, shown in feedback
     run: Callable
     weight: float = 1.0
+    assignment: str = ""  # whose reference the diagnosis of a failure compares with
 
 
 @dataclass
@@ -142,7 +144,7 @@ class Registry:
     def check(self, grade_id: str, question: str, weight: float = 1.0):
         def register(function: Callable) -> Callable:
             self.groups.setdefault(grade_id, []).append(
-                Check(grade_id, question, function, weight)
+                Check(grade_id, question, function, weight, self.assignment)
             )
             return function
 
@@ -207,13 +209,18 @@ def run_checks(
         ends += [(deadline, deadline_limit)] if deadline is not None else []
         student.limit_time(*min(ends)) if ends else student.limit_time(None)
         rng = np.random.default_rng([seed, index])
+        recording = Recording(student)
         try:
             # Overflow on a student's diverging values is theirs to see; the reference computes on
             # as many threads as the student's process does.
             with np.errstate(all="ignore"), reference_threads():
-                check.run(student, rng)
+                check.run(recording, rng)
         except (AssertionError, StudentCallFailed) as failure:
-            results.append(CheckResult(check.question, False, check.weight, str(failure)))
+            message = str(failure)
+            if isinstance(failure, AssertionError) and not named(message):
+                with np.errstate(all="ignore"), reference_threads():
+                    message += diagnose(recording, reference_of(check.assignment))
+            results.append(CheckResult(check.question, False, check.weight, message))
         except (InfrastructureError, MemoryError):
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence; see the docstring
@@ -236,6 +243,21 @@ def run_checks(
             results.append(CheckResult(check.question, True, check.weight))
     student.limit_time(None)
     return results
+
+
+def named(message: str) -> bool:
+    """Whether a failure's message already says what the answer does."""
+    return LIKELY_MISTAKE in message or WHAT_IT_DOES in message
+
+
+def reference_of(assignment: str):
+    """The hidden reference module of ``assignment``, or None."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", assignment or ""):
+        return None
+    try:
+        return importlib.import_module(f"autograder.reference.{assignment}")
+    except ImportError:
+        return None
 
 
 def score(results: list[CheckResult], points: float) -> float:

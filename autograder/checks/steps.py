@@ -19,7 +19,10 @@ from optlab.testing import assert_close
 
 from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, as_array, as_float, as_tuple
+from .diagnosis import LIKELY_MISTAKE, unrecorded
 from .mistakes import same_values
+
+SMALLEST_PROBLEM = "Smallest problem: "
 
 
 def _outputs(value, names: tuple[str, ...], name: str, like: tuple, dtype) -> list:
@@ -113,7 +116,11 @@ def step_side_by_side(student, rule: Rule, steps: Steps) -> None:
             except AssertionError as failure:
                 step = Step(w, dw, state, got)
                 matched = _matching_mistakes(student, rule, steps, step, steps.count - k)
-                hint = f"\n    Likely mistake: {matched[0]}" if matched else ""
+                hint = (
+                    f"\n    {LIKELY_MISTAKE}{matched[0]}"
+                    if matched
+                    else _smallest_failing_problem_unrecorded(student, rule, steps)
+                )
                 settings = ", ".join(f"{key}={value:g}" for key, value in steps.hyper.items())
                 raise CheckFailed(
                     f"{rule.name}() parts from the reference at step {k} of {steps.count} "
@@ -125,6 +132,48 @@ def step_side_by_side(student, rule: Rule, steps: Steps) -> None:
             np.asarray(g, dtype=dtype) if isinstance(s, np.ndarray) else type(s)(g)
             for g, s in zip(got[1:], state)
         )
+
+
+def _smallest_failing_problem_unrecorded(student, rule: Rule, steps: Steps) -> str:
+    with unrecorded(student):
+        return smallest_failing_problem(student, rule, steps)
+
+
+def smallest_failing_problem(student, rule: Rule, steps: Steps, most_steps: int = 5) -> str:
+    """A line showing the first step at which the student's rule parts from the reference on
+    the smallest problem there is: one weight, w = 1, with the loss w**2 / 2 (so dw = w) and
+    the check's hyperparameters; '' when it does not part there within ``most_steps``."""
+    w = np.ones(1, dtype=steps.w0.dtype)
+    initial = steps.initial_state or tuple(np.zeros_like(steps.w0) for _ in rule.state_names)
+    state = tuple(np.zeros(1, dtype=w.dtype) if isinstance(s, np.ndarray) else s for s in initial)
+    names = _outputs_of(rule)
+    settings = ", ".join(f"{key}={value:g}" for key, value in steps.hyper.items())
+    for k in range(1, most_steps + 1):
+        dw = w.copy()
+        try:
+            got = _student_step(student, rule, w, dw, state, steps.hyper)
+        except (AssertionError, StudentCallFailed):
+            return ""
+        expected = _step(rule, rule.reference, w, dw, state, steps.hyper)
+        if not same_values(got, expected):
+            shown = lambda values: ", ".join(  # noqa: E731
+                f"{name} = {float(np.ravel(value)[0]):.6g}" for name, value in zip(names, values)
+            )
+            given = ", ".join(
+                f"{name} = {float(np.ravel(value)[0]):.6g}"
+                for name, value in zip(("w", "dw", *rule.state_names), (w, dw, *state))
+            )
+            return (
+                f"\n    {SMALLEST_PROBLEM}one weight, from w = 1 with the loss w**2 / 2 "
+                f"(so dw = w) and {settings}: step {k} is the first that differs. Given {given}, "
+                f"it returns {shown(got)}; the right values are {shown(expected)}"
+            )
+        w = np.asarray(got[0], dtype=w.dtype)
+        state = tuple(
+            np.asarray(g, dtype=w.dtype) if isinstance(s, np.ndarray) else type(s)(g)
+            for g, s in zip(got[1:], state)
+        )
+    return ""
 
 
 def _matching_mistakes(

@@ -1,0 +1,514 @@
+"""Saying what a wrong answer does, when no cataloged mistake matches it.
+
+Every call a check makes into the student's code is recorded (`Recording`). When the check
+fails and its message names no mistake, the last recorded call whose answer differs from
+the hidden reference's on the same inputs is described in words (`what_it_does`): how the
+answer relates to the right one (scaled by a constant, sign flipped, transposed, equal to
+an input it was given, right in all but a few entries, right only to float32's precision),
+which input change would make the reference give it (an argument left at its default, a
+step count one off, a state treated as zero, two arguments swapped, a list reversed), which
+input it ignores (changing it does not change the answer), and whether the same function
+was right on earlier calls of the check. The line starts with `WHAT_IT_DOES`.
+
+A diagnosis only adds words to a failure: it is computed after the verdict, and anything
+that goes wrong while computing it (a student call that fails or runs out of time) leaves
+the failure's message as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import ModuleType
+
+import numpy as np
+
+from ..sandbox import harness
+from ..sandbox.session import InfrastructureError, StudentCallFailed
+
+WHAT_IT_DOES = "What it does: "
+LIKELY_MISTAKE = "Likely mistake: "
+# Two answers agree when they are this close: far below any difference a mistake makes, far
+# above round-off.
+AGREE = {"rtol": 1e-7, "atol": 1e-12}
+# Agreement to about float32's precision only.
+FLOAT32 = {"rtol": 3e-5, "atol": 1e-7}
+
+
+@dataclass
+class Call:
+    """One call a check made into the student's code, and what came back."""
+
+    name: str
+    args: tuple
+    kwargs: dict
+    returned: object = None
+    failed: bool = False
+
+
+@dataclass
+class Recording:
+    """A student (a sandbox session, or a stand-in) whose calls are recorded for a diagnosis."""
+
+    student: object
+    calls: list[Call] = field(default_factory=list)
+    paused: bool = False
+
+    def call(self, name: str, *args, **kwargs):
+        if self.paused:
+            return self.student.call(name, *args, **kwargs)
+        # The grader's own copies: a check may go on to change its arrays.
+        record = Call(name, copy.deepcopy(args), copy.deepcopy(kwargs))
+        self.calls.append(record)
+        try:
+            record.returned = self.student.call(name, *args, **kwargs)
+        except StudentCallFailed:
+            record.failed = True
+            raise
+        return record.returned
+
+    def __getattr__(self, name):
+        return getattr(self.student, name)
+
+
+@contextmanager
+def unrecorded(student):
+    """Calls made in this block are left out of ``student``'s recording: a check's own probes
+    after a failure, which are not the calls the failure is about."""
+    if not isinstance(student, Recording):
+        yield
+        return
+    was, student.paused = student.paused, True
+    try:
+        yield
+    finally:
+        student.paused = was
+
+
+def diagnose(recording: Recording, reference: ModuleType | None) -> str:
+    """The line that says what the student's answer does, or '' when nothing is found."""
+    if reference is None:
+        return ""
+    try:
+        words = what_it_does(recording, reference)
+    except (InfrastructureError, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - a diagnosis that cannot be made leaves the message as it was
+        return ""
+    return f"\n    {WHAT_IT_DOES}{words}" if words else ""
+
+
+def what_it_does(recording: Recording, reference: ModuleType) -> str:
+    """Words for the last recorded call whose answer is not the reference's."""
+    calls = [
+        c for c in recording.calls if not c.failed and callable(getattr(reference, c.name, None))
+    ]
+    for index in range(len(calls) - 1, -1, -1):
+        call = calls[index]
+        right = getattr(reference, call.name)
+        expected = _run(right, call.args, call.kwargs)
+        if expected is _FAILED or _agrees(call.returned, expected):
+            continue
+        earlier = [c for c in calls[:index] if c.name == call.name]
+        words = _relation(call, right, expected)
+        probe = "" if words else _probe(recording.student, call, right, expected)
+        history = _history(call, earlier, right)
+        return "; ".join(part for part in (words or probe, history) if part)
+    return ""
+
+
+# --- comparing answers ------------------------------------------------------------------------
+
+
+_FAILED = object()
+
+
+def _run(function: Callable, args: tuple, kwargs: dict):
+    """``function`` on fresh copies of the arguments (problems and generators built anew), or
+    _FAILED."""
+    try:
+        with np.errstate(all="ignore"):
+            return function(
+                *(harness.build(copy.deepcopy(a)) for a in args),
+                **{k: harness.build(copy.deepcopy(v)) for k, v in kwargs.items()},
+            )
+    except Exception:  # noqa: BLE001 - an input the reference refuses tells nothing
+        return _FAILED
+
+
+def _parts(value) -> list:
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+def _numbers(value):
+    """``value`` as a float64 array when it is real numbers, else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return np.asarray(value, dtype=np.float64)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value.astype(np.float64)
+    return None
+
+
+def _close(got, expected, tolerance=AGREE) -> bool:
+    g, e = _numbers(got), _numbers(expected)
+    if g is None or e is None or g.shape != e.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(g, e, equal_nan=True, **tolerance))
+
+
+def _agrees(got, expected) -> bool:
+    gs, es = _parts(got), _parts(expected)
+    return len(gs) == len(es) and all(_close(g, e) for g, e in zip(gs, es))
+
+
+def _ordinal(index: int, count: int) -> str:
+    if count == 1:
+        return "the value it returns"
+    words = ["first", "second", "third", "fourth", "fifth", "sixth"]
+    word = words[index] if index < len(words) else f"{index + 1}th"
+    return f"the {word} of the {count} values it returns"
+
+
+def _named_arguments(function: Callable, args: tuple, kwargs: dict) -> dict:
+    """The call's arguments by the reference's parameter names, defaults included."""
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except TypeError:
+        return {}
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _defaults(function: Callable) -> dict:
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+# --- how an answer relates to the right one -------------------------------------------------
+
+
+def _relation(call: Call, right: Callable, expected) -> str:
+    """How the first wrong part of the answer relates to the right one, or ''."""
+    gots, expecteds = _parts(call.returned), _parts(expected)
+    if len(gots) != len(expecteds):
+        return ""
+    arguments = _named_arguments(right, call.args, call.kwargs)
+    for index, (got, want) in enumerate(zip(gots, expecteds)):
+        if _close(got, want):
+            continue
+        what = _ordinal(index, len(gots))
+        g, e = _numbers(got), _numbers(want)
+        if g is None or e is None:
+            return ""
+        found = (
+            _equal_to_input(g, e, arguments)
+            or _as_if(call, right, expected, index, arguments)
+            or _compared(g, e, arguments)
+        )
+        return f"{what} {found}" if found else ""
+    return ""
+
+
+def _equal_to_input(g: np.ndarray, e: np.ndarray, arguments: dict) -> str:
+    for name, value in arguments.items():
+        given = _numbers(value)
+        if given is not None and given.size > 1 and _close(g, given) and not _close(e, given):
+            return f"is `{name}`, the value it was given, unchanged"
+    return ""
+
+
+def _as_if(call: Call, right: Callable, expected, index: int, arguments: dict) -> str:
+    """The input change that makes the reference give the student's answer, in words."""
+    if not arguments:
+        return ""
+    gots = _parts(call.returned)
+    for changed, words in _changed_inputs(right, arguments):
+        value = _run(right, (), changed)
+        if value is _FAILED:
+            continue
+        # Every part, not only the one that is wrong: one number can match by chance.
+        parts = _parts(value)
+        if len(parts) == len(gots) and all(
+            _close(g, p) or (j != index and _close(g, e))
+            for j, (g, p, e) in enumerate(zip(gots, parts, _parts(expected)))
+        ):
+            return f"is what the right rule gives {words}"
+    return ""
+
+
+def _changed_inputs(right: Callable, arguments: dict):
+    """Inputs that differ from the call's by one mistake a student makes, each with words."""
+    defaults = _defaults(right)
+    arrays = {n: v for n, v in arguments.items() if isinstance(v, np.ndarray) and v.size}
+    for name, value in arguments.items():
+        if isinstance(value, bool):
+            yield {**arguments, name: not value}, f"with `{name}`={not value}, not {value}"
+        elif isinstance(value, (int, np.integer)):
+            for other in (value - 1, value + 1):
+                yield (
+                    {**arguments, name: type(value)(other)},
+                    f"with `{name}`={other} instead of {value}: one off",
+                )
+        elif isinstance(value, (float, np.floating)):
+            default = defaults.get(name)
+            if isinstance(default, (int, float)) and not isinstance(default, bool):
+                if not np.isclose(default, value):
+                    yield (
+                        {**arguments, name: type(value)(default)},
+                        f"with `{name}` at its default {default:g}, not the {value:g} passed: "
+                        f"it ignores `{name}`",
+                    )
+            if value != 0:
+                yield (
+                    {**arguments, name: type(value)(0)},
+                    f"with `{name}`=0: `{name}` has no effect",
+                )
+    for name, value in arrays.items():
+        if np.any(value):
+            yield (
+                {**arguments, name: np.zeros_like(value)},
+                f"with `{name}` all zeros: the `{name}` passed is not used",
+            )
+    names = list(arrays)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if arrays[a].shape == arrays[b].shape and not np.array_equal(arrays[a], arrays[b]):
+                yield (
+                    {**arguments, a: arrays[b], b: arrays[a]},
+                    f"with `{a}` and `{b}` swapped",
+                )
+    for name, value in arguments.items():
+        if isinstance(value, list) and len(value) > 1:
+            yield {**arguments, name: value[::-1]}, f"with `{name}` in reverse order"
+    lists = [n for n, v in arguments.items() if isinstance(v, list) and len(v) > 1]
+    for i, a in enumerate(lists):
+        for b in lists[i + 1 :]:
+            if len(arguments[a]) == len(arguments[b]):
+                yield (
+                    {**arguments, a: arguments[b], b: arguments[a]},
+                    f"with `{a}` and `{b}` swapped",
+                )
+
+
+def _compared(g: np.ndarray, e: np.ndarray, arguments: dict) -> str:
+    """How ``g`` relates to ``e`` by itself: a constant factor, a transpose, a few entries."""
+    if g.shape != e.shape:
+        if g.ndim == 2 and g.T.shape == e.shape and _close(g.T, e):
+            return "is the right array transposed"
+        if g.size == e.size and _close(g.reshape(e.shape), e):
+            return f"has the right values in shape {g.shape}, not {e.shape}"
+        return ""
+    if not np.all(np.isfinite(g)):
+        return ""
+    if _close(g, -e):
+        return "is the right value with its sign flipped"
+    scale = _scale(g, e)
+    if scale is not None:
+        # One number is always some multiple of another: only a factor with a meaning says
+        # anything then.
+        words = _name_of(scale, arguments, meaningful_only=g.size < 3)
+        if words:
+            return f"is the right value times {words}"
+    if _rounded_to_float32(g) and not _rounded_to_float32(e) and _close(g, e, FLOAT32):
+        return (
+            "is the right value rounded to float32 (about 7 digits): part of the computation "
+            "is in float32"
+        )
+    if g.ndim == 2 and g.shape == g.T.shape and _close(g.T, e):
+        return "is the right array transposed"
+    if g.size > 1 and _close(np.sort(g, axis=None), np.sort(e, axis=None)):
+        return "has the right values in another order"
+    offset = g - e
+    if g.size > 1 and np.allclose(offset, offset.flat[0], rtol=1e-7, atol=1e-12):
+        return f"is the right value plus a constant {offset.flat[0]:.6g}"
+    wrong = ~np.isclose(g, e, **AGREE)
+    if g.size > 3 and 0 < wrong.sum() <= max(1, g.size // 4):
+        where = [tuple(int(i) for i in index) for index in np.argwhere(wrong)[:3]]
+        shown = ", ".join(str(w[0] if len(w) == 1 else w) for w in where)
+        more = ", ..." if wrong.sum() > 3 else ""
+        return (
+            f"is right except at {int(wrong.sum())} of its {g.size} entries (index {shown}{more})"
+        )
+    return ""
+
+
+def _rounded_to_float32(values: np.ndarray) -> bool:
+    """Every entry is a float32 number: what float32 arithmetic leaves, converted back."""
+    return bool(np.all(values.astype(np.float32).astype(np.float64) == values))
+
+
+def _scale(g: np.ndarray, e: np.ndarray) -> float | None:
+    """The constant c with g = c e, when there is one and it is not 1."""
+    norm = float(np.vdot(e, e))
+    if norm == 0 or not np.isfinite(norm):
+        return None
+    c = float(np.vdot(g, e)) / norm
+    if c == 0 or np.isclose(c, 1, rtol=1e-4) or not _close(g, c * e):
+        return None
+    return c
+
+
+def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> str:
+    """A constant factor in words: an argument's value (or its reciprocal, square or negative),
+    an array argument's dimension, or a simple fraction; else the number, or '' when
+    ``meaningful_only``."""
+    candidates = []
+    for name, value in arguments.items():
+        number = _numbers(value)
+        if isinstance(value, bool) or number is None:
+            continue
+        if number.size == 1:
+            number = float(number)
+            if number not in (0.0, 1.0, -1.0):
+                candidates += [
+                    (number, f"`{name}` ({number:g})"),
+                    (1 / number, f"1/`{name}` (1/{number:g})"),
+                    (-number, f"-`{name}` ({-number:g})"),
+                    (number**2, f"`{name}` squared"),
+                ]
+        else:
+            for axis, length in enumerate(np.shape(value)):
+                if length > 2:
+                    candidates += [
+                        (length, f"{length}, the length of axis {axis} of `{name}`"),
+                        (
+                            1 / length,
+                            f"1/{length}, one over the length of axis {axis} of `{name}`",
+                        ),
+                    ]
+    for factor, words in candidates:
+        if np.isclose(scale, factor, rtol=1e-7):
+            return words
+    fraction = Fraction(scale).limit_denominator(4)
+    if fraction and abs(fraction.numerator) <= 8 and np.isclose(scale, float(fraction), rtol=1e-7):
+        return f"{fraction}"
+    return "" if meaningful_only else f"{scale:.6g} (a constant factor)"
+
+
+# --- calling the student's function again ---------------------------------------------------
+
+
+def _probe(student, call: Call, right: Callable, expected) -> str:
+    """What calling the student's function again shows: a default of its own, or an input it
+    ignores."""
+    return _wrong_default(student, call, right, expected) or _ignored_input(
+        student, call, right, expected
+    )
+
+
+def _wrong_default(student, call: Call, right: Callable, expected) -> str:
+    """A default the student's function has that is not the reference's: passing the
+    reference's default explicitly gives the right answer."""
+    arguments = _named_arguments(right, call.args, call.kwargs)
+    names = list(arguments)
+    left_out = [n for n in names[len(call.args) :] if n not in call.kwargs]
+    for name in left_out:
+        try:
+            again = student.call(call.name, *call.args, **call.kwargs, **{name: arguments[name]})
+        except StudentCallFailed:
+            return ""
+        if _agrees(again, expected):
+            return (
+                f"its default for `{name}` is not {arguments[name]!r}: called with "
+                f"{name}={arguments[name]!r} it gives the right answer"
+            )
+    return ""
+
+
+def _ignored_input(student, call: Call, right: Callable, expected) -> str:
+    """An input the student's function ignores: changing it changes the right answer, not
+    theirs."""
+    arguments = _named_arguments(right, call.args, call.kwargs)
+    if not arguments or all(np.size(part) == 1 for part in _parts(call.returned)):
+        return ""  # a single number can stay the same by chance (a maximum, a clipped value)
+    names = list(arguments)
+    passed = set(names[: len(call.args)]) | set(call.kwargs)
+    for name, value in arguments.items():
+        if name not in passed or _changed_values(value) is None:
+            continue
+        if all(
+            _same_answer_for(student, call, right, expected, {**arguments, name: changed}, passed)
+            for changed in _changed_values(value)
+        ):
+            return (
+                f"it ignores `{name}`: given another `{name}`, it returns the same, "
+                "where the right answer changes"
+            )
+    return ""
+
+
+def _same_answer_for(student, call, right, expected, arguments: dict, passed: set) -> bool:
+    """Whether the student's function returns exactly what it did when called with
+    ``arguments``, for which the right answer is not what it was."""
+    new_expected = _run(right, (), arguments)
+    if new_expected is _FAILED or _agrees(new_expected, expected):
+        return False
+    names = list(arguments)
+    positional = [arguments[n] for n in names[: len(call.args)]]
+    keywords = {n: arguments[n] for n in names[len(call.args) :] if n in passed}
+    try:
+        again = student.call(call.name, *positional, **keywords)
+    except StudentCallFailed:
+        return False
+    gots, agains = _parts(call.returned), _parts(again)
+    return len(gots) == len(agains) and all(
+        _numbers(a) is not None and np.array_equal(_numbers(a), _numbers(g), equal_nan=True)
+        for a, g in zip(agains, gots)
+    )
+
+
+def _changed_values(value) -> list | None:
+    """Two other values for an input, or None for an input not to change (flags, counts)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (float, np.floating)) and value != 0:
+        return [type(value)(value * 0.7), type(value)(value * 1.3)]
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size and np.any(value):
+        return [(value * 0.7 + 0.1).astype(value.dtype), (value * 1.3 - 0.2).astype(value.dtype)]
+    return None
+
+
+# --- the same function on earlier calls -----------------------------------------------------
+
+
+def _history(call: Call, earlier: list[Call], right: Callable) -> str:
+    """Whether the function was right on this check's earlier calls, and what was different
+    then, or ''."""
+    if not earlier or not all(
+        (value := _run(right, c.args, c.kwargs)) is not _FAILED and _agrees(c.returned, value)
+        for c in earlier
+    ):
+        return ""
+    count = len(earlier)
+    words = (
+        f"{call.name}() was right on the first call of this check and wrong on the second"
+        if count == 1
+        else f"{call.name}() was right on the first {count} calls of this check and wrong on "
+        f"call {count + 1}"
+    )
+    now = _named_arguments(right, call.args, call.kwargs)
+    zero_before = [
+        name
+        for name, value in now.items()
+        if isinstance(value, np.ndarray)
+        and np.any(value)
+        and all(
+            isinstance(v := _named_arguments(right, c.args, c.kwargs).get(name), np.ndarray)
+            and not np.any(v)
+            for c in earlier
+        )
+    ]
+    if zero_before:
+        names = " and ".join(f"`{name}`" for name in zero_before)
+        words += f": before, {names} {'was' if len(zero_before) == 1 else 'were'} all zeros"
+    return words

@@ -1,0 +1,206 @@
+"""What the feedback says about a wrong answer that no cataloged mistake matches
+(autograder/checks/diagnosis.py, and the smallest problem of autograder/checks/steps.py).
+
+Each wrong version here is graded by its chapter's real checks, in-process; none of them
+is in a catalog, so before the diagnosis their feedback said only that the values differ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import wrong_versions
+from grading_support import failed_results, failure_messages
+
+from autograder.checks import diagnosis
+from autograder.checks.diagnosis import WHAT_IT_DOES
+from autograder.reference import adaptive, gradients, momentum, second_order, sgd
+
+
+def messages_for(chapter: str, function: str, wrong) -> list[str]:
+    namespace = dict(wrong_versions.right_functions(chapter), **{function: wrong})
+    return failure_messages(chapter, namespace)[f"test_{function}"]
+
+
+def diagnoses(chapter: str, function: str, wrong) -> list[str]:
+    """The diagnosis lines of the feedback on ``wrong``, without the marker."""
+    return [
+        line.strip().removeprefix(WHAT_IT_DOES)
+        for message in messages_for(chapter, function, wrong)
+        for line in message.splitlines()
+        if WHAT_IT_DOES in line
+    ]
+
+
+def says(chapter: str, function: str, wrong, *phrases: str) -> None:
+    found = diagnoses(chapter, function, wrong)
+    assert any(all(p in line for p in phrases) for line in found), (
+        f"no diagnosis says {phrases}: {found or messages_for(chapter, function, wrong)}"
+    )
+
+
+def test_is_an_answer_scaled_by_a_constant_given_its_factor():
+    def divides_by_h(f, w, h=1e-5):
+        return 2 * gradients.numeric_gradient(f, w, h)
+
+    says("gradients", "numeric_gradient", divides_by_h, "times 2")
+
+
+def test_is_a_factor_that_is_an_input_named_after_it():
+    def sums_over_examples(W, X, y):
+        loss, dW = gradients.svm_loss(W, X, y)
+        return loss * X.shape[0], dW
+
+    says("gradients", "svm_loss", sums_over_examples, "times", "the length of axis 0 of `X`")
+
+
+def test_is_a_flipped_sign_said():
+    def ascending(f, w, h=1e-5):
+        return -gradients.numeric_gradient(f, w, h)
+
+    says("gradients", "numeric_gradient", ascending, "sign flipped")
+
+
+def test_is_returning_an_input_unchanged_said():
+    def returns_old_velocity(w, dw, v, lr, rho=0.9):
+        return momentum.momentum_step(w, dw, v, lr, rho)[0], v
+
+    says("momentum", "momentum_step", returns_old_velocity, "`v`, the value it was given")
+
+
+def test_is_an_argument_left_at_its_default_named():
+    def ignores_h(f, w, h=1e-5):
+        return gradients.numeric_gradient(f, w)
+
+    says("gradients", "numeric_gradient", ignores_h, "`h` at its default", "ignores `h`")
+
+
+def test_is_a_default_of_the_students_own_named():
+    def rho_defaults_to_099(w, dw, v, lr, rho=0.99):
+        return momentum.momentum_step(w, dw, v, lr, rho)
+
+    says("momentum", "momentum_step", rho_defaults_to_099, "its default for `rho` is not 0.9")
+
+
+def test_is_an_input_the_function_ignores_found_by_calling_it_again():
+    def forgets_lr(w, dw, lr):
+        return w - 0.01 * dw
+
+    says("sgd", "sgd_step", forgets_lr, "it ignores `lr`")
+
+
+def test_are_two_swapped_arguments_named():
+    def swapped(H, s, grad_change):
+        return second_order.bfgs_update(H, grad_change, s)
+
+    says("second_order", "bfgs_update", swapped, "`s` and `grad_change` swapped")
+
+
+def test_is_a_step_count_one_off_said():
+    def increments_t_twice(w, dw, m, v, t, **hyper):
+        w, m, v, _ = adaptive.adam_step(w, dw, m, v, t + 1, **hyper)
+        return w, m, v, t + 1
+
+    says("adaptive", "adam_step", increments_t_twice, "`t`=", "one off")
+
+
+def test_is_float32_arithmetic_said():
+    def in_float32(w, dw, lr):
+        return (w.astype(np.float32) - np.float32(lr) * dw.astype(np.float32)).astype(w.dtype)
+
+    says("sgd", "sgd_step", in_float32, "float32")
+
+
+def test_is_right_on_the_first_call_and_wrong_after_said():
+    calls = []
+
+    def forgets_after_the_first_call(w, dw, lr):
+        calls.append(1)
+        return sgd.sgd_step(w, dw, lr if len(calls) == 1 else lr / 2)
+
+    says("sgd", "sgd_step", forgets_after_the_first_call, "right on the first call")
+
+
+def test_does_a_rule_wrong_once_its_state_is_not_zero_say_so():
+    def velocity_halved(w, dw, v, lr, rho=0.9):
+        return momentum.momentum_step(w, dw, v / 2, lr, rho)
+
+    says("momentum", "momentum_step", velocity_halved, "before, `v` was all zeros")
+
+
+def test_does_an_update_rule_show_the_smallest_problem_it_fails():
+    def one_minus_rho(w, dw, v, lr, rho=0.9):
+        v_new = rho * v - lr * dw
+        return w - rho * v + (1 - rho) * v_new, v_new
+
+    found = [
+        line
+        for message in messages_for("momentum", "nesterov_step", one_minus_rho)
+        for line in message.splitlines()
+        if "Smallest problem: " in line
+    ]
+    assert found and "one weight" in found[0] and "step 1 is the first" in found[0], found
+
+
+def test_is_the_list_in_the_wrong_order_said():
+    def g(s_list, grad_change_list):
+        return s_list[-1] * 2 + s_list[0]
+
+    reference = type(np)("fake_reference")
+    reference.g = g
+    recording = diagnosis.Recording(None)
+    s_list = [np.arange(3.0), np.ones(3)]
+    recording.calls.append(
+        diagnosis.Call("g", (s_list, [np.ones(3), np.ones(3)]), {}, g(s_list[::-1], None))
+    )
+    assert "in reverse order" in diagnosis.what_it_does(recording, reference)
+
+
+def test_is_a_cataloged_mistake_named_once_without_a_diagnosis():
+    def pytorch_form(w, dw, v, lr, rho=0.9):
+        v_new = rho * v + dw
+        return w - lr * v_new, v_new
+
+    messages = messages_for("momentum", "momentum_step", pytorch_form)
+    assert all("Likely mistake: " in m and WHAT_IT_DOES not in m for m in messages), messages
+
+
+def test_does_a_right_answer_get_no_diagnosis():
+    right = wrong_versions.right_functions("momentum")
+    assert not any(failure_messages("momentum", right).values())
+
+
+def test_does_a_diagnosis_that_fails_leave_the_message_as_it_was(monkeypatch):
+    def fails(*args):
+        raise ValueError("the diagnosis broke")
+
+    def divides_by_h(f, w, h=1e-5):
+        return 2 * gradients.numeric_gradient(f, w, h)
+
+    monkeypatch.setattr(diagnosis, "what_it_does", fails)
+    messages = messages_for("gradients", "numeric_gradient", divides_by_h)
+    assert messages and not any(WHAT_IT_DOES in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    "chapter,grade_id,mutant",
+    [
+        (chapter, grade_id, mutant)
+        for chapter in wrong_versions.chapters()
+        for grade_id, mutants in wrong_versions.data(chapter, "MUTANTS").items()
+        for mutant in mutants
+    ],
+)
+def test_does_the_diagnosis_leave_every_verdict_as_it_was(monkeypatch, chapter, grade_id, mutant):
+    """The diagnosis calls the student's function again after a failure: the checks that pass
+    and fail must be the same with it and without it."""
+    wrong = wrong_versions.data(chapter, "MUTANTS")[grade_id][mutant]
+    namespace = dict(
+        wrong_versions.right_functions(chapter), **{grade_id.removeprefix("test_"): wrong}
+    )
+    with_diagnosis = failed_results(chapter, namespace)
+    monkeypatch.setattr(diagnosis, "what_it_does", lambda *args: "")
+    without = failed_results(chapter, namespace)
+    assert {g: [r.question for r in rs] for g, rs in with_diagnosis.items()} == {
+        g: [r.question for r in rs] for g, rs in without.items()
+    }
