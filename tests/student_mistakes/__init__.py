@@ -1,0 +1,88 @@
+"""Wrong versions written from typical student mistakes, for tests/test_student_mistakes.py and
+benchmarks/feedback_coverage.py.
+
+One module a chapter (``student_mistakes/<chapter>.py``), data only: ``MISTAKES``, {graded
+function: {the mistake, in a line: the student's whole function making it}}. They were
+written from the student's side (the exercise notebook's docstrings, the chapter, the
+reference) without reading the checks' catalogs of named mistakes, so that how many of them
+the feedback names measures the feedback, not the catalogs' agreement with themselves.
+
+Grading is in-process, as tests/wrong_versions' (``right_functions`` is theirs): the chapter's
+right functions, with the wrong one in place of its function.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import NamedTuple
+
+from grading_support import failure_messages
+from wrong_versions import right_functions
+
+CATALOG_LINE = "Likely mistake: "  # a mistake a check's catalog names
+DIAGNOSIS_LINE = "What it does: "  # how the wrong answer relates to the right one
+
+
+class Mistake(NamedTuple):
+    chapter: str
+    function: str
+    description: str
+    wrong: Callable
+
+    @property
+    def name(self) -> str:
+        return f"{self.chapter}.{self.function}: {self.description}"
+
+
+class Grade(NamedTuple):
+    """The feedback on one wrong version: its own cell's failure messages, and the other cells
+    it failed."""
+
+    messages: list[str]
+    other_cells: list[str]
+
+    @property
+    def loses_points(self) -> bool:
+        return bool(self.messages)
+
+    @property
+    def named_by(self) -> str | None:
+        """'catalog' if a message names a cataloged mistake, else 'diagnosis' if one says what
+        the answer does, else None."""
+        if any(CATALOG_LINE in message for message in self.messages):
+            return "catalog"
+        if any(DIAGNOSIS_LINE in message for message in self.messages):
+            return "diagnosis"
+        return None
+
+
+def chapters() -> list[str]:
+    """The chapters that have a module here."""
+    return sorted(module.name for module in pkgutil.iter_modules(__path__))
+
+
+def mistakes(chapter: str) -> dict[str, dict[str, Callable]]:
+    return importlib.import_module(f"{__name__}.{chapter}").MISTAKES
+
+
+def corpus() -> list[Mistake]:
+    """Every wrong version of every chapter."""
+    return [
+        Mistake(chapter, function, description, wrong)
+        for chapter in chapters()
+        for function, wrongs in mistakes(chapter).items()
+        for description, wrong in wrongs.items()
+    ]
+
+
+def grade(mistake: Mistake, seed: int = 0) -> Grade:
+    """Every cell of the chapter graded with ``mistake``'s wrong function in place of the
+    right one."""
+    namespace = dict(right_functions(mistake.chapter), **{mistake.function: mistake.wrong})
+    messages = failure_messages(mistake.chapter, namespace, seed)
+    own = f"test_{mistake.function}"
+    return Grade(
+        messages[own], sorted(cell for cell, failed in messages.items() if failed and cell != own)
+    )
