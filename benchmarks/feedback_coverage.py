@@ -8,7 +8,9 @@ not from the checks' catalogs) is graded in-process, as tests/test_student_mista
 it: the chapter's right functions with the wrong one in its place, seed 0. A wrong version
 loses points if a check of its own cell fails; the feedback names it by a catalog if a
 failure message holds "Likely mistake: ", or only by the diagnosis if one holds
-"What it does: "; otherwise it is unnamed.
+"What it does: ", or by the call's own failure when the function raised or changed an
+argument in place (the message names the exception, or the argument); otherwise it is
+unnamed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import student_mistakes  # noqa: E402
 from test_student_mistakes import CATALOGED_AT_ISSUE, NAMED_SHARE, SEED  # noqa: E402
 
-COLUMNS = ("corpus", "lose points", "catalog", "diagnosis only", "neither")
+CALL_FAILURE = "call's failure"
+COLUMNS = ("corpus", "lose points", "catalog", "diagnosis only", CALL_FAILURE, "neither")
 
 
 def first_line(messages: list[str]) -> str:
@@ -47,6 +50,7 @@ def main() -> None:
         named_by = grade.named_by
         row["catalog"] += named_by == "catalog"
         row["diagnosis only"] += named_by == "diagnosis"
+        row["call's failure"] += named_by == "call"
         row["neither"] += named_by is None
         where = (mistake.chapter, mistake.function, mistake.description)
         if not grade.loses_points:
@@ -56,7 +60,7 @@ def main() -> None:
         if grade.other_cells:
             elsewhere.append((*where, ", ".join(grade.other_cells)))
     total = {column: sum(row[column] for row in counts.values()) for column in COLUMNS}
-    named = total["catalog"] + total["diagnosis only"]
+    named = total["catalog"] + total["diagnosis only"] + total["call's failure"]
     lines = [
         "# Feedback coverage: typical student mistakes caught and named",
         "",
@@ -69,7 +73,9 @@ def main() -> None:
         f"- lose points: {total['lose points']} of {total['corpus']} (all wanted)",
         f"- named in the feedback: {named} of {total['corpus']} = {named / total['corpus']:.1%} "
         f"(at least {NAMED_SHARE:.0%} wanted): {total['catalog']} by a catalog "
-        f"(`Likely mistake:`), {total['diagnosis only']} by the diagnosis only (`What it does:`)",
+        f"(`Likely mistake:`), {total['diagnosis only']} by the diagnosis only (`What it does:`), "
+        f"{total[CALL_FAILURE]} by the call's own failure (raised, or changed an argument "
+        "in place)",
         "",
         "| chapter | " + " | ".join(COLUMNS) + " |",
         "|---|" + "---:|" * len(COLUMNS),

@@ -111,7 +111,11 @@ def what_it_does(recording: Recording, reference: ModuleType) -> str:
         call = calls[index]
         right = getattr(reference, call.name)
         expected = _run(right, call.args, call.kwargs)
-        if expected is _FAILED or _agrees(call.returned, expected):
+        if expected is _FAILED:
+            continue
+        if _agrees(call.returned, expected):
+            if changed_dtype := _changed_dtype(call.returned, expected):
+                return changed_dtype
             continue
         earlier = [c for c in calls[:index] if c.name == call.name]
         words = _relation(call, right, expected)
@@ -141,7 +145,25 @@ def _run(function: Callable, args: tuple, kwargs: dict):
 
 
 def _parts(value) -> list:
-    return list(value) if isinstance(value, (tuple, list)) else [value]
+    """The leaves of an answer: the parts of a tuple or list, and the entries of a dict (by
+    sorted key), one level down."""
+    return [leaf for _, leaf in _leaves(value)]
+
+
+def _leaves(value) -> list[tuple[str, object]]:
+    """(words for where it is, leaf) for each leaf of an answer."""
+    if isinstance(value, dict):
+        return [(f"its entry {key!r}", value[key]) for key in sorted(value, key=str)]
+    if not isinstance(value, (tuple, list)) or _numbers(value) is not None:
+        return [("the value it returns", value)]
+    leaves = []
+    for index, part in enumerate(value):
+        where = _ordinal(index, len(value))
+        if isinstance(part, dict):
+            leaves += [(f"entry {k!r} of {where}", part[k]) for k in sorted(part, key=str)]
+        else:
+            leaves.append((where, part))
+    return leaves
 
 
 def _numbers(value):
@@ -152,6 +174,12 @@ def _numbers(value):
         return np.asarray(value, dtype=np.float64)
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return value.astype(np.float64)
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        return np.asarray(value, dtype=np.float64)
     return None
 
 
@@ -198,15 +226,14 @@ def _defaults(function: Callable) -> dict:
 
 
 def _relation(call: Call, right: Callable, expected) -> str:
-    """How the first wrong part of the answer relates to the right one, or ''."""
-    gots, expecteds = _parts(call.returned), _parts(expected)
-    if len(gots) != len(expecteds):
-        return ""
+    """How the first wrong leaf of the answer relates to the right one, or ''."""
+    gots, expecteds = _leaves(call.returned), _leaves(expected)
+    if [where for where, _ in gots] != [where for where, _ in expecteds]:
+        return _missing_parts(gots, expecteds)
     arguments = _named_arguments(right, call.args, call.kwargs)
-    for index, (got, want) in enumerate(zip(gots, expecteds)):
+    for index, ((what, got), (_, want)) in enumerate(zip(gots, expecteds)):
         if _close(got, want):
             continue
-        what = _ordinal(index, len(gots))
         g, e = _numbers(got), _numbers(want)
         if g is None or e is None:
             return ""
@@ -214,16 +241,75 @@ def _relation(call: Call, right: Callable, expected) -> str:
             _equal_to_input(g, e, arguments)
             or _as_if(call, right, expected, index, arguments)
             or _compared(g, e, arguments)
+            or _sliced(g, e)
         )
         return f"{what} {found}" if found else ""
     return ""
 
 
+def _changed_dtype(got, expected) -> str:
+    """The right values in another dtype, in words, or ''."""
+    for (where, g), (_, e) in zip(_leaves(got), _leaves(expected)):
+        if isinstance(g, np.ndarray) and isinstance(e, np.ndarray) and g.dtype != e.dtype:
+            return f"{where} has the right values as {g.dtype}, where the answer is {e.dtype}"
+    return ""
+
+
+def _missing_parts(gots: list, expecteds: list) -> str:
+    """Entries of a dict answer that are missing or extra."""
+    got_names, expected_names = [w for w, _ in gots], [w for w, _ in expecteds]
+    missing = [w for w in expected_names if w not in got_names]
+    extra = [w for w in got_names if w not in expected_names]
+    if len(got_names) != len(expected_names) and not any(
+        w.startswith(("its entry", "entry")) for w in got_names + expected_names
+    ):
+        return f"has {len(got_names)} value(s) where the right answer has {len(expected_names)}"
+    if not (missing or extra) or not all(
+        w.startswith("its entry") for w in got_names + expected_names
+    ):
+        return ""
+    said = []
+    if missing:
+        said.append("has no " + ", ".join(w.removeprefix("its ") for w in missing[:4]))
+    if extra:
+        said.append("has an extra " + ", ".join(w.removeprefix("its ") for w in extra[:4]))
+    return "the dict it returns " + " and ".join(said)
+
+
+def _sliced(g: np.ndarray, e: np.ndarray) -> str:
+    """An answer that is the right one with rows missing or added at an end."""
+    if g.ndim == 0 or e.ndim == 0 or g.shape[1:] != e.shape[1:] or g.shape == e.shape:
+        return ""
+    if len(g) < len(e):
+        if _close(g, e[len(e) - len(g) :]):
+            return f"is the right answer without its first {len(e) - len(g)} row(s)"
+        if _close(g, e[: len(g)]):
+            return f"is the right answer without its last {len(e) - len(g)} row(s)"
+    elif _close(g[len(g) - len(e) :], e):
+        return f"is the right answer with {len(g) - len(e)} extra row(s) in front"
+    elif _close(g[: len(e)], e):
+        return f"is the right answer with {len(g) - len(e)} extra row(s) at the end"
+    return ""
+
+
 def _equal_to_input(g: np.ndarray, e: np.ndarray, arguments: dict) -> str:
+    given = []
     for name, value in arguments.items():
-        given = _numbers(value)
-        if given is not None and given.size > 1 and _close(g, given) and not _close(e, given):
+        if isinstance(value, dict):
+            given += [(f"{name}[{key!r}]", v) for key, v in value.items()]
+        else:
+            given.append((name, value))
+    for name, value in given:
+        numbers = _numbers(value)
+        telling = numbers is not None and (
+            numbers.size > 1
+            or isinstance(value, (int, np.integer))
+            or float(numbers) not in (0.0, 1.0, -1.0)
+        )
+        if telling and _close(g, numbers) and not _close(e, numbers):
             return f"is `{name}`, the value it was given, unchanged"
+    if e.ndim >= 1 and len(e) > 1 and g.shape == e.shape[1:] and _close(g, e[-1]):
+        return "is only the last row of the right answer"
     return ""
 
 
@@ -232,15 +318,25 @@ def _as_if(call: Call, right: Callable, expected, index: int, arguments: dict) -
     if not arguments:
         return ""
     gots = _parts(call.returned)
+    # One number (a step size from a few halvings, say) matches many changed inputs by chance:
+    # only a count one off is said of it.
+    one_number = len(gots) == 1 and np.size(gots[0]) == 1
     for changed, words in _changed_inputs(right, arguments):
+        if one_number and not words.endswith("one off"):
+            continue
         value = _run(right, (), changed)
         if value is _FAILED:
             continue
         # Every part, not only the one that is wrong: one number can match by chance.
         parts = _parts(value)
-        if len(parts) == len(gots) and all(
-            _close(g, p) or (j != index and _close(g, e))
-            for j, (g, p, e) in enumerate(zip(gots, parts, _parts(expected)))
+        whole = np.size(gots[index]) > 1 or _agrees(call.returned, value)
+        if (
+            whole
+            and len(parts) == len(gots)
+            and all(
+                _close(g, p) or (j != index and _close(g, e))
+                for j, (g, p, e) in enumerate(zip(gots, parts, _parts(expected)))
+            )
         ):
             return f"is what the right rule gives {words}"
     return ""
@@ -268,16 +364,11 @@ def _changed_inputs(right: Callable, arguments: dict):
                         f"with `{name}` at its default {default:g}, not the {value:g} passed: "
                         f"it ignores `{name}`",
                     )
-            if value != 0:
-                yield (
-                    {**arguments, name: type(value)(0)},
-                    f"with `{name}`=0: `{name}` has no effect",
-                )
     for name, value in arrays.items():
         if np.any(value):
             yield (
                 {**arguments, name: np.zeros_like(value)},
-                f"with `{name}` all zeros: the `{name}` passed is not used",
+                f"with `{name}` all zeros, as if `{name}` played no part",
             )
     names = list(arrays)
     for i, a in enumerate(names):
@@ -376,6 +467,12 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
                     (-number, f"-`{name}` ({-number:g})"),
                     (number**2, f"`{name}` squared"),
                 ]
+                if 0 < number < 1:
+                    candidates += [
+                        (1 - number, f"1 - `{name}` ({1 - number:g})"),
+                        (1 / (1 - number), f"1/(1 - `{name}`) (1/{1 - number:g})"),
+                        ((1 - number) ** 2, f"(1 - `{name}`) squared"),
+                    ]
         else:
             for axis, length in enumerate(np.shape(value)):
                 if length > 2:
@@ -389,8 +486,10 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
     for factor, words in candidates:
         if np.isclose(scale, factor, rtol=1e-7):
             return words
-    fraction = Fraction(scale).limit_denominator(4)
-    if fraction and abs(fraction.numerator) <= 8 and np.isclose(scale, float(fraction), rtol=1e-7):
+    # A few entries are some simple fraction of the right ones by chance more often.
+    fraction = Fraction(scale).limit_denominator(2 if meaningful_only else 4)
+    simplest = abs(fraction.numerator) <= (2 if meaningful_only else 8)
+    if fraction and simplest and np.isclose(scale, float(fraction), rtol=1e-7):
         return f"{fraction}"
     return "" if meaningful_only else f"{scale:.6g} (a constant factor)"
 
@@ -429,8 +528,15 @@ def _ignored_input(student, call: Call, right: Callable, expected) -> str:
     """An input the student's function ignores: changing it changes the right answer, not
     theirs."""
     arguments = _named_arguments(right, call.args, call.kwargs)
-    if not arguments or all(np.size(part) == 1 for part in _parts(call.returned)):
-        return ""  # a single number can stay the same by chance (a maximum, a clipped value)
+    leaves = [_numbers(part) for part in _parts(call.returned)]
+    if (
+        not arguments
+        or any(leaf is None or not np.all(np.isfinite(leaf)) for leaf in leaves)
+        or not any(leaf.size > 1 and np.ptp(leaf) > 0 for leaf in leaves)
+    ):
+        # A single number, a constant array or a NaN can stay the same by chance (a maximum,
+        # a clipped value, an answer that is zero wherever it is asked).
+        return ""
     names = list(arguments)
     passed = set(names[: len(call.args)]) | set(call.kwargs)
     for name, value in arguments.items():

@@ -23,6 +23,9 @@ from wrong_versions import right_functions
 
 CATALOG_LINE = "Likely mistake: "  # a mistake a check's catalog names
 DIAGNOSIS_LINE = "What it does: "  # how the wrong answer relates to the right one
+# What the sandbox reports when the call itself goes wrong, naming what the function did: it
+# changed an argument in place, or raised (the exception and its message).
+CALL_FAILURES = ("() changed its argument", "() raised ")
 
 
 class Mistake(NamedTuple):
@@ -50,11 +53,14 @@ class Grade(NamedTuple):
     @property
     def named_by(self) -> str | None:
         """'catalog' if a message names a cataloged mistake, else 'diagnosis' if one says what
-        the answer does, else None."""
+        the answer does, else 'call' if the call itself failed in a way its message names,
+        else None."""
         if any(CATALOG_LINE in message for message in self.messages):
             return "catalog"
         if any(DIAGNOSIS_LINE in message for message in self.messages):
             return "diagnosis"
+        if any(failure in message for message in self.messages for failure in CALL_FAILURES):
+            return "call"
         return None
 
 
