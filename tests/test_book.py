@@ -946,4 +946,4 @@ def test_do_the_exercise_docstrings_name_equations_as_the_site_numbers_them(buil
                         f"{name}.{node.name} cites ({number}), the page shows {shown.get_text()}"
                     )
                     cited += 1
-    assert cited >= 45
+    assert cited >= 39  # one per function to write, at least
