@@ -916,3 +916,34 @@ def test_does_every_animation_say_what_it_shows_in_its_alt_text(built_site):
             animations += 1
             assert len(image.get("alt", "").split()) >= 8, (page, image.get("alt"))
     assert animations >= 10
+
+
+def test_do_the_exercise_docstrings_name_equations_as_the_site_numbers_them(built_site):
+    """Each graded function's docstring cites "equation (C.N)" with the address of its anchor:
+    the anchor exists on the built page, and the page shows that number."""
+    import ast
+
+    cited = 0
+    for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        name = notebook.parent.name
+        soup = page_html(built_site, f"book/{name}")
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            if not cell["metadata"].get("nbgrader", {}).get("solution"):
+                continue
+            for node in ast.parse("".join(cell["source"])).body:
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                docstring = " ".join((ast.get_docstring(node) or "").split())
+                found = re.findall(
+                    r"equation \((\d+\.\d+)\) of the chapter \*[^*]+\* \([^()]*#(equation-[\w-]+)",
+                    docstring,
+                )
+                assert found, f"{name}.{node.name} cites no equation"
+                for number, anchor in found:
+                    shown = soup.select_one(f"#{anchor} .eqno")
+                    assert shown is not None, f"{name}.{node.name}: no #{anchor} on the page"
+                    assert shown.get_text(strip=True).rstrip("#").strip() == f"({number})", (
+                        f"{name}.{node.name} cites ({number}), the page shows {shown.get_text()}"
+                    )
+                    cited += 1
+    assert cited >= 39  # one per function to write, at least

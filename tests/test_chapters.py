@@ -327,3 +327,106 @@ def test_does_the_conventions_page_give_the_update_rule_of_every_optimizer():
         f"book/conventions.md, Update rules: rows by optimizer {found}"
     )
     assert len(rows) == len(optimizers), f"rows of no optimizer: {rows}"
+
+
+# --- every exercise function refers to its chapter's numbered equation ------------------------
+
+# "equation (5.1) of the chapter *Title* (<where the equation is on the website>)": the chapter's
+# number in the table, the equation's among the page's labelled equations, and the address that
+# autograder.course.book_section gives for its anchor.
+EQUATION_REFERENCE = re.compile(
+    r"equation \((\d+)\.(\d+)\) of the chapter \*([^*]+)\*\s+\(([^()]+)\)", re.S
+)
+# A line of code in prose: a name assigned an expression with a product or a quotient
+# ("v_new = rho * v - lr * dw"), which a docstring leaves to the book's equation.
+CODE_ASSIGNMENT = re.compile(r"(?<![=<>!])\b\w+(?:\[[^\]\n]*\])? = [^=\n]*[*/]")
+
+
+def labelled_equations(name: str) -> list[str]:
+    """The labels of the page's numbered equations, in the order Sphinx numbers them."""
+    page = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
+    return re.findall(r"^\s*\$\$\s*\(([\w-]+)\)\s*$", page, re.M)
+
+
+def graded_docstrings(notebook) -> dict[str, str]:
+    """The docstring of every function a notebook's answer cells define, by name."""
+    import ast
+    import json
+
+    found = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code" or not cell["metadata"].get("nbgrader", {}).get("solution"):
+            continue
+        for node in ast.parse("".join(cell["source"])).body:
+            if isinstance(node, ast.FunctionDef):
+                found[node.name] = ast.get_docstring(node) or ""
+    return found
+
+
+def equation_problems(name: str, docstring: str) -> list[str]:
+    """What is wrong with a docstring's reference to the book: none, no such equation, the
+    wrong number, title or address; and the code it should not spell out."""
+    from autograder.course import book_base_url, book_section
+
+    labels = labelled_equations(name)
+    chapter = table.chapter(name)
+    title = re.search(r"^# (.+)$", (ROOT / "book" / f"{name}.md").read_text(), re.M)[1]
+    problems = [f"spells out code: {m.group(0)!r}" for m in CODE_ASSIGNMENT.finditer(docstring)]
+    references = EQUATION_REFERENCE.findall(docstring)
+    if not references:
+        return problems + ["refers to no numbered equation of its chapter"]
+    for number, position, cited_title, address in references:
+        address = " ".join(address.split())
+        label = re.search(r"#equation-([\w-]+)", address)
+        if label is None or label[1] not in labels:
+            problems.append(f"{address!r} names no labelled equation of book/{name}.md")
+            continue
+        expected = f"({table.NAMES.index(chapter.name) + 1}.{labels.index(label[1]) + 1})"
+        if f"({number}.{position})" != expected:
+            problems.append(f"equation {label[1]} is {expected}, not ({number}.{position})")
+        if " ".join(cited_title.split()) != title.strip():
+            problems.append(f"the chapter is *{title.strip()}*, not *{cited_title}*")
+        if address != book_section(book_base_url(ROOT), name, f"equation-{label[1]}"):
+            problems.append(f"the address {address!r} is not book_section's")
+    return problems
+
+
+@pytest.mark.parametrize("name", table.NAMES)
+def test_does_every_exercise_function_refer_to_its_chapters_equation(name):
+    """Each docstring fixes the interface and gives the rule by the book's numbered equation,
+    with its address on the website, rather than as code to transcribe."""
+    docstrings = graded_docstrings(ROOT / "solutions" / name / f"{name}.ipynb")
+    assert docstrings, f"solutions/{name} defines no functions to write"
+    problems = {
+        function: found
+        for function, docstring in docstrings.items()
+        if (found := equation_problems(name, docstring))
+    }
+    assert problems == {}, problems
+
+
+@pytest.mark.parametrize(
+    "docstring, caught",
+    [
+        ("One step.\n\n    v_new = rho * v - lr * dw;  w_new = w + v_new\n", True),
+        ("Returns lr0 * drop ** (epoch // every).", True),  # no reference
+        (
+            "One step: the update of equation (5.9) of the chapter *Momentum and Nesterov "
+            "momentum*\n    (book/momentum.html#equation-momentum on the course's website).",
+            True,
+        ),
+        (
+            "One step: the update of equation (5.1) of the chapter *Momentum and Nesterov "
+            "momentum*\n    (book/momentum.html#equation-no-such on the course's website).",
+            True,
+        ),
+        (
+            "One step: the update of equation (5.1) of the chapter *Momentum and Nesterov "
+            "momentum*\n    (book/momentum.html#equation-momentum on the course's website).\n"
+            "    ``rho`` is ρ; w_new is returned first.",
+            False,
+        ),
+    ],
+)
+def test_does_the_equation_check_catch_code_and_wrong_references(docstring, caught):
+    assert bool(equation_problems("momentum", docstring)) is caught
