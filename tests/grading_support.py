@@ -24,13 +24,23 @@ SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
+@functools.cache
+def stated_forms() -> set[str]:
+    """The update rules as the conventions page states them for every reader (its table
+    "Update rules", one code span a step): the forms every right solution shares, public on
+    purpose, however a docstring refers to them."""
+    page = (ROOT / "book" / "conventions.md").read_text()
+    table = page.split("## Update rules", 1)[1].split("\n## ", 1)[0]
+    return {span.strip() for span in re.findall(r"`([^`]+)`", table)}
+
+
 def secret_lines(assignment: str) -> set[str]:
     """The lines of the assignment's solution and hidden-test regions that the public part of
     its notebook (instructions, docstrings, visible tests) does not already show."""
     text = "\n".join(cell.source for cell in solution(assignment).cells)
     regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
     public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", text))
-    public_lines = {line.strip() for line in public.splitlines()}
+    public_lines = {line.strip() for line in public.splitlines()} | stated_forms()
     return {
         line.strip()
         for region in regions
