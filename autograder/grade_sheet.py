@@ -12,7 +12,14 @@ max_score) and adds two:
 - ``reason``: why, for the three that are not ``graded``; on a graded row, what an
   instructor should know (late, flagged for manual grading, submitted again since).
 
-Only ``graded`` rows have scores: the others leave raw_score, late_submission_penalty and
+and, for the two parts of a grade, counted apart: ``auto_score`` and ``max_auto_score`` (the
+hidden checks' points), ``manual_score`` and ``max_manual_score`` (the written answers an
+instructor grades by hand in formgrader; both empty for an exercise without any). A
+submission whose written answers are not all graded yet has the status ``awaiting manual
+grading``: its automatic part is on the row, its manual part and its total are empty (a
+pending grade is not a zero), and ``reason`` names the answers to grade.
+
+Only ``graded`` rows have a total: the others leave raw_score, late_submission_penalty and
 score empty, so an LMS import records no grade rather than a zero. The sheet is written
 from the gradebook whenever asked (`write_grade_sheet`, ``python -m autograder export``,
 ``nbgrader export`` through `GradeSheetExport`), so manual grades in formgrader reach it. What
@@ -33,7 +40,16 @@ from traitlets import Unicode
 
 from .course import GRADES_CSV, SUBMITTED, folder_digest
 from .gradebook import SheetEntry, read_sheet_entries, sheet_entries
-from .records import GRADED, NOT_GRADED, NOT_SUBMITTED, REFUSED, read_record, write_atomically
+from .late import PenaltyPerDay
+from .records import (
+    GRADED,
+    NOT_GRADED,
+    NOT_SUBMITTED,
+    REFUSED,
+    late_percent_per_day,
+    read_record,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
@@ -51,7 +67,16 @@ NBGRADER_COLUMNS = [
     "score",
     "max_score",
 ]
-COLUMNS = NBGRADER_COLUMNS + ["status", "reason"]
+COLUMNS = NBGRADER_COLUMNS + [
+    "status",
+    "reason",
+    "auto_score",
+    "max_auto_score",
+    "manual_score",
+    "max_manual_score",
+]
+# Graded by the hidden checks, with written answers left to grade by hand.
+AWAITING_MANUAL = "awaiting manual grading"
 
 
 @dataclass
@@ -69,6 +94,10 @@ class Row:
     late_submission_penalty: float | None = None
     score: float | None = None
     max_score: float | None = None
+    auto_score: float | None = None
+    max_auto_score: float | None = None
+    manual_score: float | None = None
+    max_manual_score: float | None = None
 
 
 def standing(root: Path, entry: SheetEntry) -> Row:
@@ -82,6 +111,8 @@ def standing(root: Path, entry: SheetEntry) -> Row:
         first_name=entry.first_name,
         email=entry.email,
         max_score=entry.max_score,
+        max_auto_score=entry.max_score - entry.max_manual_score,
+        max_manual_score=entry.max_manual_score or None,
     )
     folder = Path(root, SUBMITTED, entry.student_id, entry.assignment)
     record = read_record(root, entry.assignment, entry.student_id)
@@ -103,12 +134,23 @@ def standing(root: Path, entry: SheetEntry) -> Row:
             else "the grading did not finish"
         )
         return row
-    row.status = GRADED
-    row.raw_score, row.late_submission_penalty = submission.score, submission.late_penalty
-    row.score = max(0.0, submission.score - submission.late_penalty)
+    row.auto_score = submission.auto_score
     notes = []
-    if submission.needs_manual_grade:
-        notes.append("flagged for manual grading in formgrader")
+    if submission.manual_pending:
+        row.status = AWAITING_MANUAL
+        notes.append(
+            "written answers to grade in formgrader: "
+            + ", ".join(submission.manual_pending)
+            + "; then run python -m autograder export"
+        )
+    else:
+        row.status = GRADED
+        row.manual_score = submission.manual_score if entry.max_manual_score else None
+        penalty = _late_penalty(root, entry, submission)
+        row.raw_score, row.late_submission_penalty = submission.score, penalty
+        row.score = max(0.0, submission.score - penalty)
+        if submission.needs_manual_grade:
+            notes.append("flagged for manual grading in formgrader")
     if submission.seconds_late > 0:
         notes.append(f"late by {submission.seconds_late / 3600:.1f} h")
     if (
@@ -120,6 +162,19 @@ def standing(root: Path, entry: SheetEntry) -> Row:
         notes.append("submitted again since it was graded: grade it again")
     row.reason = "; ".join(notes)
     return row
+
+
+def _late_penalty(root: Path, entry: SheetEntry, submission) -> float:
+    """The late penalty of a submission's whole score. nbgrader computes it when the submission
+    is autograded, from the score then: without the written answers graded since in formgrader.
+    The course's policy (late.PenaltyPerDay, a share of the score) is applied again to the
+    score now."""
+    if not entry.max_manual_score or submission.seconds_late <= 0:
+        return submission.late_penalty
+    policy = PenaltyPerDay(percent_per_day=late_percent_per_day(root, entry.assignment))
+    return policy.late_submission_penalty(
+        entry.student_id, submission.score, submission.seconds_late
+    )
 
 
 def sheet_text(root: Path, entries: list[SheetEntry]) -> str:

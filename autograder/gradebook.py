@@ -12,7 +12,7 @@ that no connection stays open (grading forks its workers with none).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,16 +78,40 @@ def due_date(root: str | Path, assignment: str) -> datetime | None:
 
 @dataclass(frozen=True)
 class Submission:
-    """What the gradebook holds of one submission of an assignment."""
+    """What the gradebook holds of one submission of an assignment.
+
+    Its grade cells are of two kinds: the autograded test cells, which the hidden checks score,
+    and the manually graded answers (written answers: grade cells that are also answer cells),
+    which an instructor scores in formgrader. nbgrader scores an answer left as released 0
+    ("no response") and leaves any other without a score until it is graded by hand
+    (`is_pending`): ``manual_pending``, which is not a zero."""
 
     timestamp: datetime | None  # when it was submitted, by nbgrader's timestamp.txt
-    score: float  # before the late penalty
+    score: float  # before the late penalty (the manual part pending counts nothing)
     max_score: float
     late_penalty: float  # points taken for lateness
     seconds_late: float  # after the due date
-    unscored: list[str]  # the grade cells that hold no score
+    unscored: list[str]  # the autograded cells that hold no score
     has_notebooks: bool  # false until a grading entered its notebooks
     needs_manual_grade: bool  # a cell is flagged for manual grading in formgrader
+    auto_score: float = 0.0  # of the autograded cells
+    max_auto_score: float = 0.0
+    manual_score: float = 0.0  # of the manually graded cells that hold a score
+    max_manual_score: float = 0.0
+    manual_pending: list[str] = field(default_factory=list)  # manual cells not graded yet
+
+
+def manual_cells(notebook) -> set[str]:
+    """The names of a source notebook's (nbgrader ``Notebook``) manually graded cells: its grade
+    cells that are also answer cells, which nbgrader leaves to a grader's hand."""
+    answers = {cell.name for cell in notebook.solution_cells}
+    return {cell.name for cell in notebook.grade_cells if cell.name in answers}
+
+
+def is_pending(grade) -> bool:
+    """A grade (nbgrader ``Grade``) that awaits a grader's hand: neither the autograder nor a
+    grader scored it (nbgrader's ``score`` then reads 0, which it is not)."""
+    return grade.auto_score is None and grade.manual_score is None
 
 
 def _submission(gb: Gradebook, assignment: str, student: str) -> Submission | None:
@@ -95,20 +119,37 @@ def _submission(gb: Gradebook, assignment: str, student: str) -> Submission | No
         submission = gb.find_submission(assignment, student)
     except MissingEntry:
         return None
+    grades = [
+        (grade, grade.name in manual_cells(notebook.notebook))
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+    ]
+
+    def total(manual: bool, what: str) -> float:
+        values = [
+            getattr(g, what)
+            for g, is_manual in grades
+            if is_manual == manual and not is_pending(g)
+        ]
+        return float(sum(value for value in values if value is not None))
+
+    def max_total(manual: bool) -> float:
+        return float(sum(g.max_score for g, is_manual in grades if is_manual == manual))
+
     return Submission(
         timestamp=submission.timestamp,
         score=float(submission.score),
         max_score=float(submission.max_score),
         late_penalty=float(submission.late_submission_penalty or 0.0),
         seconds_late=float(submission.total_seconds_late or 0.0),
-        unscored=[
-            grade.name
-            for notebook in submission.notebooks
-            for grade in notebook.grades
-            if grade.score is None
-        ],
+        unscored=[g.name for g, manual in grades if not manual and g.score is None],
         has_notebooks=bool(submission.notebooks),
         needs_manual_grade=bool(submission.needs_manual_grade),
+        auto_score=total(False, "score"),
+        max_auto_score=max_total(False),
+        manual_score=total(True, "score"),
+        max_manual_score=max_total(True),
+        manual_pending=[g.name for g, manual in grades if manual and is_pending(g)],
     )
 
 
@@ -135,24 +176,30 @@ def manual_grades(root: str | Path, assignment: str, student: str) -> dict[str, 
 
 @dataclass
 class CellSummary:
-    """How the graded students did on one autograded test cell."""
+    """How the graded students did on one grade cell: an autograded test cell, or a manually
+    graded answer (``manual``), whose answers not graded yet are ``pending``."""
 
     grade_id: str
     max_score: float
     full: int = 0
     partial: int = 0
     zero: int = 0
+    manual: bool = False
+    pending: int = 0
 
 
 def cell_summary(root: str | Path, assignment: str, students: list[str]) -> list[CellSummary]:
-    """For every autograded test cell, in notebook order: how many of ``students`` got full,
-    partial and no points."""
+    """For every grade cell, in notebook order: how many of ``students`` got full, partial and
+    no points (and, for a manually graded answer, how many await grading)."""
     cells: dict[str, CellSummary] = {}
     with open_gradebook(root) as gb:
         for notebook in gb.find_assignment(assignment).notebooks:
+            manual = manual_cells(notebook)
             for cell in notebook.grade_cells:
-                if cell.cell_type == "code":
-                    cells[cell.name] = CellSummary(cell.name, float(cell.max_score))
+                if cell.cell_type == "code" or cell.name in manual:
+                    cells[cell.name] = CellSummary(
+                        cell.name, float(cell.max_score), manual=cell.name in manual
+                    )
         for student in students:
             try:
                 submission = gb.find_submission(assignment, student)
@@ -161,7 +208,9 @@ def cell_summary(root: str | Path, assignment: str, students: list[str]) -> list
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     cell = cells.get(grade.name)
-                    if cell is not None:
+                    if cell is not None and cell.manual and is_pending(grade):
+                        cell.pending += 1
+                    elif cell is not None:
                         score = float(grade.score)
                         if score >= cell.max_score:
                             cell.full += 1
@@ -184,6 +233,19 @@ class SheetEntry:
     first_name: str | None
     email: str | None
     submission: Submission | None  # None when the gradebook holds none
+    max_manual_score: float = 0.0  # of the assignment's manually graded cells
+
+
+def max_manual_score(assignment) -> float:
+    """The points of an assignment's (nbgrader ``Assignment``) manually graded cells."""
+    return float(
+        sum(
+            cell.max_score
+            for notebook in assignment.notebooks
+            for cell in notebook.grade_cells
+            if cell.name in manual_cells(notebook)
+        )
+    )
 
 
 def sheet_entries(
@@ -195,6 +257,7 @@ def sheet_entries(
     for assignment in gb.assignments:
         if assignments and assignment.name not in assignments:
             continue
+        manual_points = max_manual_score(assignment)
         for student in gb.students:
             if students and student.id not in students:
                 continue
@@ -208,6 +271,7 @@ def sheet_entries(
                     student.first_name,
                     student.email,
                     _submission(gb, assignment.name, student.id),
+                    manual_points,
                 )
             )
     return entries

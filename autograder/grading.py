@@ -76,6 +76,13 @@ class Outcome:
     student_seconds: float = 0.0  # of which waiting for the student's code
     # The manual grades this grading put up for review.
     manual_grades_flagged: list[str] = field(default_factory=list)
+    # The two parts of the score, counted apart (before the late penalty): the hidden checks'
+    # and the written answers', graded by hand in formgrader; those not graded yet are pending.
+    auto_score: float = 0.0
+    max_auto_score: float = 0.0
+    manual_score: float = 0.0
+    max_manual_score: float = 0.0
+    manual_pending: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -370,6 +377,25 @@ def _score(root: Path, assignment: str, student: str) -> Outcome:
         submission.max_score,
         seconds_late=submission.seconds_late,
         penalty=submission.late_penalty,
+        auto_score=submission.auto_score,
+        max_auto_score=submission.max_auto_score,
+        manual_score=submission.manual_score,
+        max_manual_score=submission.max_manual_score,
+        manual_pending=submission.manual_pending,
+    )
+
+
+def score_text(o: Outcome) -> str:
+    """A graded submission's score in the summary: with written answers, its automatic and its
+    manual part apart, and a manual part not graded yet as pending, never as a zero."""
+    if not o.max_manual_score:
+        return f"{o.score:g} / {o.max_score:g}"
+    automatic = f"automatic {o.auto_score:g} / {o.max_auto_score:g}"
+    if o.manual_pending:
+        return f"{automatic}; written {o.max_manual_score:g} points pending (grade in formgrader)"
+    return (
+        f"{o.score:g} / {o.max_score:g} ({automatic}, "
+        f"written {o.manual_score:g} / {o.max_manual_score:g})"
     )
 
 
@@ -404,21 +430,38 @@ def summary(run: GradingRun) -> str:
         + (f" (changed by this run; {run.policy_changed})" if run.policy_changed else ""),
         "",
     ]
-    if run.cells:
-        width = max(len("test cell"), *(len(c.grade_id) for c in run.cells))
+    tests = [c for c in run.cells if not c.manual]
+    if tests:
+        width = max(len("test cell"), *(len(c.grade_id) for c in tests))
         lines += [
             f"{'test cell':<{width}}  points  full  partial  zero",
             f"{'-' * width}  ------  ----  -------  ----",
         ]
         lines += [
             f"{c.grade_id:<{width}}  {c.max_score:6g}  {c.full:4d}  {c.partial:7d}  {c.zero:4d}"
-            for c in run.cells
+            for c in tests
         ]
+        lines.append("")
+    written = [c for c in run.cells if c.manual]
+    if written:
+        width = max(len("written answer"), *(len(c.grade_id) for c in written))
+        lines += [
+            f"{'written answer':<{width}}  points  to grade  full  partial  zero",
+            f"{'-' * width}  ------  --------  ----  -------  ----",
+        ]
+        lines += [
+            f"{c.grade_id:<{width}}  {c.max_score:6g}  {c.pending:8d}  {c.full:4d}  "
+            f"{c.partial:7d}  {c.zero:4d}"
+            for c in written
+        ]
+        lines.append(
+            "(graded by hand in formgrader; then `python -m autograder export` writes the sheet)"
+        )
         lines.append("")
     width = max([len("student")] + [len(o.student) for o in run.outcomes])
     lines += [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
     for o in run.outcomes:
-        score = f"{o.score:g} / {o.max_score:g}" if o.graded else o.status
+        score = score_text(o) if o.graded else o.status
         notes = [o.problem] if o.problem else []
         if o.manual_grades_flagged:
             notes.append(

@@ -17,6 +17,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearHiddenTests,
+    ClearMarkScheme,
     ClearOutput,
     DeduplicateIds,
     GetGrades,
@@ -57,6 +58,10 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.submitted_directory = SUBMITTED
     c.CourseDirectory.db_url = gradebook_url(root)
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    # A written answer's rubric is a mark-scheme region of its locked question cell, not of an
+    # nbgrader task cell (book/instructors.md, "Written answers"): the release cuts it, the
+    # gradebook and so formgrader keep it, and the feedback cuts it again (below).
+    c.ClearMarkScheme.enforce_metadata = False
     c.Autograde.sanitize_preprocessors = [
         ClearOutput,
         DeduplicateIds,
@@ -86,11 +91,13 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     # `nbgrader export` writes the same grade sheet as `python -m autograder export`.
     c.ExportApp.plugin_class = GradeSheetExport
     c.GradeSheetExport.course_root = root
-    # Stock feedback shows test cells as the grader restored them, hidden tests included.
+    # Stock feedback shows test cells as the grader restored them, hidden tests included, and
+    # question cells with their rubrics.
     c.GenerateFeedback.preprocessors = [
         GetGrades,
         RemoveStrayHiddenTests,
         ClearHiddenTests,
+        ClearMarkScheme,
         CSSHTMLHeaderPreprocessor,
     ]
     c.GenerateFeedback.exporter_class = FeedbackExporter

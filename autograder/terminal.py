@@ -57,6 +57,8 @@ class ProgressBar:
         self.longest = max(self.longest, outcome.seconds)
         elapsed = self.finished[-1] - self.start
         result = f"{outcome.score:g}/{outcome.max_score:g}" if outcome.graded else outcome.status
+        if outcome.graded and getattr(outcome, "manual_pending", None):
+            result = f"{outcome.auto_score:g}/{outcome.max_auto_score:g} + written pending"
         if not self.live:
             print(f"[{done}/{total}] {outcome.student}: {result}", file=self.stream, flush=True)
             return

@@ -108,6 +108,8 @@ MODULE_TIERS = {
     "test_sandbox": ("sandbox",),
     "test_sandbox_attacks": ("sandbox", "slow"),
     "test_sandbox_uids": ("sandbox",),
+    "test_tasks": ("slow",),
+    "test_written_answers": ("sandbox", "slow"),
 }
 TIERS = ("book", "browser", "sandbox", "slow")
 

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+# A written answer's rubric: a mark-scheme region of its question cell.
+RUBRIC_REGION = re.compile(r"BEGIN MARK SCHEME[^\n]*\n(.*?)[^\n]*END MARK SCHEME", re.S)
 
 
 @functools.cache
@@ -35,11 +37,13 @@ def stated_forms() -> set[str]:
 
 
 def secret_lines(assignment: str) -> set[str]:
-    """The lines of the assignment's solution and hidden-test regions that the public part of
-    its notebook (instructions, docstrings, visible tests) does not already show."""
+    """The lines of the assignment's solution, hidden-test and rubric regions that the public part
+    of its notebook (instructions, docstrings, visible tests) does not already show."""
     text = "\n".join(cell.source for cell in solution(assignment).cells)
-    regions = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
-    public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", text))
+    regions = (
+        SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text) + RUBRIC_REGION.findall(text)
+    )
+    public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", RUBRIC_REGION.sub("", text)))
     public_lines = {line.strip() for line in public.splitlines()} | stated_forms()
     return {
         line.strip()

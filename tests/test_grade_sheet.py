@@ -52,10 +52,17 @@ def course(tmp_path_factory):
     return course
 
 
-def test_does_the_sheet_keep_nbgraders_columns_and_add_status_and_reason(course):
+def test_does_the_sheet_keep_nbgraders_columns_and_add_status_reason_and_the_two_parts(course):
     with open(course / "grades.csv", newline="") as handle:
         header = next(csv.reader(handle))
-    assert header == NBGRADER_COLUMNS + ["status", "reason"]
+    assert header == NBGRADER_COLUMNS + [
+        "status",
+        "reason",
+        "auto_score",
+        "max_auto_score",
+        "manual_score",
+        "max_manual_score",
+    ]
 
 
 def test_does_the_sheet_tell_the_four_standings_apart(course):

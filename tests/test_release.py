@@ -59,7 +59,14 @@ def test_does_no_solution_or_hidden_test_reach_the_exercise(name):
     assert lines, "the secret lines should be found in the source"
     assert [line for line in lines if line in released] == []
     assert leaked_functions(released, allowed=public_text()) == []
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+    for marker in (
+        "BEGIN SOLUTION",
+        "END SOLUTION",
+        "BEGIN HIDDEN TESTS",
+        "END HIDDEN TESTS",
+        "BEGIN MARK SCHEME",
+        "END MARK SCHEME",
+    ):
         assert marker not in released
 
 

@@ -12,11 +12,14 @@ evaluated at the wrong point) are named.
 
 from __future__ import annotations
 
-from optlab.problems import Rosenbrock, Saddle
+import numpy as np
+
+from optlab.problems import Rosenbrock, Saddle, quadratic
 
 from ..reference import momentum as reference
 from . import Registry
 from .problems import digits_problem, random_quadratic
+from .tasks import Setting, assert_predicted, assert_reaches, chosen_settings
 from .update_rules import UpdateRule
 
 # The section of book/momentum.md that explains each function, for feedback.
@@ -134,4 +137,148 @@ for rule in (
             rng.standard_normal(problem.shape) * 0.01,
             6,
             {"lr": 0.5, "rho": 0.9},
+        )
+
+
+# --- Tasks of another kind: choosing the tuning, predicting from the theory (checks/tasks.py) ---
+#
+#     test_choose_momentum     choose_momentum(mu, nu_max) -> (lr, rho)
+#     test_momentum_speedup    momentum_speedup(rho, t) -> float
+#
+# A choice is scored by running the reference momentum with it on a quadratic drawn now, whose
+# Hessian's eigenvalues run from mu to nu_max: the loss above its minimum must fall to TARGET
+# of its start within STEPS_PER_ROOT_KAPPA * sqrt(kappa) steps. The theory's tuning (the book's
+# heavy-ball) gets there in at most 8 sqrt(kappa) on every draw, and so do choices near it
+# (a learning rate 20% smaller, a friction (sqrt(kappa) - 1) / (sqrt(kappa) + 1)); a fixed
+# friction fails on one band of condition numbers or another, gradient descent on every band.
+SECTIONS["test_choose_momentum"] = "the-best-momentum-for-a-quadratic"
+SECTIONS["test_momentum_speedup"] = "velocity-a-running-average-of-the-gradients"
+
+TUNING = (
+    Setting("lr", low=0.0, words="a positive number"),
+    Setting("rho", low=0.0, high=1.0, low_included=True, words="at least 0 and less than 1"),
+)
+TARGET = 1e-8
+STEPS_PER_ROOT_KAPPA = 12
+CONDITION_BANDS = ((20.0, 80.0), (150.0, 600.0), (2000.0, 5000.0))
+
+
+def tuning_problem(rng, band: tuple[float, float]):
+    """A quadratic with a condition number drawn log-uniformly from ``band`` and a smallest
+    eigenvalue from 0.01 to 10: (problem, mu, nu_max, kappa)."""
+    kappa = float(np.exp(rng.uniform(np.log(band[0]), np.log(band[1]))))
+    mu = float(10 ** rng.uniform(-2, 1))
+    problem = quadratic(
+        kappa, dim=int(rng.integers(10, 31)), seed=int(rng.integers(2**31)), smallest_eigenvalue=mu
+    )
+    return problem, mu, float(problem_eigenvalues(problem)[-1]), kappa
+
+
+def problem_eigenvalues(problem) -> np.ndarray:
+    return np.linalg.eigvalsh(problem.A)
+
+
+def loss_fractions(problem, lr: float, rho: float, steps: int) -> np.ndarray:
+    """The loss above its minimum, as a fraction of its start, after 0, 1, ..., ``steps`` steps of
+    the reference momentum from the problem's start (stopped once it is not finite)."""
+    w_star = np.linalg.solve(problem.A, problem.b)
+    error = problem.start - w_star
+    start = error @ problem.A @ error
+    w, v = problem.start.copy(), np.zeros_like(problem.start)
+    fractions = [1.0]
+    for _ in range(steps):
+        w, v = reference.momentum_step(w, problem.grad(w), v, lr, rho)
+        error = w - w_star
+        fractions.append(float(error @ problem.A @ error / start))
+        if not np.isfinite(fractions[-1]):
+            break
+    return np.array(fractions)
+
+
+for band in CONDITION_BANDS:
+
+    @CHECKS.check(
+        "test_choose_momentum",
+        f"Does momentum with your lr and rho reach the target on a quadratic of condition "
+        f"number {band[0]:g} to {band[1]:g}?",
+    )
+    def reaches_target(student, rng, band=band):
+        problem, mu, nu_max, kappa = tuning_problem(rng, band)
+        chosen = chosen_settings(
+            student.call("choose_momentum", mu, nu_max), TUNING, "choose_momentum"
+        )
+        steps = int(np.ceil(STEPS_PER_ROOT_KAPPA * np.sqrt(kappa)))
+        achieved = loss_fractions(problem, chosen["lr"], chosen["rho"], steps)[-1]
+        tuned = loss_fractions(problem, *reference.choose_momentum(mu, nu_max), steps)
+        assert_reaches(
+            achieved,
+            TARGET,
+            chosen,
+            on=f"on a quadratic whose Hessian's eigenvalues run from mu={mu:.4g} to "
+            f"nu_max={nu_max:.4g} (condition number {kappa:.0f})",
+            measured=f"the loss above its minimum after {steps} steps, as a fraction of its "
+            "start,",
+            hint=f"Tuned for this condition number, momentum gets there in "
+            f"{int(np.argmax(tuned <= TARGET))} steps (gradient descent at its best learning "
+            f"rate needs about {kappa * np.log(1 / TARGET) / 4:.0f}).",
+        )
+
+
+SPEEDUP_RTOL = 1e-6
+SPEEDUP_MISTAKES = {
+    "this is the limit 1/(1 - rho), which the steps approach only after many steps; "
+    "the t-th step is shorter": lambda rho, t: 1 / (1 - rho),
+    "this counts one step too many: the first step (t = 1) is an SGD step, "
+    "as v starts at zero": lambda rho, t: reference.momentum_speedup(rho, t + 1),
+    "this counts one step too few: the first step (t = 1) is an SGD step, "
+    "as v starts at zero": lambda rho, t: reference.momentum_speedup(rho, t - 1),
+    "this is rho**t, the weight of the first gradient in the velocity, "
+    "not the length of the step": lambda rho, t: rho**t,
+}
+
+
+def speedup_case(rng) -> dict:
+    """A friction and a step at which the t-th step is still well short of its limit (rho**t
+    from 0.05 to 0.9), so that the limit and a step off by one are told apart."""
+    rho = float(rng.uniform(0.3, 0.995))
+    t = max(2, int(np.ceil(np.log(rng.uniform(0.05, 0.9)) / np.log(rho))))
+    return {"rho": rho, "t": t}
+
+
+@CHECKS.check(
+    "test_momentum_speedup",
+    "Does it predict the t-th step's length on random frictions and steps?",
+    weight=2,
+)
+def predicts_speedup(student, rng):
+    for _ in range(5):
+        given = speedup_case(rng)
+        assert_predicted(
+            student.call("momentum_speedup", **given),
+            reference.momentum_speedup(**given),
+            rtol=SPEEDUP_RTOL,
+            function="momentum_speedup",
+            given=given,
+            mistakes=SPEEDUP_MISTAKES,
+        )
+
+
+@CHECKS.check(
+    "test_momentum_speedup",
+    "Is the first step an SGD step, and every step one without friction?",
+)
+def predicts_edges(student, rng):
+    cases = [
+        {"rho": float(rng.uniform(0.0, 0.99)), "t": 1},
+        {"rho": 0.0, "t": int(rng.integers(2, 50))},
+        {"rho": 0.9, "t": 2000},
+    ]
+    for given in cases:
+        assert_predicted(
+            student.call("momentum_speedup", **given),
+            reference.momentum_speedup(**given),
+            rtol=SPEEDUP_RTOL,
+            function="momentum_speedup",
+            given=given,
+            mistakes=SPEEDUP_MISTAKES,
         )

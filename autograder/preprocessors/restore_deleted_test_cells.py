@@ -8,18 +8,19 @@ missing test cell 0. The cell is restored from the gradebook's copy of the sourc
 after the answer cell it tests (``test_<name>`` follows ``<name>``, the course's rule),
 or at the end.
 
-The release deletes a part of a test cell too: its hidden-test region. nbgrader's
-gradebook keeps the cell as it was before that cut (generate_assignment saves the cells,
-then clears the hidden tests), so nbgrader's OverwriteCells would take every untouched
-released test cell for an edited one, and warn that its checksum changed. A test cell
-exactly as released gets its region back here, silently; an edited one is left for
-OverwriteCells to report and overwrite.
+The release deletes a part of a test cell too: its hidden-test region; and of a written
+answer's question cell: its rubric (a mark-scheme region). nbgrader's gradebook keeps the
+cell as it was before that cut (generate_assignment saves the cells, then clears the hidden
+tests and the mark schemes), so nbgrader's OverwriteCells would take every untouched
+released cell of either kind for an edited one, and warn that its checksum changed. A cell
+exactly as released gets its regions back here, silently (so formgrader shows the rubric
+beside the answer); an edited one is left for OverwriteCells to report and overwrite.
 """
 
 from __future__ import annotations
 
 from nbformat.v4 import new_code_cell
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, NbGraderPreprocessor
 
 from ..gradebook import source_cells
 
@@ -33,8 +34,10 @@ class RestoreDeletedTestCells(NbGraderPreprocessor):
         for cell in nb.cells:
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
             present.add(name)
-            if name in source.test_points and cell.source == self.released_source(
-                name, source.sources[name]
+            if (
+                name in source.sources
+                and cell.source != source.sources[name]
+                and cell.source == self.released_source(name, source.sources[name])
             ):
                 cell.source = source.sources[name]
         for name, points in source.test_points.items():
@@ -65,8 +68,10 @@ class RestoreDeletedTestCells(NbGraderPreprocessor):
         return nb, resources
 
     def released_source(self, name: str, source: str) -> str:
-        """The source of test cell ``name`` as the release gives it: its hidden-test regions cut,
-        by nbgrader's own ClearHiddenTests under this course's configuration."""
+        """The source of cell ``name`` as the release gives it: its hidden-test and mark-scheme
+        regions cut, by nbgrader's own ClearHiddenTests and ClearMarkScheme under this course's
+        configuration."""
         cell = new_code_cell(source, metadata={"nbgrader": {"grade": True, "grade_id": name}})
         ClearHiddenTests(config=self.config).preprocess_cell(cell, {}, 0)
+        ClearMarkScheme(config=self.config).preprocess_cell(cell, {}, 0)
         return cell.source

@@ -25,3 +25,17 @@ def nesterov_step(w, dw, v, lr, rho=0.9):
     """
     v_new = rho * v - lr * dw
     return w - rho * v + (1 + rho) * v_new, v_new
+
+
+def choose_momentum(mu, nu_max):
+    """Heavy ball's optimal tuning (Polyak's; the book's equation heavy-ball) for a quadratic whose
+    Hessian has eigenvalues between ``mu`` and ``nu_max``: (lr, rho) =
+    ((2 / (sqrt(nu_max) + sqrt(mu)))**2, ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))**2)."""
+    root_kappa = (nu_max / mu) ** 0.5
+    return (2 / (nu_max**0.5 + mu**0.5)) ** 2, ((root_kappa - 1) / (root_kappa + 1)) ** 2
+
+
+def momentum_speedup(rho, t):
+    """The length of momentum's t-th step (t = 1 the first, from v = 0) in SGD steps, when the
+    gradient is the same at every step: the geometric series 1 + rho + ... + rho**(t - 1)."""
+    return float(t) if rho == 1 else (1 - rho**t) / (1 - rho)
