@@ -91,6 +91,10 @@ WRONG = {
         "inverse_time_decay": "def inverse_time_decay(lr0, t, k):\n    return lr0",
         "cosine_decay": "def cosine_decay(lr0, t, total_steps, lr_min=0.0):\n    return lr0",
         "linear_warmup": "def linear_warmup(lr0, t, warmup_steps):\n    return lr0",
+        "decay_constants": (
+            "def decay_constants(lr0, lr_end, total_steps):\n"
+            "    return 1 / total_steps, 1 / total_steps"
+        ),
     },
     "second_order": {
         "newton_step": "def newton_step(w, g, hessian):\n    return w - g",
