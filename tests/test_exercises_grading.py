@@ -108,6 +108,10 @@ WRONG = {
             "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n"
             "    return w0, 0, np.array([f(w0)])"
         ),
+        "largest_weight_counts": (
+            "def largest_weight_counts(memory_bytes, m):\n"
+            "    return memory_bytes ** 0.5, memory_bytes / m"
+        ),
     },
     "regularization": {
         "l2_penalty": "def l2_penalty(W, lam):\n    return 0.0, np.zeros_like(W)",
