@@ -126,6 +126,7 @@ WRONG = {
         "dropout_backward": (
             "def dropout_backward(dout, mask, drop_prob, inverted=True):\n    return dout"
         ),
+        "halving_steps": "def halving_steps(lr, lam):\n    return int(0.5 / (lr * lam))",
     },
     "augmentation": {
         "horizontal_flip": "def horizontal_flip(image):\n    return image.copy()",
