@@ -143,6 +143,10 @@ WRONG = {
         "pca_color": (
             "def pca_color(image, eigenvalues, eigenvectors, sigma, rng):\n    return image.copy()"
         ),
+        "training_crop_count": (
+            "def training_crop_count(height, width, size):\n"
+            "    return 2 * (height - size) * (width - size)"
+        ),
     },
     "transfer": {
         "replace_head": "def replace_head(params, num_classes, rng):\n    return dict(params)",
