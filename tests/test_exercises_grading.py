@@ -158,6 +158,10 @@ WRONG = {
             "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n"
             "    return params, velocity"
         ),
+        "trained_parameter_count": (
+            "def trained_parameter_count(sizes, num_classes, num_trainable_layers):\n"
+            "    return sizes[-2] * num_classes"
+        ),
     },
 }
 
