@@ -91,6 +91,10 @@ WRONG = {
         "inverse_time_decay": "def inverse_time_decay(lr0, t, k):\n    return lr0",
         "cosine_decay": "def cosine_decay(lr0, t, total_steps, lr_min=0.0):\n    return lr0",
         "linear_warmup": "def linear_warmup(lr0, t, warmup_steps):\n    return lr0",
+        "decay_constants": (
+            "def decay_constants(lr0, lr_end, total_steps):\n"
+            "    return 1 / total_steps, 1 / total_steps"
+        ),
     },
     "second_order": {
         "newton_step": "def newton_step(w, g, hessian):\n    return w - g",
@@ -103,6 +107,10 @@ WRONG = {
         "lbfgs": (
             "def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):\n"
             "    return w0, 0, np.array([f(w0)])"
+        ),
+        "largest_weight_counts": (
+            "def largest_weight_counts(memory_bytes, m):\n"
+            "    return memory_bytes ** 0.5, memory_bytes / m"
         ),
     },
     "regularization": {
@@ -118,6 +126,7 @@ WRONG = {
         "dropout_backward": (
             "def dropout_backward(dout, mask, drop_prob, inverted=True):\n    return dout"
         ),
+        "halving_steps": "def halving_steps(lr, lam):\n    return int(0.5 / (lr * lam))",
     },
     "augmentation": {
         "horizontal_flip": "def horizontal_flip(image):\n    return image.copy()",
@@ -134,6 +143,10 @@ WRONG = {
         "pca_color": (
             "def pca_color(image, eigenvalues, eigenvectors, sigma, rng):\n    return image.copy()"
         ),
+        "training_crop_count": (
+            "def training_crop_count(height, width, size):\n"
+            "    return 2 * (height - size) * (width - size)"
+        ),
     },
     "transfer": {
         "replace_head": "def replace_head(params, num_classes, rng):\n    return dict(params)",
@@ -144,6 +157,10 @@ WRONG = {
         "fine_tune_step": (
             "def fine_tune_step(params, grads, velocity, rates, rho=0.9):\n"
             "    return params, velocity"
+        ),
+        "trained_parameter_count": (
+            "def trained_parameter_count(sizes, num_classes, num_trainable_layers):\n"
+            "    return sizes[-2] * num_classes"
         ),
     },
 }

@@ -400,3 +400,28 @@ def pca(student, rng):
         )
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
         compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)
+
+
+# test_training_crop_count: a prediction, a whole number, compared exactly with the reference's.
+SECTIONS["test_training_crop_count"] = "random-crops-and-scales"
+
+
+@CHECKS.check(
+    "test_training_crop_count",
+    "Does it count every window position and flip a training crop can draw?",
+)
+def every_crop_and_flip(student, rng):
+    for _ in range(10):
+        height, width = (int(n) for n in rng.integers(8, 600, size=2))
+        size = int(rng.integers(4, min(height, width) + 1))
+        got = student.call("training_crop_count", height, width, size)
+        number = float(got) if isinstance(got, (int, float, np.integer, np.floating)) else None
+        if number is None or isinstance(got, bool) or not np.isfinite(number):
+            raise CheckFailed(f"training_crop_count(): expected a whole number, got {got!r}")
+        expected = reference.training_crop_count(height, width, size)
+        if number != expected:
+            raise CheckFailed(
+                f"training_crop_count({height}, {width}, {size}): got {number:.10g}, expected "
+                f"{expected} (exactly): count the window positions random_crop can draw, and the "
+                f"choices of the flip"
+            )

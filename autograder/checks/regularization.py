@@ -322,3 +322,43 @@ def backward_both_forms(student, rng):
                 f"inverted={inverted}): {failure}"
                 + name_mistake(got, mistakes, dout, mask, drop_prob, inverted)
             ) from None
+
+
+# test_halving_steps: a prediction, graded by taking the steps: the reference's L2 gradient gives
+# the factor of one step, and the student's count must be the fewest that bring the weights to
+# half or below. A count within 1e-9 of the boundary is accepted either way (round-off).
+SECTIONS["test_halving_steps"] = "l2-is-weight-decay"
+
+
+def weights_after(lr, lam, steps) -> float:
+    """A weight that starts at 1, after ``steps`` steps of gradient descent on the L2 penalty."""
+    w = np.ones(1)
+    factor = float((w - lr * reference.l2_penalty(w, lam)[1])[0])
+    return factor**steps
+
+
+@CHECKS.check(
+    "test_halving_steps",
+    "Is its count the fewest steps of weight decay that halve the weights?",
+)
+def fewest_halving_steps(student, rng):
+    for _ in range(20):
+        decay = float(np.exp(rng.uniform(np.log(1e-4), np.log(0.3))))  # 2 lr lam
+        lr = float(np.exp(rng.uniform(np.log(1e-3), np.log(0.5))))
+        lam = decay / (2 * lr)
+        got = as_float(student.call("halving_steps", lr, lam), "halving_steps()")
+        if not (np.isfinite(got) and got == int(got) and got >= 1):
+            raise CheckFailed(f"halving_steps(): expected a whole number of steps, got {got!r}")
+        steps = int(got)
+        after, before = weights_after(lr, lam, steps), weights_after(lr, lam, steps - 1)
+        call = f"halving_steps({lr:.6g}, {lam:.6g}) = {steps}"
+        if after > 0.5 * (1 + 1e-9):
+            raise CheckFailed(
+                f"{call}, but after {steps} steps of the penalty alone the weights are still at "
+                f"{after:.6g} of their start, above one half: too few steps"
+            )
+        if before <= 0.5 * (1 - 1e-9):
+            raise CheckFailed(
+                f"{call}, but after {steps - 1} steps the weights are already at {before:.6g} of "
+                f"their start, at most one half: too many steps"
+            )

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..reference import schedules as reference
-from . import CheckFailed, Registry, as_float
+from . import CheckFailed, Registry, as_float, as_tuple
 from .mistakes import name_mistake
 
 # The section of book/schedules.md that explains each function, for feedback.
@@ -154,3 +154,68 @@ def cosine_default_floor(student, rng):
         lambda t: ((lr0, t, total), {}),
         "(lr_min defaults to 0.0)",
     )
+
+
+# test_decay_constants: a choice, graded by running the reference's schedules with the student's
+# constants on runs drawn here and asking whether each ends at lr_end (rtol 1e-6: far above
+# round-off, or a constant found by bisection, far below any wrong rule's miss, which is at least
+# 1e-4 on these runs).
+SECTIONS["test_decay_constants"] = "five-schedules"
+DECAY_RTOL = 1e-6
+
+
+def decay_run(rng) -> tuple[float, float, int]:
+    """(lr0, lr_end, total_steps): lr0 / lr_end log-uniform in [2, 10 000]."""
+    lr0 = float(rng.uniform(0.01, 1))
+    ratio = float(np.exp(rng.uniform(np.log(2), np.log(1e4))))
+    return lr0, lr0 / ratio, int(rng.integers(20, 5001))
+
+
+def rate_at(schedule, lr0, t, k) -> float:
+    """The reference schedule's rate at step t; inf where a wild constant overflows it."""
+    try:
+        return float(schedule(lr0, t, k))
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+
+
+def check_decay_constant(student, rng, index, name, label):
+    schedule = getattr(reference, name)
+    for _ in range(5):
+        lr0, lr_end, total = decay_run(rng)
+        returned = as_tuple(
+            student.call("decay_constants", lr0, lr_end, total),
+            ("k_exponential", "k_inverse_time"),
+            "decay_constants()",
+        )
+        k = as_float(returned[index], f"decay_constants()'s {label} constant")
+        reached = rate_at(schedule, lr0, total, k)
+        if not np.isclose(reached, lr_end, rtol=DECAY_RTOL, atol=0.0):
+            if reached < lr_end:
+                verdict = "the rate falls too far by then: this k is too large"
+            elif reached > lr_end:
+                verdict = "the rate does not fall far enough by then: this k is too small"
+            else:
+                verdict = "the run gives no number"
+            raise CheckFailed(
+                f"decay_constants({lr0:.6g}, {lr_end:.6g}, {total}) gave the {label} schedule "
+                f"k = {k:.6g}; with it, {name}({lr0:.6g}, {total}, k) = {reached:.6g}, but the "
+                f"run should end at lr_end = {lr_end:.6g} (relative tolerance {DECAY_RTOL:g}): "
+                f"{verdict}"
+            )
+
+
+@CHECKS.check(
+    "test_decay_constants",
+    "Does exponential decay with its constant end at lr_end after total_steps steps?",
+)
+def exponential_decay_ends_at_lr_end(student, rng):
+    check_decay_constant(student, rng, 0, "exponential_decay", "exponential")
+
+
+@CHECKS.check(
+    "test_decay_constants",
+    "Does 1/t decay with its constant end at lr_end after total_steps steps?",
+)
+def inverse_time_decay_ends_at_lr_end(student, rng):
+    check_decay_constant(student, rng, 1, "inverse_time_decay", "1/t")

@@ -428,3 +428,45 @@ LBFGS_RUNS = {
     "lbfgs_beale_quadratic": beale_and_quadratic_runs,
     "lbfgs_settings": settings_runs,
 }
+
+
+# test_largest_weight_counts: a prediction from the chapter's memory counts, within 1% (room for
+# rounding either way and for a float answer; a wrong count is off by a factor of sqrt(2) at
+# least).
+SECTIONS["test_largest_weight_counts"] = "what-a-newton-step-costs"
+COUNT_RTOL = 0.01
+
+
+def check_weight_count(student, rng, index, method):
+    for _ in range(5):
+        memory_bytes = int(np.exp(rng.uniform(np.log(1e6), np.log(1e12))))
+        m = int(rng.integers(3, 31))
+        returned = as_tuple(
+            student.call("largest_weight_counts", memory_bytes, m),
+            ("P_newton", "P_lbfgs"),
+            "largest_weight_counts()",
+        )
+        got = as_float(returned[index], f"largest_weight_counts()'s P for {method}")
+        expected = reference.largest_weight_counts(memory_bytes, m)[index]
+        if not np.isclose(got, expected, rtol=COUNT_RTOL, atol=0.0):
+            raise CheckFailed(
+                f"largest_weight_counts({memory_bytes}, m={m}): P for {method}: got {got:.6g}, "
+                f"expected {expected} (relative tolerance {COUNT_RTOL:g}); count the numbers "
+                f"{method} stores for P weights, 8 bytes each"
+            )
+
+
+@CHECKS.check(
+    "test_largest_weight_counts",
+    "Is its P the largest whose Newton Hessian fits in the memory?",
+)
+def newton_weight_count(student, rng):
+    check_weight_count(student, rng, 0, "Newton's method")
+
+
+@CHECKS.check(
+    "test_largest_weight_counts",
+    "Is its P the largest whose L-BFGS pairs fit in the memory?",
+)
+def lbfgs_weight_count(student, rng):
+    check_weight_count(student, rng, 1, "L-BFGS")

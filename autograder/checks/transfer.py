@@ -263,3 +263,34 @@ def frozen_with_velocity(student, rng):
     velocity = {name: rng.standard_normal(value.shape) * 0.1 for name, value in params.items()}
     rates = reference.learning_rates(list(params), 1, float(rng.uniform(0.01, 0.5)))
     step_network(student, rng, params, rates, velocity, 3, 0.9)
+
+
+# test_trained_parameter_count: a prediction, checked against a count taken on networks built
+# here with the reference's replace_head and learning_rates.
+SECTIONS["test_trained_parameter_count"] = "the-recipe-a-new-head-and-one-learning-rate-per-layer"
+
+
+@CHECKS.check(
+    "test_trained_parameter_count",
+    "Does it count every weight and bias that fine-tuning trains, and no other?",
+)
+def counts_what_trains(student, rng):
+    for _ in range(6):
+        num_layers = int(rng.integers(2, 6))
+        sizes = [int(n) for n in rng.integers(2, 40, size=num_layers + 1)]
+        num_classes = int(rng.integers(2, 12))
+        while num_classes == sizes[-1]:  # a head of another width, so that its size shows
+            num_classes = int(rng.integers(2, 12))
+        trainable = int(rng.integers(1, num_layers + 1))
+        params = reference.replace_head(init_mlp(sizes, seed=0), num_classes, rng)
+        rates = reference.learning_rates(list(params), trainable, 0.1)
+        expected = sum(params[name].size for name in params if rates[name] > 0)
+        got = student.call("trained_parameter_count", sizes, num_classes, trainable)
+        if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
+            raise CheckFailed(f"trained_parameter_count(): expected a whole number, got {got!r}")
+        if float(got) != expected:
+            raise CheckFailed(
+                f"trained_parameter_count({sizes}, {num_classes}, {trainable}): got {got}, "
+                f"expected {expected} (exactly): count the weights and biases of every layer "
+                f"that learning_rates gives a nonzero rate, with the new head's width"
+            )

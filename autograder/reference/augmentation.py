@@ -91,3 +91,9 @@ def pca_color(image, eigenvalues, eigenvectors, sigma, rng):
     alpha = rng.normal(0.0, sigma, 3)
     offset = eigenvectors @ (alpha * np.sqrt(eigenvalues))
     return to_uint8(image.astype(np.float64) + offset)
+
+
+def training_crop_count(height, width, size):
+    """The draws of a random size x size crop and a flip with probability 1/2: two choices of the
+    flip for each of (height - size + 1) (width - size + 1) window positions."""
+    return 2 * (height - size + 1) * (width - size + 1)

@@ -60,3 +60,9 @@ def dropout_backward(dout, mask, drop_prob, inverted=True):
     (/ (1 - drop_prob) if inverted)."""
     dx = dout * mask
     return dx / (1 - drop_prob) if inverted else dx
+
+
+def halving_steps(lr, lam):
+    """The fewest steps of gradient descent on lam * sum(W**2) alone after which the weights are
+    at most half their start: the smallest t with (1 - 2 lr lam) ** t <= 1/2."""
+    return int(np.ceil(np.log(0.5) / np.log(1 - 2 * lr * lam)))

@@ -34,3 +34,10 @@ def linear_warmup(lr0, t, warmup_steps):
     """lr0 * min(1, (t + 1) / warmup_steps): rises linearly over the first steps (t = 0, 1, ...)
     and never starts at zero."""
     return lr0 * min(1.0, (t + 1) / warmup_steps)
+
+
+def decay_constants(lr0, lr_end, total_steps):
+    """(k of exponential decay, k of 1/t decay) that take the rate from lr0 at t = 0 to lr_end at
+    t = total_steps: ln(lr0 / lr_end) / T and (lr0 / lr_end - 1) / T."""
+    ratio = lr0 / lr_end
+    return math.log(ratio) / total_steps, (ratio - 1) / total_steps

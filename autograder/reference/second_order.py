@@ -98,3 +98,10 @@ def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
         w, g = w_new, g_new
         history.append(f(w))
     return w, max_iter, np.array(history)
+
+
+def largest_weight_counts(memory_bytes, m):
+    """(P for Newton, P for L-BFGS): the largest P whose Hessian (P**2 float64 numbers) fits in
+    memory_bytes, and whose m pairs (2 m P numbers) do."""
+    numbers = memory_bytes // 8
+    return int(np.sqrt(numbers)), int(numbers // (2 * m))

@@ -62,3 +62,11 @@ def fine_tune_step(params, grads, velocity, rates, rho=0.9):
         v = rho * velocity[name] - rates[name] * grads[name]
         new_params[name], new_velocity[name] = value + v, v
     return new_params, new_velocity
+
+
+def trained_parameter_count(sizes, num_classes, num_trainable_layers):
+    """The entries of the parameters that train: (fan_in + 1) fan_out for each of the top
+    num_trainable_layers layers, the head's fan_out being num_classes."""
+    widths = list(sizes[:-1]) + [num_classes]
+    layers = list(zip(widths[:-1], widths[1:]))
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in layers[-num_trainable_layers:])

@@ -72,3 +72,13 @@ FEEDBACK = {
 # On 971, 1252 and 1420 the pca check's first draw is a patch whose offset rounds away, where
 # the image returned unchanged would match the reference: the check must draw again.
 SEEDS = (0, 971, 1252, 1420)
+
+# training_crop_count: a prediction, compared exactly.
+MUTANTS["test_training_crop_count"] = {
+    "AlexNet's count, (height - size)(width - size) positions": lambda h, w, s: (
+        2 * (h - s) * (w - s)
+    ),
+    "no flips counted": lambda h, w, s: (h - s + 1) * (w - s + 1),
+    "the height's positions squared": lambda h, w, s: 2 * (h - s + 1) ** 2,
+    "positions and flips added, not multiplied": lambda h, w, s: (h - s + 1) * (w - s + 1) + 2,
+}

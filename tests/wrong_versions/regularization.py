@@ -66,3 +66,21 @@ FEEDBACK = {
     }
 }
 SECTIONS = {"test_l2_penalty": {"the L2 penalty has a factor 1/2": "l2-is-weight-decay"}}
+
+# halving_steps: a prediction, graded by taking the steps.
+MUTANTS["test_halving_steps"] = {
+    "PyTorch's factor 1 - lr lam, the L2 penalty's 1/2 put back": lambda lr, lam: int(
+        np.ceil(np.log(0.5) / np.log(1 - lr * lam))
+    ),
+    "the last step above one half": lambda lr, lam: int(
+        np.floor(np.log(0.5) / np.log(1 - 2 * lr * lam))
+    ),
+    "rounded to the nearest step": lambda lr, lam: int(
+        np.rint(np.log(0.5) / np.log(1 - 2 * lr * lam))
+    ),
+    "a linear fall to one half": lambda lr, lam: int(np.ceil(0.5 / (2 * lr * lam))),
+}
+FEEDBACK["test_halving_steps"] = {
+    "PyTorch's factor 1 - lr lam, the L2 penalty's 1/2 put back": "too many steps",
+    "the last step above one half": "too few steps",
+}

@@ -28,3 +28,31 @@ MUTANTS = {
     },
 }
 CATALOGS = checks.MISTAKES
+
+# decay_constants: a choice, graded by running the schedules with the constants returned.
+MUTANTS["test_decay_constants"] = {
+    "1/t decay's constant from the ratio, not the ratio minus one": lambda lr0, lr_end, T: (
+        math.log(lr0 / lr_end) / T,
+        lr0 / lr_end / T,
+    ),
+    "exponential decay's constant with a base-10 logarithm": lambda lr0, lr_end, T: (
+        math.log10(lr0 / lr_end) / T,
+        (lr0 / lr_end - 1) / T,
+    ),
+    "both set to end at the last step of the run, t = total_steps - 1": lambda lr0, lr_end, T: (
+        math.log(lr0 / lr_end) / (T - 1),
+        (lr0 / lr_end - 1) / (T - 1),
+    ),
+    "the same constant for both schedules": lambda lr0, lr_end, T: (
+        math.log(lr0 / lr_end) / T,
+        math.log(lr0 / lr_end) / T,
+    ),
+}
+FEEDBACK = {
+    "test_decay_constants": {
+        "1/t decay's constant from the ratio, not the ratio minus one": (
+            "the rate falls too far by then"
+        ),
+        "exponential decay's constant with a base-10 logarithm": "this k is too small",
+    }
+}

@@ -48,3 +48,23 @@ MUTANTS = {
         ),
     },
 }
+
+# largest_weight_counts: a prediction of what each method stores.
+MUTANTS["test_largest_weight_counts"] = {
+    "the Hessian's upper triangle only": lambda memory_bytes, m: (
+        int(np.sqrt(2 * memory_bytes / 8)),
+        memory_bytes // 8 // (2 * m),
+    ),
+    "4 bytes a number (float32)": lambda memory_bytes, m: (
+        int(np.sqrt(memory_bytes / 4)),
+        memory_bytes // 4 // (2 * m),
+    ),
+    "one vector a pair, not two": lambda memory_bytes, m: (
+        int(np.sqrt(memory_bytes / 8)),
+        memory_bytes // 8 // m,
+    ),
+    "memory counted in bits": lambda memory_bytes, m: (
+        int(np.sqrt(memory_bytes / 64)),
+        memory_bytes // 64 // (2 * m),
+    ),
+}

@@ -52,3 +52,23 @@ FEEDBACK = {
         "parameter with velocity left from earlier"
     }
 }
+
+
+def _count(sizes, num_classes, trainable, head=True, biases=True, below=0):
+    widths = list(sizes[:-1]) + [num_classes if head else sizes[-1]]
+    layers = list(zip(widths[:-1], widths[1:]))
+    chosen = layers[-trainable - below : len(layers) - below]
+    return sum((fan_in + int(biases)) * fan_out for fan_in, fan_out in chosen)
+
+
+# trained_parameter_count: a prediction, checked against a count on the reference's networks.
+MUTANTS["test_trained_parameter_count"] = {
+    "the old head's width": lambda s, k, n: _count(s, k, n, head=False),
+    "weights only, no biases": lambda s, k, n: _count(s, k, n, biases=False),
+    "the head plus num_trainable_layers layers below it": lambda s, k, n: _count(
+        s, k, min(n + 1, len(s) - 1)
+    ),
+    "the frozen layers counted instead": lambda s, k, n: (
+        _count(s, k, len(s) - 1) - _count(s, k, n)
+    ),
+}

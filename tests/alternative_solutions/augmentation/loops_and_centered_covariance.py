@@ -63,3 +63,12 @@ def pca_color(image, eigenvalues, eigenvectors, sigma, rng):
         offset += alpha[k] * np.sqrt(eigenvalues[k]) * eigenvectors[:, k]
     values = image.astype(np.float64) + offset
     return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+
+
+def training_crop_count(height, width, size):
+    # Every window position counted one by one, twice: mirrored or not.
+    count = 0
+    for _top in range(height - size + 1):
+        for _left in range(width - size + 1):
+            count += 2
+    return count

@@ -51,3 +51,9 @@ def pca_color(image, eigenvalues, eigenvectors, sigma, rng):
     alpha = rng.normal(0.0, sigma, 3)
     offset = (alpha * np.sqrt(eigenvalues)) @ eigenvectors.T
     return np.clip(np.rint(image + offset), 0, 255).astype(np.uint8)
+
+
+def training_crop_count(height, width, size):
+    # The positions as the number of distinct (top, left) pairs of a grid, times the two flips.
+    tops, lefts = np.arange(height - size + 1), np.arange(width - size + 1)
+    return int(np.size(np.add.outer(tops, lefts))) * 2

@@ -34,3 +34,8 @@ def dropout_forward(x, drop_prob, rng, train=True, inverted=True):
 def dropout_backward(dout, mask, drop_prob, inverted=True):
     scale = 1.0 / (1.0 - drop_prob) if inverted else 1.0
     return np.where(mask, dout * scale, 0)
+
+
+def halving_steps(lr, lam):
+    # The steps t solve t log(1 - 2 lr lam) = log(1/2); log1p keeps a small 2 lr lam accurate.
+    return int(np.ceil(-np.log(2.0) / np.log1p(-2.0 * lr * lam)))

@@ -56,3 +56,12 @@ def dropout_backward(dout, mask, drop_prob, inverted=True):
         if mask[i]:
             dx[i] = dout[i] / (1 - drop_prob) if inverted else dout[i]
     return dx
+
+
+def halving_steps(lr, lam):
+    # Take the steps on one weight, with the L2 gradient 2 lam w, until it is at half or below.
+    w, steps = 1.0, 0
+    while w > 0.5:
+        w -= lr * 2 * lam * w
+        steps += 1
+    return steps

@@ -25,3 +25,9 @@ def cosine_decay(lr0, t, total_steps, lr_min=0.0):
 
 def linear_warmup(lr0, t, warmup_steps):
     return lr0 * np.clip(t + 1, 1, warmup_steps) / warmup_steps
+
+
+def decay_constants(lr0, lr_end, total_steps):
+    # Both through the logarithm of the ratio: exp(-k T) = lr_end / lr0 and 1 + k T = lr0 / lr_end.
+    log_ratio = np.log(lr0) - np.log(lr_end)
+    return float(log_ratio / total_steps), float(np.expm1(log_ratio) / total_steps)

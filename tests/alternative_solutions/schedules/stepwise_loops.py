@@ -38,3 +38,23 @@ def linear_warmup(lr0, t, warmup_steps):
     if t + 1 >= warmup_steps:
         return lr0
     return lr0 * (t + 1) / warmup_steps
+
+
+def decay_constants(lr0, lr_end, total_steps):
+    # Each constant found by bisection on the schedule itself, until its end rate is lr_end.
+    def solve(end_rate):
+        low, high = 0.0, 1.0
+        while end_rate(high) > lr_end:
+            high *= 2
+        for _ in range(200):
+            middle = (low + high) / 2
+            if end_rate(middle) > lr_end:
+                low = middle
+            else:
+                high = middle
+        return (low + high) / 2
+
+    return (
+        solve(lambda k: exponential_decay(lr0, total_steps, k)),
+        solve(lambda k: inverse_time_decay(lr0, total_steps, k)),
+    )

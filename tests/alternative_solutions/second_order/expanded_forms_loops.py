@@ -80,3 +80,20 @@ def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
         history.append(f(w))
         iterations += 1
     return w, iterations, np.array(history)
+
+
+def largest_weight_counts(memory_bytes, m):
+    # Grow P while the next count fits: Newton's by one, L-BFGS's by doubling, then bisection.
+    P_newton = 0
+    while 8 * (P_newton + 1) ** 2 <= memory_bytes:
+        P_newton += 1
+    low, high = 0, 1
+    while 16 * m * high <= memory_bytes:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if 16 * m * middle <= memory_bytes:
+            low = middle
+        else:
+            high = middle
+    return P_newton, low

@@ -67,3 +67,8 @@ def lbfgs(f, grad, w0, m=10, tol=1e-6, max_iter=500):
                 grad_change_list.pop(0)
         history.append(f(w))
     return w, max_iter, np.array(history)
+
+
+def largest_weight_counts(memory_bytes, m):
+    # The counts as floats, solved from 8 P^2 = memory and 8 (2 m P) = memory without rounding.
+    return float(np.sqrt(memory_bytes / 8.0)), memory_bytes / (16.0 * m)

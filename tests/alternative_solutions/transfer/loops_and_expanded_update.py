@@ -39,3 +39,14 @@ def fine_tune_step(params, grads, velocity, rates, rho=0.9):
             new_params[name] = params[name] + rho * velocity[name] - rate * grads[name]
             new_velocity[name] = rho * velocity[name] - rate * grads[name]
     return new_params, new_velocity
+
+
+def trained_parameter_count(sizes, num_classes, num_trainable_layers):
+    # Layer by layer from the top: the head with the target's width, then the layers below it.
+    num_layers = len(sizes) - 1
+    count = 0
+    for layer in range(num_layers, num_layers - num_trainable_layers, -1):
+        fan_in = sizes[layer - 1]
+        fan_out = num_classes if layer == num_layers else sizes[layer]
+        count += fan_in * fan_out + fan_out
+    return count

@@ -41,3 +41,10 @@ def fine_tune_step(params, grads, velocity, rates, rho=0.9):
             new_velocity[name] = -rate * buffer
             new_params[name] = params[name] + new_velocity[name]
     return new_params, new_velocity
+
+
+def trained_parameter_count(sizes, num_classes, num_trainable_layers):
+    # Build the network, give it the new head, and count the entries that get a rate.
+    params = replace_head(network.init_mlp(list(sizes)), num_classes, np.random.default_rng(0))
+    rates = learning_rates(list(params), num_trainable_layers, 1.0)
+    return int(sum(params[name].size for name in params if rates[name] > 0))
