@@ -500,8 +500,71 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
 def _probe(student, call: Call, right: Callable, expected) -> str:
     """What calling the student's function again shows: a default of its own, or an input it
     ignores."""
-    return _wrong_default(student, call, right, expected) or _ignored_input(
-        student, call, right, expected
+    return (
+        _random_source(student, call, right, expected)
+        or _wrong_default(student, call, right, expected)
+        or _ignored_input(student, call, right, expected)
+    )
+
+
+def _random_source(student, call: Call, right: Callable, expected) -> str:
+    """Where a function that draws takes its randomness from, when not from the generator or
+    seed it is given: the same seed gives another answer, or another seed the same one."""
+    arguments = _named_arguments(right, call.args, call.kwargs)
+    sources = {
+        name: value
+        for name, value in arguments.items()
+        if isinstance(value, harness.GeneratorArgument)
+        or (
+            name == "seed" and isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        )
+    }
+    if not sources:
+        return ""
+    again = _call_with(student, call, arguments)
+    if again is _FAILED:
+        return ""
+    if not _same(again, call.returned):
+        return (
+            "called again with the same seed, it returns another answer: its draws come from "
+            "somewhere other than the generator or seed it is given (NumPy's global state, or "
+            "a generator it makes itself)"
+        )
+    for name, value in sources.items():
+        if isinstance(value, harness.GeneratorArgument):
+            other = harness.GeneratorArgument({"seed": (value.seed + 1) % 2**63})
+        else:
+            other = type(value)(value + 1)
+        new_expected = _run(right, (), {**arguments, name: other})
+        if new_expected is _FAILED or _agrees(new_expected, expected):
+            continue
+        answer = _call_with(student, call, {**arguments, name: other})
+        if answer is not _FAILED and _same(answer, call.returned):
+            return f"it ignores `{name}`: given another, it draws the same"
+    return ""
+
+
+def _call_with(student, call: Call, arguments: dict):
+    """The student's function called again, with ``arguments`` passed as the check passed
+    them (positionally or by name), or _FAILED."""
+    names = list(arguments)
+    passed = set(names[: len(call.args)]) | set(call.kwargs)
+    positional = [arguments[n] for n in names[: len(call.args)]]
+    keywords = {n: arguments[n] for n in names[len(call.args) :] if n in passed}
+    try:
+        return student.call(call.name, *positional, **keywords)
+    except StudentCallFailed:
+        return _FAILED
+
+
+def _same(one, other) -> bool:
+    """Exactly the same answer, leaf by leaf."""
+    ones, others = _parts(one), _parts(other)
+    return len(ones) == len(others) and all(
+        _numbers(a) is not None
+        and _numbers(b) is not None
+        and np.array_equal(_numbers(a), _numbers(b), equal_nan=True)
+        for a, b in zip(ones, others)
     )
 
 
@@ -543,7 +606,7 @@ def _ignored_input(student, call: Call, right: Callable, expected) -> str:
         if name not in passed or _changed_values(value) is None:
             continue
         if all(
-            _same_answer_for(student, call, right, expected, {**arguments, name: changed}, passed)
+            _same_answer_for(student, call, right, expected, {**arguments, name: changed})
             for changed in _changed_values(value)
         ):
             return (
@@ -553,24 +616,14 @@ def _ignored_input(student, call: Call, right: Callable, expected) -> str:
     return ""
 
 
-def _same_answer_for(student, call, right, expected, arguments: dict, passed: set) -> bool:
+def _same_answer_for(student, call, right, expected, arguments: dict) -> bool:
     """Whether the student's function returns exactly what it did when called with
     ``arguments``, for which the right answer is not what it was."""
     new_expected = _run(right, (), arguments)
     if new_expected is _FAILED or _agrees(new_expected, expected):
         return False
-    names = list(arguments)
-    positional = [arguments[n] for n in names[: len(call.args)]]
-    keywords = {n: arguments[n] for n in names[len(call.args) :] if n in passed}
-    try:
-        again = student.call(call.name, *positional, **keywords)
-    except StudentCallFailed:
-        return False
-    gots, agains = _parts(call.returned), _parts(again)
-    return len(gots) == len(agains) and all(
-        _numbers(a) is not None and np.array_equal(_numbers(a), _numbers(g), equal_nan=True)
-        for a, g in zip(agains, gots)
-    )
+    again = _call_with(student, call, arguments)
+    return again is not _FAILED and _same(again, call.returned)
 
 
 def _changed_values(value) -> list | None:
