@@ -90,3 +90,14 @@ def test_does_adagrad_slow_down_in_a_long_run():
         w, h = adagrad_step(w, np.ones(1), h, 0.1)
         steps.append(abs(w - before)[0])
     assert steps[-1] == pytest.approx(0.1 / np.sqrt(1000), rel=1e-6)
+
+
+@pytest.mark.parametrize("decay", [0.5, 0.9, 0.99, 0.999])
+def test_is_the_predicted_steady_step_what_rmsprop_steps(decay):
+    from autograder.reference.adaptive import rmsprop_steady_step
+
+    w, h = np.zeros(1), np.zeros(1)
+    for t in range(1, 301):
+        w_new, h = rmsprop_step(w, np.array([-3.0]), h, 0.01, decay=decay, eps=0.0)
+        assert np.isclose(abs(w_new - w)[0], rmsprop_steady_step(-3.0, 0.01, decay, t), rtol=1e-12)
+        w = w_new

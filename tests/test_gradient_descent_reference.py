@@ -38,3 +38,18 @@ def test_does_it_keep_the_start_and_shape():
     assert np.allclose(path[:, 0, 0], [1, 0.5, 0.25, 0.125]) and np.array_equal(
         W0, np.ones((2, 3))
     )
+
+
+def test_is_the_best_learning_rate_the_fastest_of_a_fine_sweep():
+    """No learning rate of a fine grid gives a smaller worst-case rate max_i |1 - lr nu_i|, and
+    gradient descent with it shrinks the error as fast as that rate says."""
+    from autograder.reference.gradient_descent import best_learning_rate
+
+    for kappa, seed in ((3.0, 0), (50.0, 1), (1000.0, 2)):
+        problem = quadratic(kappa, dim=6, seed=seed)
+        best = best_learning_rate(problem.A)
+        sweep = np.linspace(1e-4, 2 / problem.eigenvalues[-1], 20001)
+        rates = np.max(np.abs(1 - np.multiply.outer(sweep, problem.eigenvalues)), axis=1)
+        best_rate = np.max(np.abs(1 - best * problem.eigenvalues))
+        assert best_rate <= rates.min() + 1e-12
+        assert np.isclose(best_rate, (kappa - 1) / (kappa + 1), rtol=1e-9)

@@ -20,7 +20,7 @@ from autograder.grading import grade
 from autograder.options import GradingOptions
 
 ASSIGNMENT = "gradients"
-FULL_MARKS = 10.0
+FULL_MARKS = 12.0
 
 # Wrong answers a cheat pairs its trick with: no trick may turn these into points.
 WRONG = {
@@ -28,6 +28,13 @@ WRONG = {
     "relative_error": "def relative_error(a, n):\n    return 0.0",
     "gradient_check": "def gradient_check(f, grad_f, w, h=1e-5):\n    return 0.0",
     "svm_loss": "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)",
+    # Right where the loss and its third derivative have one size (as in the visible tests),
+    # wrong wherever their sizes differ.
+    "best_h": (
+        "def best_h(machine_epsilon, loss_value, third_derivative):\n"
+        "    ratio = abs(loss_value) / abs(third_derivative)\n"
+        "    return float(np.cbrt(3 * machine_epsilon) * np.sqrt(ratio))"
+    ),
 }
 
 # Aimed at stock nbgrader: no-op assert helpers, and a gradient_check whose result passes any

@@ -131,3 +131,16 @@ def test_is_the_svm_loss_at_zero_weights_c_minus_one():
     assert loss == pytest.approx(3.0)  # every margin is exactly 1, for C - 1 = 3 wrong classes
     expected = np.stack([X[y != k].sum(0) - 3 * X[y == k].sum(0) for k in range(4)], axis=1) / 7
     assert np.allclose(dW, expected)
+
+
+@pytest.mark.parametrize(
+    "machine_epsilon,loss_value,third_derivative",
+    [(np.finfo(np.float64).eps, 1.0, 1.0), (1e-7, -30.0, 0.02), (1e-18, 2e-3, -400.0)],
+)
+def test_is_best_h_the_minimum_of_the_error_model_on_a_fine_grid(
+    machine_epsilon, loss_value, third_derivative
+):
+    hs = np.geomspace(1e-12, 1e2, 400_001)
+    model = hs**2 / 6 * abs(third_derivative) + machine_epsilon * abs(loss_value) / hs
+    best = reference.best_h(machine_epsilon, loss_value, third_derivative)
+    assert np.isclose(best, hs[np.argmin(model)], rtol=1e-4)

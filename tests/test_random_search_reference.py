@@ -127,3 +127,16 @@ def test_would_the_old_comparison_fail_honest_walks():
         if not all(np.allclose(g, e, rtol=1e-12, atol=0) for g, e in zip(*honest_walk(*case)[1:]))
     ]
     assert len(parted) >= 2, parted
+
+
+@pytest.mark.parametrize("num_weights", [1, 2, 5, 300])
+def test_is_the_expected_gain_what_random_tries_on_a_plane_gain(num_weights):
+    """200 000 tries W + tau Z on a linear loss: their mean decrease, rejected tries counted as
+    0, is the prediction, whatever the number of weights."""
+    from autograder.reference.random_search import expected_gain_per_try
+
+    draws = np.random.default_rng(num_weights)
+    gradient = draws.standard_normal(num_weights)
+    gradient *= 1.5 / np.linalg.norm(gradient)
+    gains = np.maximum(0.0, -0.2 * draws.standard_normal((200_000, num_weights)) @ gradient)
+    assert np.isclose(gains.mean(), expected_gain_per_try(1.5, 0.2, num_weights), rtol=0.01)

@@ -71,3 +71,29 @@ def test_does_an_unshuffled_answer_fail_every_check_whatever_the_seed():
         assert not any(result.passed for result in run_checks(checks, unshuffled, seed)), (
             f"seed {seed}"
         )
+
+
+def test_is_the_smallest_batch_size_what_every_batch_of_a_small_set_gives():
+    """On six examples the expected squared error of a batch of B distinct ones, averaged over
+    every such batch, is the law with its factor (N - B)/(N - 1); the smallest batch size is the
+    first B it allows."""
+    from itertools import combinations
+
+    from autograder.reference.sgd import smallest_batch_size
+
+    gradients = np.random.default_rng(3).standard_normal((6, 4))
+    full = gradients.mean(axis=0)
+    sigma2 = np.mean(np.sum((gradients - full) ** 2, axis=1))
+    noise = {
+        size: np.mean(
+            [
+                np.sum((gradients[list(batch)].mean(axis=0) - full) ** 2)
+                for batch in combinations(range(6), size)
+            ]
+        )
+        for size in range(1, 7)
+    }
+    # Noise levels none of which is one of the six batches' noises, up to rounding.
+    for max_noise in np.linspace(0.0, 1.2 * sigma2, 37) + 1e-3 * sigma2:
+        allowed = [size for size in range(1, 7) if noise[size] <= max_noise]
+        assert smallest_batch_size(sigma2, max_noise, 6) == min(allowed)

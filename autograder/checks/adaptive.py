@@ -5,12 +5,14 @@
     test_adam_step     adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
                                  eps=1e-8) -> (w, m, v, t)
     test_adamw_step    adamw_step(..., weight_decay=1e-2) -> (w, m, v, t)
+    test_rmsprop_steady_step  rmsprop_steady_step(g, lr, decay, t) -> a step's size
 
 Each rule is stepped beside the reference for many steps on random problems (fed its own
 state): in float64 (rtol 1e-9), in float32 (rtol 1e-4, and the dtype kept), and with
 zero gradients. Adam's checks name a missing bias correction, t incremented after use
 and eps inside the square root, each in its own words; eps placement is tested where it
-matters, with gradients of order 1e-4.
+matters, with gradients of order 1e-4. The size of RMSProp's t-th step under a steady
+gradient is a prediction, compared with the exact value to rtol 1e-4.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import numpy as np
 from optlab.problems import Rosenbrock, quadratic
 
 from ..reference import adaptive as reference
-from . import Registry
+from . import Registry, as_float
+from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
 from .update_rules import UpdateRule
 
@@ -211,3 +214,57 @@ for rule, base_hyper in RULES:
         rule.follow_reference(
             student, digits.grad, W0, 5, base_hyper, initial_state=initial_state(rule, W0)
         )
+
+
+# --- predicting RMSProp's steps ---------------------------------------------------------------
+
+SECTIONS["test_rmsprop_steady_step"] = "the-decay-rate"
+STEADY_RTOL = 1e-4
+
+
+def check_steady_step(student, g: float, lr: float, decay: float, t: int, what: str) -> None:
+    call = f"rmsprop_steady_step({g:.6g}, {lr:.6g}, {decay:.6g}, {t})"
+    expected = float(reference.rmsprop_steady_step(g, lr, decay, t))
+    got = student.call("rmsprop_steady_step", g, lr, decay, t)
+    hint = ""
+    number = as_float(got, call)
+    if np.isfinite(number) and number > 0:
+        hint = (
+            f"; that is {number / lr:.6g} times the learning rate, where {expected / lr:.6g} "
+            "times was expected"
+        )
+    compare_prediction(got, expected, STEADY_RTOL, f"{call} {what}", hint)
+
+
+def drawn_gradient(rng) -> float:
+    return float(rng.choice([-1.0, 1.0]) * np.exp(rng.uniform(np.log(0.01), np.log(100.0))))
+
+
+def drawn_lr(rng) -> float:
+    return float(np.exp(rng.uniform(np.log(1e-4), np.log(1.0))))
+
+
+@CHECKS.check(
+    "test_rmsprop_steady_step",
+    "Does it predict the size of a step while h fills up, for any gradient and decay rate?",
+)
+def steady_step_while_filling(student, rng):
+    for _ in range(6):
+        decay = 1.0 - float(np.exp(rng.uniform(np.log(1e-3), np.log(0.5))))
+        t = int(rng.integers(2, max(3, int(3 / (1 - decay))) + 1))
+        check_steady_step(
+            student, drawn_gradient(rng), drawn_lr(rng), decay, t, "(h still filling up)"
+        )
+
+
+@CHECKS.check(
+    "test_rmsprop_steady_step",
+    "Does it give the first step, and a step long after the first?",
+)
+def steady_step_first_and_late(student, rng):
+    decay = 1.0 - float(np.exp(rng.uniform(np.log(1e-3), np.log(0.5))))
+    check_steady_step(student, drawn_gradient(rng), drawn_lr(rng), decay, 1, "(the first step)")
+    late = int(np.ceil(30 / (1 - decay))) + int(rng.integers(0, 100))
+    check_steady_step(
+        student, drawn_gradient(rng), drawn_lr(rng), decay, late, "(long after the first step)"
+    )

@@ -1,19 +1,27 @@
 """Hidden checks for the gradient-descent exercise
 (solutions/gradient_descent/gradient_descent.ipynb).
 
-    test_gradient_descent  gradient_descent(grad, w0, lr, num_steps) -> every iterate
+    test_gradient_descent    gradient_descent(grad, w0, lr, num_steps) -> every iterate
+    test_best_learning_rate  best_learning_rate(A) -> a learning rate
 
 Trajectories must match the reference iterate by iterate (rtol 1e-9, atol 1e-12); the
-first iterate that differs is reported.
+first iterate that differs is reported. A learning rate is a choice: the reference runs
+gradient descent with it on a quadratic of the grader's, which must shrink the distance to the
+minimizer a millionfold within 1.25 times the steps that the fastest learning rate needs.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from optlab.problems import Rosenbrock, quadratic
 
 from ..reference import gradient_descent as reference
 from . import CheckFailed, Registry, as_array, problem_argument
 from .mistakes import name_mistake
+from .predictions import finite_number
 from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
 
@@ -101,3 +109,92 @@ def diverging_and_empty(student, rng):
     w0 = rng.standard_normal(2)
     check(student, problem, w0, 3.0 / problem.eigenvalues[-1], 15, "with lr above 2/nu_max")
     check(student, problem, w0, 0.1, 0, "with no steps")
+
+
+# --- choosing the learning rate --------------------------------------------------------------
+
+SECTIONS["test_best_learning_rate"] = "measuring-the-limit"
+# The target: shrink the distance to the minimizer this much, within SLACK times the steps that
+# the fastest learning rate needs from the worst start.
+SHRINK, SLACK = 1e-6, 1.25
+
+
+def rotated_quadratic(rng, mu: float, nu_max: float, dim: int):
+    """(A, minimizer, start): curvatures mu and nu_max and dim - 2 between, in a random
+    orientation; the start's error has the same size along every eigenvector, the worst case's
+    share along the extreme ones included."""
+    curvatures = np.concatenate([[mu, nu_max], rng.uniform(mu, nu_max, dim - 2)])
+    Q, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+    A = (Q * curvatures) @ Q.T
+    A = (A + A.T) / 2
+    minimizer = rng.standard_normal(dim)
+    start = minimizer + Q @ rng.choice([-1.0, 1.0], dim)
+    return A, minimizer, start
+
+
+def steps_allowed(mu: float, nu_max: float) -> tuple[int, int]:
+    """(the steps the fastest learning rate needs to shrink the error SHRINK-fold from the worst
+    start, the steps allowed: SLACK times as many)."""
+    best_rate = (nu_max - mu) / (nu_max + mu)
+    if best_rate < 1e-12:
+        return 1, 1
+    needed = math.log(SHRINK) / math.log(best_rate)
+    return math.ceil(needed), math.ceil(SLACK * needed)
+
+
+def check_learning_rate(student, rng, mu: float, nu_max: float, dim: int, what: str) -> None:
+    A, minimizer, start = rotated_quadratic(rng, mu, nu_max, dim)
+    what = f"best_learning_rate(A) {what} (curvatures {mu:.3g} to {nu_max:.3g}, dimension {dim})"
+    lr = finite_number(student.call("best_learning_rate", A), what)
+    if lr <= 0:
+        raise CheckFailed(f"{what}: expected a positive learning rate, got {lr:.6g}")
+    needed, allowed = steps_allowed(mu, nu_max)
+    path = reference.gradient_descent(lambda w: A @ (w - minimizer), start, lr, allowed)
+    distances = np.linalg.norm(path - minimizer, axis=1)
+    shrunk = distances[-1] / distances[0]
+    if shrunk <= SHRINK:
+        return
+    shallow, steep = abs(1 - lr * mu), abs(1 - lr * nu_max)
+    slowest = "shallowest" if shallow >= steep else "steepest"
+    advice = (
+        "the learning rate is too small for the shallowest direction"
+        if shallow >= steep
+        else "the learning rate is too large for the steepest direction"
+    )
+    raise CheckFailed(
+        f"{what}: gradient descent with lr = {lr:.6g} shrank the distance to the minimizer to "
+        f"{shrunk:.3g} of its start in {allowed} steps; the target is {SHRINK:g} within "
+        f"{allowed} steps ({SLACK:g} times the {needed} that the fastest learning rate needs "
+        f"from this start). Per step, the error along the shallowest eigenvector was "
+        f"multiplied by {shallow:.4g} and along the steepest by {steep:.4g}; the {slowest} one "
+        f"set the pace: {advice}"
+    )
+
+
+@CHECKS.check(
+    "test_best_learning_rate",
+    "Does gradient descent with it reach the target on a mildly conditioned quadratic?",
+)
+def best_learning_rate_mild(student, rng):
+    mu = float(np.exp(rng.uniform(np.log(1e-2), np.log(1e2))))
+    kappa = float(rng.uniform(2.0, 20.0))
+    check_learning_rate(student, rng, mu, kappa * mu, int(rng.integers(2, 12)), "mild")
+
+
+@CHECKS.check(
+    "test_best_learning_rate",
+    "Does gradient descent with it reach the target on an ill-conditioned quadratic?",
+)
+def best_learning_rate_ill(student, rng):
+    mu = float(np.exp(rng.uniform(np.log(1e-2), np.log(1e2))))
+    kappa = float(np.exp(rng.uniform(np.log(100.0), np.log(1000.0))))
+    check_learning_rate(student, rng, mu, kappa * mu, int(rng.integers(2, 12)), "ill-conditioned")
+
+
+@CHECKS.check(
+    "test_best_learning_rate",
+    "Where every curvature is the same, does one step reach the minimizer?",
+)
+def best_learning_rate_round(student, rng):
+    nu = float(np.exp(rng.uniform(np.log(1e-2), np.log(1e2))))
+    check_learning_rate(student, rng, nu, nu, int(rng.integers(2, 12)), "on a round bowl")

@@ -7,6 +7,8 @@ Grade cells and what their checks ask:
                                                             wrong one
     test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and
                                                             real data
+    test_best_h            best_h(machine_epsilon, loss_value, third_derivative)  the h that
+                                                            minimizes the error model
 
 Tolerances (elementwise |got - expected| <= atol + rtol |expected|, stated in every message):
     numeric gradient   rtol 1e-6, atol 1e-8 against the exact gradient of a quadratic (a centered
@@ -16,6 +18,7 @@ Tolerances (elementwise |got - expected| <= atol + rtol |expected|, stated in ev
     gradient check     rtol 1e-3 on a measurable truncation error (h = 1e-3), 1e-4 on a wrong
                        gradient
     SVM loss           loss rtol 1e-9, atol 1e-12; gradient rtol 1e-7, atol 1e-10
+    best h             rtol 1e-2 (a prediction: a careful numerical minimization passes too)
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from optlab.testing import assert_close
 
 from ..reference import gradients as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
+from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
 
 # The section of book/gradients.md that explains each function, for feedback.
@@ -244,3 +248,69 @@ def svm_on_digits(student, rng):
     digits = digits_problem(rng, size=40)
     W = rng.standard_normal((65, 10)) * 0.01
     check_svm(student, W, digits.X, digits.y, "on 40 digits images (D=65, C=10)")
+
+
+# --- predicting the best h --------------------------------------------------------------------
+
+SECTIONS["test_best_h"] = "choosing-h"
+BEST_H_RTOL = 1e-2
+
+
+def centered_error_model(h: float, machine_epsilon: float, loss_value, third_derivative) -> float:
+    """The section's model of the centered difference's error: truncation plus round-off."""
+    return h**2 / 6 * abs(third_derivative) + machine_epsilon * abs(loss_value) / h
+
+
+def drawn_error_model(rng) -> tuple[float, float, float]:
+    """(machine epsilon, |L|, |L'''|): a float type's epsilon or another, and sizes whose ratio
+    3 |L| / |L'''| is 10 to 10^4 times from 1, either way."""
+    machine_epsilon = float(
+        rng.choice(
+            [
+                np.finfo(np.float64).eps,
+                np.finfo(np.float32).eps,
+                np.exp(rng.uniform(np.log(1e-20), np.log(1e-4))),
+            ]
+        )
+    )
+    loss_size = float(np.exp(rng.uniform(np.log(1e-3), np.log(1e3))))
+    ratio = 10 ** (rng.choice([-1.0, 1.0]) * rng.uniform(1.0, 4.0))
+    return machine_epsilon, loss_size, 3 * loss_size / ratio
+
+
+def check_best_h(student, machine_epsilon, loss_value, third_derivative, what: str) -> None:
+    call = f"best_h({machine_epsilon:.6g}, {loss_value:.6g}, {third_derivative:.6g})"
+    expected = reference.best_h(machine_epsilon, loss_value, third_derivative)
+    got = student.call("best_h", machine_epsilon, loss_value, third_derivative)
+    number = as_float(got, call)
+    hint = ""
+    if np.isfinite(number) and number > 0:
+        at_got, at_best = (
+            centered_error_model(h, machine_epsilon, loss_value, third_derivative)
+            for h in (number, expected)
+        )
+        hint = f"; the error model is {at_got:.6g} at your h and {at_best:.6g} at its minimum"
+    compare_prediction(got, expected, BEST_H_RTOL, f"{call} {what}", hint)
+
+
+@CHECKS.check("test_best_h", "Does it balance truncation against round-off in the error model?")
+def best_h_balances(student, rng):
+    for _ in range(5):
+        machine_epsilon, loss_size, third_size = drawn_error_model(rng)
+        check_best_h(student, machine_epsilon, loss_size, third_size, "")
+
+
+@CHECKS.check(
+    "test_best_h",
+    "Does it use the sizes of the loss and of the third derivative, whatever their signs?",
+)
+def best_h_signs(student, rng):
+    for loss_sign, third_sign in ((-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)):
+        machine_epsilon, loss_size, third_size = drawn_error_model(rng)
+        check_best_h(
+            student,
+            machine_epsilon,
+            loss_sign * loss_size,
+            third_sign * third_size,
+            "(negative values)",
+        )

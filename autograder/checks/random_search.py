@@ -2,13 +2,15 @@
 
     test_random_search        random_search(loss, shape, num_samples, scale=1.0, seed=0)
     test_random_local_search  random_local_search(loss, w0, num_steps, step_size=0.1, seed=0)
+    test_expected_gain_per_try  expected_gain_per_try(grad_norm, step_size, num_weights)
 
 Both must reproduce the reference exactly for the same seed (the draw order is stated in
 the docstrings): best weights, best loss and history, to rtol 1e-12. A walk's weights are w0
 plus the steps it took, which correct code may add in any order, and a quadratic's loss is a
 difference of terms: each is also allowed 1e-12 of the size of its terms (WEIGHT_SIZES,
 loss_size), since their sum may cancel to near zero. Known wrong versions (the last sample
-kept, raw losses in the history, uphill steps taken, ...) are named.
+kept, raw losses in the history, uphill steps taken, ...) are named. The expected gain of a try
+is a prediction, compared with the exact value to rtol 1e-2.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from optlab.testing import assert_close
 from ..reference import random_search as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
 from .mistakes import name_mistake
+from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
 
 # The section of book/random_search.md that explains each function, for feedback.
@@ -260,3 +263,39 @@ def local_search_on_digits(student, rng):
     problem, W0, n, step, seed = draw_until(rng, digits_walk, reference_walks)
     what = f"random_local_search on digits ({n} steps, weights {problem.shape})"
     compare(student, "random_local_search", problem, W0, n, what=what, step_size=step, seed=seed)
+
+
+# --- predicting what a try gains --------------------------------------------------------------
+
+SECTIONS["test_expected_gain_per_try"] = "why-guessing-fails-in-high-dimension"
+GAIN_RTOL = 1e-2
+
+
+def check_gain(student, rng, num_weights: int, what: str) -> None:
+    grad_norm = float(np.exp(rng.uniform(np.log(1e-3), np.log(1e3))))
+    step_size = float(np.exp(rng.uniform(np.log(1e-4), np.log(1.0))))
+    call = f"expected_gain_per_try({grad_norm:.6g}, {step_size:.6g}, {num_weights})"
+    expected = float(reference.expected_gain_per_try(grad_norm, step_size, num_weights))
+    compare_prediction(
+        student.call("expected_gain_per_try", grad_norm, step_size, num_weights),
+        expected,
+        GAIN_RTOL,
+        f"{call} {what}",
+        f"; a step of length step_size along the steepest direction would gain "
+        f"{step_size * grad_norm:.6g}",
+    )
+
+
+@CHECKS.check(
+    "test_expected_gain_per_try", "Does it predict the gain of a try among many weights?"
+)
+def gain_many_weights(student, rng):
+    for _ in range(4):
+        num_weights = int(np.exp(rng.uniform(np.log(100), np.log(1_000_000))))
+        check_gain(student, rng, num_weights, "(many weights)")
+
+
+@CHECKS.check("test_expected_gain_per_try", "Does it predict the gain of a try among few weights?")
+def gain_few_weights(student, rng):
+    for num_weights in sorted(rng.choice(np.arange(2, 11), size=3, replace=False)):
+        check_gain(student, rng, int(num_weights), "(few weights)")

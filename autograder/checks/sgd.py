@@ -2,9 +2,12 @@
 
     test_minibatch_indices  minibatch_indices(num_examples, batch_size, num_epochs, seed=0)
     test_sgd_step           sgd_step(w, dw, lr)
+    test_smallest_batch_size  smallest_batch_size(sigma2, max_noise, num_examples) -> an int
 
 The batches must equal the reference's exactly (same seed, same draws); SGD steps must
 match to rtol 1e-9 (atol 1e-12), over several steps side by side, each fed its own weights.
+A batch size is a prediction with one right answer, compared exactly, on problems whose answer
+is never a matter of rounding.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..reference import sgd as reference
-from . import CheckFailed, Registry, describe
+from . import CheckFailed, Registry, as_int, describe, draw_until
 from .problems import digits_problem, random_quadratic
 from .update_rules import UpdateRule
 
@@ -134,3 +137,101 @@ def sgd_on_digits(student, rng):
     UpdateRule("sgd_step", reference.sgd_step).follow_reference(
         student, problem.grad, rng.standard_normal(problem.shape) * 0.01, 5, {"lr": 0.5}
     )
+
+
+# --- predicting a batch size ------------------------------------------------------------------
+
+SECTIONS["test_smallest_batch_size"] = "noisy-gradients"
+
+
+def noise_of_batch(sigma2: float, batch_size: float, num_examples: int) -> float:
+    """The expected squared error of the gradient of a batch of distinct examples."""
+    return sigma2 / batch_size * (num_examples - batch_size) / (num_examples - 1)
+
+
+def check_batch_size(student, sigma2: float, max_noise: float, num_examples: int, what: str):
+    call = f"smallest_batch_size({sigma2:.6g}, {max_noise:.6g}, {num_examples})"
+    got = as_int(student.call("smallest_batch_size", sigma2, max_noise, num_examples), call)
+    expected = reference.smallest_batch_size(sigma2, max_noise, num_examples)
+    if got == expected:
+        return
+    if 1 <= got < expected:
+        why = (
+            f"a batch of {got} distinct examples has a gradient with expected squared error "
+            f"{noise_of_batch(sigma2, got, num_examples):.6g}, more than the {max_noise:.6g} "
+            "allowed"
+        )
+    elif expected < got <= num_examples:
+        why = (
+            f"a batch of {expected} distinct examples already has a gradient with expected "
+            f"squared error {noise_of_batch(sigma2, expected, num_examples):.6g}, within the "
+            f"{max_noise:.6g} allowed"
+        )
+    else:
+        why = f"a batch size is a whole number from 1 to {num_examples}"
+    raise CheckFailed(f"{call} {what}: got {got}, expected {expected}: {why}")
+
+
+def drawn_batch_problem(rng, num_examples: int, low: float, high: float, fraction=(0.05, 0.95)):
+    """(sigma2, max_noise): the noise of a batch of B* examples, B* drawn log-uniformly from
+    [low, high] with its fractional part in ``fraction``, so that the answer, B* rounded up, is
+    never a matter of rounding."""
+    sigma2 = float(np.exp(rng.uniform(np.log(0.1), np.log(1000.0))))
+    size = draw_until(
+        rng,
+        lambda r: float(np.exp(r.uniform(np.log(low), np.log(high)))),
+        lambda b: fraction[0] <= b % 1 <= fraction[1],
+        tries=1000,
+    )
+    return sigma2, noise_of_batch(sigma2, size, num_examples)
+
+
+@CHECKS.check(
+    "test_smallest_batch_size", "Does it find the smallest batch size on random data sets?"
+)
+def batch_size_on_random_sets(student, rng):
+    for _ in range(6):
+        num_examples = int(np.exp(rng.uniform(np.log(20), np.log(100_000))))
+        sigma2, max_noise = drawn_batch_problem(rng, num_examples, 1.5, num_examples - 1)
+        check_batch_size(student, sigma2, max_noise, num_examples, "on a random data set")
+
+
+@CHECKS.check(
+    "test_smallest_batch_size",
+    "Does it count a batch of distinct examples as less noisy than one drawn with replacement?",
+)
+def batch_size_large_share(student, rng):
+    for _ in range(3):
+        num_examples = int(rng.integers(50, 5000))
+        sigma2, max_noise = drawn_batch_problem(
+            rng, num_examples, 0.2 * num_examples, 0.9 * num_examples
+        )
+        check_batch_size(
+            student, sigma2, max_noise, num_examples, "(the batch a large share of the set)"
+        )
+
+
+@CHECKS.check(
+    "test_smallest_batch_size",
+    "Does it use the exact factor of batches drawn without replacement, on small sets?",
+)
+def batch_size_small_set(student, rng):
+    for _ in range(3):
+        num_examples = int(rng.integers(10, 60))
+        sigma2, max_noise = drawn_batch_problem(
+            rng, num_examples, 0.3 * num_examples, 0.7 * num_examples, fraction=(0.03, 0.1)
+        )
+        check_batch_size(student, sigma2, max_noise, num_examples, "on a small set")
+
+
+@CHECKS.check(
+    "test_smallest_batch_size",
+    "Does it answer 1 when one example is quiet enough, and every example when no noise is "
+    "allowed?",
+)
+def batch_size_extremes(student, rng):
+    num_examples = int(rng.integers(2, 10_000))
+    sigma2 = float(np.exp(rng.uniform(np.log(0.1), np.log(1000.0))))
+    quiet = sigma2 * float(rng.uniform(1.01, 10.0))
+    check_batch_size(student, sigma2, quiet, num_examples, "(one example is quiet enough)")
+    check_batch_size(student, sigma2, 0.0, num_examples, "(no noise allowed)")

@@ -55,3 +55,12 @@ def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight
     decayed = w - lr * weight_decay * w
     w_new, m, v, t = adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
     return decayed + (w_new - w), m, v, t
+
+
+def rmsprop_steady_step(g, lr, decay, t):
+    """The size of RMSProp's t-th step on a weight whose gradient is ``g`` at every step, from
+    h = 0 and with eps = 0. Unrolled, h_t = (1 - decay) (1 + decay + ... + decay^(t-1)) g^2
+    = (1 - decay^t) g^2, so the step is lr / sqrt(1 - decay^t) whatever g (book/adaptive.md,
+    section "The decay rate")."""
+    share_filled = 1.0 - decay**t
+    return lr / np.sqrt(share_filled)

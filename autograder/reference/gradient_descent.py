@@ -14,3 +14,12 @@ def gradient_descent(grad, w0, lr, num_steps):
         w = w - lr * grad(w)
         trajectory[k] = w
     return trajectory
+
+
+def best_learning_rate(A):
+    """The learning rate with which gradient descent on L(w) = 1/2 w^T A w - u^T w (A symmetric
+    positive definite) shrinks the distance to the minimizer fastest from the worst start: where
+    the rates |1 - lr * mu| and |1 - lr * nu_max| of the extreme eigenvalues cross
+    (book/gradient_descent.md, eq. best-rate)."""
+    curvatures = np.linalg.eigvalsh(np.asarray(A, dtype=np.float64))
+    return 2.0 / (curvatures[0] + curvatures[-1])

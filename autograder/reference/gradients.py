@@ -93,3 +93,11 @@ def svm_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.nda
     coefficients = active
     coefficients[rows, y] = -active.sum(axis=1)
     return loss, X.T @ coefficients / n
+
+
+def best_h(machine_epsilon: float, loss_value: float, third_derivative: float) -> float:
+    """The step h that makes the centered difference's error model h^2/6 |L'''| + eps |L| / h
+    smallest (book/gradients.md, section "Choosing h"): its derivative h/3 |L'''| - eps |L| / h^2
+    vanishes at h^3 = 3 eps |L| / |L'''|."""
+    balance = 3.0 * machine_epsilon * abs(loss_value) / abs(third_derivative)
+    return float(np.cbrt(balance))

@@ -44,3 +44,13 @@ def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):
             w, current = candidate, value
         history[k] = current
     return w, float(current), history
+
+
+def expected_gain_per_try(grad_norm, step_size, num_weights):
+    """E[max(0, L(W) - L(W + step_size Z))] to first order in the step, Z standard normal: the
+    slope <grad L, Z> is normal with standard deviation grad_norm whatever the number of weights,
+    and the positive part of a standard normal has mean 1 / sqrt(2 pi) (book/random_search.md,
+    section "Why guessing fails in high dimension": a try of length about step_size sqrt(P)
+    gains 1 / sqrt(2 pi P) of a steepest step as long)."""
+    mean_positive_part = 1.0 / np.sqrt(2.0 * np.pi)
+    return step_size * grad_norm * mean_positive_part

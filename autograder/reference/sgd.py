@@ -31,3 +31,13 @@ def minibatch_indices(num_examples, batch_size, num_epochs, seed=0):
 def sgd_step(w, dw, lr):
     """w - lr * dw (PyTorch's torch.optim.SGD with no momentum: the same)."""
     return w - lr * dw
+
+
+def smallest_batch_size(sigma2, max_noise, num_examples):
+    """The smallest batch size B (1 to N) whose minibatch of B distinct examples has a gradient
+    with expected squared error E|g_B - grad L|^2 = sigma2 / B * (N - B) / (N - 1) at most
+    ``max_noise`` (book/sgd.md, eq. noise-law and the factor for batches drawn without
+    replacement that follows it)."""
+    sizes = np.arange(1, num_examples + 1)
+    noise = sigma2 / sizes * (num_examples - sizes) / (num_examples - 1)
+    return int(sizes[np.argmax(noise <= max_noise)])

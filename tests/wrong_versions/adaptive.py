@@ -1,5 +1,7 @@
 """Wrong versions of the adaptive rules: the checks' own catalogs."""
 
+import math
+
 from autograder.checks import adaptive as checks
 
 CATALOGS = {
@@ -15,3 +17,17 @@ SECTIONS = {
         "eps is inside the square root": "our-forms-and-pytorch-s",
     }
 }
+
+MUTANTS = {
+    "test_rmsprop_steady_step": {
+        "every step as large as the first": lambda g, lr, decay, t: lr / math.sqrt(1 - decay),
+        "h already full": lambda g, lr, decay, t: lr,
+        "counts the steps from 0": lambda g, lr, decay, t: (
+            lr / math.sqrt(1 - decay ** (t - 1)) if t > 1 else math.inf
+        ),
+        "no square root": lambda g, lr, decay, t: lr / (1 - decay**t),
+        "scaled by the gradient": lambda g, lr, decay, t: lr * abs(g) / math.sqrt(1 - decay**t),
+        "AdaGrad's sum": lambda g, lr, decay, t: lr / math.sqrt(t),
+    }
+}
+SEEDS = (0, 1, 2)

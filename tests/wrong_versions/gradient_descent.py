@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.checks import gradient_descent as checks
-from autograder.reference.gradient_descent import gradient_descent
+from autograder.reference.gradient_descent import best_learning_rate, gradient_descent
 
 
 def one_step_short(grad, w0, lr, num_steps):
@@ -23,3 +23,20 @@ MUTANTS = {
     }
 }
 CATALOGS = {"gradient_descent": checks.MISTAKES}
+
+
+def curvatures(A):
+    return np.linalg.eigvalsh(A)
+
+
+MUTANTS["test_best_learning_rate"] = {
+    "one over the largest curvature": lambda A: 1 / curvatures(A)[-1],
+    "just under the stability limit": lambda A: 1.99 / curvatures(A)[-1],
+    "one over the smallest curvature": lambda A: 1 / curvatures(A)[0],
+    "the diagonal of A for its curvatures": lambda A: 2 / (np.diag(A).min() + np.diag(A).max()),
+    "momentum's learning rate": lambda A: (
+        (2 / (np.sqrt(curvatures(A)[0]) + np.sqrt(curvatures(A)[-1]))) ** 2
+    ),
+    "a little above the best": lambda A: 1.01 * best_learning_rate(A),
+}
+SEEDS = (0, 1, 2)

@@ -76,3 +76,15 @@ MUTANTS = {
     },
 }
 SEEDS = (0, 1, 2)
+
+MUTANTS["test_best_h"] = {
+    "the round-off scale alone": lambda eps, loss, third: eps ** (1 / 3),
+    "the one-sided difference's": lambda eps, loss, third: np.sqrt(
+        4 * eps * abs(loss) / abs(third)
+    ),
+    "where the two terms are equal": lambda eps, loss, third: np.cbrt(
+        6 * eps * abs(loss) / abs(third)
+    ),
+    "without the 3": lambda eps, loss, third: np.cbrt(eps * abs(loss) / abs(third)),
+    "signs kept": lambda eps, loss, third: np.cbrt(3 * eps * loss / third),
+}

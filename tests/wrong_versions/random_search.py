@@ -1,4 +1,6 @@
-"""Wrong versions of random_search and random_local_search."""
+"""Wrong versions of random_search, random_local_search and expected_gain_per_try."""
+
+from math import lgamma
 
 import numpy as np
 
@@ -36,3 +38,16 @@ MUTANTS = {
     },
 }
 CATALOGS = checks.MISTAKES
+
+MUTANTS["test_expected_gain_per_try"] = {
+    "the step size taken as the try's length": lambda g, tau, p: tau * g / np.sqrt(2 * np.pi * p),
+    "half the tries gain the full slope": lambda g, tau, p: tau * g / 2,
+    "rejected tries counted as gains": lambda g, tau, p: tau * g * np.sqrt(2 / np.pi),
+    "a try as long as tau sqrt(P) along the steepest direction": lambda g, tau, p: (
+        tau * g * np.sqrt(p)
+    ),
+    "the length sqrt(P) with the exact cosine": lambda g, tau, p: (
+        tau * np.sqrt(p) * g * np.exp(lgamma(p / 2) - lgamma((p + 1) / 2)) / (2 * np.sqrt(np.pi))
+    ),
+}
+SEEDS = (0, 1, 2)

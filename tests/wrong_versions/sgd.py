@@ -1,8 +1,10 @@
-"""Wrong versions of minibatch_indices and sgd_step."""
+"""Wrong versions of minibatch_indices, sgd_step and smallest_batch_size."""
+
+import math
 
 import numpy as np
 
-from autograder.reference.sgd import minibatch_indices
+from autograder.reference.sgd import minibatch_indices, smallest_batch_size
 
 MUTANTS = {
     "test_minibatch_indices": {
@@ -22,3 +24,25 @@ MUTANTS = {
         "forgets lr": lambda w, dw, lr: w - dw,
     },
 }
+
+
+def batch_size_bound(sigma2, max_noise, num_examples, factor):
+    """The smallest B in 1..N with sigma2 / B * factor(B) <= max_noise, by a scan."""
+    for size in range(1, num_examples + 1):
+        if sigma2 / size * factor(size) <= max_noise:
+            return size
+    return num_examples
+
+
+MUTANTS["test_smallest_batch_size"] = {
+    "as if drawn with replacement": lambda s2, noise, n: math.ceil(s2 / noise) if noise > 0 else n,
+    "with replacement, at most N": lambda s2, noise, n: batch_size_bound(
+        s2, noise, n, lambda b: 1.0
+    ),
+    "the factor (N - B) / N": lambda s2, noise, n: batch_size_bound(
+        s2, noise, n, lambda b: (n - b) / n
+    ),
+    "rounds down": lambda s2, noise, n: max(smallest_batch_size(s2, noise, n) - 1, 1),
+    "one too many": lambda s2, noise, n: min(smallest_batch_size(s2, noise, n) + 1, n),
+}
+SEEDS = (0, 1, 2)

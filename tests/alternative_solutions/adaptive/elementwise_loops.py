@@ -1,7 +1,7 @@
 """Every rule entry by entry with math.sqrt: AdaGrad and RMSProp as a per-coordinate rate
 lr / (sqrt(h) + eps) times dw, Adam's corrections folded into one denominator
 lr * m / ((1 - beta1^t) * (sqrt(v / (1 - beta2^t)) + eps)), AdamW as w * (1 - lr * wd) - Adam's
-step."""
+step. RMSProp's steady step is measured: t steps of the rule on one weight, eps 0."""
 
 import math
 
@@ -52,3 +52,12 @@ def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight
     for i in np.ndindex(w.shape):
         w_new[i] = w[i] * shrink - step[i]
     return w_new, m_new, v_new, t
+
+
+def rmsprop_steady_step(g, lr, decay, t):
+    w, h = 0.0, 0.0
+    for _ in range(t):
+        h = decay * h + (1 - decay) * g * g
+        step = lr * g / math.sqrt(h)
+        w -= step
+    return abs(step)

@@ -1,7 +1,8 @@
 """The forms of torch.optim: w - lr * (dw / (sqrt(h) + eps)), moving averages as lerps
 (h + (1 - decay) * (dw^2 - h)), Adam's corrections on the step size and on sqrt(v) separately
 (lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)), AdamW decaying w before Adam's
-step."""
+step. RMSProp's steady step sums the unrolled average's weights (1 - decay) decay^k as a
+series."""
 
 import math
 
@@ -32,3 +33,9 @@ def adamw_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight
     w *= 1 - lr * weight_decay
     w_new, m, v, t = adam_step(w, dw, m, v, t, lr, beta1, beta2, eps)
     return w_new, m, v, t
+
+
+def rmsprop_steady_step(g, lr, decay, t):
+    weights = (1 - decay) * decay ** np.arange(t)
+    h = float(np.sum(weights)) * g**2
+    return lr * abs(g) / math.sqrt(h)

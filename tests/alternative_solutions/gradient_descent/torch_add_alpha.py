@@ -1,6 +1,8 @@
 """Steps like a PyTorch optimizer: the weights are a float64 tensor updated in place with
 w.add_(g, alpha=-lr), which PyTorch computes as one fused multiply-add (rounded once, where
-w - lr * g rounds twice); each row of the trajectory is copied out of it."""
+w - lr * g rounds twice); each row of the trajectory is copied out of it. The best learning rate
+is computed in torch, from torch.linalg.eigvalsh, as the reciprocal of the mean of the extreme
+curvatures."""
 
 import torch
 
@@ -14,3 +16,8 @@ def gradient_descent(grad, w0, lr, num_steps):
         w.add_(g, alpha=-lr)
         path[k] = w.numpy()
     return path
+
+
+def best_learning_rate(A):
+    curvatures = torch.linalg.eigvalsh(torch.tensor(np.asarray(A, dtype=np.float64)))
+    return 1.0 / ((curvatures[0] + curvatures[-1]) / 2).item()

@@ -1,7 +1,8 @@
 """The numeric gradient perturbs copies of w (never w itself), through a flat view of the index;
 the SVM loss takes margins as (1 + s_j) - s_y with einsum scores, sums them per example then
 averages, and builds the gradient as the active examples' sum minus the correct classes' sum, each
-an einsum."""
+an einsum. The best h minimizes the error model numerically, with scipy's bounded Brent search
+on log h."""
 
 
 def numeric_gradient(f, w, h=1e-5):
@@ -38,3 +39,16 @@ def svm_loss(W, X, y):
     )  # how often each example's label is beaten
     dW = (np.einsum("nd,nc->dc", X, active) - np.einsum("nd,nc->dc", X, counts)) / n
     return loss, dW
+
+
+def best_h(machine_epsilon, loss_value, third_derivative):
+    from scipy.optimize import minimize_scalar
+
+    def log_error(log_h):
+        h = np.exp(log_h)
+        return np.log(h**2 / 6 * abs(third_derivative) + machine_epsilon * abs(loss_value) / h)
+
+    found = minimize_scalar(
+        log_error, bounds=(-60.0, 10.0), method="bounded", options={"xatol": 1e-8}
+    )
+    return float(np.exp(found.x))

@@ -1,7 +1,8 @@
 """The numeric gradient walks w with np.nditer (as CS231n's eval_numerical_gradient does),
 evaluates f at the two shifted points in a loop over the shifts and multiplies by a precomputed
 1 / (2h); the SVM loss and gradient are the textbook double loop over examples and classes, each
-score row a vector-matrix product, summed in example order."""
+score row a vector-matrix product, summed in example order. The best h is where the slopes of the
+two error terms cancel, h / 3 |L'''| = eps |L| / h^2: the real root of a cubic, from np.roots."""
 
 
 def numeric_gradient(f, w, h=1e-5):
@@ -50,3 +51,9 @@ def svm_loss(W, X, y):
                 dW[:, j] += X[i]
                 dW[:, y[i]] -= X[i]
     return loss / num_examples, dW / num_examples
+
+
+def best_h(machine_epsilon, loss_value, third_derivative):
+    # |L'''| / 3 h^3 - eps |L| = 0
+    roots = np.roots([abs(third_derivative) / 3, 0.0, 0.0, -machine_epsilon * abs(loss_value)])
+    return float(max(root.real for root in roots if abs(root.imag) < 1e-9 * abs(root)))

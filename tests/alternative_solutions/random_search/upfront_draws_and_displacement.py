@@ -1,6 +1,7 @@
 """Random search draws all candidates in one call and takes the history as a running minimum
 (np.minimum.accumulate, best = first argmin); local search keeps the start plus the sum of the
-accepted steps, so its weights are w0 + (s_1 + ... + s_k), not ((w0 + s_1) + ...) + s_k."""
+accepted steps, so its weights are w0 + (s_1 + ... + s_k), not ((w0 + s_1) + ...) + s_k. The gain
+of a try is half the mean absolute change tau |<grad, Z>|, whose mean is tau g sqrt(2 / pi)."""
 
 
 def random_search(loss, shape, num_samples, scale=1.0, seed=0):
@@ -24,3 +25,8 @@ def random_local_search(loss, w0, num_steps, step_size=0.1, seed=0):
             moved, current = moved + step, value
         history.append(current)
     return start + moved, float(current), np.array(history)
+
+
+def expected_gain_per_try(grad_norm, step_size, num_weights):
+    mean_absolute_change = step_size * grad_norm * np.sqrt(2 / np.pi)
+    return mean_absolute_change / 2  # by symmetry, half the tries go down

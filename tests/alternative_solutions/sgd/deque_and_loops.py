@@ -1,5 +1,7 @@
 """Each epoch's permutation is poured into a deque and batches are popped off its front until it is
-empty; the SGD step is computed entry by entry in a loop over np.ndindex, into a new array."""
+empty; the SGD step is computed entry by entry in a loop over np.ndindex, into a new array. The
+smallest batch size grows B one at a time while sigma2 (N - B) > max_noise B (N - 1), the law
+multiplied out."""
 
 from collections import deque
 
@@ -20,3 +22,10 @@ def sgd_step(w, dw, lr):
     for index in np.ndindex(w.shape):
         new_w[index] = w[index] - lr * dw[index]
     return new_w
+
+
+def smallest_batch_size(sigma2, max_noise, num_examples):
+    batch_size = 1
+    while sigma2 * (num_examples - batch_size) > max_noise * batch_size * (num_examples - 1):
+        batch_size += 1
+    return batch_size
