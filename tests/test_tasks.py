@@ -151,5 +151,5 @@ def test_does_a_wrong_prediction_get_the_theorys_value_and_its_mistake_named():
             mistakes={"the limit": lambda rho, t: 1 / (1 - rho)},
         )
     message = str(failure.value)
-    assert "momentum_speedup(rho=0.9, t=5) returned 10; the theory gives 4.0951" in message
-    assert "relative error of 1e-06" in message and "Likely mistake: the limit" in message
+    assert "momentum_speedup(rho=0.9, t=5): got 10, expected 4.0951" in message
+    assert "relative tolerance 1e-06" in message and "Likely mistake: the limit" in message

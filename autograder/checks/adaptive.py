@@ -25,8 +25,8 @@ from optlab.problems import Rosenbrock, quadratic
 
 from ..reference import adaptive as reference
 from . import Registry, as_float
-from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
+from .tasks import compare_prediction
 from .update_rules import UpdateRule
 
 # The section of book/adaptive.md that explains each function, for feedback.

@@ -21,9 +21,9 @@ from optlab.problems import Rosenbrock, quadratic
 from ..reference import gradient_descent as reference
 from . import CheckFailed, Registry, as_array, problem_argument
 from .mistakes import name_mistake
-from .predictions import finite_number
 from .problems import digits_problem, random_quadratic
 from .steps import compare_trajectory
+from .tasks import finite_number
 
 # The section of book/gradient_descent.md that explains each function, for feedback.
 SECTIONS = {

@@ -30,8 +30,8 @@ from optlab.testing import assert_close
 
 from ..reference import gradients as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
-from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
+from .tasks import compare_prediction
 
 # The section of book/gradients.md that explains each function, for feedback.
 SECTIONS = {

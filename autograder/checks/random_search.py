@@ -26,8 +26,8 @@ from optlab.testing import assert_close
 from ..reference import random_search as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
 from .mistakes import name_mistake
-from .predictions import compare_prediction
 from .problems import digits_problem, random_quadratic
+from .tasks import compare_prediction
 
 # The section of book/random_search.md that explains each function, for feedback.
 SECTIONS = {

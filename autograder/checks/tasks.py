@@ -92,6 +92,27 @@ def assert_reaches(
     )
 
 
+def finite_number(value, what: str) -> float:
+    """One finite real number (an int, a float or a 0-d array) as a float."""
+    number = as_float(value, what)
+    if not math.isfinite(number):
+        raise CheckFailed(f"{what}: expected a finite number, got {number!r}")
+    return number
+
+
+def compare_prediction(got, expected: float, rtol: float, what: str, hint: str = "") -> None:
+    """Fails unless ``got`` is within ``rtol`` of ``expected`` (relative to it), saying both, the
+    tolerance and, if given, a hint on what the difference suggests."""
+    number = finite_number(got, what)
+    if abs(number - expected) <= rtol * abs(expected):
+        return
+    ratio = f" ({number / expected:.4g} times the expected value)" if expected else ""
+    raise CheckFailed(
+        f"{what}: got {number:.6g}, expected {expected:.6g} (relative tolerance {rtol:g})"
+        f"{ratio}{hint}"
+    )
+
+
 def assert_predicted(
     got,
     expected: float,
@@ -101,15 +122,9 @@ def assert_predicted(
     given: dict[str, float],
     mistakes: dict[str, Callable] | None = None,
 ) -> None:
-    """A prediction: ``got`` (what ``function`` returned for the arguments ``given``) must be a
-    number within ``rtol`` of the theory's ``expected`` value. The failure says both values and
-    the tolerance, and names a cataloged wrong formula whose value ``got`` is."""
-    number = as_float(got, f"{function}()")
-    if math.isfinite(number) and abs(number - expected) <= rtol * abs(expected):
-        return
+    """`compare_prediction` of what ``function`` returned for the arguments ``given``, naming a
+    cataloged wrong formula whose value the answer is."""
     arguments = ", ".join(f"{name}={value!r}" for name, value in given.items())
-    raise CheckFailed(
-        f"{function}({arguments}) returned {number:.10g}; the theory gives {expected:.10g} "
-        f"(the tolerance is a relative error of {rtol:g})"
-        + name_mistake(number, mistakes or {}, **given)
-    )
+    what = f"{function}({arguments})"
+    number = finite_number(got, what)
+    compare_prediction(number, expected, rtol, what, name_mistake(number, mistakes or {}, **given))
