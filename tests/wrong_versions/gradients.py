@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from autograder.checks import gradients as checks
 from autograder.reference import gradients as reference
 
 
@@ -76,3 +77,16 @@ MUTANTS = {
     },
 }
 SEEDS = (0, 1, 2)
+CATALOGS = {
+    "numeric_gradient": checks.NUMERIC_MISTAKES,
+    "relative_error": checks.RELATIVE_MISTAKES,
+    "gradient_check": checks.CHECK_MISTAKES,
+    "svm_loss": checks.SVM_MISTAKES,
+}
+SECTIONS = {
+    "test_numeric_gradient": {"the weights were perturbed in float32": "float32-ruins-the-check"},
+    "test_svm_loss": {
+        "the sum counts the correct class too": "exercise",
+        "the margin of 1 is missing": "exercise",
+    },
+}
