@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from autograder.checks import sgd as checks
 from autograder.reference.sgd import minibatch_indices
 
 MUTANTS = {
@@ -22,3 +23,4 @@ MUTANTS = {
         "forgets lr": lambda w, dw, lr: w - dw,
     },
 }
+CATALOGS = {"minibatch_indices": checks.BATCH_MISTAKES, "sgd_step": checks.SGD_MISTAKES}
