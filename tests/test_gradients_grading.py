@@ -259,7 +259,7 @@ def test_does_a_one_sided_difference_lose_only_its_cell_and_get_named(graded):
     assert scores["test_numeric_gradient"] == 0.0
     assert scores["test_relative_error"] == 2.0 and scores["test_svm_loss"] == 4.0
     feedback = support.feedback_text(course, ASSIGNMENT, "one_sided")
-    assert "This is the one-sided difference" in feedback
+    assert "Likely mistake: this is the one-sided difference" in feedback
     assert "expected" in feedback and "relative error" in feedback
 
 

@@ -40,10 +40,39 @@ def starts_after_the_first_step(grad, w0, lr, num_steps):
     return reference.gradient_descent(grad, w0, lr, num_steps + 1)[1:]
 
 
+def gradient_at_start(grad, w0, lr, num_steps):
+    """Every step takes the gradient at w0."""
+    w0 = np.array(w0, dtype=np.float64)
+    step = lr * np.asarray(grad(w0.copy()), dtype=np.float64)
+    return np.array([w0 - t * step for t in range(num_steps + 1)])
+
+
+def every_row_the_last(grad, w0, lr, num_steps):
+    """One array, updated in place and kept at every step: every row is the last iterate."""
+    trajectory = reference.gradient_descent(grad, w0, lr, num_steps)
+    return np.repeat(trajectory[-1:], num_steps + 1, axis=0)
+
+
+def summed_gradients(grad, w0, lr, num_steps):
+    """Each step goes by the sum of every gradient so far."""
+    trajectory = [np.array(w0, dtype=np.float64)]
+    total = np.zeros_like(trajectory[0])
+    for _ in range(num_steps):
+        total = total + grad(trajectory[-1].copy())
+        trajectory.append(trajectory[-1] - lr * total)
+    return np.array(trajectory)
+
+
 MISTAKES = {
     "the steps go up the slope: gradient descent subtracts, w = w - lr * grad(w)": uphill,
     "the trajectory starts after the first step: its first row must be w0 itself "
     "(num_steps + 1 rows in all)": starts_after_the_first_step,
+    "every step takes the gradient at w0: each step of gradient descent takes the gradient "
+    "where it stands, at the current iterate w_t": gradient_at_start,
+    "every row is the last iterate: the trajectory holds one array, changed in place at every "
+    "step; each row must keep the iterate of its own step": every_row_the_last,
+    "each step goes by the sum of all the gradients so far: a step of gradient descent goes "
+    "by the current gradient alone": summed_gradients,
 }
 
 

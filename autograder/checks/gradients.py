@@ -2,7 +2,8 @@
 
 Grade cells and what their checks ask:
     test_numeric_gradient  numeric_gradient(f, w, h=1e-5)  centered, any shape, honours h
-    test_relative_error    relative_error(a, n)             the lecture's formula, its 1e-8 floor
+    test_relative_error    relative_error(a, n)             the lecture's formula, its 1e-8 floor,
+                                                            entries of opposite signs
     test_gradient_check    gradient_check(f, grad_f, w, h)  small for a right gradient, large for a
                                                             wrong one
     test_svm_loss          svm_loss(W, X, y)                loss and analytic gradient, random and
@@ -14,7 +15,13 @@ Tolerances (elementwise |got - expected| <= atol + rtol |expected|, stated in ev
     numeric gradient   rtol 1e-6, atol 1e-8 against the exact gradient of a quadratic (a centered
                        difference is exact there up to round-off); rtol 1e-7 against the
                        reference's centered difference on Rosenbrock with h = 1e-3 or 1e-4
-    relative error     rtol 1e-9 (the same formula, so only round-off may differ)
+    relative error     rtol 1e-9 (the same formula, so only round-off may differ), on entries
+                       of the size of a small gradient (1e-6 to 1e-4), where adding 1e-8 to a
+                       denominator shows and the floor is not reached
+
+A failure names the mistake when the answer is what a cataloged wrong version gives
+(NUMERIC_MISTAKES, RELATIVE_MISTAKES, CHECK_MISTAKES, SVM_MISTAKES; a wrong loss is named
+by the loss alone, whatever the gradient).
     gradient check     rtol 1e-3 on a measurable truncation error (h = 1e-3), 1e-4 on a wrong
                        gradient
     SVM loss           loss rtol 1e-9, atol 1e-12; gradient rtol 1e-7, atol 1e-10
@@ -30,6 +37,7 @@ from optlab.testing import assert_close
 
 from ..reference import gradients as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
+from .mistakes import name_mistake, same_values
 from .problems import digits_problem, random_quadratic
 from .tasks import compare_prediction
 
@@ -40,7 +48,261 @@ SECTIONS = {
     "test_gradient_check": "the-gradient-check",
     "test_svm_loss": "the-analytic-gradient",
 }
-CHECKS = Registry("gradients", sections=SECTIONS)
+
+
+# --- named mistakes -------------------------------------------------------------------------
+
+
+def one_sided_gradient(f, w, h=1e-5) -> np.ndarray:
+    w = np.array(w, dtype=np.float64)
+    grad, base = np.zeros_like(w), f(w)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + h
+        grad[index] = (f(w) - base) / h
+        w[index] = saved
+    return grad
+
+
+def every_entry_at_once(f, w, h=1e-5) -> np.ndarray:
+    w = np.array(w, dtype=np.float64)
+    return np.full_like(w, (f(w + h) - f(w - h)) / (2 * h))
+
+
+def in_float32(f, w, h=1e-5) -> np.ndarray:
+    w32, grad = np.array(w, dtype=np.float32), np.zeros(np.shape(w))
+    for index in np.ndindex(w32.shape):
+        saved = w32[index]
+        w32[index] = saved + np.float32(h)
+        f_plus = f(w32)
+        w32[index] = saved - np.float32(h)
+        f_minus = f(w32)
+        w32[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def whole_rows(f, w, h=1e-5) -> np.ndarray:
+    w = np.array(w, dtype=np.float64)
+    grad = np.zeros_like(w)
+    for i in range(len(w)):
+        saved = w[i].copy()
+        w[i] = saved + h
+        f_plus = f(w)
+        w[i] = saved - h
+        f_minus = f(w)
+        w[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+NUMERIC_MISTAKES = {
+    "this is the one-sided difference, whose error shrinks only like h: the numeric gradient "
+    "takes the centered difference, the loss at w + h minus the loss at "
+    "w - h, over 2h": one_sided_gradient,
+    "the minus point is w itself, not w - h: after adding h, subtracting h only restores the "
+    "entry; the centered difference compares the loss one step h on "
+    "either side of w": lambda f, w, h=1e-5: one_sided_gradient(f, w, h) / 2,
+    "this moves every weight at once and gives each entry the same slope, along the diagonal: "
+    "each partial derivative moves one weight alone, holding the others fixed": (
+        every_entry_at_once
+    ),
+    "the weights were perturbed in float32, where h is lost to rounding: the numeric gradient "
+    "works in float64": in_float32,
+    "this perturbs whole rows of w at once: the numeric gradient moves one entry at a time, "
+    "for every index of w whatever its shape": whole_rows,
+}
+
+RELATIVE_MISTAKES = {
+    "this divides by the larger of |a| and |n|, the form of CS231n's notes: the course's "
+    "relative error divides by their sum": lambda a, n: float(
+        np.max(np.abs(a - n) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(n))))
+    ),
+    "the denominator has no floor of 1e-8: entries where a and n are both tiny then count as "
+    "wholly wrong; in the relative error a denominator below 1e-8 is "
+    "raised to 1e-8": lambda a, n: float(np.max(np.abs(a - n) / (np.abs(a) + np.abs(n)))),
+    "this adds 1e-8 to every denominator, which shifts every entry's error: the floor of the "
+    "relative error raises only a denominator below 1e-8": lambda a, n: float(
+        np.max(np.abs(a - n) / (np.abs(a) + np.abs(n) + 1e-8))
+    ),
+    "this compares the norms of the whole arrays: the relative error is "
+    "taken entry by entry, and the largest one reported, so that one wrong weight cannot "
+    "hide behind many right ones": lambda a, n: float(
+        np.linalg.norm(a - n) / max(1e-8, np.linalg.norm(a) + np.linalg.norm(n))
+    ),
+    "this is the error of every entry: the relative error is the largest "
+    "of them, one number": lambda a, n: np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)),
+    "the difference a - n is taken with its sign, so entries where n is the larger count "
+    "as agreeing: the relative error divides its size |a - n|": (
+        lambda a, n: float(np.max((a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+    ),
+    "this divides by |a + n|, which vanishes where a and n have opposite signs: the relative "
+    "error divides by |a| + |n|, so that a sign error counts 1": (
+        lambda a, n: float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a + n))))
+    ),
+}
+
+
+def check_with(numeric, error=reference.relative_error):
+    """A gradient check that takes ``numeric(f, w, h)`` for the numeric gradient and ``error``
+    for the comparison: the building block of the check's wrong versions."""
+
+    def wrong(f, grad_f, w, h=1e-5):
+        w = np.array(w, dtype=np.float64)
+        return error(grad_f(w.copy()), numeric(f, w.copy(), h))
+
+    return wrong
+
+
+def entries_left_moved(f, grad_f, w, h=1e-5):
+    """Each entry left at w - h after its centered difference, and the analytic gradient taken
+    where the loop left w."""
+    moved = np.array(w, dtype=np.float64)
+    numeric = np.zeros_like(moved)
+    for index in np.ndindex(moved.shape):
+        saved = moved[index]
+        moved[index] = saved + h
+        f_plus = f(moved)
+        moved[index] = saved - h
+        numeric[index] = (f_plus - f(moved)) / (2 * h)
+    return reference.relative_error(grad_f(moved), numeric)
+
+
+CHECK_MISTAKES = {
+    "this ignores the h it is given: the numeric gradient of the check takes the step h that "
+    "the call passes": lambda f, grad_f, w, h=1e-5: check_with(reference.numeric_gradient)(
+        f, grad_f, w
+    ),
+    "the numeric gradient of the check is the one-sided difference, whose error shrinks only "
+    "like h: the check compares with the centered difference": check_with(one_sided_gradient),
+    "this is the absolute error, the largest |a - n|: the check reports the relative error, "
+    "which means the same whatever the size of the gradient": check_with(
+        reference.numeric_gradient, lambda a, n: float(np.max(np.abs(a - n)))
+    ),
+    "the entries are not restored after their perturbation, and the analytic gradient is "
+    "taken where the loop left w: restore each entry, and take both gradients at the w "
+    "given": entries_left_moved,
+    "the numeric gradient is twice the slope (a centered difference over h instead of 2h): "
+    "the check compares with the centered difference over 2h": check_with(
+        lambda f, w, h: 2 * reference.numeric_gradient(f, w, h)
+    ),
+    "this divides by |a| alone: the relative error divides by |a| + |n|": check_with(
+        reference.numeric_gradient,
+        lambda a, n: float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a)))),
+    ),
+}
+
+
+def svm_with(W, X, y, correct_scores=None, margin=1.0, flipped=False, squared=False):
+    """The SVM loss and the gradient that follows from its violated margins, with one part of
+    the loss changed: the correct classes' scores, the margin, the sign of each term, its
+    square. The building block of svm_loss's wrong versions."""
+    n, rows = X.shape[0], np.arange(X.shape[0])
+    scores = X @ W
+    correct = scores[rows, y] if correct_scores is None else correct_scores(scores)
+    terms = scores - correct[:, None] + margin
+    terms = -terms + 2 * margin if flipped else terms
+    terms[rows, y] = 0.0
+    active = (terms > 0).astype(np.float64)
+    loss = float(np.sum((terms * active) ** (2 if squared else 1)) / n)
+    coefficients = active.copy()
+    coefficients[rows, y] = -active.sum(axis=1)
+    return loss, X.T @ coefficients / n
+
+
+def svm_gradient_with(W, X, y, correct_column):
+    """The right loss, and a gradient whose correct-class column is ``correct_column(active)``
+    times x_i; the other columns right."""
+    loss, _ = reference.svm_loss(W, X, y)
+    n, rows = X.shape[0], np.arange(X.shape[0])
+    scores = X @ W
+    active = (scores - scores[rows, y][:, None] + 1.0 > 0).astype(np.float64)
+    active[rows, y] = 0.0
+    coefficients = active.copy()
+    coefficients[rows, y] = correct_column(active)
+    return loss, X.T @ coefficients / n
+
+
+def svm_features_of_class_index(W, X, y):
+    """The gradient of each violated term (example i, class j) made of x_j, not x_i."""
+    loss, _ = reference.svm_loss(W, X, y)
+    n, rows = X.shape[0], np.arange(X.shape[0])
+    scores = X @ W
+    active = scores - scores[rows, y][:, None] + 1.0 > 0
+    active[rows, y] = False
+    dW = np.zeros_like(W, dtype=np.float64)
+    for i, j in zip(*np.nonzero(active)):
+        dW[:, j] += X[j % n]
+        dW[:, y[i]] -= X[j % n]
+    return loss, dW / n
+
+
+def previous_label_scores(scores, y):
+    """Each example's score of the previous example's label (the first example's own)."""
+    labels = np.concatenate([y[:1], y[:-1]])
+    return scores[np.arange(len(y)), labels]
+
+
+SVM_MISTAKES = {
+    "the sum counts the correct class too, whose margin is always 1: the sum of the SVM loss "
+    "runs over the other classes only, j ≠ y_i": lambda W, X, y: (
+        reference.svm_loss(W, X, y)[0] + 1.0,
+        reference.svm_loss(W, X, y)[1],
+    ),
+    "the margin of 1 is missing: the SVM loss asks the correct class's score to beat every "
+    "other score by 1, so a class counts as soon as its score comes within 1 of the correct "
+    "one": lambda W, X, y: svm_with(W, X, y, margin=0.0),
+    "each term has its sign flipped, the correct score minus the other: a term of the SVM loss "
+    "grows with the other class's score, S_ij - S_iy_i + 1": lambda W, X, y: svm_with(
+        W, X, y, flipped=True
+    ),
+    "this is the squared hinge: the SVM loss sums the margins' violations themselves, "
+    "not their squares": lambda W, X, y: svm_with(W, X, y, squared=True),
+    "each example's correct-class score is read with the previous example's label: example i "
+    "compares every score with its own S_iy_i": lambda W, X, y: svm_with(
+        W, X, y, correct_scores=lambda scores: previous_label_scores(scores, y)
+    ),
+    "the correct class's column is missing from the gradient: every violated term also "
+    "subtracts x_i from column y_i": lambda W, X, y: svm_gradient_with(
+        W, X, y, lambda active: 0.0
+    ),
+    "the correct class's column loses x_i once per example: it loses x_i once for every class "
+    "that violates the margin, as each violated term holds -S_iy_i": lambda W, X, y: (
+        svm_gradient_with(W, X, y, lambda active: -(active.sum(axis=1) > 0).astype(float))
+    ),
+    "the gradient of a violated term is made of the wrong example's features: the term of "
+    "example i and class j adds x_i to column j and subtracts it from column y_i": (
+        svm_features_of_class_index
+    ),
+    "this returns (dW, loss): svm_loss returns the loss first, then its gradient": (
+        lambda W, X, y: reference.svm_loss(W, X, y)[::-1]
+    ),
+}
+# The section that explains a named mistake better than its function's, by a phrase of the
+# mistake's explanation above: the SVM loss is defined with the exercise.
+MISTAKE_SECTIONS = {
+    "the weights were perturbed in float32": "float32-ruins-the-check",
+    "the sum counts the correct class too": "exercise",
+    "the margin of 1 is missing": "exercise",
+    "each term has its sign flipped": "exercise",
+    "this is the squared hinge": "exercise",
+    "read with the previous example's label": "exercise",
+}
+CHECKS = Registry("gradients", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
+
+
+def name_among_wrong(got, catalog: dict, expected, *args, **kwargs) -> str:
+    """`name_mistake` among the catalog's mistakes that give a wrong answer on these arguments:
+    one that gives the expected answer here did not make this answer wrong (on a 1-D w, say,
+    perturbing whole rows is perturbing entries)."""
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    wrong_here = {}
+    for why, wrong in catalog.items():
+        with np.errstate(all="ignore"):
+            output = wrong(*args, **kwargs)
+        if not same_values(output if isinstance(output, tuple) else (output,), expected):
+            wrong_here[why] = wrong
+    return name_mistake(got, wrong_here, *args, **kwargs)
 
 
 def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
@@ -65,7 +327,13 @@ def matches_exact_gradient(student, problem, w, what: str) -> None:
         "numeric_gradient",
         w.shape,
     )
-    assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=what)
+    try:
+        assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=what)
+    except AssertionError as failure:
+        expected = reference.numeric_gradient(problem.loss, w.copy())
+        raise CheckFailed(
+            f"{failure}{name_among_wrong(got, NUMERIC_MISTAKES, expected, problem.loss, w)}"
+        ) from None
 
 
 @CHECKS.check(
@@ -81,7 +349,6 @@ def numeric_gradient_is_centered(student, rng):
         w.shape,
     )
     expected = reference.numeric_gradient(problem.loss, w.copy(), h=h)
-    one_sided = np.array([(problem.loss(w + h * e) - problem.loss(w)) / h for e in np.eye(2)])
     try:
         assert_close(
             got,
@@ -91,12 +358,9 @@ def numeric_gradient_is_centered(student, rng):
             what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}",
         )
     except AssertionError as failure:
-        if np.allclose(got, one_sided, rtol=1e-7, atol=1e-9):
-            raise CheckFailed(
-                f"{failure}\n    This is the one-sided difference (f(w+h) - f(w)) / h: "
-                "use the centered one, (f(w+h) - f(w-h)) / (2h)."
-            ) from None
-        raise
+        raise CheckFailed(
+            f"{failure}{name_among_wrong(got, NUMERIC_MISTAKES, expected, problem.loss, w, h=h)}"
+        ) from None
 
 
 @CHECKS.check("test_numeric_gradient", "Does it work when w is a matrix?")
@@ -110,13 +374,40 @@ def numeric_gradient_on_matrix(student, rng):
 # --- relative_error -----------------------------------------------------------------------
 
 
+def gradient_scale(rng: np.random.Generator) -> float:
+    """The size of the entries of a small gradient, 1e-6 to 1e-4: above the floor of 1e-8, yet
+    small enough that adding 1e-8 to a denominator changes the error measurably."""
+    return float(10 ** rng.uniform(-6, -4))
+
+
+def check_relative_error(student, a, n, what: str) -> None:
+    returned = student.call("relative_error", a, n)
+    expected = reference.relative_error(a, n)
+    try:
+        got = as_float(returned, "relative_error")
+    except AssertionError as failure:
+        raise CheckFailed(
+            f"{failure}{name_among_wrong(returned, RELATIVE_MISTAKES, expected, a, n)}"
+        ) from None
+    try:
+        if np.isnan(got):
+            raise CheckFailed(
+                "relative_error returned nan for equal zero-ish entries: "
+                "divide by max(1e-8, |a|+|n|)"
+            )
+        assert_close(got, expected, rtol=1e-9, what=what)
+    except AssertionError as failure:
+        raise CheckFailed(
+            f"{failure}{name_among_wrong(got, RELATIVE_MISTAKES, expected, a, n)}"
+        ) from None
+
+
 @CHECKS.check("test_relative_error", "Is it the lecture's relative error on random arrays?")
 def relative_error_on_random_arrays(student, rng):
-    shape = random_shape(rng)
-    a = rng.standard_normal(shape)
-    n = a + rng.standard_normal(shape) * 10.0 ** rng.uniform(-8, 0, shape)
-    got = as_float(student.call("relative_error", a, n), "relative_error")
-    assert_close(got, reference.relative_error(a, n), rtol=1e-9, what="relative error")
+    shape, scale = random_shape(rng), gradient_scale(rng)
+    a = rng.standard_normal(shape) * scale
+    n = a + rng.standard_normal(shape) * scale * 10.0 ** rng.uniform(-8, 0, shape)
+    check_relative_error(student, a, n, "relative error")
 
 
 @CHECKS.check(
@@ -126,27 +417,32 @@ def relative_error_floor(student, rng):
     a = rng.uniform(1e-11, 1e-10, 4)
     n = np.zeros(4)
     n[0] = a[0]  # one equal pair: 0/0 would be nan without the floor
-    got = as_float(student.call("relative_error", a, n), "relative_error")
-    if np.isnan(got):
-        raise CheckFailed(
-            "relative_error returned nan for equal zero-ish entries: divide by max(1e-8, |a|+|n|)"
-        )
-    assert_close(
-        got, reference.relative_error(a, n), rtol=1e-9, what="relative error of tiny values"
-    )
+    check_relative_error(student, a, n, "relative error of tiny values")
 
 
 @CHECKS.check(
     "test_relative_error", "Is the result the maximum over elements, not an array or a mean?"
 )
 def relative_error_is_max(student, rng):
-    a = rng.standard_normal(6)
+    a = rng.standard_normal(6) * gradient_scale(rng)
     n = a.copy()
     n[int(rng.integers(6))] *= 1.5
-    got = as_float(student.call("relative_error", a, n), "relative_error")
-    assert_close(
-        got, reference.relative_error(a, n), rtol=1e-9, what="relative error with one entry off"
-    )
+    check_relative_error(student, a, n, "relative error with one entry off")
+
+
+@CHECKS.check(
+    "test_relative_error",
+    "Does an entry of the wrong sign count fully, whichever of a and n is the larger?",
+)
+def relative_error_opposite_signs(student, rng):
+    # One entry of n has the sign opposite to a's, an error of exactly 1, the largest; a and n
+    # are passed both ways round, so that a difference taken with its sign is caught either way.
+    a = rng.standard_normal(6) * gradient_scale(rng)
+    n = a * (1 + rng.uniform(-0.1, 0.1, 6))
+    k = int(rng.integers(6))
+    n[k] = -rng.uniform(0.2, 0.8) * a[k]
+    check_relative_error(student, a, n, "relative error with an entry of the wrong sign")
+    check_relative_error(student, n, a, "relative error with an entry of the wrong sign")
 
 
 # --- gradient_check -----------------------------------------------------------------------
@@ -171,12 +467,18 @@ def gradient_check_measures_right_gradient(student, rng):
         "gradient_check",
     )
     expected = reference.gradient_check(problem.loss, problem.grad, w.copy(), h=1e-3)
-    assert_close(
-        got,
-        expected,
-        rtol=1e-3,
-        what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3",
-    )
+    try:
+        assert_close(
+            got,
+            expected,
+            rtol=1e-3,
+            what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3",
+        )
+    except AssertionError as failure:
+        named = name_among_wrong(
+            got, CHECK_MISTAKES, expected, problem.loss, problem.grad, w, h=1e-3
+        )
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 @CHECKS.check(
@@ -201,7 +503,11 @@ def gradient_check_catches_wrong_gradient(student, rng):
         ),
         "gradient_check",
     )
-    assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
+    try:
+        assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
+    except AssertionError as failure:
+        named = name_among_wrong(got, CHECK_MISTAKES, expected, problem.loss, problem.grad, w)
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 # --- svm_loss -----------------------------------------------------------------------------
@@ -215,19 +521,32 @@ def random_classification(rng: np.random.Generator):
     return W, X, y
 
 
+# The losses of svm_loss's named mistakes, to name a wrong loss whatever its gradient.
+SVM_LOSS_MISTAKES = {
+    why: lambda W, X, y, wrong=wrong: wrong(W, X, y)[0] for why, wrong in SVM_MISTAKES.items()
+}
+
+
 def check_svm(student, W, X, y, what):
-    loss, dW = as_tuple(student.call("svm_loss", W, X, y), ("loss", "dW"), "svm_loss")
-    expected_loss, expected_dW = reference.svm_loss(W, X, y)
-    assert_close(
-        as_float(loss, "svm_loss loss"), expected_loss, rtol=1e-9, atol=1e-12, what=f"loss {what}"
-    )
-    assert_close(
-        as_array(dW, "svm_loss gradient", W.shape),
-        expected_dW,
-        rtol=1e-7,
-        atol=1e-10,
-        what=f"gradient dW {what}",
-    )
+    returned = student.call("svm_loss", W, X, y)
+    expected = reference.svm_loss(W, X, y)
+    try:
+        loss, dW = as_tuple(returned, ("loss", "dW"), "svm_loss")
+        loss = as_float(loss, "svm_loss loss")
+        dW = as_array(dW, "svm_loss gradient", W.shape)
+    except AssertionError as failure:
+        named = name_among_wrong(returned, SVM_MISTAKES, expected, W, X, y)
+        raise CheckFailed(f"{failure}{named}") from None
+    try:
+        assert_close(loss, expected[0], rtol=1e-9, atol=1e-12, what=f"loss {what}")
+    except AssertionError as failure:
+        named = name_among_wrong(loss, SVM_LOSS_MISTAKES, expected[0], W, X, y)
+        raise CheckFailed(f"{failure}{named}") from None
+    try:
+        assert_close(dW, expected[1], rtol=1e-7, atol=1e-10, what=f"gradient dW {what}")
+    except AssertionError as failure:
+        named = name_among_wrong((loss, dW), SVM_MISTAKES, expected, W, X, y)
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 @CHECKS.check("test_svm_loss", "Are the loss and gradient right on a random problem?", weight=2)

@@ -24,8 +24,9 @@ from optlab.problems import Quadratic
 from optlab.testing import assert_close
 
 from ..reference import random_search as reference
+from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
-from .mistakes import name_mistake
+from .mistakes import name_mistake, same_values
 from .problems import digits_problem, random_quadratic
 from .tasks import compare_prediction
 
@@ -40,14 +41,27 @@ CHECKS = Registry("random_search", sections=SECTIONS)
 def search(loss, shape, num_samples, scale=1.0, seed=0, mistake=None):
     """random_search, or its wrong version that makes ``mistake`` (a value of SEARCH_MISTAKES)."""
     rng = np.random.default_rng(seed)
+    legacy = np.random.RandomState(seed)  # what np.random.seed(seed) starts
     best_w, best_loss, history = None, np.inf, np.empty(num_samples)
+    if mistake == "worst":
+        best_loss = -np.inf
     for k in range(num_samples):
         draws = np.random.default_rng(seed) if mistake == "rng_per_sample" else rng
-        w = (1.0 if mistake == "unscaled" else scale) * draws.standard_normal(shape)
+        if mistake == "uniform":
+            w = draws.uniform(-scale, scale, shape)
+        elif mistake == "legacy":
+            w = scale * legacy.standard_normal(shape)
+        else:
+            w = (1.0 if mistake == "unscaled" else scale) * draws.standard_normal(shape)
         value = loss(w)
-        if value < best_loss or mistake == "keep_last":
+        before = best_loss
+        if (value > best_loss if mistake == "worst" else value < best_loss) or (
+            mistake == "keep_last"
+        ):
             best_w, best_loss = w, value
-        history[k] = value if mistake == "raw_history" else best_loss
+        if mistake == "last_w":
+            best_w = w
+        history[k] = {"raw_history": value, "history_before": before}.get(mistake, best_loss)
     return best_w, float(best_loss), history
 
 
@@ -60,9 +74,12 @@ def local_search(loss, w0, num_steps, step_size=0.1, seed=0, mistake=None):
     history = [] if mistake == "skip_start" else [current]
     for _ in range(num_steps):
         start = np.array(w0, dtype=np.float64) if mistake == "around_w0" else w
-        candidate = start + step_size * rng.standard_normal(w.shape)
+        draw = (
+            rng.uniform(-1, 1, w.shape) if mistake == "uniform" else rng.standard_normal(w.shape)
+        )
+        candidate = start + step_size * draw
         value = loss(candidate)
-        if value < current or mistake == "uphill":
+        if (value > current if mistake == "rises" else value < current) or mistake == "uphill":
             w, current = candidate, value
         history.append(value if mistake == "raw_history" else current)
     return w, float(current), np.array(history)
@@ -84,6 +101,18 @@ SEARCH_MISTAKES = {
     "the generator is made again for every sample, so every sample is the same: "
     "make one rng = np.random.default_rng(seed) before the loop": "rng_per_sample",
     "the samples are not scaled: draw scale * rng.standard_normal(shape)": "unscaled",
+    "the samples come from NumPy's legacy global generator (np.random.seed), whose draws "
+    "differ from a Generator's: the exercise fixes the draws, those of one "
+    "np.random.default_rng(seed), in order": "legacy",
+    "the best weights are replaced by every sample, the best loss only by a better one: the "
+    "weights returned are the sample that gave the best loss": "last_w",
+    "this keeps the largest loss: random search keeps the sample of the smallest": "worst",
+    "the samples are uniform on [-scale, scale]: random search draws each entry from a normal "
+    "distribution of standard deviation scale": "uniform",
+    "history[k] is the best loss before sample k, and the last sample is left out: "
+    "history[k] is the best loss among the first k + 1 samples, sample k included": (
+        "history_before"
+    ),
 }
 LOCAL_SEARCH_MISTAKES = {
     "every step is taken, uphill too: "
@@ -93,6 +122,10 @@ LOCAL_SEARCH_MISTAKES = {
     "history[k] must be the loss of the weights kept after step k": "raw_history",
     "history leaves out the start: "
     "history[0] must be loss(w0), so it has num_steps + 1 entries": "skip_start",
+    "this moves when the loss rises: the walk moves to a candidate only when its loss is "
+    "lower than the current one": "rises",
+    "the steps are uniform on [-step_size, step_size]: a candidate adds to the current weights "
+    "step_size times independent standard normal draws": "uniform",
 }
 MISTAKES = {
     "random_search": catalog(search, SEARCH_MISTAKES),
@@ -179,7 +212,29 @@ def compare(student, name, problem, *args, what, **kwargs):
             if is_triple(got)
             else ""
         )
+        if (
+            not hint
+            and is_triple(got)
+            and not same_answer_again(student, name, got, problem, *args, **kwargs)
+        ):
+            hint = f"\n    Likely mistake: {UNSEEDED}"
         raise CheckFailed(f"{failure}{hint}") from None
+
+
+# A search whose draws do not come from its seed: no wrong version can say what it returns.
+UNSEEDED = (
+    "called again with the same seed, it returns another answer: the draws do not come from "
+    "the seed; they must all come from one np.random.default_rng(seed)"
+)
+
+
+def same_answer_again(student, name, got, problem, *args, **kwargs) -> bool:
+    """Does a second call with the same arguments (the same seed) return the same answer?"""
+    try:
+        again = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
+    except StudentCallFailed:
+        return True  # the second call's failure says nothing about the seed
+    return is_triple(again) and same_values(tuple(got), tuple(again))
 
 
 def is_triple(got) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..reference import sgd as reference
 from . import CheckFailed, Registry, as_int, describe, draw_until
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .update_rules import UpdateRule
 
@@ -25,6 +26,38 @@ SECTIONS = {
     "test_sgd_step": "a-minibatch-gradient-estimates-the-full-gradient",
 }
 CHECKS = Registry("sgd", sections=SECTIONS)
+
+
+def drawn_with_replacement(num_examples, batch_size, num_epochs, seed=0):
+    """Each batch drawn on its own, with replacement, from one generator."""
+    rng = np.random.default_rng(seed)
+    sizes = [min(batch_size, num_examples - i) for i in range(0, num_examples, batch_size)]
+    return [rng.choice(num_examples, size) for _ in range(num_epochs) for size in sizes]
+
+
+BATCH_MISTAKES = {
+    "each batch is drawn with replacement, so an example can come twice in an epoch and "
+    "another not at all: an epoch visits every example once, in the order of one random "
+    "permutation of the examples": drawn_with_replacement,
+}
+SGD_MISTAKES = {
+    "the step goes uphill: w + lr * dw instead of w - lr * dw": lambda w, dw, lr: w + lr * dw,
+    "the gradient is divided by a count: dw is already the gradient of the batch's mean loss, "
+    "and the step is lr times dw": lambda w, dw, lr: w - lr * dw / len(w),
+}
+
+
+def name_batches(batches: list[list[int]], *args, **kwargs) -> str:
+    """`name_mistake` for a list of batches, each batch one part of the answer."""
+    return name_mistake(
+        tuple(np.array(batch) for batch in batches),
+        {
+            why: lambda *a, wrong=wrong, **k: tuple(wrong(*a, **k))
+            for why, wrong in BATCH_MISTAKES.items()
+        },
+        *args,
+        **kwargs,
+    )
 
 
 def is_integer(value) -> bool:
@@ -56,6 +89,12 @@ def check_batches(student, num_examples, batch_size, num_epochs, seed):
             f"{what}: expected {len(expected)} batches ({per_epoch} per epoch, the last one "
             f"{num_examples - (per_epoch - 1) * batch_size} long), got {len(got)}"
         )
+    indices = [as_indices(batch) for batch in got]
+    named = (
+        name_batches(indices, num_examples, batch_size, num_epochs, seed=seed)
+        if all(batch is not None for batch in indices)
+        else ""
+    )
     for k, (batch, want) in enumerate(zip(got, expected)):
         indices = as_indices(batch)
         if indices != want.tolist():
@@ -69,6 +108,7 @@ def check_batches(student, num_examples, batch_size, num_epochs, seed):
                 f"{what}: batch {index} of epoch {epoch} differs ({k} batches matched): "
                 f"got {shown}, expected {want[:8].tolist()}... "
                 "(one rng = np.random.default_rng(seed); one rng.permutation per epoch)"
+                f"{named}"
             )
 
 
@@ -118,11 +158,7 @@ def one_batch(student, rng):
 )
 def sgd_on_quadratic(student, rng):
     problem = random_quadratic(rng, (2, 30), (2, 6))
-    uphill = "the step goes uphill: w + lr * dw instead of w - lr * dw"
-    rule = UpdateRule(
-        "sgd_step", reference.sgd_step, mistakes={uphill: lambda w, dw, lr: w + lr * dw}
-    )
-    rule.follow_reference(
+    UpdateRule("sgd_step", reference.sgd_step, mistakes=SGD_MISTAKES).follow_reference(
         student,
         problem.grad,
         rng.standard_normal(problem.A.shape[0]),
@@ -134,7 +170,7 @@ def sgd_on_quadratic(student, rng):
 @CHECKS.check("test_sgd_step", "Does it step weight matrices (a classifier on real digits)?")
 def sgd_on_digits(student, rng):
     problem = digits_problem(rng)
-    UpdateRule("sgd_step", reference.sgd_step).follow_reference(
+    UpdateRule("sgd_step", reference.sgd_step, mistakes=SGD_MISTAKES).follow_reference(
         student, problem.grad, rng.standard_normal(problem.shape) * 0.01, 5, {"lr": 0.5}
     )
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from autograder.checks import gradients as checks
 from autograder.reference import gradients as reference
 
 
@@ -87,4 +88,16 @@ MUTANTS["test_best_h"] = {
     ),
     "without the 3": lambda eps, loss, third: np.cbrt(eps * abs(loss) / abs(third)),
     "signs kept": lambda eps, loss, third: np.cbrt(3 * eps * loss / third),
+CATALOGS = {
+    "numeric_gradient": checks.NUMERIC_MISTAKES,
+    "relative_error": checks.RELATIVE_MISTAKES,
+    "gradient_check": checks.CHECK_MISTAKES,
+    "svm_loss": checks.SVM_MISTAKES,
+}
+SECTIONS = {
+    "test_numeric_gradient": {"the weights were perturbed in float32": "float32-ruins-the-check"},
+    "test_svm_loss": {
+        "the sum counts the correct class too": "exercise",
+        "the margin of 1 is missing": "exercise",
+    },
 }

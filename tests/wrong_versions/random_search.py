@@ -17,6 +17,13 @@ def raw_losses(loss, shape, num_samples, scale=1.0, seed=0):
     )
 
 
+def unseeded(loss, w0, num_steps, step_size=0.1, seed=0):
+    """The walk from a generator that ignores the seed: another walk at every call."""
+    return random_local_search(
+        loss, w0, num_steps, step_size, int(np.random.SeedSequence().entropy % 2**32)
+    )
+
+
 MUTANTS = {
     "test_random_search": {
         "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(
@@ -32,6 +39,7 @@ MUTANTS = {
             *random_local_search(loss, w0, n, step_size, seed)[:2],
             random_local_search(loss, w0, n + 1, step_size, seed)[2][1:],
         ),
+        "ignores the seed": unseeded,
         "accepts every step": lambda loss, w0, n, step_size=0.1, seed=0: random_search(
             loss, np.shape(w0), n + 1, step_size, seed
         ),
@@ -51,3 +59,4 @@ MUTANTS["test_expected_gain_per_try"] = {
     ),
 }
 SEEDS = (0, 1, 2)
+FEEDBACK = {"test_random_local_search": {"ignores the seed": f"Likely mistake: {checks.UNSEEDED}"}}

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from autograder.checks import sgd as checks
 from autograder.reference.sgd import minibatch_indices, smallest_batch_size
 
 MUTANTS = {
@@ -46,3 +47,5 @@ MUTANTS["test_smallest_batch_size"] = {
     "one too many": lambda s2, noise, n: min(smallest_batch_size(s2, noise, n) + 1, n),
 }
 SEEDS = (0, 1, 2)
+
+CATALOGS = {"minibatch_indices": checks.BATCH_MISTAKES, "sgd_step": checks.SGD_MISTAKES}
