@@ -88,6 +88,7 @@ MUTANTS["test_best_h"] = {
     ),
     "without the 3": lambda eps, loss, third: np.cbrt(eps * abs(loss) / abs(third)),
     "signs kept": lambda eps, loss, third: np.cbrt(3 * eps * loss / third),
+}
 CATALOGS = {
     "numeric_gradient": checks.NUMERIC_MISTAKES,
     "relative_error": checks.RELATIVE_MISTAKES,
