@@ -24,9 +24,8 @@ from optlab.problems import Quadratic
 from optlab.testing import assert_close
 
 from ..reference import random_search as reference
-from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
-from .mistakes import name_mistake, same_values
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .tasks import compare_prediction
 
@@ -212,29 +211,7 @@ def compare(student, name, problem, *args, what, **kwargs):
             if is_triple(got)
             else ""
         )
-        if (
-            not hint
-            and is_triple(got)
-            and not same_answer_again(student, name, got, problem, *args, **kwargs)
-        ):
-            hint = f"\n    Likely mistake: {UNSEEDED}"
         raise CheckFailed(f"{failure}{hint}") from None
-
-
-# A search whose draws do not come from its seed: no wrong version can say what it returns.
-UNSEEDED = (
-    "called again with the same seed, it returns another answer: the draws do not come from "
-    "the seed; they must all come from one np.random.default_rng(seed)"
-)
-
-
-def same_answer_again(student, name, got, problem, *args, **kwargs) -> bool:
-    """Does a second call with the same arguments (the same seed) return the same answer?"""
-    try:
-        again = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
-    except StudentCallFailed:
-        return True  # the second call's failure says nothing about the seed
-    return is_triple(again) and same_values(tuple(got), tuple(again))
 
 
 def is_triple(got) -> bool:

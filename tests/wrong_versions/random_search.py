@@ -59,4 +59,8 @@ MUTANTS["test_expected_gain_per_try"] = {
     ),
 }
 SEEDS = (0, 1, 2)
-FEEDBACK = {"test_random_local_search": {"ignores the seed": f"Likely mistake: {checks.UNSEEDED}"}}
+FEEDBACK = {
+    "test_random_local_search": {
+        "ignores the seed": "called again with the same seed, it returns another answer"
+    }
+}
