@@ -76,15 +76,32 @@ def adamw_decay_without_lr(
     return w_new - weight_decay * w, m, v, t
 
 
+def adagrad_eps_inside(w, dw, h, lr, eps=1e-8):
+    h = h + dw * dw
+    return w - lr * dw / np.sqrt(h + eps), h
+
+
+def rmsprop_eps_inside(w, dw, h, lr, decay=0.99, eps=1e-8):
+    h = decay * h + (1 - decay) * dw * dw
+    return w - lr * dw / np.sqrt(h + eps), h
+
+
+# The explanation of eps added under the square root, for AdaGrad and RMSProp.
+EPS_INSIDE = (
+    "eps is inside the square root: the step divides by the square root of the sum, and "
+    "then adds eps, only to keep the division away from zero"
+)
 ADAGRAD_MISTAKES = {
     "h must add up the squares: h = h + dw * dw (not a decaying average, not |dw|)": (
         lambda w, dw, h, lr, eps=1e-8: reference.rmsprop_step(w, dw, h, lr, 0.99, eps)
     ),
+    EPS_INSIDE: adagrad_eps_inside,
 }
 RMSPROP_MISTAKES = {
     "h must decay: h = decay * h + (1 - decay) * dw * dw (this is AdaGrad's sum)": (
         lambda w, dw, h, lr, decay=0.99, eps=1e-8: reference.adagrad_step(w, dw, h, lr, eps)
     ),
+    EPS_INSIDE.replace("of the sum", "of the average"): rmsprop_eps_inside,
 }
 ADAM_MISTAKES = {
     "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the step": (

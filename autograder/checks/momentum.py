@@ -43,6 +43,36 @@ def momentum_without_old_velocity(w, dw, v, lr, rho=0.9):
     return w - lr * dw, -lr * dw
 
 
+def momentum_climbing(w, dw, v, lr, rho=0.9):
+    v_new = rho * v + lr * dw
+    return w + v_new, v_new
+
+
+def momentum_dampened(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - (1 - rho) * lr * dw
+    return w + v_new, v_new
+
+
+def momentum_stepping_back(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w - v_new, v_new
+
+
+def nesterov_climbing(w, dw, v, lr, rho=0.9):
+    v_new = rho * v + lr * dw
+    return w - rho * v + (1 + rho) * v_new, v_new
+
+
+def nesterov_velocities_swapped(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w - rho * v_new + (1 + rho) * v, v_new
+
+
+def nesterov_one_minus_rho(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w - rho * v + (1 - rho) * v_new, v_new
+
+
 def nesterov_returning_weights(w, dw, v, lr, rho=0.9):
     return w - lr * dw, rho * v - lr * dw
 
@@ -59,6 +89,13 @@ MOMENTUM_MISTAKES = {
     "the course's velocity is v = rho * v - lr * dw": momentum_as_pytorch,
     "the old velocity is not carried: v must be the v passed in, times rho, "
     "minus lr * dw": momentum_without_old_velocity,
+    "the velocity adds the gradient step instead of subtracting it, so the weights climb the "
+    "loss: the velocity keeps rho of itself and moves against the gradient": (momentum_climbing),
+    "the gradient is damped by 1 - rho, as in an average of the gradients: the velocity adds "
+    "the whole gradient step, the learning rate times the gradient, and only the old "
+    "velocity is scaled by rho": momentum_dampened,
+    "the weights move against the new velocity: the velocity already points downhill, so "
+    "the step adds it to the weights": momentum_stepping_back,
 }
 NESTEROV_MISTAKES = {
     "this is plain momentum (w + v_new): Nesterov's look-ahead form is "
@@ -72,6 +109,15 @@ NESTEROV_MISTAKES = {
     "the old look-ahead rho * v is not taken back (w + (1 + rho) * v_new), "
     "so the next gradient is evaluated at the wrong point: the weights are w - rho * v, "
     "and the new look-ahead w - rho * v + (1 + rho) * v_new": nesterov_keeping_old_look_ahead,
+    "the velocity adds the gradient step instead of subtracting it, so the weights climb the "
+    "loss: the new velocity keeps rho of the old one and moves against the gradient": (
+        nesterov_climbing
+    ),
+    "the old and the new velocity are swapped in the step: the look-ahead of the old "
+    "velocity (rho times it) is taken back, and the new velocity is added (1 + rho) times, "
+    "as the change of variables gives": nesterov_velocities_swapped,
+    "the new velocity is added 1 - rho times: the new look-ahead point is the new weights "
+    "plus rho times the new velocity, so it counts 1 + rho times in all": (nesterov_one_minus_rho),
 }
 # The section that explains a named mistake better than its function's, by a phrase of the
 # mistake's explanation above.

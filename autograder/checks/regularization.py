@@ -21,7 +21,9 @@ import numpy as np
 from optlab.testing import assert_close
 
 from ..reference import regularization as reference
+from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
+from .diagnosis import unrecorded
 from .mistakes import name_mistake
 
 # The section of book/regularization.md that explains each function, for feedback.
@@ -33,6 +35,8 @@ SECTIONS = {
     "test_dropout_backward": "switching-off-random-units",
 }
 MISTAKE_SECTIONS = {
+    "the mask keeps a unit with probability drop_prob": "switching-off-random-units",
+    "the mask is read back from the output": "switching-off-random-units",
     "dropout not rescaled": "what-the-test-time-network-must-compute",
     "the L2 penalty has a factor 1/2": "l2-is-weight-decay",
 }
@@ -62,6 +66,16 @@ PENALTY_MISTAKES = {
             float(lam * np.sum(W * W)),
             lam * W,
         ),
+        "the value is lam times the norm of W: the L2 penalty sums the squares of the "
+        "weights, without a square root": lambda W, lam: (
+            float(lam * np.sqrt(np.sum(W * W))),
+            2 * lam * W,
+        ),
+        "the value squares the sum of the weights: the L2 penalty sums their squares, "
+        "each weight squared on its own": lambda W, lam: (
+            float(lam * np.sum(W) ** 2),
+            2 * lam * W,
+        ),
     },
     "l1_penalty": {
         "the gradient at W == 0 should be 0 (np.sign(0) is 0), not +1 or -1": lambda W, lam: (
@@ -71,6 +85,22 @@ PENALTY_MISTAKES = {
         "the gradient is lam * sign(W), not lam * W": lambda W, lam: (
             float(lam * np.sum(np.abs(W))),
             lam * W,
+        ),
+        "the gradient divides W by |W|, which is 0 / 0 (nan) at a zero weight: "
+        "the subgradient of |w| at 0 is 0, the sign of 0": lambda W, lam: (
+            float(lam * np.sum(np.abs(W))),
+            lam * W / np.abs(W),
+        ),
+        "the value sums the weights, not their absolute values: negative weights "
+        "lower the penalty": lambda W, lam: (float(lam * np.sum(W)), lam * np.sign(W)),
+        "the gradient is lam for every weight, the negative ones too: the gradient of lam |w| "
+        "has the sign of w, pushing each weight toward zero, and is 0 at a zero weight": (
+            lambda W, lam: (float(lam * np.sum(np.abs(W))), lam * np.ones_like(W))
+        ),
+        "the gradient is the L2 penalty's, 2 * lam * W: the gradient of lam |w| has the same "
+        "size lam for every nonzero weight, only its sign changes": lambda W, lam: (
+            float(lam * np.sum(np.abs(W))),
+            2 * lam * W,
         ),
     },
     "elastic_net_penalty": {
@@ -82,6 +112,30 @@ PENALTY_MISTAKES = {
         "the gradient of beta * W**2 is 2 * beta * W": lambda W, lam, beta=0.5: (
             float(lam * np.sum(beta * W * W + np.abs(W))),
             lam * (beta * W + np.sign(W)),
+        ),
+        "this mixes L2 and L1 with weights beta and 1 - beta: the course's elastic net "
+        "puts beta on the squares and adds the absolute values whole": (
+            lambda W, lam, beta=0.5: (
+                float(lam * np.sum(beta * W * W + (1 - beta) * np.abs(W))),
+                lam * (2 * beta * W + (1 - beta) * np.sign(W)),
+            )
+        ),
+        "lam multiplies the absolute values only: it multiplies the whole penalty, "
+        "the squares too": lambda W, lam, beta=0.5: (
+            float(np.sum(beta * W * W) + lam * np.sum(np.abs(W))),
+            2 * beta * W + lam * np.sign(W),
+        ),
+        "the gradient misses the absolute values' part, lam times the sign of W": (
+            lambda W, lam, beta=0.5: (
+                float(lam * np.sum(beta * W * W + np.abs(W))),
+                2 * lam * beta * W,
+            )
+        ),
+        "the gradient adds |W| where the derivative of |w| is its sign (0 at a zero weight)": (
+            lambda W, lam, beta=0.5: (
+                float(lam * np.sum(beta * W * W + np.abs(W))),
+                lam * (2 * beta * W + np.abs(W)),
+            )
         ),
     },
 }
@@ -135,6 +189,78 @@ for penalty, settings in PENALTY_SETTINGS.items():
 
 
 # --- dropout -----------------------------------------------------------------------------
+
+
+def dropout_in_form(x, mask, drop_prob, inverted):
+    """The training output of dropout with ``mask`` in the form asked for."""
+    out = x * mask
+    return out / (1 - drop_prob) if inverted else out
+
+
+def dropout_keeping_with_drop_prob(x, drop_prob, rng, train=True, inverted=True):
+    if not train:
+        return reference.dropout_forward(x, drop_prob, rng, train, inverted)
+    mask = rng.random(x.shape) < drop_prob
+    return dropout_in_form(x, mask, drop_prob, inverted), mask
+
+
+def dropout_binomial_mask(x, drop_prob, rng, train=True, inverted=True):
+    if not train:
+        return reference.dropout_forward(x, drop_prob, rng, train, inverted)
+    mask = rng.binomial(1, 1 - drop_prob, x.shape).astype(bool)
+    return dropout_in_form(x, mask, drop_prob, inverted), mask
+
+
+def dropout_mask_from_output(x, drop_prob, rng, train=True, inverted=True):
+    out, mask = reference.dropout_forward(x, drop_prob, rng, train, inverted)
+    return out, (None if mask is None else out != 0)
+
+
+# Wrong masks, named by the mask alone (what the output does with it is checked after).
+MASK_MISTAKES = {
+    "the mask keeps a unit with probability drop_prob: drop_prob is the probability of "
+    "dropping it, so a unit is kept when its uniform draw is at least drop_prob": (
+        dropout_keeping_with_drop_prob
+    ),
+    "the mask is a binomial draw: its units are kept with the right probability, but the "
+    "exercise fixes the draw, one uniform number per unit from the generator given, so "
+    "that the mask is this generator's": dropout_binomial_mask,
+    "the mask is read back from the output: an input unit that is exactly zero counts as "
+    "dropped; the mask holds the units kept by the draw, whatever their value": (
+        dropout_mask_from_output
+    ),
+}
+NOT_THE_GENERATORS = (
+    "two generators seeded alike gave two different masks: the mask is not drawn from the "
+    "generator passed in (NumPy's global generator, say); draw it from rng alone"
+)
+
+
+def name_mask_mistake(student, mask, x, drop_prob, seed, inverted) -> str:
+    """The line naming what is wrong with a training mask that is not the reference's."""
+    for why, wrong in MASK_MISTAKES.items():
+        line = name_mistake(
+            mask,
+            {why: lambda *args, wrong=wrong: wrong(*args)[1]},
+            x,
+            drop_prob,
+            np.random.default_rng(seed),
+            True,
+            inverted,
+        )
+        if line:
+            return line
+    try:
+        with unrecorded(student):  # a probe of the check's own, not the call that failed
+            again = student.call(
+                "dropout_forward", x, drop_prob, generator_argument(seed), True, inverted
+            )
+    except StudentCallFailed:
+        return ""
+    other = again[1] if isinstance(again, tuple) and len(again) == 2 else None
+    if isinstance(other, np.ndarray) and not np.array_equal(other, mask):
+        return f"\n    Likely mistake: {NOT_THE_GENERATORS}"
+    return ""
 
 
 def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
@@ -203,6 +329,7 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
             )
         raise CheckFailed(
             f"{call}: {why} ({dropped:.1%} dropped; expected {1 - expected_mask.mean():.1%})"
+            + name_mask_mistake(student, mask, x, drop_prob, seed, inverted)
         )
     try:
         assert_close(out, expected_out, rtol=rtol, what="out")
@@ -235,6 +362,7 @@ def check_dropout(student, x, drop_prob, seed, train, inverted, rtol=1e-12):
 def inverted_training(student, rng):
     for drop_prob in (float(rng.uniform(0.1, 0.9)), 0.5):
         x = rng.standard_normal((int(rng.integers(20, 60)), int(rng.integers(20, 60))))
+        x[rng.random(x.shape) < 0.1] = 0.0  # a unit that is zero is still kept or dropped
         check_dropout(student, x, drop_prob, int(rng.integers(2**31)), True, True)
 
 

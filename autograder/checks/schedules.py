@@ -13,7 +13,9 @@ import math
 import numpy as np
 
 from ..reference import schedules as reference
+from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_float, as_tuple
+from .diagnosis import unrecorded
 from .mistakes import name_mistake
 
 # The section of book/schedules.md that explains each function, for feedback.
@@ -54,12 +56,24 @@ MISTAKES = {
         "the cosine goes from lr0 down to lr_min, not to 0": (
             lambda lr0, t, total_steps, lr_min=0.0: reference.cosine_decay(lr0, t, total_steps)
         ),
+        "lr_min is added to the whole cosine of lr0, so the rate starts at lr0 + lr_min: the "
+        "cosine spans the gap lr0 - lr_min, from lr0 at the start to lr_min at the end": (
+            lambda lr0, t, total_steps, lr_min=0.0: (
+                lr_min
+                if t >= total_steps
+                else lr_min + lr0 * (1 + math.cos(math.pi * t / total_steps)) / 2
+            )
+        ),
     },
     "linear_warmup": {
         "the first step (t = 0) already gets lr0 / warmup_steps: "
         "use (t + 1) / warmup_steps, not t / warmup_steps": (
             lambda lr0, t, warmup_steps: lr0 * min(1.0, t / warmup_steps)
-        )
+        ),
+        "the fraction of the warmup done is an integer division, 0 until the last warmup step: "
+        "the rate must climb a little at every step, by the fraction (t + 1) / warmup_steps": (
+            lambda lr0, t, warmup_steps: lr0 * min(1.0, (t + 1) // warmup_steps)
+        ),
     },
 }
 
@@ -74,8 +88,34 @@ def check_schedule(student, name, steps, args_of, what):
             shown = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
             raise CheckFailed(
                 f"{name}({shown}) = {got:.12g}, expected {expected:.12g} {what}"
-                + name_mistake(got, MISTAKES[name], *args, **kwargs)
+                + name_schedule_mistake(student, name, got, args_of(int(t)), steps, args_of)
             )
+
+
+def name_schedule_mistake(student, name, got, failed, steps, args_of) -> str:
+    """The line naming the cataloged mistake that gives ``got`` at the step that failed
+    (its arguments ``failed``) and the student's rate at every step of the run: two wrong
+    schedules can agree at one step (both 0 at t = 0, say), rarely at all of them."""
+    args, kwargs = failed
+    matching = {
+        why: wrong
+        for why, wrong in MISTAKES[name].items()
+        if name_mistake(got, {why: wrong}, *args, **kwargs)
+    }
+    if len(matching) < 2:
+        return name_mistake(got, matching, *args, **kwargs)
+    runs = [args_of(int(t)) for t in steps]
+    try:
+        with unrecorded(student):  # the check's own probes, not the call that failed
+            rates = [as_float(student.call(name, *a, **k), f"{name}()") for a, k in runs]
+    except (CheckFailed, StudentCallFailed):
+        rates = None
+    for why, wrong in matching.items():
+        if rates is None or all(
+            name_mistake(rate, {why: wrong}, *a, **k) for rate, (a, k) in zip(rates, runs)
+        ):
+            return name_mistake(got, {why: wrong}, *args, **kwargs)
+    return ""
 
 
 CASES = {

@@ -15,6 +15,8 @@ velocity from before it was frozen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from optlab.network import init_mlp
@@ -65,6 +67,68 @@ HEAD_MISTAKES = {
 }
 
 
+def head_fan_in_of_first_layer(params, num_classes, rng):
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params["W1"].shape[0]
+    return dict(params) | {
+        f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
+        f"b{last}": np.zeros(num_classes),
+    }
+
+
+def head_in_place_of_the_first_layer(params, num_classes, rng):
+    fan_in = params["W1"].shape[0]
+    return dict(params) | {
+        "W1": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
+        "b1": np.zeros(num_classes),
+    }
+
+
+def head_with_a_random_bias(params, num_classes, rng):
+    new = reference.replace_head(params, num_classes, rng)
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params[f"W{last}"].shape[0]
+    return new | {f"b{last}": rng.standard_normal(num_classes) * np.sqrt(2.0 / fan_in)}
+
+
+# Wrong versions of the whole function, named by every array they return.
+REPLACE_HEAD_MISTAKES = {
+    "the new head's fan_in is read from the first layer's W: the fan_in of the head is the "
+    "width of the layer below it, the rows of the last W": head_fan_in_of_first_layer,
+    "the first layer is replaced: the head is the last layer, the one that gives the "
+    "classes' scores": head_in_place_of_the_first_layer,
+    "the new bias is drawn at random, after the weights: the new head starts with zero "
+    "biases, only its weights drawn": head_with_a_random_bias,
+}
+
+
+def in_order(version, names):
+    """``version`` giving the tuple of the arrays its returned dicts hold, by ``names``."""
+
+    def arrays(*args):
+        returned = version(*args)
+        parts = returned if isinstance(returned, tuple) else (returned,)
+        return tuple(np.asarray(part[name]) for part in parts for name in names)
+
+    return arrays
+
+
+def name_whole_mistake(got, catalog, names, arguments: Callable[[], tuple]) -> str:
+    """The line naming the cataloged version whose dicts hold the arrays of ``got`` (a dict, or
+    a tuple of dicts with the keys ``names``), '' when none does. Each version is called with
+    ``arguments()``, drawn anew for each (a generator among them starts afresh)."""
+    parts = got if isinstance(got, tuple) else (got,)
+    try:
+        arrays = tuple(np.asarray(part[name]) for part in parts for name in names)
+    except (KeyError, TypeError, ValueError):
+        return ""
+    for why, wrong in catalog.items():
+        line = name_mistake(arrays, {why: in_order(wrong, names)}, *arguments())
+        if line:
+            return line
+    return ""
+
+
 def _head(params, k, seed, scale):
     last = sum(1 for name in params if name.startswith("W"))
     fan_in = params[f"W{last}"].shape[0]
@@ -85,12 +149,23 @@ def new_head(student, rng):
             student.call("replace_head", params, k, generator_argument(seed)), params, call
         )
         expected = reference.replace_head(params, k, np.random.default_rng(seed))
+        whole = name_whole_mistake(
+            got,
+            REPLACE_HEAD_MISTAKES,
+            sorted(params),
+            lambda params=params, k=k, seed=seed: (params, k, np.random.default_rng(seed)),
+        )
         for name in params:
-            value = as_array(got[name], f"{call}: {name}", expected[name].shape)
+            try:
+                value = as_array(got[name], f"{call}: {name}", expected[name].shape)
+            except AssertionError as failure:  # a shape, or not an array
+                raise CheckFailed(f"{failure}{whole}") from None
             try:
                 assert_close(value, expected[name], rtol=1e-12, what=name)
             except AssertionError as failure:
-                if name.startswith("W") and int(name[1:]) == last:
+                if whole:
+                    hint = whole
+                elif name.startswith("W") and int(name[1:]) == last:
                     hint = name_mistake(value, HEAD_MISTAKES, params, k, seed)
                 elif name.startswith("b") and int(name[1:]) == last:
                     hint = "\n    The new bias is zeros."
@@ -112,6 +187,40 @@ def head_at_fine_tune_rate(names, k, lr, f):
     }
 
 
+def rates_by_layer(names, num_layers, rate_of):
+    """The rate of each name, ``rate_of(layer, num_layers)`` for the layer its digits give."""
+    return {name: float(rate_of(int(name[1:]), num_layers)) for name in names}
+
+
+def rates_counting_biases_as_layers(names, k, lr, f):
+    return rates_by_layer(
+        names,
+        len(names),
+        lambda layer, n: lr if layer == n else (lr * f if layer > n - k else 0.0),
+    )
+
+
+def rates_with_biases_frozen(names, k, lr, f):
+    rates = reference.learning_rates(names, k, lr, f)
+    return {name: (0.0 if name.startswith("b") else rate) for name, rate in rates.items()}
+
+
+def rates_divided_by_the_factor(names, k, lr, f):
+    return rates_by_layer(
+        names,
+        sum(1 for name in names if name.startswith("W")),
+        lambda layer, n: lr if layer == n else (lr / f if layer > n - k else 0.0),
+    )
+
+
+def rates_counted_from_the_bottom(names, k, lr, f):
+    return rates_by_layer(
+        names,
+        sum(1 for name in names if name.startswith("W")),
+        lambda layer, n: lr if layer == n else (lr * f if layer <= k - 1 else 0.0),
+    )
+
+
 RATE_MISTAKES = {
     "one layer too many is frozen: "
     "the top num_trainable_layers layers train": one_layer_too_many_frozen,
@@ -120,6 +229,19 @@ RATE_MISTAKES = {
     ),
     "the head learns with lr; "
     "only the pretrained layers below it get lr * fine_tune_factor": head_at_fine_tune_rate,
+    "the layers are counted with their biases, twice as many as there are: a layer is a W "
+    "and its b, so the number of layers is the number of W's": rates_counting_biases_as_layers,
+    "the biases are frozen: a layer that trains trains its W and its b, at the same rate": (
+        rates_with_biases_frozen
+    ),
+    "the fine-tuned layers' rate is lr divided by fine_tune_factor: the factor makes the "
+    "pretrained layers learn more slowly than the head, so it multiplies lr": (
+        rates_divided_by_the_factor
+    ),
+    "the fine-tuned layers are counted from the bottom: the layers that train are the top "
+    "ones, the head and the num_trainable_layers - 1 layers right below it": (
+        rates_counted_from_the_bottom
+    ),
 }
 
 
@@ -167,6 +289,74 @@ def rates(student, rng):
             ) from None
 
 
+def momentum_by_parameter(params, grads, velocity, rates, rho, step, frozen_velocity):
+    """A fine-tuning step whose trainable parameters take ``step(p, v, rate, grad)`` -> (p, v)
+    and whose frozen ones keep their parameter, their velocity ``frozen_velocity(v)``."""
+    new_params, new_velocity = {}, {}
+    for name, value in params.items():
+        if rates[name] == 0:
+            new_params[name], new_velocity[name] = value, frozen_velocity(velocity[name])
+        else:
+            new_params[name], new_velocity[name] = step(
+                value, velocity[name], rates[name], grads[name]
+            )
+    return new_params, new_velocity
+
+
+def fine_tune_at_one_rate(params, grads, velocity, rates, rho=0.9):
+    top = max(rates.values())
+    return momentum_by_parameter(
+        params,
+        grads,
+        velocity,
+        rates,
+        rho,
+        lambda p, v, rate, g: (p + (rho * v - top * g), rho * v - top * g),
+        lambda v: v,
+    )
+
+
+def fine_tune_frozen_moving(params, grads, velocity, rates, rho=0.9):
+    new_velocity = {n: rho * velocity[n] - rates[n] * grads[n] for n in params}
+    return {n: params[n] + new_velocity[n] for n in params}, new_velocity
+
+
+def fine_tune_stepping_back(params, grads, velocity, rates, rho=0.9):
+    return momentum_by_parameter(
+        params,
+        grads,
+        velocity,
+        rates,
+        rho,
+        lambda p, v, rate, g: (p - (rho * v - rate * g), rho * v - rate * g),
+        lambda v: v,
+    )
+
+
+def fine_tune_frozen_velocity_zeroed(params, grads, velocity, rates, rho=0.9):
+    return momentum_by_parameter(
+        params,
+        grads,
+        velocity,
+        rates,
+        rho,
+        lambda p, v, rate, g: (p + (rho * v - rate * g), rho * v - rate * g),
+        np.zeros_like,
+    )
+
+
+FINE_TUNE_MISTAKES = {
+    "every parameter that trains takes the largest rate, the head's: each takes its own "
+    "rate, the one learning_rates gave its layer": fine_tune_at_one_rate,
+    "the frozen parameters take the momentum step too, so their velocity moves them: a "
+    "parameter of rate 0 is left as it is, it and its velocity": fine_tune_frozen_moving,
+    "the parameters move against the new velocity: the velocity already points downhill, so "
+    "the step adds it": fine_tune_stepping_back,
+    "a frozen parameter's velocity is reset to zero: frozen, a parameter keeps its velocity "
+    "too, as it was": fine_tune_frozen_velocity_zeroed,
+}
+
+
 def step_network(student, rng, params, rates, velocity, num_steps, rho):
     """Step the student's fine_tune_step beside the reference, fed its own parameters; report the
     first parting."""
@@ -189,6 +379,12 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
         expected_params, expected_velocity = reference.fine_tune_step(
             params, grads, velocity, rates, rho
         )
+        named = name_whole_mistake(
+            (got_params, got_velocity),
+            FINE_TUNE_MISTAKES,
+            list(params),
+            lambda given=(params, grads, velocity, rates, rho): given,
+        )
         for name in params:
             value = as_array(got_params[name], f"{call}: {name}", params[name].shape)
             speed = as_array(got_velocity[name], f"{call}: velocity of {name}", params[name].shape)
@@ -209,6 +405,7 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
                             if np.any(velocity[name])
                             else ""
                         )
+                        + named
                     )
                 continue
             try:
@@ -223,7 +420,7 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
             except AssertionError as failure:
                 raise CheckFailed(
                     f"{call}: {failure} (rate {rates[name]:.4g}; the course's momentum: "
-                    "v = rho * v - rate * grad; p = p + v)"
+                    "v = rho * v - rate * grad; p = p + v)" + named
                 ) from None
         params, velocity = (
             {n: np.asarray(got_params[n], dtype=np.float64) for n in params},

@@ -56,16 +56,35 @@ MUTANTS = {
         ),
     },
 }
-CATALOGS = dict(checks.PENALTY_MISTAKES, dropout_backward=checks.BACKWARD_MISTAKES)
+CATALOGS = dict(
+    checks.PENALTY_MISTAKES,
+    dropout_forward=checks.MASK_MISTAKES,
+    dropout_backward=checks.BACKWARD_MISTAKES,
+)
+
+
+def from_numpys_generator(x, drop_prob, rng, train=True, inverted=True):
+    """The mask drawn from NumPy's global generator, not from rng."""
+    return dropout_forward(x, drop_prob, np.random.default_rng(), train, inverted)
+
+
+MUTANTS["test_dropout_forward"]["draws from NumPy's global generator"] = from_numpys_generator
 FEEDBACK = {
     "test_dropout_forward": {
         "not rescaled": "Likely mistake: dropout not rescaled",
         "drop_prob taken as the keep probability": (
             "drop_prob is the probability of DROPPING a unit"
         ),
+        "draws from NumPy's global generator": "Likely mistake: two generators seeded alike",
     }
 }
-SECTIONS = {"test_l2_penalty": {"the L2 penalty has a factor 1/2": "l2-is-weight-decay"}}
+SECTIONS = {
+    "test_l2_penalty": {"the L2 penalty has a factor 1/2": "l2-is-weight-decay"},
+    "test_dropout_forward": {
+        "the mask keeps a unit with probability drop_prob": "switching-off-random-units",
+        "the mask is read back from the output": "switching-off-random-units",
+    },
+}
 
 # halving_steps: a prediction, graded by taking the steps.
 MUTANTS["test_halving_steps"] = {

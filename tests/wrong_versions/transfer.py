@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from autograder.checks import transfer as checks
 from autograder.reference.transfer import fine_tune_step, learning_rates, replace_head
 
 
@@ -45,6 +46,18 @@ MUTANTS = {
             fine_tune_step(params, grads, velocity, dict.fromkeys(rates, max(rates.values())), rho)
         ),
     },
+}
+CATALOGS = {
+    "replace_head": checks.REPLACE_HEAD_MISTAKES,
+    # The checks' wrong rates take the factor as their fourth argument; the check passes it by
+    # its name.
+    "learning_rates": {
+        why: lambda names, k, lr, fine_tune_factor=0.1, wrong=wrong: wrong(
+            names, k, lr, fine_tune_factor
+        )
+        for why, wrong in checks.RATE_MISTAKES.items()
+    },
+    "fine_tune_step": checks.FINE_TUNE_MISTAKES,
 }
 FEEDBACK = {
     "test_fine_tune_step": {
