@@ -129,17 +129,17 @@ def test_does_a_rule_wrong_once_its_state_is_not_zero_say_so():
 
 
 def test_does_an_update_rule_show_the_smallest_problem_it_fails():
-    def one_minus_rho(w, dw, v, lr, rho=0.9):
-        v_new = rho * v - lr * dw
-        return w - rho * v + (1 - rho) * v_new, v_new
+    def friction_squared(w, dw, v, lr, rho=0.9):
+        v_new = rho * rho * v - lr * dw
+        return w - rho * v + (1 + rho) * v_new, v_new
 
     found = [
         line
-        for message in messages_for("momentum", "nesterov_step", one_minus_rho)
+        for message in messages_for("momentum", "nesterov_step", friction_squared)
         for line in message.splitlines()
         if "Smallest problem: " in line
     ]
-    assert found and "one weight" in found[0] and "step 1 is the first" in found[0], found
+    assert found and "one weight" in found[0] and "step 2 is the first" in found[0], found
 
 
 def test_is_the_list_in_the_wrong_order_said():

@@ -118,7 +118,10 @@ def what_it_does(recording: Recording, reference: ModuleType) -> str:
                 return changed_dtype
             continue
         earlier = [c for c in calls[:index] if c.name == call.name]
-        words = _relation(call, right, expected)
+        # Randomness from elsewhere than the generator given explains any values: said first.
+        words = _random_source(recording.student, call, right, expected) or _relation(
+            call, right, expected
+        )
         probe = "" if words else _probe(recording.student, call, right, expected)
         history = _history(call, earlier, right)
         return "; ".join(part for part in (words or probe, history) if part)
@@ -500,10 +503,8 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
 def _probe(student, call: Call, right: Callable, expected) -> str:
     """What calling the student's function again shows: a default of its own, or an input it
     ignores."""
-    return (
-        _random_source(student, call, right, expected)
-        or _wrong_default(student, call, right, expected)
-        or _ignored_input(student, call, right, expected)
+    return _wrong_default(student, call, right, expected) or _ignored_input(
+        student, call, right, expected
     )
 
 

@@ -75,7 +75,9 @@ FEEDBACK = {
         "drop_prob taken as the keep probability": (
             "drop_prob is the probability of DROPPING a unit"
         ),
-        "draws from NumPy's global generator": "Likely mistake: two generators seeded alike",
+        "draws from NumPy's global generator": (
+            "called again with the same seed, it returns another answer"
+        ),
     }
 }
 SECTIONS = {
