@@ -32,11 +32,6 @@ NOT_CAUGHT_YET = {
     "gradients.relative_error: no abs in the numerator",
     "gradients.relative_error: divides by |a + n| instead of |a| + |n|",
     "regularization.dropout_forward: mask read back from the output: x == 0 counted as dropped",
-    "second_order.bfgs_update: skips only when grad_change @ s < 0 (divides by zero at 0)",
-    "second_order.backtracking_line_search: shrinks before the first try",
-    "second_order.backtracking_line_search: returns the first alpha when nothing works",
-    "second_order.lbfgs: stops on the norm of g instead of max |g|",
-    "second_order.lbfgs: convergence checked only after a step",
 }
 # The share of the corpus the feedback names today (benchmarks/feedback_coverage.md): below
 # NAMED_SHARE, so its test is an expected failure until the catalogs and the diagnosis grow.
