@@ -70,9 +70,31 @@ def within_rounding(got: np.ndarray, expected: np.ndarray) -> bool:
     return bool(difference.max() <= 1 and np.mean(difference > 0) <= 0.01)
 
 
+def as_named_image(got, what: str, shape: tuple, mistakes: dict | None = None, *args):
+    """``got`` as a uint8 image of ``shape`` (optlab.testing.as_image); if it is not one, the
+    failure names the cataloged mistake that gives ``got`` (a wrong shape, say)."""
+    try:
+        return as_image(got, what, shape)
+    except AssertionError as failure:
+        numbers = isinstance(got, np.ndarray) and got.dtype.kind in "biuf"
+        named = (
+            name_mistake(got.astype(np.float64), mistakes, *args) if mistakes and numbers else ""
+        )
+        raise CheckFailed(f"{failure}{named}") from None
+
+
+def seeded(mistakes: dict) -> dict:
+    """A catalog of wrong versions whose last argument is a generator, taking a seed instead:
+    each then draws from a generator of its own."""
+    return {
+        why: lambda *args, wrong=wrong: wrong(*args[:-1], np.random.default_rng(args[-1]))
+        for why, wrong in mistakes.items()
+    }
+
+
 def compare_images(got, expected, what: str, mistakes: dict | None = None, *args) -> None:
     """Equal within rounding (see within_rounding); else say where, and name a mistake."""
-    got = as_image(got, what, expected.shape)
+    got = as_named_image(got, what, expected.shape, mistakes, *args)
     if within_rounding(got, expected):
         return
     difference = np.abs(got.astype(np.int16) - expected.astype(np.int16))
@@ -101,10 +123,12 @@ def window_position(crop: np.ndarray, image: np.ndarray) -> tuple[int, int] | No
 
 FLIP_MISTAKES = {
     "this flips the image upside down (rows): a horizontal flip reverses the columns, "
-    "image[:, ::-1]": lambda image: image[::-1].astype(np.float64),
+    "image[:, ::-1]": lambda image: image[::-1].copy(),
     "this reverses the color channels too: flip only the columns": lambda image: image[
         :, ::-1, ::-1
-    ].astype(np.float64),
+    ].copy(),
+    "this transposes the image (rows become columns): a horizontal flip keeps the rows and "
+    "reverses the order of the columns": lambda image: image.transpose(1, 0, 2).copy(),
 }
 
 
@@ -123,26 +147,77 @@ def flips(student, rng):
         )
 
 
+def _crop(
+    image,
+    size,
+    rng,
+    left_first=False,
+    high=lambda length, size: length - size + 1,
+    draw=lambda rng, high: rng.integers(0, high),
+    swap_slice=False,
+):
+    """random_crop with one part swapped for a student's: the order of the draws, their upper
+    bound, how a position is drawn, which position indexes the rows."""
+    height, width = image.shape[:2]
+    if left_first:
+        left = draw(rng, high(width, size))
+        top = draw(rng, high(height, size))
+    else:
+        top = draw(rng, high(height, size))
+        left = draw(rng, high(width, size))
+    if swap_slice:
+        top, left = left, top
+    return image[top : top + size, left : left + size].copy()
+
+
+# Wrong versions of random_crop, taking its arguments (the check calls them with a generator
+# seeded as the student's was).
+CROP_MISTAKES = {
+    "left is drawn before top: the notebook draws the top row first, then the left column, "
+    "so the same generator gives the same window": lambda image, size, rng: _crop(
+        image, size, rng, left_first=True
+    ),
+    "the last position is never drawn: a size x size window fits at height - size + 1 rows "
+    "and width - size + 1 columns, and the upper bound of rng.integers is excluded": (
+        lambda image, size, rng: _crop(image, size, rng, high=lambda length, size: length - size)
+    ),
+    "the position comes from a uniform float, rounded down: draw whole numbers with "
+    "rng.integers, as the notebook does": lambda image, size, rng: _crop(
+        image, size, rng, draw=lambda rng, high: int(rng.uniform(0, high))
+    ),
+    "top and left are swapped in the slice: the first axis is the rows, from top, the second "
+    "the columns, from left": lambda image, size, rng: _crop(image, size, rng, swap_slice=True),
+}
+
+
 @CHECKS.check(
     "test_random_crop", "Is the crop the window this generator draws (top, then left)?", weight=2
 )
 def crops_follow_the_generator(student, rng):
+    mistakes = seeded(CROP_MISTAKES)
     for _ in range(6):
         height, width = int(rng.integers(6, 20)), int(rng.integers(6, 20))
         size = int(rng.integers(2, min(height, width) + 1))
         image, seed = random_noise(rng, height, width), int(rng.integers(2**31))
         call = f"random_crop(image of shape {image.shape}, size={size}, rng)"
-        got = as_image(
+        got = as_named_image(
             student.call("random_crop", image, size, generator_argument(seed)),
             call,
             (size, size, 3),
+            mistakes,
+            image,
+            size,
+            seed,
         )
         expected = reference.random_crop(image, size, np.random.default_rng(seed))
         if np.array_equal(got, expected):
             continue
+        named = name_mistake(got.astype(np.float64), mistakes, image, size, seed)
         position = window_position(got, image)
         if position is None:
-            raise CheckFailed(f"{call}: the result is not a size x size window of the image")
+            raise CheckFailed(
+                f"{call}: the result is not a size x size window of the image{named}"
+            )
         draws = np.random.default_rng(seed)
         expected_position = (
             int(draws.integers(0, height - size + 1)),
@@ -152,7 +227,7 @@ def crops_follow_the_generator(student, rng):
             f"{call}: the window at (top, left) = {position} "
             f"is not the one this generator draws, {expected_position}: "
             "draw top = rng.integers(0, height - size + 1), then left the same "
-            "way with the width (the upper bound of rng.integers is excluded)"
+            f"way with the width (the upper bound of rng.integers is excluded){named}"
         )
 
 
@@ -160,30 +235,58 @@ def crops_follow_the_generator(student, rng):
 def every_position(student, rng):
     height, width, size = 7, 8, 5
     image = random_noise(rng, height, width)
-    seen = set()
+    mistakes = seeded(CROP_MISTAKES)
+    seen, crops = set(), []
     for _ in range(150):
-        got = as_image(
-            student.call("random_crop", image, size, generator_argument(int(rng.integers(2**31)))),
-            "random_crop()",
+        seed = int(rng.integers(2**31))
+        got = as_named_image(
+            student.call("random_crop", image, size, generator_argument(seed)),
+            f"random_crop(image of shape {image.shape}, size={size}, rng)",
             (size, size, 3),
+            mistakes,
+            image,
+            size,
+            seed,
         )
         position = window_position(got, image)
         if position is None:
             raise CheckFailed(
                 f"random_crop(image of shape {image.shape}, size={size}, rng): "
                 "not a window of the image"
+                + name_mistake(got.astype(np.float64), mistakes, image, size, seed)
             )
         seen.add(position)
+        crops.append((seed, got))
     positions = {
         (top, left) for top in range(height - size + 1) for left in range(width - size + 1)
     }
     missing = sorted(positions - seen)
     if missing:
+        # The mistake that gives every one of the 150 crops.
+        named = next(
+            (
+                f"\n    Likely mistake: {why}"
+                for why, wrong in CROP_MISTAKES.items()
+                if all(
+                    np.array_equal(got, wrong(image, size, np.random.default_rng(seed)))
+                    for seed, got in crops
+                )
+            ),
+            "",
+        )
         raise CheckFailed(
             f"random_crop(image of shape {image.shape}, size={size}, rng): "
             f"in 150 crops the windows at (top, left) = {missing} never came up; "
-            "every position must be possible"
+            f"every position must be possible{named}"
         )
+
+
+TEN_CROPS_MISTAKES = {
+    "the crops are stacked on the last axis: the ten crops are the first axis, "
+    "(10, size, size, 3), crop k at [k]": lambda image, size: np.stack(
+        list(reference.ten_crops(image, size)), axis=-1
+    ),
+}
 
 
 @CHECKS.check(
@@ -195,7 +298,14 @@ def ten(student, rng):
         image = random_photo(rng, (10, 40), (10, 40))
         size = int(rng.integers(3, min(image.shape[:2]) + 1))
         call = f"ten_crops(image of shape {image.shape}, size={size})"
-        got = as_image(student.call("ten_crops", image, size), call, (10, size, size, 3))
+        got = as_named_image(
+            student.call("ten_crops", image, size),
+            call,
+            (10, size, size, 3),
+            TEN_CROPS_MISTAKES,
+            image,
+            size,
+        )
         expected = reference.ten_crops(image, size)
         names = ["top-left", "top-right", "bottom-left", "bottom-right", "center"]
         for index in range(10):
@@ -211,34 +321,64 @@ def ten(student, rng):
 # --- colors ------------------------------------------------------------------------------
 
 
-def _jitter(image, b, c, mean_of=None, rounding=np.rint, clip=True):
-    bright = b * image.astype(np.float64)
-    mean = bright.mean() if mean_of is None else mean_of
-    values = rounding(mean + c * (bright - mean))
-    return np.clip(values, 0, 255) if clip else values
+def _jitter(
+    image,
+    b,
+    c,
+    mean_of=lambda bright, image: bright.mean(),
+    rounding=np.rint,
+    clip=True,
+    bright_of=lambda b, image: b * image,
+    mean_added_back=True,
+):
+    """Color jitter by the factors b and c, with one part swapped for a student's: the mean
+    the contrast stretches around, the rounding, the clipping, the brightened image, whether
+    the mean is added back. As uint8: without clipping, values wrap around."""
+    bright = bright_of(b, image.astype(np.float64))
+    mean = mean_of(bright, image)
+    values = rounding((mean if mean_added_back else 0.0) + c * (bright - mean))
+    return (np.clip(values, 0, 255) if clip else values % 256).astype(np.uint8)
 
 
-def _factors(seed, brightness, contrast):
-    draws = np.random.default_rng(seed)
-    return draws.uniform(1 - brightness, 1 + brightness), draws.uniform(1 - contrast, 1 + contrast)
+def _factors(rng, brightness, contrast):
+    return rng.uniform(1 - brightness, 1 + brightness), rng.uniform(1 - contrast, 1 + contrast)
 
 
+# Wrong versions of color_jitter, taking its arguments (the check calls them with a generator
+# seeded as the student's was).
 JITTER_MISTAKES = {
     "the factors are drawn in the other order: first b (brightness), then c (contrast)": (
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, C, B)[::-1])
+        lambda image, B, C, rng: _jitter(image, *_factors(rng, C, B)[::-1])
     ),
     "contrast is stretched around 128; "
     "the notebook's form stretches around the mean of the brightened image": (
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=128.0)
+        lambda image, B, C, rng: _jitter(
+            image, *_factors(rng, B, C), mean_of=lambda bright, image: 128.0
+        )
     ),
     "contrast is stretched around the mean of the original image, before the brightness change": (
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), mean_of=image.mean())
+        lambda image, B, C, rng: _jitter(
+            image, *_factors(rng, B, C), mean_of=lambda bright, image: image.mean()
+        )
+    ),
+    "contrast is stretched around each channel's own mean: the notebook's mean is one number, "
+    "over every pixel and channel of the brightened image": lambda image, B, C, rng: _jitter(
+        image, *_factors(rng, B, C), mean_of=lambda bright, image: bright.mean(axis=(0, 1))
+    ),
+    "the brightened image is converted to uint8 before the contrast change, which truncates "
+    "it and wraps values past 255 around: compute both changes in floats, round once at the "
+    "end": lambda image, B, C, rng: _jitter(
+        image, *_factors(rng, B, C), bright_of=lambda b, image: np.floor(b * image) % 256
+    ),
+    "the mean is not added back: the contrast change stretches the values around the mean, "
+    "mean + c (bright - mean)": lambda image, B, C, rng: _jitter(
+        image, *_factors(rng, B, C), mean_added_back=False
     ),
     "values are truncated by astype(np.uint8); round them with np.rint first": (
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), rounding=np.floor)
+        lambda image, B, C, rng: _jitter(image, *_factors(rng, B, C), rounding=np.floor)
     ),
     "values wrap around past 255: clip to 0..255 before converting to uint8": (
-        lambda image, B, C, seed: _jitter(image, *_factors(seed, B, C), clip=False) % 256
+        lambda image, B, C, rng: _jitter(image, *_factors(rng, B, C), clip=False)
     ),
 }
 
@@ -262,7 +402,7 @@ def jitter(student, rng):
             got,
             reference.color_jitter(image, brightness, contrast, np.random.default_rng(seed)),
             call,
-            JITTER_MISTAKES,
+            seeded(JITTER_MISTAKES),
             image,
             brightness,
             contrast,
@@ -279,7 +419,34 @@ COMPONENT_MISTAKES = {
     "sort them in decreasing order": (
         lambda pixels: tuple(part[..., ::-1] for part in _components(pixels))
     ),
+    "the pixels are not centered: the principal components are the eigenvectors of the "
+    "covariance, the mean color subtracted from every pixel": lambda images: _largest_first(
+        *np.linalg.eigh(_pixels(images).T @ _pixels(images) / len(_pixels(images)))
+    ),
+    "the channels are mixed: the last axis holds a pixel's three colors, so each row of the "
+    "(number of pixels, 3) matrix must be one pixel": lambda images: _components(
+        np.asarray(images).reshape(3, -1).T
+    ),
+    "these are the singular values of the centered pixels: the eigenvalues of their "
+    "covariance are their squares divided by the number of pixels": lambda images: (
+        _singular_values(images)
+    ),
 }
+
+
+def _pixels(images):
+    return np.asarray(images, dtype=np.float64).reshape(-1, 3)
+
+
+def _largest_first(values, vectors):
+    order = np.argsort(values)[::-1]
+    return values[order], vectors[:, order]
+
+
+def _singular_values(images):
+    pixels = _pixels(images)
+    _, singular, vt = np.linalg.svd(pixels - pixels.mean(axis=0), full_matrices=False)
+    return singular, vt.T
 
 
 def _components(pixels, ddof=0):
@@ -348,23 +515,53 @@ def components(student, rng):
             raise CheckFailed(f"{call}: {failure}" + name_mistake(got, catalog, images)) from None
 
 
-def _pca_color_by_eigenvalues(image, values, vectors, sigma, seed):
-    alpha = np.random.default_rng(seed).normal(0, sigma, 3)
-    return np.clip(np.rint(image + vectors @ (alpha * values)), 0, 255)
+def _pca_color(
+    image,
+    values,
+    vectors,
+    sigma,
+    rng,
+    scale=np.sqrt,
+    rows=False,
+    per_pixel=False,
+    one_draw=False,
+    spread=lambda sigma: sigma,
+    sign=1.0,
+    rounding=np.rint,
+):
+    """PCA color augmentation with one part swapped for a student's: the scale of each
+    component (sqrt of its eigenvalue), the components as rows, draws per pixel or a single
+    one, the spread of the draws, the offset's sign, the rounding."""
+    scales = scale(np.asarray(values, dtype=np.float64))
+    if per_pixel:
+        offset = (rng.normal(0.0, spread(sigma), image.shape) * scales) @ vectors.T
+    else:
+        alpha = rng.normal(0.0, spread(sigma)) if one_draw else rng.normal(0.0, spread(sigma), 3)
+        offset = (vectors.T if rows else vectors) @ (alpha * scales)
+    return np.clip(rounding(image + sign * offset), 0, 255).astype(np.uint8)
 
 
-def _pca_color_by_rows(image, values, vectors, sigma, seed):
-    alpha = np.random.default_rng(seed).normal(0, sigma, 3)
-    return np.clip(np.rint(image + vectors.T @ (alpha * np.sqrt(values))), 0, 255)
-
-
+# Wrong versions of pca_color, taking its arguments (the check calls them with a generator
+# seeded as the student's was).
 PCA_MISTAKES = {
     "the offset uses the eigenvalues; "
     "the notebook's form uses their square roots, the standard deviations": (
-        _pca_color_by_eigenvalues
+        lambda *args: _pca_color(*args, scale=lambda values: values)
     ),
     "the offset is eigenvectors.T @ ...; the components are the columns: "
-    "eigenvectors @ (alpha * sqrt(eigenvalues))": _pca_color_by_rows,
+    "eigenvectors @ (alpha * sqrt(eigenvalues))": lambda *args: _pca_color(*args, rows=True),
+    "each pixel gets offsets of its own: one offset ζ_k per component is drawn for the whole "
+    "image and added to every pixel": lambda *args: _pca_color(*args, per_pixel=True),
+    "one offset is drawn for all three components: each component q_k gets its own "
+    "ζ_k ~ N(0, σ_pca^2)": lambda *args: _pca_color(*args, one_draw=True),
+    "the spread is squared: σ_pca is the standard deviation of each ζ_k, "
+    "the scale rng.normal takes": lambda *args: _pca_color(*args, spread=lambda sigma: sigma**2),
+    "the offset is subtracted: it is added to every pixel": lambda *args: _pca_color(
+        *args, sign=-1.0
+    ),
+    "values are truncated by astype(np.uint8): round them to the nearest integer first": (
+        lambda *args: _pca_color(*args, rounding=np.floor)
+    ),
 }
 
 
@@ -399,7 +596,9 @@ def pca(student, rng):
             f"sigma={sigma:.3g}, rng)"
         )
         got = student.call("pca_color", image, values, vectors, sigma, generator_argument(seed))
-        compare_images(got, expected, call, PCA_MISTAKES, image, values, vectors, sigma, seed)
+        compare_images(
+            got, expected, call, seeded(PCA_MISTAKES), image, values, vectors, sigma, seed
+        )
 
 
 # test_training_crop_count: a prediction, a whole number, compared exactly with the reference's.

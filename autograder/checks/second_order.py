@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from optlab.problems import Beale, Rosenbrock, quadratic
+from optlab.linesearch import wolfe_line_search
+from optlab.problems import Beale, Quadratic, Rosenbrock, quadratic
 from optlab.testing import assert_close
 
 from ..reference import second_order as reference
 from . import CheckFailed, Registry, as_array, as_float, as_int, as_tuple, problem_argument
+from .mistakes import name_mistake
 from .problems import random_quadratic
 
 # The section of book/second_order.md that explains each function, for feedback.
@@ -38,7 +40,13 @@ SECTIONS = {
     "test_backtracking_line_search": "line-search",
     "test_lbfgs": "l-bfgs-the-last-m-pairs",
 }
-CHECKS = Registry("second_order", sections=SECTIONS)
+# A named mistake (a phrase of its explanation) that another section explains better.
+MISTAKE_SECTIONS = {
+    "the update is made even when the curvature condition": "the-curvature-condition",
+    "H is reset to the identity when the update is skipped": "the-curvature-condition",
+    "the update is skipped only when Δg^T s < 0": "the-curvature-condition",
+}
+CHECKS = Registry("second_order", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
 def random_spd(rng, n, condition=100.0):
@@ -61,14 +69,29 @@ def assert_matches_reference(got, expected, what: str) -> None:
     assert_close(got, expected, **REFERENCE_TOLERANCE, what=what)
 
 
-def named(failure: AssertionError, got, wrong_versions: dict) -> CheckFailed:
-    for why, value in wrong_versions.items():
-        if np.allclose(got, value, **REFERENCE_TOLERANCE):
-            return CheckFailed(f"{failure}\n    Likely mistake: {why}")
-    return CheckFailed(str(failure))
+def named(failure: AssertionError, got, mistakes: dict, *args, **kwargs) -> CheckFailed:
+    """The failure, with the cataloged mistake (``{why: wrong version}``) that gives ``got`` on
+    these arguments, if one does."""
+    return CheckFailed(f"{failure}" + name_mistake(got, mistakes, *args, **kwargs))
 
 
 # --- newton_step --------------------------------------------------------------------------
+
+NEWTON_MISTAKES = {
+    "the step goes uphill: Newton's step is Δw_N = -(∇²L)^-1 g, against the gradient": (
+        lambda w, g, hessian: w + np.linalg.solve(hessian, g)
+    ),
+    "g is multiplied by the Hessian: Newton's step multiplies it by the Hessian's inverse, "
+    "Δw_N = -(∇²L)^-1 g, the solution of ∇²L Δw = -g": lambda w, g, hessian: w - hessian @ g,
+    "only the Hessian's diagonal is used: Newton's step Δw_N = -(∇²L)^-1 g solves with the "
+    "whole Hessian, whose off-diagonal entries couple the weights": (
+        lambda w, g, hessian: w - g / np.diag(hessian)
+    ),
+    "this is a gradient step, g divided by the Hessian's trace: Newton's step "
+    "Δw_N = -(∇²L)^-1 g solves with the whole Hessian": (
+        lambda w, g, hessian: w - g / np.trace(hessian)
+    ),
+}
 
 
 @CHECKS.check(
@@ -88,15 +111,7 @@ def newton_on_quadratic(student, rng):
             what="the Newton step from a random point",
         )
     except AssertionError as failure:
-        raise named(
-            failure,
-            got,
-            {
-                "the step goes the wrong way: w - H^-1 g, not w + H^-1 g": w
-                + np.linalg.solve(problem.A, g),
-                "the step uses H g instead of H^-1 g": w - problem.A @ g,
-            },
-        ) from None
+        raise named(failure, got, NEWTON_MISTAKES, w, g, problem.A) from None
 
 
 @CHECKS.check("test_newton_step", "Does it match the reference on Rosenbrock's Hessian?")
@@ -105,12 +120,82 @@ def newton_on_rosenbrock(student, rng):
     hessian = np.array([[2 - 400 * (w2 - 3 * w1 * w1), -400 * w1], [-400 * w1, 200.0]])
     w, g = np.array([w1, w2]), Rosenbrock().grad(np.array([w1, w2]))
     got = as_array(student.call("newton_step", w, g, hessian), "newton_step", (2,))
-    assert_matches_reference(
-        got, reference.newton_step(w, g, hessian), "Newton step on Rosenbrock"
-    )
+    try:
+        assert_matches_reference(
+            got, reference.newton_step(w, g, hessian), "Newton step on Rosenbrock"
+        )
+    except AssertionError as failure:
+        raise named(failure, got, NEWTON_MISTAKES, w, g, hessian) from None
 
 
 # --- bfgs_update --------------------------------------------------------------------------
+
+
+def _bfgs(
+    H,
+    s,
+    grad_change,
+    rho_of=None,
+    left_of=None,
+    right_of=None,
+    new_pair_term=True,
+    skips=lambda curvature: curvature <= 0,
+):
+    """The BFGS update of H, with one part swapped for a student's: rho_of(s, Δg), the left
+    factor left_of(rho, s, Δg), the right one right_of(left), the term ρ s s^T, and the
+    curvatures Δg^T s at which the update is skipped."""
+    # A float64 division: at Δg^T s = 0 the mistaken update gives inf and NaN, as a student's.
+    curvature = np.float64(grad_change @ s)
+    if skips(curvature):
+        return H
+    rho = np.float64(1.0) / curvature if rho_of is None else rho_of(s, grad_change)
+    left = (
+        np.eye(len(s)) - rho * np.outer(s, grad_change)
+        if left_of is None
+        else left_of(rho, s, grad_change)
+    )
+    right = left.T if right_of is None else right_of(left)
+    return left @ H @ right + (rho * np.outer(s, s) if new_pair_term else 0.0)
+
+
+def _dfp(H, s, grad_change):
+    H_change = H @ grad_change
+    return (
+        H
+        - np.outer(H_change, H_change) / float(grad_change @ H_change)
+        + np.outer(s, s) / float(grad_change @ s)
+    )
+
+
+# Mistakes of the update from a pair that meets the curvature condition.
+BFGS_MISTAKES = {
+    "ρ is 1 / (s^T s): the BFGS update divides by the curvature along the step, "
+    "ρ = 1 / (Δg^T s)": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, rho_of=lambda s, grad_change: 1.0 / float(s @ s)
+    ),
+    "ρ is Δg^T s itself: the BFGS update uses its inverse, ρ = 1 / (Δg^T s)": (
+        lambda H, s, grad_change: _bfgs(
+            H, s, grad_change, rho_of=lambda s, grad_change: float(grad_change @ s)
+        )
+    ),
+    "the outer products in the factors are Δg s^T on the left: in the BFGS update the left "
+    "factor is I - ρ s Δg^T and the right one its transpose": lambda H, s, grad_change: _bfgs(
+        H,
+        s,
+        grad_change,
+        left_of=lambda rho, s, grad_change: np.eye(len(s)) - rho * np.outer(grad_change, s),
+    ),
+    "both factors are I - ρ s Δg^T: in the BFGS update the right factor is the left one's "
+    "transpose, which keeps H symmetric": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, right_of=lambda left: left
+    ),
+    "the term ρ s s^T is missing: without it the BFGS update does not meet the secant "
+    "equation H_new Δg = s": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, new_pair_term=False
+    ),
+    "this is the DFP update, BFGS's dual: the chapter's update of H is BFGS's, built from "
+    "the factors I - ρ s Δg^T and its transpose": _dfp,
+}
 
 
 def bfgs_update_from_good_pair(student, rng, n: int, what: str) -> tuple:
@@ -119,7 +204,10 @@ def bfgs_update_from_good_pair(student, rng, n: int, what: str) -> tuple:
     H = random_spd(rng, n, 10.0)
     (s,), (grad_change,) = curvature_pairs(rng, n, 1)
     got = as_array(student.call("bfgs_update", H, s, grad_change), "bfgs_update", H.shape)
-    assert_matches_reference(got, reference.bfgs_update(H, s, grad_change), what)
+    try:
+        assert_matches_reference(got, reference.bfgs_update(H, s, grad_change), what)
+    except AssertionError as failure:
+        raise named(failure, got, BFGS_MISTAKES, H, s, grad_change) from None
     return got, s, grad_change
 
 
@@ -142,9 +230,46 @@ def bfgs_random(student, rng):
     )
 
 
+def _bfgs_never_skipping(H, s, grad_change):
+    return _bfgs(H, s, grad_change, skips=lambda curvature: False)
+
+
+def _bfgs_skipping_below_zero(H, s, grad_change):
+    return _bfgs(H, s, grad_change, skips=lambda curvature: curvature < 0)
+
+
+# Mistakes of the skip, on a pair that fails the curvature condition (Δg^T s < 0), then on one
+# at its edge (Δg^T s = 0 exactly).
+SKIP_MISTAKES = {
+    "the update is made even when the curvature condition Δg^T s > 0 fails: "
+    "then it must be skipped, H returned unchanged": _bfgs_never_skipping,
+    "H is reset to the identity when the update is skipped: a skipped update returns H "
+    "unchanged": lambda H, s, grad_change: (
+        np.eye(len(s)) if grad_change @ s <= 0 else reference.bfgs_update(H, s, grad_change)
+    ),
+}
+ZERO_CURVATURE_MISTAKES = {
+    "the update is skipped only when Δg^T s < 0, and at Δg^T s = 0 it divides by zero: "
+    "the curvature condition is Δg^T s > 0, so skip whenever Δg^T s <= 0": (
+        _bfgs_skipping_below_zero
+    ),
+}
+
+
+def orthogonal_pair(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(s, grad_change) with grad_change @ s = 0 exactly: small whole numbers, whose products
+    and sums are exact in float64, with grad_change rotating s's first two entries."""
+    s = rng.integers(-4, 5, n).astype(np.float64)
+    s[:2] = rng.integers(1, 5, 2) * rng.choice([-1.0, 1.0], 2)
+    grad_change = np.zeros(n)
+    grad_change[0], grad_change[1] = s[1], -s[0]
+    return s, grad_change
+
+
 @CHECKS.check(
     "test_bfgs_update",
-    "Does it update on a good pair, then skip a pair that fails the curvature condition?",
+    "Does it update on a good pair, then skip a pair that fails the curvature condition, "
+    "and one at its edge (Δg^T s = 0)?",
 )
 def bfgs_skips(student, rng):
     n = int(rng.integers(2, 6))
@@ -153,14 +278,22 @@ def bfgs_skips(student, rng):
     bad_change = -bad_s + 0.1 * rng.standard_normal(n)  # Δg^T s < 0
     if bad_change @ bad_s >= 0:
         bad_change = -bad_s
-    got = as_array(student.call("bfgs_update", updated, bad_s, bad_change), "bfgs_update", (n, n))
-    assert_close(
-        got,
-        updated,
-        rtol=0,
-        atol=1e-15,
-        what="H when grad_change @ s <= 0 (it must come back unchanged)",
-    )
+    zero_s, zero_change = orthogonal_pair(rng, n)
+    for s, grad_change, mistakes, what in (
+        (bad_s, bad_change, SKIP_MISTAKES, "H when grad_change @ s < 0"),
+        (zero_s, zero_change, ZERO_CURVATURE_MISTAKES, "H when grad_change @ s = 0 exactly"),
+    ):
+        got = as_array(student.call("bfgs_update", updated, s, grad_change), "bfgs_update", (n, n))
+        try:
+            assert_close(
+                got,
+                updated,
+                rtol=0,
+                atol=1e-15,
+                what=f"{what} (it must come back unchanged)",
+            )
+        except AssertionError as failure:
+            raise named(failure, got, mistakes, updated, s, grad_change) from None
 
 
 # --- lbfgs_direction ----------------------------------------------------------------------
@@ -170,6 +303,84 @@ def wrong_order(g, s_list, grad_change_list):
     return reference.lbfgs_direction(g, s_list[::-1], grad_change_list[::-1])
 
 
+def _two_loop(
+    g,
+    s_list,
+    grad_change_list,
+    first_newest_first=True,
+    second_oldest_first=True,
+    alphas_reversed=True,
+    gamma_pair=-1,
+    sign=-1.0,
+):
+    """The two-loop recursion with one part swapped for a student's: the order of each loop,
+    which alpha the second loop pairs with each pair, the pair gamma is taken from, the sign."""
+    q = np.array(g, dtype=np.float64)
+    pairs = list(zip(s_list, grad_change_list))
+    if not pairs:
+        return sign * q
+    alphas = []
+    for s, grad_change in reversed(pairs) if first_newest_first else pairs:
+        alpha = float(s @ q) / float(grad_change @ s)
+        q = q - alpha * grad_change
+        alphas.append(alpha)
+    s, grad_change = pairs[gamma_pair]
+    r = float(s @ grad_change) / float(grad_change @ grad_change) * q
+    second = pairs if second_oldest_first else pairs[::-1]
+    for (s, grad_change), alpha in zip(second, alphas[::-1] if alphas_reversed else alphas):
+        beta = float(grad_change @ r) / float(grad_change @ s)
+        r = r + (alpha - beta) * s
+    return sign * r
+
+
+def _divided_by_gamma(g, s_list, grad_change_list):
+    direction = reference.lbfgs_direction(g, s_list, grad_change_list)
+    if not s_list:
+        return direction
+    newest_s, newest_change = s_list[-1], grad_change_list[-1]
+    return direction * float(newest_change @ newest_change) / float(newest_s @ newest_change)
+
+
+DIRECTION_MISTAKES = {
+    "the pairs are taken newest first: with the pairs numbered oldest first, the first loop "
+    "runs from the newest pair to the oldest, the second back from the oldest": wrong_order,
+    "the first loop runs from the oldest pair: it runs from the newest to the oldest, "
+    "and the second loop back from the oldest to the newest": lambda g, S, G: _two_loop(
+        g, S, G, first_newest_first=False
+    ),
+    "the second loop runs from the newest pair: it runs back from the oldest to the newest, "
+    "the first loop's order reversed": lambda g, S, G: _two_loop(
+        g, S, G, second_oldest_first=False
+    ),
+    "the second loop pairs each pair with another pair's α: the first loop stores them "
+    "newest first, so the second, oldest first, reads them in reverse": lambda g, S, G: _two_loop(
+        g, S, G, alphas_reversed=False
+    ),
+    "γ is taken from the oldest pair: the initial scale γ = s^T Δg / Δg^T Δg is the newest "
+    "pair's": lambda g, S, G: _two_loop(g, S, G, gamma_pair=0),
+    "only the newest pair is used: the direction (lbfgs-direction) applies the BFGS update of "
+    "every stored pair, oldest first": lambda g, S, G: _two_loop(g, S[-1:], G[-1:]),
+    "the direction's sign: return -H g, a descent direction": lambda g, S, G: _two_loop(
+        g, S, G, sign=1.0
+    ),
+    "the initial scaling: start the second loop from gamma * q, "
+    "gamma = (s @ grad_change) / (grad_change @ grad_change) of the newest pair": (
+        _divided_by_gamma
+    ),
+}
+
+
+def check_direction(student, g, s_list, grad_change_list, what: str) -> None:
+    n = len(g)
+    got = as_array(
+        student.call("lbfgs_direction", g, s_list, grad_change_list), "lbfgs_direction", (n,)
+    )
+    try:
+        assert_matches_reference(got, reference.lbfgs_direction(g, s_list, grad_change_list), what)
+    except AssertionError as failure:
+        raise named(failure, got, DIRECTION_MISTAKES, g, s_list, grad_change_list) from None
+
+
 @CHECKS.check(
     "test_lbfgs_direction", "Does the two-loop recursion give the reference's direction?", weight=2
 )
@@ -177,31 +388,9 @@ def lbfgs_random(student, rng):
     n, m = int(rng.integers(3, 9)), int(rng.integers(2, 6))
     s_list, grad_change_list = curvature_pairs(rng, n, m)
     g = rng.standard_normal(n)
-    got = as_array(
-        student.call("lbfgs_direction", g, s_list, grad_change_list), "lbfgs_direction", (n,)
+    check_direction(
+        student, g, s_list, grad_change_list, f"the direction from {m} pairs in {n} dimensions"
     )
-    expected = reference.lbfgs_direction(g, s_list, grad_change_list)
-    try:
-        assert_matches_reference(got, expected, f"the direction from {m} pairs in {n} dimensions")
-    except AssertionError as failure:
-        newest_s, newest_change = s_list[-1], grad_change_list[-1]
-        divided_by_gamma = (
-            expected * float(newest_change @ newest_change) / float(newest_s @ newest_change)
-        )
-        raise named(
-            failure,
-            got,
-            {
-                "the loops run in the wrong order: "
-                "the first goes from the newest pair to the oldest, "
-                "the second back from the oldest": wrong_order(g, s_list, grad_change_list),
-                "the direction's sign: return -H g, a descent direction": -expected,
-                "the initial scaling: start the second loop from gamma * q, "
-                "gamma = (s @ grad_change) / (grad_change @ grad_change) of the newest pair": (
-                    divided_by_gamma
-                ),
-            },
-        ) from None
 
 
 @CHECKS.check(
@@ -210,23 +399,85 @@ def lbfgs_random(student, rng):
 )
 def lbfgs_edges(student, rng):
     g = rng.standard_normal(4)
-    assert_close(
-        as_array(student.call("lbfgs_direction", g, [], []), "lbfgs_direction", (4,)),
-        -g,
-        rtol=1e-12,
-        what="the direction with no pairs",
-    )
+    got = as_array(student.call("lbfgs_direction", g, [], []), "lbfgs_direction", (4,))
+    try:
+        assert_close(got, -g, rtol=1e-12, what="the direction with no pairs")
+    except AssertionError as failure:
+        raise named(failure, got, DIRECTION_MISTAKES, g, [], []) from None
     s_list, grad_change_list = curvature_pairs(rng, 4, 1)
-    assert_matches_reference(
-        as_array(
-            student.call("lbfgs_direction", g, s_list, grad_change_list), "lbfgs_direction", (4,)
-        ),
-        reference.lbfgs_direction(g, s_list, grad_change_list),
-        "the direction from one pair",
-    )
+    check_direction(student, g, s_list, grad_change_list, "the direction from one pair")
 
 
 # --- backtracking_line_search -------------------------------------------------------------
+
+
+def _backtracking(
+    f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4, shrink_first=False, give_up_with=None
+):
+    """Backtracking with one part swapped for a student's: shrinking before the first try, or
+    returning ``give_up_with(alpha)`` (alpha the first step) when no try meets Armijo's
+    condition."""
+    first, f0, slope = alpha, f(w), float(g @ direction)
+    for _ in range(60):
+        if shrink_first:
+            alpha *= shrink
+        if f(w + alpha * direction) <= f0 + c1 * alpha * slope:
+            return alpha
+        if not shrink_first:
+            alpha *= shrink
+    return alpha if give_up_with is None else give_up_with(first)
+
+
+SEARCH_MISTAKES = {
+    "the first step is shrunk before it is tried: backtracking tries alpha itself first, and "
+    "returns it when it meets the Armijo condition": lambda *args, **settings: _backtracking(
+        *args, **settings, shrink_first=True
+    ),
+    "when no try meets the Armijo condition, this returns the first step: the search returns "
+    "its last, alpha shrunk 60 times": lambda *args, **settings: _backtracking(
+        *args, **settings, give_up_with=lambda first: first
+    ),
+}
+
+
+def check_search(student, problem, w, direction, g, settings: dict, where: str) -> None:
+    """The student's step against the reference's, to rtol 1e-12; else say whether the step
+    meets the Armijo condition, and name a mistake."""
+    got = as_float(
+        student.call(
+            "backtracking_line_search",
+            problem_argument(problem, "loss"),
+            w,
+            direction,
+            g,
+            **settings,
+        ),
+        "backtracking_line_search",
+    )
+    expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
+    if np.isclose(got, expected, rtol=1e-12, atol=0):
+        return
+    armijo_bound = problem.loss(w) + settings["c1"] * got * float(g @ direction)
+    taken = problem.loss(w + got * direction) <= armijo_bound
+    why = (
+        "it meets the Armijo condition but is not the first (largest) such step: "
+        "try alpha, then shrink"
+        if taken
+        else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d"
+    )
+    raise CheckFailed(
+        f"backtracking_line_search {where} returned {got:.6g}, expected "
+        f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}"
+        + name_mistake(got, SEARCH_MISTAKES, problem.loss, w, direction, g, **settings)
+    )
+
+
+def random_search_settings(rng) -> dict:
+    return {
+        "alpha": float(rng.choice([1.0, 0.5])),
+        "shrink": float(rng.choice([0.5, 0.3])),
+        "c1": float(rng.choice([1e-4, 0.3])),
+    }
 
 
 @CHECKS.check(
@@ -240,36 +491,43 @@ def backtracking_rosenbrock(student, rng):
         w = rng.uniform(-1.5, 1.5, 2)
         g = problem.grad(w)
         direction = -g * float(rng.uniform(0.1, 2.0))
-        settings = {
-            "alpha": float(rng.choice([1.0, 0.5])),
-            "shrink": float(rng.choice([0.5, 0.3])),
-            "c1": float(rng.choice([1e-4, 0.3])),
-        }
-        got = as_float(
-            student.call(
-                "backtracking_line_search",
-                problem_argument(problem, "loss"),
-                w,
-                direction,
-                g,
-                **settings,
-            ),
-            "backtracking_line_search",
-        )
-        expected = reference.backtracking_line_search(problem.loss, w, direction, g, **settings)
-        if not np.isclose(got, expected, rtol=1e-12, atol=0):
-            armijo_bound = problem.loss(w) + settings["c1"] * got * float(g @ direction)
-            taken = problem.loss(w + got * direction) <= armijo_bound
-            why = (
-                "it meets the Armijo condition but is not the first (largest) such step: "
-                "try alpha, then shrink"
-                if taken
-                else "it does not meet the Armijo condition f(w + a d) <= f(w) + c1 a g^T d"
-            )
-            raise CheckFailed(
-                f"backtracking_line_search at w={w.round(3)} returned {got:.6g}, expected "
-                f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}"
-            )
+        settings = random_search_settings(rng)
+        check_search(student, problem, w, direction, g, settings, f"at w={w.round(3)}")
+
+
+@CHECKS.check(
+    "test_backtracking_line_search",
+    "Does it take the first step when it works (a Newton direction on a quadratic), "
+    "and the 60th shrink when no step does?",
+)
+def backtracking_first_and_last(student, rng):
+    problem = random_quadratic(rng, (2, 20), (2, 6))
+    w = problem.minimizer + rng.standard_normal(problem.A.shape[0])
+    g = problem.grad(w)
+    check_search(
+        student,
+        problem,
+        w,
+        -np.linalg.solve(problem.A, g),
+        g,
+        random_search_settings(rng),
+        "along the Newton direction of a quadratic, where the first step meets the Armijo "
+        "condition,",
+    )
+    # At the minimum w = 0 of a quadratic, a g that is not the gradient there makes d look
+    # downhill (g^T d < 0): every try raises the loss, and none meets the condition.
+    bowl = Quadratic(A=problem.A, b=np.zeros(problem.A.shape[0]))
+    w = np.zeros(problem.A.shape[0])
+    direction = rng.standard_normal(w.shape)
+    check_search(
+        student,
+        bowl,
+        w,
+        direction,
+        -direction,
+        random_search_settings(rng),
+        "at the minimum of a quadratic, where no step meets the Armijo condition,",
+    )
 
 
 # --- lbfgs --------------------------------------------------------------------------------
@@ -281,9 +539,81 @@ def backtracking_rosenbrock(student, rng):
 ITERATION_BAND = 5
 
 
+def _lbfgs(
+    f,
+    grad,
+    w0,
+    m=10,
+    tol=1e-6,
+    max_iter=500,
+    keep=lambda pairs, m: pairs[-m:],
+    count_offset=0,
+    stores_pairs=True,
+    line_search=True,
+    converged=lambda g, tol: np.max(np.abs(g)) <= tol,
+    tests_before_the_step=True,
+):
+    """L-BFGS with one part swapped for a student's: which pairs are kept, the count returned
+    on convergence (off by ``count_offset``), whether pairs are stored at all, the line search
+    (else full steps), the stopping test, and where it is made."""
+    w = np.array(w0, dtype=np.float64)
+    g, s_list, grad_change_list, history = grad(w), [], [], [f(w)]
+    for k in range(max_iter):
+        if tests_before_the_step and converged(g, tol):
+            return w, k + count_offset, np.array(history)
+        direction = reference.lbfgs_direction(g, s_list, grad_change_list)
+        alpha = wolfe_line_search(f, grad, w, direction) if line_search else 1.0
+        w_new = w + alpha * direction
+        g_new = grad(w_new)
+        s, grad_change = w_new - w, g_new - g
+        curvature = grad_change @ s > 1e-12 * np.linalg.norm(s) * np.linalg.norm(grad_change)
+        if stores_pairs and curvature:
+            s_list = keep(s_list + [s], m)
+            grad_change_list = keep(grad_change_list + [grad_change], m)
+        w, g = w_new, g_new
+        history.append(f(w))
+        if not tests_before_the_step and converged(g, tol):
+            return w, k + 1 + count_offset, np.array(history)
+    return w, max_iter, np.array(history)
+
+
+# The mistakes of the loop (the direction and the line search are right). The stopping test
+# on the norm comes before the test after the step: from a start whose gradient has a small
+# norm, both take one step.
+LBFGS_MISTAKES = {
+    "the oldest M pairs are kept: the iteration (lbfgs-iteration) stores each new pair and "
+    "drops the oldest once it holds M": lambda *args, **settings: _lbfgs(
+        *args, **settings, keep=lambda pairs, m: pairs[:m]
+    ),
+    "the iteration count is one too many: it is the number of steps taken, "
+    "one less than the number of losses in history": lambda *args, **settings: _lbfgs(
+        *args, **settings, count_offset=1
+    ),
+    "no pair is ever stored, and L-BFGS is gradient descent with a line search: the pair is "
+    "s = w_new - w and Δg = g_new - g, taken before w and g are replaced; with s of the "
+    "wrong sign or Δg = 0 the curvature condition Δg^T s > 0 always fails": (
+        lambda *args, **settings: _lbfgs(*args, **settings, stores_pairs=False)
+    ),
+    "the argument m is ignored: L-BFGS keeps the last M = m pairs": (
+        lambda f, grad, w0, m=10, **settings: _lbfgs(f, grad, w0, 10, **settings)
+    ),
+    "the full step α = 1 is taken: each iteration (lbfgs-iteration) takes the step α_t of the "
+    "line search": lambda *args, **settings: _lbfgs(*args, **settings, line_search=False),
+    "the stopping test uses the norm of g: it is max |g| <= tol, the largest entry": (
+        lambda *args, **settings: _lbfgs(
+            *args, **settings, converged=lambda g, tol: np.linalg.norm(g) <= tol
+        )
+    ),
+    "the stopping test is made only after a step: it comes first in each iteration, "
+    "so a w0 that already meets it is returned after 0 iterations": (
+        lambda *args, **settings: _lbfgs(*args, **settings, tests_before_the_step=False)
+    ),
+}
+
+
 def check_lbfgs(student, problem, w0, what, **settings):
     """The student's lbfgs against the reference's, with the same ``settings`` (m, tol,
-    max_iter)."""
+    max_iter); a failure names the cataloged mistake that gives the same run."""
     what += "".join(f", {key}={value:g}" for key, value in settings.items())
     got = student.call(
         "lbfgs",
@@ -293,12 +623,32 @@ def check_lbfgs(student, problem, w0, what, **settings):
         **settings,
     )
     w, iterations, history = as_tuple(got, ("w", "iterations", "history"), f"lbfgs {what}")
-    w_ref, iterations_ref, history_ref = reference.lbfgs(
-        problem.loss, problem.grad, w0, **settings
-    )
     w = as_array(w, f"lbfgs {what}: w", w0.shape)
     iterations = as_int(iterations, f"lbfgs {what}: the iteration count", at_least=0)
     history = as_array(history, f"lbfgs {what}: history")
+    try:
+        compare_lbfgs_run(problem, w0, what, settings, w, iterations, history)
+    except AssertionError as failure:
+        raise named(
+            failure,
+            (w, iterations, history),
+            LBFGS_MISTAKES,
+            problem.loss,
+            problem.grad,
+            w0,
+            **settings,
+        ) from None
+
+
+def compare_lbfgs_run(problem, w0, what, settings, w, iterations, history) -> None:
+    w_ref, iterations_ref, history_ref = reference.lbfgs(
+        problem.loss, problem.grad, w0, **settings
+    )
+    if iterations_ref == 0 and iterations != 0:
+        raise CheckFailed(
+            f"lbfgs {what}: took {iterations} iterations from a w0 that already meets the "
+            "stopping test max |g| <= tol; expected 0 iterations"
+        )
     if history.shape != (iterations + 1,):
         raise CheckFailed(
             f"lbfgs {what}: history has shape {history.shape} after {iterations} iterations; "
@@ -366,7 +716,8 @@ def lbfgs_beale_quadratic(student, rng):
 
 @CHECKS.check(
     "test_lbfgs",
-    "Does it keep only the last m pairs, stop at tol, and stop after max_iter iterations?",
+    "Does it keep only the last m pairs, stop at tol (at once from a start that meets it), "
+    "and stop after max_iter iterations?",
 )
 def lbfgs_settings(student, rng):
     check_lbfgs_runs(student, settings_runs(rng))
@@ -406,7 +757,8 @@ def settings_runs(rng) -> list[tuple]:
     """A short memory on a quadratic of condition 10 to 30, where one or two pairs take 25 to 55
     iterations that round-off does not change (at condition 100 to 300 they take up to 180, and a
     last-bit difference moves the count by up to 39); tol on an ill-conditioned quadratic (with
-    ten pairs its count is stable); max_iter on Rosenbrock."""
+    ten pairs its count is stable); max_iter on Rosenbrock; then two starts that already meet
+    the stopping test (see `converged_starts`)."""
     short = random_quadratic(rng, (10, 30), (8, 12))
     m = int(rng.integers(1, 3))
     problem = random_quadratic(rng, (100, 300), (8, 12))
@@ -420,6 +772,28 @@ def settings_runs(rng) -> list[tuple]:
             "on Rosenbrock",
             {"max_iter": int(rng.integers(3, 8))},
         ),
+        *converged_starts(rng),
+    ]
+
+
+def converged_starts(rng) -> list[tuple]:
+    """Two starts on a quadratic where max |g| <= tol already, so that lbfgs must return w0
+    after 0 iterations: one whose gradient's norm is below tol too (a loop that tests only
+    after a step moves), one whose norm is above it (a test on the norm moves)."""
+    problem = random_quadratic(rng, (10, 100), (8, 12))
+    n, tol = problem.A.shape[0], float(10 ** rng.uniform(-3, -1))
+    signs = rng.choice([-1.0, 1.0], (2, n))
+    small_norm = signs[0] * rng.uniform(0.2, 0.5, n) * tol / np.sqrt(n)  # ||g|| <= tol / 2
+    small_max = signs[1] * rng.uniform(0.5, 0.9, n) * tol  # max |g| <= 0.9 tol, ||g|| > 1.4 tol
+    return [
+        (
+            problem,
+            problem.minimizer + np.linalg.solve(problem.A, gradient),
+            f"on a quadratic, from a start where max |g| = {np.max(np.abs(gradient)) / tol:.2g} "
+            "tol",
+            {"tol": tol},
+        )
+        for gradient in (small_norm, small_max)
     ]
 
 

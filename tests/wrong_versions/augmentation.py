@@ -63,8 +63,14 @@ MUTANTS = {
         "image unchanged": lambda image, values, vectors, sigma, rng: image.copy(),
     },
 }
-# The other catalogs' wrong versions return floats or take a seed, not the function's rng.
-CATALOGS = {"rgb_principal_components": checks.COMPONENT_MISTAKES}
+CATALOGS = {
+    "horizontal_flip": checks.FLIP_MISTAKES,
+    "ten_crops": checks.TEN_CROPS_MISTAKES,
+    "random_crop": checks.CROP_MISTAKES,
+    "color_jitter": checks.JITTER_MISTAKES,
+    "rgb_principal_components": checks.COMPONENT_MISTAKES,
+    "pca_color": checks.PCA_MISTAKES,
+}
 FEEDBACK = {
     "test_color_jitter": {"truncated": "Likely mistake: values are truncated"},
     "test_horizontal_flip": {"upside down": "Likely mistake: this flips the image upside down"},

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from autograder.checks import second_order as checks
 from autograder.reference.second_order import (
     backtracking_line_search,
     bfgs_update,
@@ -67,4 +68,24 @@ MUTANTS["test_largest_weight_counts"] = {
         int(np.sqrt(memory_bytes / 64)),
         memory_bytes // 64 // (2 * m),
     ),
+}
+
+# The checks' catalogs of named mistakes, whose wrong versions take each function's arguments.
+CATALOGS = {
+    "newton_step": checks.NEWTON_MISTAKES,
+    "bfgs_update": {
+        **checks.BFGS_MISTAKES,
+        **checks.SKIP_MISTAKES,
+        **checks.ZERO_CURVATURE_MISTAKES,
+    },
+    "lbfgs_direction": checks.DIRECTION_MISTAKES,
+    "backtracking_line_search": checks.SEARCH_MISTAKES,
+    "lbfgs": checks.LBFGS_MISTAKES,
+}
+SECTIONS = {
+    "test_bfgs_update": {
+        "the update is made even when the curvature condition": "the-curvature-condition",
+        "H is reset to the identity when the update is skipped": "the-curvature-condition",
+        "the update is skipped only when Δg^T s < 0": "the-curvature-condition",
+    },
 }
