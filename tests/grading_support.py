@@ -237,6 +237,19 @@ def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]
         }
 
 
+def full_marks(assignment: str) -> float:
+    """The points of the solution notebook's autograded cells (its written answers, graded by
+    hand, are pending after grading: they count nothing until an instructor grades them)."""
+    return float(
+        sum(
+            cell.metadata.get("nbgrader", {}).get("points", 0)
+            for cell in solution(assignment).cells
+            if cell.metadata.get("nbgrader", {}).get("grade")
+            and not cell.metadata.get("nbgrader", {}).get("solution")
+        )
+    )
+
+
 def total_score(course: Path, assignment: str, student: str) -> float:
     with open_gradebook(course) as gb:
         return float(gb.find_submission(assignment, student).score)

@@ -374,7 +374,15 @@ def equation_problems(name: str, docstring: str) -> list[str]:
     problems = [f"spells out code: {m.group(0)!r}" for m in CODE_ASSIGNMENT.finditer(docstring)]
     references = EQUATION_REFERENCE.findall(docstring)
     if not references:
-        return problems + ["refers to no numbered equation of its chapter"]
+        # A task that asks for thought (a choice, a prediction) may not be given its equation:
+        # it names the section whose analysis it needs.
+        page = (ROOT / "book" / f"{name}.md").read_text()
+        headings = {re.sub(r"[$*]", "", h) for h in re.findall(r"^#+ (.+)$", page, re.M)}
+        named = re.findall(r'sections? ((?:"[^"]+"(?:,? and |, )?)+)', " ".join(docstring.split()))
+        sections = [title for group in named for title in re.findall(r'"([^"]+)"', group)]
+        if sections and all(section in headings for section in sections):
+            return problems
+        return problems + ["refers to no numbered equation or section of its chapter"]
     for number, position, cited_title, address in references:
         address = " ".join(address.split())
         label = re.search(r"#equation-([\w-]+)", address)

@@ -249,6 +249,21 @@ def test_does_every_check_fail_cleanly_when_every_call_returns(name):
     assert not problems, report(problems)
 
 
+# Checks that score one part of a returned pair, so that each part earns its own points: the
+# other part is validated (a positive finite number) but not compared, so a valid number in it
+# passes. Any other corruption of it must still fail the check.
+UNSCORED = {
+    ("Does exponential decay with its constant end at lr_end after total_steps steps?", (1,)),
+    ("Does 1/t decay with its constant end at lr_end after total_steps steps?", (0,)),
+    ("Is its P the largest whose Newton Hessian fits in the memory?", (1,)),
+    ("Is its P the largest whose L-BFGS pairs fit in the memory?", (0,)),
+}
+VALID_NUMBERS = {
+    "a huge int in place of the part",
+    "a NumPy scalar (a 0-d array) in place of the part",
+}
+
+
 @pytest.mark.parametrize("corruption", CORRUPTIONS)
 def test_does_every_check_fail_cleanly_on_a_crashing_value_in_any_returned_part(corruption):
     problems, runs = [], 0
@@ -260,6 +275,12 @@ def test_does_every_check_fail_cleanly_on_a_crashing_value_in_any_returned_part(
                 # No result had this part, or it already was this value (a mask of None, say).
                 continue
             runs += 1
+            if (
+                result.passed
+                and corruption in VALID_NUMBERS
+                and (check.question, path) in UNSCORED
+            ):
+                continue
             if why := unclean(result):
                 problems.append(f"{assignment}: {check.question} (part {path}): {why}")
     assert runs > len(CHECKS) / 2, f"only {runs} runs had a part corrupted"

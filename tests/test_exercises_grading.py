@@ -24,6 +24,7 @@ from grading_support import (
     alternative_styles,
     cell_scores,
     feedback_text,
+    full_marks,
     make_course,
     released,
     solution,
@@ -164,19 +165,6 @@ WRONG = {
         ),
     },
 }
-
-
-def full_marks(assignment: str) -> float:
-    """The points of the solution notebook's autograded cells (its written answers, graded by
-    hand, are pending after grading: they count nothing until an instructor grades them)."""
-    return float(
-        sum(
-            cell.metadata.get("nbgrader", {}).get("points", 0)
-            for cell in solution(assignment).cells
-            if cell.metadata.get("nbgrader", {}).get("grade")
-            and not cell.metadata.get("nbgrader", {}).get("solution")
-        )
-    )
 
 
 USES_THE_COURSE_LOOP = """

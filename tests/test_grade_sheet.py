@@ -8,7 +8,7 @@ import shutil
 import sys
 
 import pytest
-from grading_support import ROOT, released, run_command, solution, submit
+from grading_support import ROOT, full_marks, released, run_command, solution, submit
 from nbgrader.api import Gradebook
 
 from autograder.grade_sheet import NBGRADER_COLUMNS
@@ -68,7 +68,7 @@ def test_does_the_sheet_keep_nbgraders_columns_and_add_status_reason_and_the_two
 def test_does_the_sheet_tell_the_four_standings_apart(course):
     rows = sheet(course / "grades.csv")
     standing = {key: (row["status"], row["score"]) for key, row in rows.items()}
-    assert standing[GRADED_ASSIGNMENT, "ada"] == ("graded", "10.0")
+    assert standing[GRADED_ASSIGNMENT, "ada"] == ("graded", str(full_marks(GRADED_ASSIGNMENT)))
     assert standing[GRADED_ASSIGNMENT, "bob"] == ("graded", "0.0")  # a real zero: the stubs
     assert standing[GRADED_ASSIGNMENT, "eve"] == ("refused", "")
     assert standing[GRADED_ASSIGNMENT, "cyd"] == ("not graded", "")
@@ -92,7 +92,7 @@ def test_does_nbgrader_export_write_the_same_sheet(course):
 def test_is_a_submission_the_machine_failed_on_graded_by_the_next_run(course, tmp_path):
     again = grade(course, GRADED_ASSIGNMENT, GradingOptions(jobs=1))
     outcomes = {o.student: o for o in again.outcomes}
-    assert outcomes["cyd"].graded and outcomes["cyd"].score == 10
+    assert outcomes["cyd"].graded and outcomes["cyd"].score == full_marks(GRADED_ASSIGNMENT)
     assert "unchanged since it was graded" in outcomes["ada"].problem
     assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "cyd"]["status"] == "graded"
 

@@ -196,7 +196,9 @@ def _close(got, expected, tolerance=AGREE) -> bool:
 
 def _agrees(got, expected) -> bool:
     gs, es = _parts(got), _parts(expected)
-    return len(gs) == len(es) and all(_close(g, e) for g, e in zip(gs, es))
+    return len(gs) == len(es) and all(
+        (g is None and e is None) or _close(g, e) for g, e in zip(gs, es)
+    )
 
 
 def _ordinal(index: int, count: int) -> str:
@@ -468,9 +470,12 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
                     (number, f"`{name}` ({number:g})"),
                     (1 / number, f"1/`{name}` (1/{number:g})"),
                     (-number, f"-`{name}` ({-number:g})"),
-                    (number**2, f"`{name}` squared"),
                 ]
-                if 0 < number < 1:
+                # Powers and complements say something of many entries; of one number they
+                # are coincidences more often than not.
+                if not meaningful_only:
+                    candidates.append((number**2, f"`{name}` squared"))
+                if 0 < number < 1 and not meaningful_only:
                     candidates += [
                         (1 - number, f"1 - `{name}` ({1 - number:g})"),
                         (1 / (1 - number), f"1/(1 - `{name}`) (1/{1 - number:g})"),
@@ -561,12 +566,14 @@ def _call_with(student, call: Call, arguments: dict):
 def _same(one, other) -> bool:
     """Exactly the same answer, leaf by leaf."""
     ones, others = _parts(one), _parts(other)
-    return len(ones) == len(others) and all(
-        _numbers(a) is not None
-        and _numbers(b) is not None
-        and np.array_equal(_numbers(a), _numbers(b), equal_nan=True)
-        for a, b in zip(ones, others)
-    )
+    return len(ones) == len(others) and all(_same_leaf(a, b) for a, b in zip(ones, others))
+
+
+def _same_leaf(one, other) -> bool:
+    numbers, other_numbers = _numbers(one), _numbers(other)
+    if numbers is None or other_numbers is None:
+        return one is None and other is None  # None where no value is asked (a mask at test time)
+    return np.array_equal(numbers, other_numbers, equal_nan=True)
 
 
 def _wrong_default(student, call: Call, right: Callable, expected) -> str:
@@ -596,6 +603,7 @@ def _ignored_input(student, call: Call, right: Callable, expected) -> str:
     if (
         not arguments
         or any(leaf is None or not np.all(np.isfinite(leaf)) for leaf in leaves)
+        or any(_coarse(part) for part in _parts(call.returned))
         or not any(leaf.size > 1 and np.ptp(leaf) > 0 for leaf in leaves)
     ):
         # A single number, a constant array or a NaN can stay the same by chance (a maximum,
@@ -615,6 +623,15 @@ def _ignored_input(student, call: Call, right: Callable, expected) -> str:
                 "where the right answer changes"
             )
     return ""
+
+
+def _coarse(value) -> bool:
+    """So large that its rounding step exceeds 0.1: a change of an input can be lost in it."""
+    dtype = (
+        value.dtype if isinstance(value, np.ndarray) and value.dtype.kind == "f" else np.float64
+    )
+    numbers = _numbers(value)
+    return numbers is not None and np.max(np.abs(numbers), initial=0) * np.finfo(dtype).eps > 0.1
 
 
 def _same_answer_for(student, call, right, expected, arguments: dict) -> bool:
@@ -668,7 +685,7 @@ def _history(call: Call, earlier: list[Call], right: Callable) -> str:
             for c in earlier
         )
     ]
-    if zero_before:
+    if zero_before and count == 1:
         names = " and ".join(f"`{name}`" for name in zero_before)
         words += f": before, {names} {'was' if len(zero_before) == 1 else 'were'} all zeros"
     return words

@@ -17,6 +17,7 @@ from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_float, as_tuple
 from .diagnosis import unrecorded
 from .mistakes import name_mistake
+from .tasks import positive_number
 
 # The section of book/schedules.md that explains each function, for feedback.
 SECTIONS = {
@@ -228,7 +229,12 @@ def check_decay_constant(student, rng, index, name, label):
             ("k_exponential", "k_inverse_time"),
             "decay_constants()",
         )
-        k = as_float(returned[index], f"decay_constants()'s {label} constant")
+        # Both constants are the answer, whichever this check runs.
+        constants = [
+            positive_number(part, f"decay_constants()'s {part_label} constant")
+            for part, part_label in zip(returned, ("exponential", "1/t"))
+        ]
+        k = constants[index]
         reached = rate_at(schedule, lr0, total, k)
         if not np.isclose(reached, lr_end, rtol=DECAY_RTOL, atol=0.0):
             if reached < lr_end:

@@ -188,12 +188,16 @@ def _matching_mistakes(
     """
 
     def agreeing(candidates, step: Step) -> list[str]:
+        right = _step(rule, rule.reference, step.w, step.dw, step.state, steps.hyper)
+        wrong = {
+            why: _step(rule, rule.mistakes[why], step.w, step.dw, step.state, steps.hyper)
+            for why in candidates
+        }
+        # A mistake that gives the right values on this step cannot be told from them here.
         return [
             why
             for why in candidates
-            if same_values(
-                step.got, _step(rule, rule.mistakes[why], step.w, step.dw, step.state, steps.hyper)
-            )
+            if same_values(step.got, wrong[why]) and not same_values(right, wrong[why])
         ]
 
     matched = agreeing(list(rule.mistakes), step)

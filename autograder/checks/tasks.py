@@ -100,6 +100,14 @@ def finite_number(value, what: str) -> float:
     return number
 
 
+def positive_number(value, what: str) -> float:
+    """One finite number above zero, as a float."""
+    number = finite_number(value, what)
+    if number <= 0:
+        raise CheckFailed(f"{what}: expected a number above 0, got {number!r}")
+    return number
+
+
 def compare_prediction(got, expected: float, rtol: float, what: str, hint: str = "") -> None:
     """Fails unless ``got`` is within ``rtol`` of ``expected`` (relative to it), saying both, the
     tolerance and, if given, a hint on what the difference suggests."""
