@@ -20,7 +20,10 @@ from autograder.grading import grade
 from autograder.options import GradingOptions
 
 ASSIGNMENT = "gradients"
+# The automatic points: what a correct submission scores when graded. Its written answer (2
+# points, graded by hand in formgrader) is pending until then, not counted.
 FULL_MARKS = 12.0
+WRITTEN, WRITTEN_POINTS = "explain_centered_difference", 2.0
 
 # Wrong answers a cheat pairs its trick with: no trick may turn these into points.
 WRONG = {
@@ -219,7 +222,9 @@ def test_does_every_correct_solution_score_full_marks(graded):
     assert {
         student: support.total_score(course, ASSIGNMENT, student) for student in honest
     } == dict.fromkeys(honest, FULL_MARKS)
-    assert all(score > 0 for score in support.cell_scores(course, ASSIGNMENT, "honest").values())
+    scores = support.cell_scores(course, ASSIGNMENT, "honest")
+    assert scores.pop(WRITTEN) is None  # left to the instructor
+    assert all(score > 0 for score in scores.values())
 
 
 @pytest.mark.parametrize("student", ["stub", "wrong"])
@@ -296,9 +301,12 @@ def test_is_every_grade_in_the_csv_export(graded):
     with open(run.csv) as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     assert set(rows) == {o.student for o in run.outcomes}
-    assert float(rows["honest"]["score"]) == FULL_MARKS
+    honest = rows["honest"]  # its written answer awaits grading: no total yet, not a zero
+    assert (honest["status"], honest["score"]) == ("awaiting manual grading", "")
+    assert float(honest["auto_score"]) == float(honest["max_auto_score"]) == FULL_MARKS
+    assert float(honest["max_manual_score"]) == WRITTEN_POINTS
+    assert float(honest["max_score"]) == FULL_MARKS + WRITTEN_POINTS
     assert float(rows["cheat_kills_the_grader"]["score"]) == 0.0
-    assert float(rows["honest"]["max_score"]) == FULL_MARKS
 
 
 def test_would_stock_nbgrader_have_been_fooled(tmp_path):
