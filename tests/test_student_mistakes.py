@@ -1,7 +1,9 @@
 """The feedback measured on wrong versions written from typical student mistakes
-(tests/student_mistakes/<chapter>.py): each must lose points in its own cell and no other,
-the corpus must be three times the size of the checks' catalogs when it was written, and the
-feedback must name at least 90% of it. benchmarks/feedback_coverage.py prints the figures.
+(tests/student_mistakes/<chapter>.py): each, of MISTAKES and of HELD_OUT, must lose points in
+its own cell and no other, the corpus must be three times the size of the checks' catalogs when
+it was written, and the feedback must name at least 90% of it. The catalogs were grown from
+MISTAKES; HELD_OUT was written afterwards without reading them, and the share of it the feedback
+names may not fall. benchmarks/feedback_coverage.py prints the figures.
 """
 
 from __future__ import annotations
@@ -24,10 +26,27 @@ NAMED_SHARE = 0.9
 SEED = 0
 
 CORPUS = student_mistakes.corpus()
+HELD_OUT = student_mistakes.held_out()
 
-# The share of the corpus the feedback names today (benchmarks/feedback_coverage.md): below
-# NAMED_SHARE, so its test is an expected failure until the catalogs and the diagnosis grow.
-NAMED_TODAY = 0.76
+# The share of the corpus the feedback names today (benchmarks/feedback_coverage.md): all of it,
+# since the catalogs were grown from it, so it no longer measures how the feedback generalizes
+# (HELD_OUT does).
+NAMED_TODAY = 1.0
+
+# The share of the held-out set the feedback names today (benchmarks/feedback_coverage.md: 103
+# of 180), rounded down to 0.05: the figure that measures the feedback on mistakes its catalogs
+# were not grown from. It may only grow.
+HELD_OUT_NAMED_TODAY = 0.55
+
+# Held-out mistakes that lose no points today: defects of the checks (issue 19). Strict, so that
+# a check that starts catching one forces its removal here.
+NOT_CAUGHT_YET = {
+    "augmentation.horizontal_flip: returns a view: writing to it changes the image",
+    "augmentation.random_crop: returns a view of the image",
+    "momentum.choose_momentum: rho not squared: (sqrt(kappa) - 1) / (sqrt(kappa) + 1)",
+    "momentum.choose_momentum: lr = 2 / (mu + nu_max), gradient descent's best rate",
+    "transfer.replace_head: shallow copy: the other arrays shared with the pretrained network",
+}
 
 
 @functools.cache
@@ -40,7 +59,18 @@ def test_does_every_chapter_have_student_mistakes_for_every_graded_function():
     assert student_mistakes.chapters() == sorted(NAMES)
     for chapter in NAMES:
         graded = set(student_mistakes.right_functions(chapter))
-        assert set(student_mistakes.mistakes(chapter)) == graded, chapter
+        covered = set(student_mistakes.mistakes(chapter)) | set(
+            student_mistakes.held_out_mistakes(chapter)
+        )
+        assert covered == graded, chapter
+
+
+def test_is_every_held_out_mistake_new():
+    """No held-out mistake repeats a description of MISTAKES for the same function."""
+    for chapter in NAMES:
+        corpus = student_mistakes.mistakes(chapter)
+        for function, wrongs in student_mistakes.held_out_mistakes(chapter).items():
+            assert not set(wrongs) & set(corpus.get(function, {})), (chapter, function)
 
 
 def test_is_the_corpus_three_times_the_catalogs_at_the_issue():
@@ -49,7 +79,24 @@ def test_is_the_corpus_three_times_the_catalogs_at_the_issue():
     )
 
 
-@pytest.mark.parametrize("mistake", CORPUS, ids=[mistake.name for mistake in CORPUS])
+def _lose_points_params() -> list:
+    return [
+        pytest.param(mistake, id=f"{kind}:{mistake.name}", marks=marks)
+        for kind, mistakes in (("corpus", CORPUS), ("held_out", HELD_OUT))
+        for mistake in mistakes
+        for marks in [
+            pytest.mark.xfail(strict=True, reason="a check defect: loses no points today")
+            if kind == "held_out" and mistake.name in NOT_CAUGHT_YET
+            else ()
+        ]
+    ]
+
+
+def test_does_not_caught_yet_name_held_out_mistakes():
+    assert NOT_CAUGHT_YET <= {mistake.name for mistake in HELD_OUT}
+
+
+@pytest.mark.parametrize("mistake", _lose_points_params())
 def test_does_every_student_mistake_lose_points_in_its_own_cell_only(mistake):
     graded = grade(mistake)
     assert graded.loses_points, f"passed every check of test_{mistake.function} (seed {SEED})"
@@ -57,9 +104,6 @@ def test_does_every_student_mistake_lose_points_in_its_own_cell_only(mistake):
 
 
 @pytest.mark.slow  # grades the whole corpus: seconds
-@pytest.mark.xfail(
-    strict=True, reason=f"the feedback names {NAMED_TODAY:.0%} today; issue 19 is open"
-)
 def test_does_the_feedback_name_nine_in_ten_student_mistakes():
     unnamed = [mistake.name for mistake in CORPUS if grade(mistake).named_by is None]
     share = 1 - len(unnamed) / len(CORPUS)
@@ -71,6 +115,14 @@ def test_does_the_feedback_name_nine_in_ten_student_mistakes():
 
 @pytest.mark.slow  # grades the whole corpus: seconds
 def test_does_the_feedback_name_at_least_as_many_as_today():
-    """What the feedback names may only grow, while it is below NAMED_SHARE."""
+    """What the feedback names of the corpus may not fall."""
     named = sum(grade(mistake).named_by is not None for mistake in CORPUS)
     assert named / len(CORPUS) >= NAMED_TODAY, f"{named} of {len(CORPUS)} named"
+
+
+@pytest.mark.slow  # grades the whole held-out set: seconds
+def test_does_the_feedback_name_at_least_as_many_held_out_mistakes_as_today():
+    """The held-out share may only grow: it measures the feedback on mistakes its catalogs were
+    not grown from."""
+    named = sum(grade(mistake).named_by is not None for mistake in HELD_OUT)
+    assert named / len(HELD_OUT) >= HELD_OUT_NAMED_TODAY, f"{named} of {len(HELD_OUT)} named"

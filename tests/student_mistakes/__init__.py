@@ -1,11 +1,14 @@
 """Wrong versions written from typical student mistakes, for tests/test_student_mistakes.py and
 benchmarks/feedback_coverage.py.
 
-One module a chapter (``student_mistakes/<chapter>.py``), data only: ``MISTAKES``, {graded
-function: {the mistake, in a line: the student's whole function making it}}. They were
-written from the student's side (the exercise notebook's docstrings, the chapter, the
-reference) without reading the checks' catalogs of named mistakes, so that how many of them
-the feedback names measures the feedback, not the catalogs' agreement with themselves.
+One module a chapter (``student_mistakes/<chapter>.py``), data only: ``MISTAKES`` and
+``HELD_OUT``, each {graded function: {the mistake, in a line: the student's whole function
+making it}}. Both were written from the student's side (the exercise notebook's docstrings, the
+chapter, the reference) without reading the checks' catalogs of named mistakes. The catalogs
+were then grown from ``MISTAKES``, so the feedback names all of it by construction; ``HELD_OUT``
+was written afterwards, different from every entry of ``MISTAKES`` and again without reading
+the catalogs (nor tests/wrong_versions), so that the share of it the feedback names measures
+how the feedback generalizes to mistakes it was not built from.
 
 Grading is in-process, as tests/wrong_versions' (``right_functions`` is theirs): the chapter's
 right functions, with the wrong one in place of its function.
@@ -70,17 +73,32 @@ def chapters() -> list[str]:
 
 
 def mistakes(chapter: str) -> dict[str, dict[str, Callable]]:
+    """The chapter's ``MISTAKES``: the corpus the catalogs were grown from."""
     return importlib.import_module(f"{__name__}.{chapter}").MISTAKES
 
 
-def corpus() -> list[Mistake]:
-    """Every wrong version of every chapter."""
+def held_out_mistakes(chapter: str) -> dict[str, dict[str, Callable]]:
+    """The chapter's ``HELD_OUT``: written after the catalogs were grown, not used to grow them."""
+    return importlib.import_module(f"{__name__}.{chapter}").HELD_OUT
+
+
+def _flatten(table: Callable[[str], dict[str, dict[str, Callable]]]) -> list[Mistake]:
     return [
         Mistake(chapter, function, description, wrong)
         for chapter in chapters()
-        for function, wrongs in mistakes(chapter).items()
+        for function, wrongs in table(chapter).items()
         for description, wrong in wrongs.items()
     ]
+
+
+def corpus() -> list[Mistake]:
+    """Every wrong version of ``MISTAKES``, every chapter."""
+    return _flatten(mistakes)
+
+
+def held_out() -> list[Mistake]:
+    """Every wrong version of ``HELD_OUT``, every chapter."""
+    return _flatten(held_out_mistakes)
 
 
 def grade(mistake: Mistake, seed: int = 0) -> Grade:

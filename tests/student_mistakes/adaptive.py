@@ -331,3 +331,144 @@ MISTAKES = {
         ),
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_adagrad_in_place(w, dw, h, lr, eps=1e-8):
+    h += dw * dw
+    return w - lr * dw / (np.sqrt(h) + eps), h
+
+
+def held_adagrad_scalar_accumulator(w, dw, h, lr, eps=1e-8):
+    h = h + float(dw @ dw) if np.ndim(dw) == 1 else h + float(np.sum(dw * dw))
+    return w - lr * dw / (np.sqrt(h) + eps), h
+
+
+def held_adagrad_squared_sum(w, dw, h, lr, eps=1e-8):
+    h = (h + dw) ** 2
+    return w - lr * dw / (np.sqrt(h) + eps), h
+
+
+def held_rmsprop_in_place(w, dw, h, lr, decay=0.99, eps=1e-8):
+    h *= decay
+    h += (1 - decay) * dw * dw
+    return w - lr * dw / (np.sqrt(h) + eps), h
+
+
+def held_rmsprop_returns_root(w, dw, h, lr, decay=0.99, eps=1e-8):
+    h = decay * h + (1 - decay) * dw * dw
+    return w - lr * dw / (np.sqrt(h) + eps), np.sqrt(h)
+
+
+def held_rmsprop_scalar(w, dw, h, lr, decay=0.99, eps=1e-8):
+    h = decay * h + (1 - decay) * float(np.sum(dw * dw))
+    return w - lr * dw / (np.sqrt(h) + eps), h
+
+
+def held_adam_corrections_swapped(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    return w - lr * (m / (1 - beta2**t)) / (np.sqrt(v / (1 - beta1**t)) + eps), m, v, t
+
+
+def held_adam_no_square_root(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    return w - lr * (m / (1 - beta1**t)) / (v / (1 - beta2**t) + eps), m, v, t
+
+
+def held_adam_v_from_m(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * m * m
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v, t
+
+
+def held_adam_in_place(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = t + 1
+    m *= beta1
+    m += (1 - beta1) * dw
+    v *= beta2
+    v += (1 - beta2) * dw * dw
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v, t
+
+
+def held_adam(w, dw, m, v, t, lr, beta1, beta2, eps):
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw * dw
+    return lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v, t
+
+
+def held_adamw_constant_shift(
+    w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2
+):
+    step, m, v, t = held_adam(w, dw, m, v, t, lr, beta1, beta2, eps)
+    return w - lr * weight_decay - step, m, v, t
+
+
+def held_adamw_decayed_twice(
+    w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2
+):
+    step, m, v, t = held_adam(w, dw + weight_decay * w, m, v, t, lr, beta1, beta2, eps)
+    return w - lr * weight_decay * w - step, m, v, t
+
+
+def held_adamw_decay_scaled_by_correction(
+    w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2
+):
+    step, m, v, t = held_adam(w, dw, m, v, t, lr, beta1, beta2, eps)
+    return w - lr * weight_decay * w / (1 - beta1**t) - step, m, v, t
+
+
+def held_steady_step_steady_state(g, lr, decay, t):
+    return lr
+
+
+def held_steady_step_no_square_root(g, lr, decay, t):
+    return lr / (1.0 - decay**t)
+
+
+def held_steady_step_times_g(g, lr, decay, t):
+    return lr * g / np.sqrt(1.0 - decay**t)
+
+
+def held_steady_step_one_step_late(g, lr, decay, t):
+    return lr / np.sqrt(1.0 - decay ** (t + 1))
+
+
+HELD_OUT = {
+    "adagrad_step": {
+        "h += dw * dw: changes h in place": held_adagrad_in_place,
+        "one accumulator for all weights: h + dw @ dw": held_adagrad_scalar_accumulator,
+        "h = (h + dw) ** 2 (parentheses)": held_adagrad_squared_sum,
+    },
+    "rmsprop_step": {
+        "h updated in place (h *= decay)": held_rmsprop_in_place,
+        "returns sqrt(h) as the state": held_rmsprop_returns_root,
+        "one average for all weights: sum(dw * dw)": held_rmsprop_scalar,
+    },
+    "adam_step": {
+        "corrections swapped: m / (1 - beta2 ** t), v / (1 - beta1 ** t)": (
+            held_adam_corrections_swapped
+        ),
+        "divides by v_hat, not its square root": held_adam_no_square_root,
+        "v averages m * m instead of dw * dw": held_adam_v_from_m,
+        "m and v updated in place": held_adam_in_place,
+    },
+    "adamw_step": {
+        "decay lr * weight_decay subtracted without the weights": held_adamw_constant_shift,
+        "decayed twice: L2 in the gradient and decoupled": held_adamw_decayed_twice,
+        "decay divided by m's bias correction": held_adamw_decay_scaled_by_correction,
+    },
+    "rmsprop_steady_step": {
+        "lr: the steady state, whatever t": held_steady_step_steady_state,
+        "lr / (1 - decay ** t): no square root": held_steady_step_no_square_root,
+        "lr * g / sqrt(1 - decay ** t): g does not cancel": held_steady_step_times_g,
+        "one step late: decay ** (t + 1)": held_steady_step_one_step_late,
+    },
+}

@@ -480,3 +480,208 @@ MISTAKES = {
         "sigma ignored: alpha from rng.standard_normal(3)": pca_sigma_ignored,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_to_uint8(values):
+    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+
+
+def held_flip_view(image):
+    return image[:, ::-1]
+
+
+def held_flip_in_place(image):
+    image[:] = image[:, ::-1].copy()
+    return image
+
+
+def held_flip_rotated(image):
+    return np.rot90(image, 2).copy()
+
+
+def held_crop_view(image, size, rng):
+    height, width = image.shape[:2]
+    top = rng.integers(0, height - size + 1)
+    left = rng.integers(0, width - size + 1)
+    return image[top : top + size, left : left + size]
+
+
+def held_crop_left_equals_top(image, size, rng):
+    height, width = image.shape[:2]
+    top = rng.integers(0, height - size + 1)
+    left = top
+    return image[top : top + size, left : left + size].copy()
+
+
+def held_crop_channels_dropped(image, size, rng):
+    height, width = image.shape[:2]
+    top = rng.integers(0, height - size + 1)
+    left = rng.integers(0, width - size + 1)
+    return image[top : top + size, left : left + size, 0].copy()
+
+
+def held_corners(height, width, size):
+    return [
+        (0, 0),
+        (0, width - size),
+        (height - size, 0),
+        (height - size, width - size),
+        ((height - size) // 2, (width - size) // 2),
+    ]
+
+
+def held_ten_crops_five_only(image, size):
+    height, width = image.shape[:2]
+    return np.stack(
+        [image[t : t + size, c : c + size] for t, c in held_corners(height, width, size)]
+    )
+
+
+def held_ten_crops_center_first(image, size):
+    height, width = image.shape[:2]
+    corners = held_corners(height, width, size)
+    corners = corners[-1:] + corners[:-1]
+    return np.stack(
+        [s[t : t + size, c : c + size] for s in (image, image[:, ::-1]) for t, c in corners]
+    )
+
+
+def held_ten_crops_corner_order(image, size):
+    height, width = image.shape[:2]
+    corners = held_corners(height, width, size)
+    corners = [corners[0], corners[2], corners[1], corners[3], corners[4]]
+    return np.stack(
+        [s[t : t + size, c : c + size] for s in (image, image[:, ::-1]) for t, c in corners]
+    )
+
+
+def held_jitter_brightness_per_channel(image, brightness, contrast, rng):
+    b = rng.uniform(1 - brightness, 1 + brightness, 3)
+    c = rng.uniform(1 - contrast, 1 + contrast)
+    bright = b * image.astype(np.float64)
+    mean = bright.mean()
+    return held_to_uint8(mean + c * (bright - mean))
+
+
+def held_jitter_additive_brightness(image, brightness, contrast, rng):
+    b = rng.uniform(1 - brightness, 1 + brightness)
+    c = rng.uniform(1 - contrast, 1 + contrast)
+    bright = image.astype(np.float64) + (b - 1) * 255
+    mean = bright.mean()
+    return held_to_uint8(mean + c * (bright - mean))
+
+
+def held_jitter_offsets_as_factors(image, brightness, contrast, rng):
+    b = rng.uniform(-brightness, brightness)
+    c = rng.uniform(-contrast, contrast)
+    bright = b * image.astype(np.float64)
+    mean = bright.mean()
+    return held_to_uint8(mean + c * (bright - mean))
+
+
+def held_components_standard_deviations(images):
+    pixels = np.asarray(images, dtype=np.float64).reshape(-1, 3)
+    eigenvalues, eigenvectors = np.linalg.eigh(np.cov(pixels, rowvar=False, bias=True))
+    order = np.argsort(eigenvalues)[::-1]
+    return np.sqrt(eigenvalues[order]), eigenvectors[:, order]
+
+
+def held_components_scalar_mean(images):
+    pixels = np.asarray(images, dtype=np.float64).reshape(-1, 3)
+    centered = pixels - pixels.mean()
+    eigenvalues, eigenvectors = np.linalg.eigh(centered.T @ centered / len(pixels))
+    order = np.argsort(eigenvalues)[::-1]
+    return eigenvalues[order], eigenvectors[:, order]
+
+
+def held_components_mean_over_images(images):
+    images = np.asarray(images, dtype=np.float64)
+    stack = images.reshape(-1, *images.shape[-3:])
+    covariance = np.mean(
+        [np.cov(one.reshape(-1, 3), rowvar=False, bias=True) for one in stack], axis=0
+    )
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    order = np.argsort(eigenvalues)[::-1]
+    return eigenvalues[order], eigenvectors[:, order]
+
+
+def held_pca_offset_cast_first(image, eigenvalues, eigenvectors, sigma, rng):
+    alpha = rng.normal(0.0, sigma, 3)
+    offset = eigenvectors @ (alpha * np.sqrt(eigenvalues))
+    return np.clip(image + np.rint(offset).astype(np.uint8), 0, 255).astype(np.uint8)
+
+
+def held_pca_sigma_as_mean(image, eigenvalues, eigenvectors, sigma, rng):
+    alpha = rng.normal(sigma, 1.0, 3)
+    offset = eigenvectors @ (alpha * np.sqrt(eigenvalues))
+    return held_to_uint8(image.astype(np.float64) + offset)
+
+
+def held_pca_offset_per_channel(image, eigenvalues, eigenvectors, sigma, rng):
+    alpha = rng.normal(0.0, sigma, 3)
+    return held_to_uint8(image.astype(np.float64) + alpha * np.sqrt(eigenvalues))
+
+
+def held_crop_count_no_flip(height, width, size):
+    return (height - size + 1) * (width - size + 1)
+
+
+def held_crop_count_off_by_one(height, width, size):
+    return 2 * (height - size) * (width - size)
+
+
+def held_crop_count_every_pixel(height, width, size):
+    return 2 * height * width
+
+
+def held_crop_count_square(height, width, size):
+    return 2 * (height - size + 1) ** 2
+
+
+HELD_OUT = {
+    "horizontal_flip": {
+        "returns a view: writing to it changes the image": held_flip_view,
+        "flips the image in place": held_flip_in_place,
+        "rotates by 180 degrees (flips rows too)": held_flip_rotated,
+    },
+    "random_crop": {
+        "returns a view of the image": held_crop_view,
+        "one draw for both: left = top": held_crop_left_equals_top,
+        "keeps only the first channel": held_crop_channels_dropped,
+    },
+    "ten_crops": {
+        "the five crops of the image only, no mirror": held_ten_crops_five_only,
+        "center crop first, then the corners": held_ten_crops_center_first,
+        "corners column by column: bottom-left before top-right": held_ten_crops_corner_order,
+    },
+    "color_jitter": {
+        "a brightness factor per channel": held_jitter_brightness_per_channel,
+        "brightness added: image + (b - 1) * 255": held_jitter_additive_brightness,
+        "factors drawn around 0: uniform(-brightness, brightness)": (
+            held_jitter_offsets_as_factors
+        ),
+    },
+    "rgb_principal_components": {
+        "returns the standard deviations (square roots of the eigenvalues)": (
+            held_components_standard_deviations
+        ),
+        "centered by one mean over all channels": held_components_scalar_mean,
+        "covariance of each image, averaged": held_components_mean_over_images,
+    },
+    "pca_color": {
+        "offset cast to uint8 before adding: negative offsets wrap": held_pca_offset_cast_first,
+        "rng.normal(sigma, 1, 3): sigma as the mean": held_pca_sigma_as_mean,
+        "offset alpha * sqrt(eigenvalues) per channel, no eigenvectors": (
+            held_pca_offset_per_channel
+        ),
+    },
+    "training_crop_count": {
+        "flip forgotten: positions only": held_crop_count_no_flip,
+        "(height - size) (width - size): positions one short": held_crop_count_off_by_one,
+        "2 height width: every pixel a corner": held_crop_count_every_pixel,
+        "square images assumed: (height - size + 1) ** 2": held_crop_count_square,
+    },
+}

@@ -387,3 +387,224 @@ MISTAKES = {
         ),
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_numeric_precedence(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + h
+        f_plus = f(w)
+        w[index] = saved - h
+        f_minus = f(w)
+        w[index] = saved
+        grad[index] = f_plus - f_minus / (2 * h)
+    return grad
+
+
+def held_numeric_second_difference(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    f0 = f(w)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + h
+        f_plus = f(w)
+        w[index] = saved - h
+        f_minus = f(w)
+        w[index] = saved
+        grad[index] = (f_plus - 2 * f0 + f_minus) / h**2
+    return grad
+
+
+def held_numeric_step_two_h(f, w, h=1e-5):
+    grad = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + 2 * h
+        f_plus = f(w)
+        w[index] = saved - 2 * h
+        f_minus = f(w)
+        w[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def held_relative_divides_by_numeric(a, n):
+    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(n))))
+
+
+def held_relative_squared(a, n):
+    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return float(np.max((a - n) ** 2 / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+
+
+def held_relative_max_over_max(a, n):
+    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return float(np.max(np.abs(a - n)) / max(1e-8, np.max(np.abs(a) + np.abs(n))))
+
+
+def held_relative_min(a, n):
+    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return float(np.min(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+
+
+def held_relative_mean_magnitude(a, n):
+    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
+    return float(np.max(np.abs(a - n) / np.maximum(1e-8, (np.abs(a) + np.abs(n)) / 2)))
+
+
+def held_numeric(f, w, h):
+    grad = np.zeros_like(w)
+    for index in np.ndindex(w.shape):
+        saved = w[index]
+        w[index] = saved + h
+        f_plus = f(w)
+        w[index] = saved - h
+        f_minus = f(w)
+        w[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def held_check_returns_verdict(f, grad_f, w, h=1e-5):
+    a, n = grad_f(w), held_numeric(f, w, h)
+    return bool(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))) < 1e-7)
+
+
+def held_check_sum_of_errors(f, grad_f, w, h=1e-5):
+    a, n = grad_f(w), held_numeric(f, w, h)
+    return float(np.sum(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+
+
+def held_check_relative_to_analytic_norm(f, grad_f, w, h=1e-5):
+    a, n = grad_f(w), held_numeric(f, w, h)
+    return float(np.max(np.abs(a - n)) / max(1e-8, np.linalg.norm(a)))
+
+
+def held_svm_max_over_classes(W, X, y):
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    worst = np.argmax(margins, axis=1)
+    active = margins[rows, worst] > 0
+    loss = float(np.sum(margins[rows, worst] * active) / n)
+    coefficients = np.zeros_like(scores)
+    coefficients[rows, worst] += active
+    coefficients[rows, y] -= active
+    return loss, X.T @ coefficients / n
+
+
+def held_svm_with_regularization(W, X, y):
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    active = (margins > 0).astype(np.float64)
+    loss = float(np.sum(margins * active) / n + 0.5 * np.sum(W * W))
+    coefficients = active
+    coefficients[rows, y] = -active.sum(axis=1)
+    return loss, X.T @ coefficients / n + W
+
+
+def held_svm_gradient_counts_correct_class(W, X, y):
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    loss = float((np.sum(np.maximum(0, margins)) - n) / n)
+    coefficients = (margins > 0).astype(np.float64)
+    coefficients[rows, y] = -coefficients.sum(axis=1)
+    return loss, X.T @ coefficients / n
+
+
+def held_svm_gradient_weighted_by_margin(W, X, y):
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    active = (margins > 0).astype(np.float64)
+    loss = float(np.sum(margins * active) / n)
+    coefficients = margins * active
+    coefficients[rows, y] = -coefficients.sum(axis=1)
+    return loss, X.T @ coefficients / n
+
+
+def held_svm_gradient_X_not_transposed(W, X, y):
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    active = (margins > 0).astype(np.float64)
+    loss = float(np.sum(margins * active) / n)
+    coefficients = active
+    coefficients[rows, y] = -active.sum(axis=1)
+    return loss, X @ coefficients / n
+
+
+def held_best_h_square_root(machine_epsilon, loss_value, third_derivative):
+    return float(np.sqrt(3.0 * machine_epsilon * abs(loss_value) / abs(third_derivative)))
+
+
+def held_best_h_rule_of_thumb(machine_epsilon, loss_value, third_derivative):
+    return float(np.cbrt(machine_epsilon))
+
+
+def held_best_h_three_forgotten(machine_epsilon, loss_value, third_derivative):
+    return float(np.cbrt(machine_epsilon * abs(loss_value) / abs(third_derivative)))
+
+
+def held_best_h_terms_equal(machine_epsilon, loss_value, third_derivative):
+    return float(np.cbrt(6.0 * machine_epsilon * abs(loss_value) / abs(third_derivative)))
+
+
+HELD_OUT = {
+    "numeric_gradient": {
+        "f_plus - f_minus / (2 * h): precedence": held_numeric_precedence,
+        "second difference (f(w + h) - 2 f(w) + f(w - h)) / h ** 2": (
+            held_numeric_second_difference
+        ),
+        "perturbs by 2h but divides by 2h": held_numeric_step_two_h,
+    },
+    "relative_error": {
+        "divides by |n| only": held_relative_divides_by_numeric,
+        "squared difference in the numerator": held_relative_squared,
+        "max |a - n| over max (|a| + |n|)": held_relative_max_over_max,
+        "min over entries instead of the max": held_relative_min,
+        "divides by the mean magnitude (|a| + |n|) / 2": held_relative_mean_magnitude,
+    },
+    "gradient_check": {
+        "returns the verdict (error < 1e-7) instead of the error": held_check_returns_verdict,
+        "sum of the elementwise relative errors": held_check_sum_of_errors,
+        "max |a - n| over the norm of the analytic gradient": (
+            held_check_relative_to_analytic_norm
+        ),
+    },
+    "svm_loss": {
+        "only the worst class's margin counted (max over classes)": held_svm_max_over_classes,
+        "L2 regularization 0.5 * sum(W ** 2) added": held_svm_with_regularization,
+        "correct class's margin of 1 kept in the gradient's count": (
+            held_svm_gradient_counts_correct_class
+        ),
+        "gradient weighted by the margins (the squared hinge's)": (
+            held_svm_gradient_weighted_by_margin
+        ),
+        "gradient X @ coefficients (X not transposed)": held_svm_gradient_X_not_transposed,
+    },
+    "best_h": {
+        "square root instead of cube root": held_best_h_square_root,
+        "cbrt(eps): the rule of thumb, L and L''' ignored": held_best_h_rule_of_thumb,
+        "the 3 forgotten: cbrt(eps |L| / |L'''|)": held_best_h_three_forgotten,
+        "terms set equal instead of the derivative zero: h^3 = 6 eps |L| / |L'''|": (
+            held_best_h_terms_equal
+        ),
+    },
+}

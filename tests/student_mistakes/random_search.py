@@ -265,3 +265,150 @@ MISTAKES = {
         "ignores the seed: default_rng()": local_seed_ignored,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_search_best_starts_at_zero(loss, shape, num_samples, scale=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    best_w, best_loss, history = None, 0.0, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale * rng.standard_normal(shape)
+        value = loss(w)
+        if value < best_loss:
+            best_w, best_loss = w, value
+        history[k] = best_loss
+    return best_w, float(best_loss), history
+
+
+def held_search_returns_last_loss(loss, shape, num_samples, scale=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    best_w, best_loss, history = None, np.inf, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale * rng.standard_normal(shape)
+        value = loss(w)
+        if value < best_loss:
+            best_w, best_loss = w, value
+        history[k] = best_loss
+    return best_w, float(value), history
+
+
+def held_search_scale_added(loss, shape, num_samples, scale=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    best_w, best_loss, history = None, np.inf, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale + rng.standard_normal(shape)
+        value = loss(w)
+        if value < best_loss:
+            best_w, best_loss = w, value
+        history[k] = best_loss
+    return best_w, float(best_loss), history
+
+
+def held_search_returns_last_try(loss, shape, num_samples, scale=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    best_loss, history = np.inf, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale * rng.standard_normal(shape)
+        best_loss = min(best_loss, loss(w))
+        history[k] = best_loss
+    return w, float(best_loss), history
+
+
+def held_local_history_one_short(loss, w0, num_steps, step_size=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=np.float64)
+    current = loss(w)
+    history = [current]
+    for _ in range(1, num_steps):
+        candidate = w + step_size * rng.standard_normal(w.shape)
+        value = loss(candidate)
+        if value < current:
+            w, current = candidate, value
+        history.append(current)
+    candidate = w + step_size * rng.standard_normal(w.shape)
+    if loss(candidate) < current:
+        w, current = candidate, loss(candidate)
+    return w, float(current), np.array(history)
+
+
+def held_local_returns_start(loss, w0, num_steps, step_size=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=np.float64)
+    current = loss(w)
+    history = [current]
+    for _ in range(num_steps):
+        candidate = w + step_size * rng.standard_normal(w.shape)
+        value = loss(candidate)
+        if value < current:
+            w, current = candidate, value
+        history.append(current)
+    return np.array(w0, dtype=np.float64), float(current), np.array(history)
+
+
+def held_local_step_size_as_mean(loss, w0, num_steps, step_size=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=np.float64)
+    current = loss(w)
+    history = [current]
+    for _ in range(num_steps):
+        candidate = w + rng.normal(step_size, size=w.shape)
+        value = loss(candidate)
+        if value < current:
+            w, current = candidate, value
+        history.append(current)
+    return w, float(current), np.array(history)
+
+
+def held_local_draws_only_when_moving(loss, w0, num_steps, step_size=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=np.float64)
+    current = loss(w)
+    history = [current]
+    step = step_size * rng.standard_normal(w.shape)
+    for _ in range(num_steps):
+        value = loss(w + step)
+        if value < current:
+            w, current = w + step, value
+            step = step_size * rng.standard_normal(w.shape)
+        history.append(current)
+    return w, float(current), np.array(history)
+
+
+def held_gain_times_root_p(grad_norm, step_size, num_weights):
+    return step_size * grad_norm * np.sqrt(num_weights) / np.sqrt(2.0 * np.pi)
+
+
+def held_gain_over_root_p(grad_norm, step_size, num_weights):
+    return step_size * grad_norm / np.sqrt(2.0 * np.pi * num_weights)
+
+
+def held_gain_half(grad_norm, step_size, num_weights):
+    return step_size * grad_norm / 2
+
+
+def held_gain_mean_absolute(grad_norm, step_size, num_weights):
+    return step_size * grad_norm * np.sqrt(2.0 / np.pi)
+
+
+HELD_OUT = {
+    "random_search": {
+        "best loss starts at 0 instead of inf": held_search_best_starts_at_zero,
+        "returns the last try's loss, not the best": held_search_returns_last_loss,
+        "scale + noise instead of scale * noise": held_search_scale_added,
+        "returns the last try's weights, not the best": held_search_returns_last_try,
+    },
+    "random_local_search": {
+        "loop one step short; the last step not in the history": held_local_history_one_short,
+        "returns w0 instead of the final weights": held_local_returns_start,
+        "rng.normal(step_size, size=...): step_size as the mean": held_local_step_size_as_mean,
+        "repeats a rejected step: draws only after a move": held_local_draws_only_when_moving,
+    },
+    "expected_gain_per_try": {
+        "times sqrt(P): a try is sqrt(P) times longer": held_gain_times_root_p,
+        "divided by sqrt(P): the per-step gain's share": held_gain_over_root_p,
+        "1/2 (the chance of a gain) instead of 1 / sqrt(2 pi)": held_gain_half,
+        "sqrt(2 / pi): the mean of |Z|, not of its positive part": held_gain_mean_absolute,
+    },
+}

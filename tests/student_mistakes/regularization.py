@@ -246,3 +246,146 @@ MISTAKES = {
         ),
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_l2_value_without_lam(W, lam):
+    return float(np.sum(W * W)), 2 * lam * W
+
+
+def held_l2_value_not_summed(W, lam):
+    return lam * W * W, 2 * lam * W
+
+
+def held_l2_gradient_sign_flipped(W, lam):
+    return float(lam * np.sum(W * W)), -2 * lam * W
+
+
+def held_l1_value_not_summed(W, lam):
+    return lam * np.abs(W), lam * np.sign(W)
+
+
+def held_l1_gradient_abs(W, lam):
+    return float(lam * np.sum(np.abs(W))), lam * np.abs(W)
+
+
+def held_l1_value_without_lam(W, lam):
+    return float(np.sum(np.abs(W))), lam * np.sign(W)
+
+
+def held_elastic_lam_on_l2_only(W, lam, beta=0.5):
+    return float(lam * beta * np.sum(W * W) + np.sum(np.abs(W))), lam * 2 * beta * W + np.sign(W)
+
+
+def held_elastic_gradient_lam_misses_sign(W, lam, beta=0.5):
+    value = float(lam * np.sum(beta * W * W + np.abs(W)))
+    return value, lam * 2 * beta * W + np.sign(W)
+
+
+def held_elastic_norm_not_squared(W, lam, beta=0.5):
+    value = float(lam * (beta * np.linalg.norm(W) + np.sum(np.abs(W))))
+    return value, lam * (2 * beta * W + np.sign(W))
+
+
+def held_dropout_mask_below_keep(x, drop_prob, rng, train=True, inverted=True):
+    keep_prob = 1 - drop_prob
+    if not train:
+        return (x if inverted else x * keep_prob), None
+    mask = rng.random(x.shape) < keep_prob
+    out = x * mask
+    return (out / keep_prob if inverted else out), mask
+
+
+def held_dropout_test_divides(x, drop_prob, rng, train=True, inverted=True):
+    keep_prob = 1 - drop_prob
+    if not train:
+        return (x / keep_prob if inverted else x * keep_prob), None
+    mask = rng.random(x.shape) >= drop_prob
+    out = x * mask
+    return (out / keep_prob if inverted else out), mask
+
+
+def held_dropout_test_mask(x, drop_prob, rng, train=True, inverted=True):
+    keep_prob = 1 - drop_prob
+    mask = rng.random(x.shape) >= drop_prob
+    if not train:
+        return (x if inverted else x * keep_prob), mask
+    out = x * mask
+    return (out / keep_prob if inverted else out), mask
+
+
+def held_dropout_inverted_multiplies(x, drop_prob, rng, train=True, inverted=True):
+    keep_prob = 1 - drop_prob
+    if not train:
+        return (x if inverted else x * keep_prob), None
+    mask = rng.random(x.shape) >= drop_prob
+    out = x * mask
+    return (out * keep_prob if inverted else out), mask
+
+
+def held_dropout_backward_no_mask(dout, mask, drop_prob, inverted=True):
+    return dout / (1 - drop_prob) if inverted else dout
+
+
+def held_dropout_backward_observed_rate(dout, mask, drop_prob, inverted=True):
+    dx = dout * mask
+    return dx / mask.mean() if inverted else dx
+
+
+def held_halving_floor(lr, lam):
+    return int(np.floor(np.log(0.5) / np.log(1 - 2 * lr * lam)))
+
+
+def held_halving_two_forgotten(lr, lam):
+    return int(np.ceil(np.log(0.5) / np.log(1 - lr * lam)))
+
+
+def held_halving_first_order(lr, lam):
+    return int(np.log(2) / (2 * lr * lam))
+
+
+def held_halving_one_too_many(lr, lam):
+    t, scale = 0, 1.0
+    while scale > 0.5:
+        scale *= 1 - 2 * lr * lam
+        t += 1
+    return t + 1
+
+
+HELD_OUT = {
+    "l2_penalty": {
+        "value without lam": held_l2_value_without_lam,
+        "value not summed: lam * W ** 2": held_l2_value_not_summed,
+        "gradient -2 lam W: the decay's direction": held_l2_gradient_sign_flipped,
+    },
+    "l1_penalty": {
+        "value not summed: lam * |W|": held_l1_value_not_summed,
+        "gradient lam * |W|": held_l1_gradient_abs,
+        "value without lam": held_l1_value_without_lam,
+    },
+    "elastic_net_penalty": {
+        "lam multiplies the L2 term only": held_elastic_lam_on_l2_only,
+        "gradient: lam misses the sign term": held_elastic_gradient_lam_misses_sign,
+        "beta * ||W|| (norm not squared)": held_elastic_norm_not_squared,
+    },
+    "dropout_forward": {
+        "mask rng.random < 1 - drop_prob: kept with the right odds, other units": (
+            held_dropout_mask_below_keep
+        ),
+        "inverted form divides by 1 - drop_prob at test time too": held_dropout_test_divides,
+        "test time draws and returns a mask": held_dropout_test_mask,
+        "inverted form multiplies by 1 - drop_prob": held_dropout_inverted_multiplies,
+    },
+    "dropout_backward": {
+        "mask forgotten: dout / (1 - drop_prob)": held_dropout_backward_no_mask,
+        "rescaled by the mask's observed keep rate": held_dropout_backward_observed_rate,
+    },
+    "halving_steps": {
+        "floor instead of ceil": held_halving_floor,
+        "(1 - lr lam) ** t: the 2 forgotten": held_halving_two_forgotten,
+        "first-order ln 2 / (2 lr lam), truncated": held_halving_first_order,
+        "loop counts one step too many": held_halving_one_too_many,
+    },
+}

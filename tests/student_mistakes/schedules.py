@@ -165,3 +165,121 @@ MISTAKES = {
         "min(1, lr0 * fraction): capped at 1 instead of lr0": warmup_capped_at_one_not_lr0,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_step_decay_modulo(lr0, epoch, drop=0.5, every=10):
+    return lr0 * drop ** (epoch % every)
+
+
+def held_step_decay_from_epoch_zero(lr0, epoch, drop=0.5, every=10):
+    return lr0 * drop ** (epoch // every + 1)
+
+
+def held_step_decay_precedence(lr0, epoch, drop=0.5, every=10):
+    return lr0 * drop**epoch // every
+
+
+def held_exponential_time_constant(lr0, t, k):
+    return lr0 * math.exp(-t / k)
+
+
+def held_exponential_base_ten(lr0, t, k):
+    return lr0 * 10 ** (-k * t)
+
+
+def held_exponential_precedence(lr0, t, k):
+    return lr0 * math.exp(-k) * t
+
+
+def held_inverse_time_constant(lr0, t, k):
+    return lr0 / (1 + t / k)
+
+
+def held_inverse_linear(lr0, t, k):
+    return lr0 * (1 - k * t)
+
+
+def held_cosine_without_one_plus(lr0, t, total_steps, lr_min=0.0):
+    if t >= total_steps:
+        return lr_min
+    return lr_min + (lr0 - lr_min) * math.cos(math.pi * t / total_steps)
+
+
+def held_cosine_sine(lr0, t, total_steps, lr_min=0.0):
+    if t >= total_steps:
+        return lr_min
+    return lr_min + (lr0 - lr_min) * (1 + math.sin(math.pi * t / total_steps)) / 2
+
+
+def held_cosine_zero_after(lr0, t, total_steps, lr_min=0.0):
+    if t >= total_steps:
+        return 0.0
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+
+
+def held_warmup_fraction_only(lr0, t, warmup_steps):
+    return min(1.0, (t + 1) / warmup_steps)
+
+
+def held_warmup_capped_at_lr0(lr0, t, warmup_steps):
+    return min(lr0, (t + 1) / warmup_steps)
+
+
+def held_warmup_max(lr0, t, warmup_steps):
+    return lr0 * max(1.0, (t + 1) / warmup_steps)
+
+
+def held_constants_log10(lr0, lr_end, total_steps):
+    ratio = lr0 / lr_end
+    return math.log10(ratio) / total_steps, (ratio - 1) / total_steps
+
+
+def held_constants_ratio_inverted(lr0, lr_end, total_steps):
+    ratio = lr0 / lr_end
+    return math.log(lr_end / lr0) / total_steps, (ratio - 1) / total_steps
+
+
+def held_constants_minus_one_forgotten(lr0, lr_end, total_steps):
+    ratio = lr0 / lr_end
+    return math.log(ratio) / total_steps, ratio / total_steps
+
+
+def held_constants_difference(lr0, lr_end, total_steps):
+    return math.log(lr0 / lr_end) / total_steps, (lr0 - lr_end) / total_steps
+
+
+HELD_OUT = {
+    "step_decay": {
+        "drop ** (epoch % every)": held_step_decay_modulo,
+        "decays at epoch 0 already: drop ** (epoch // every + 1)": held_step_decay_from_epoch_zero,
+        "lr0 * drop ** epoch // every (precedence)": held_step_decay_precedence,
+    },
+    "exponential_decay": {
+        "k as a time constant: exp(-t / k)": held_exponential_time_constant,
+        "base 10: lr0 * 10 ** (-k t)": held_exponential_base_ten,
+        "lr0 * exp(-k) * t (precedence)": held_exponential_precedence,
+    },
+    "inverse_time_decay": {
+        "k as a time constant: lr0 / (1 + t / k)": held_inverse_time_constant,
+        "linear decay lr0 * (1 - k t)": held_inverse_linear,
+    },
+    "cosine_decay": {
+        "no (1 + cos) / 2: the rate turns negative": held_cosine_without_one_plus,
+        "sin instead of cos": held_cosine_sine,
+        "0 instead of lr_min after total_steps": held_cosine_zero_after,
+    },
+    "linear_warmup": {
+        "lr0 forgotten: returns the fraction": held_warmup_fraction_only,
+        "min(lr0, fraction): the fraction not scaled": held_warmup_capped_at_lr0,
+        "max instead of min": held_warmup_max,
+    },
+    "decay_constants": {
+        "log10 instead of the natural log": held_constants_log10,
+        "ln(lr_end / lr0): exponential k negative": held_constants_ratio_inverted,
+        "1/t k = ratio / T: the - 1 forgotten": held_constants_minus_one_forgotten,
+        "1/t k = (lr0 - lr_end) / T: difference, not ratio": held_constants_difference,
+    },
+}

@@ -474,3 +474,217 @@ MISTAKES = {
         "full steps, no line search": lbfgs_full_steps,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_newton_half_step(w, g, hessian):
+    return w - 0.5 * np.linalg.solve(hessian, g)
+
+
+def held_newton_damped(w, g, hessian):
+    return w - np.linalg.solve(hessian + np.eye(len(g)), g)
+
+
+def held_bfgs_in_place(H, s, grad_change):
+    curvature = float(grad_change @ s)
+    if curvature <= 0:
+        return H
+    rho = 1.0 / curvature
+    left = np.eye(len(s)) - rho * np.outer(s, grad_change)
+    H[...] = left @ H @ left.T + rho * np.outer(s, s)
+    return H
+
+
+def held_bfgs_minus_ss(H, s, grad_change):
+    curvature = float(grad_change @ s)
+    if curvature <= 0:
+        return H
+    rho = 1.0 / curvature
+    left = np.eye(len(s)) - rho * np.outer(s, grad_change)
+    return left @ H @ left.T - rho * np.outer(s, s)
+
+
+def held_bfgs_hessian_formula(H, s, grad_change):
+    curvature = float(grad_change @ s)
+    if curvature <= 0:
+        return H
+    Hs = H @ s
+    return H - np.outer(Hs, Hs) / float(s @ Hs) + np.outer(grad_change, grad_change) / curvature
+
+
+def held_two_loop(g, s_list, grad_change_list, alpha_from_change=False, gamma_form="newest"):
+    q = np.array(g, dtype=np.float64)
+    pairs = list(zip(s_list, grad_change_list))
+    rhos = [1.0 / float(c @ s) for s, c in pairs]
+    alphas = []
+    for (s, c), rho in reversed(list(zip(pairs, rhos))):
+        alpha = rho * float((c if alpha_from_change else s) @ q)
+        q = q - alpha * c
+        alphas.append(alpha)
+    gamma = 1.0
+    if pairs:
+        s, c = pairs[-1]
+        gamma = (
+            float(s @ c) / float(c @ c) if gamma_form == "newest" else float(s @ s) / float(s @ c)
+        )
+    r = gamma * q
+    for ((s, c), rho), alpha in zip(zip(pairs, rhos), reversed(alphas)):
+        r = r + (alpha - rho * float(c @ r)) * s
+    return -r
+
+
+def held_direction_alpha_from_change(g, s_list, grad_change_list):
+    return held_two_loop(g, s_list, grad_change_list, alpha_from_change=True)
+
+
+def held_direction_in_place(g, s_list, grad_change_list):
+    q = g
+    pairs = list(zip(s_list, grad_change_list))
+    rhos = [1.0 / float(c @ s) for s, c in pairs]
+    alphas = []
+    for (s, c), rho in reversed(list(zip(pairs, rhos))):
+        alpha = rho * float(s @ q)
+        q -= alpha * c
+        alphas.append(alpha)
+    gamma = 1.0
+    if pairs:
+        s, c = pairs[-1]
+        gamma = float(s @ c) / float(c @ c)
+    r = gamma * q
+    for ((s, c), rho), alpha in zip(zip(pairs, rhos), reversed(alphas)):
+        r = r + (alpha - rho * float(c @ r)) * s
+    return -r
+
+
+def held_direction_gamma_s_over(g, s_list, grad_change_list):
+    return held_two_loop(g, s_list, grad_change_list, gamma_form="s")
+
+
+def held_backtracking_grows(f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4, max_halvings=60):
+    f0, slope = f(w), float(g @ direction)
+    for _ in range(max_halvings):
+        if f(w + alpha * direction) <= f0 + c1 * alpha * slope:
+            return alpha
+        alpha /= shrink
+    return alpha
+
+
+def held_backtracking_fixed_c1(
+    f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4, max_halvings=60
+):
+    f0, slope = f(w), float(g @ direction)
+    for _ in range(max_halvings):
+        if f(w + alpha * direction) <= f0 + 1e-4 * alpha * slope:
+            return alpha
+        alpha *= shrink
+    return alpha
+
+
+def held_backtracking_previous_trial(
+    f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4, max_halvings=60
+):
+    reference, slope = f(w), float(g @ direction)
+    for _ in range(max_halvings):
+        value = f(w + alpha * direction)
+        if value <= reference + c1 * alpha * slope:
+            return alpha
+        reference = value
+        alpha *= shrink
+    return alpha
+
+
+def held_lbfgs_loop(f, grad, w0, m, tol, max_iter, variant):
+    w = np.array(w0, dtype=np.float64)
+    g, s_list, change_list, history = grad(w), [], [], [f(w)]
+    for k in range(max_iter):
+        if np.max(np.abs(g)) <= tol:
+            return w, (k + 1 if variant == "count" else k), np.array(history)
+        if variant == "steepest":
+            direction = -g
+        else:
+            direction = lbfgs_direction_for_held(g, s_list, change_list)
+        alpha = wolfe_line_search(f, grad, w, direction)
+        w_new = w + alpha * direction
+        g_new = grad(w_new)
+        s, change = w_new - w, g_new - g
+        if change @ s > 1e-12 * np.linalg.norm(s) * np.linalg.norm(change):
+            s_list = (s_list + [s])[-m:]
+            change_list = (
+                change_list + [change] if variant == "lists" else (change_list + [change])[-m:]
+            )
+        w, g = w_new, g_new
+        history.append(f(w))
+    return w, max_iter, np.array(history)
+
+
+def lbfgs_direction_for_held(g, s_list, grad_change_list):
+    return held_two_loop(g, s_list, grad_change_list)
+
+
+def held_lbfgs_iterations_plus_one(f, grad, w0, m=10, tol=1e-6, max_iter=500):
+    return held_lbfgs_loop(f, grad, w0, m, tol, max_iter, "count")
+
+
+def held_lbfgs_steepest(f, grad, w0, m=10, tol=1e-6, max_iter=500):
+    return held_lbfgs_loop(f, grad, w0, m, tol, max_iter, "steepest")
+
+
+def held_lbfgs_change_list_kept_whole(f, grad, w0, m=10, tol=1e-6, max_iter=500):
+    return held_lbfgs_loop(f, grad, w0, m, tol, max_iter, "lists")
+
+
+def held_counts_bytes_as_numbers(memory_bytes, m):
+    return int(np.sqrt(memory_bytes)), int(memory_bytes // (2 * m))
+
+
+def held_counts_two_forgotten(memory_bytes, m):
+    numbers = memory_bytes // 8
+    return int(np.sqrt(numbers)), int(numbers // m)
+
+
+def held_counts_float32(memory_bytes, m):
+    numbers = memory_bytes // 4
+    return int(np.sqrt(numbers)), int(numbers // (2 * m))
+
+
+def held_counts_swapped(memory_bytes, m):
+    numbers = memory_bytes // 8
+    return int(numbers // (2 * m)), int(np.sqrt(numbers))
+
+
+HELD_OUT = {
+    "newton_step": {
+        "half step: w - H^-1 g / 2 (the Taylor 1/2)": held_newton_half_step,
+        "damped: solves (H + I) p = g": held_newton_damped,
+    },
+    "bfgs_update": {
+        "H updated in place": held_bfgs_in_place,
+        "- rho s s^T instead of +": held_bfgs_minus_ss,
+        "the Hessian's BFGS update applied to the inverse": held_bfgs_hessian_formula,
+    },
+    "lbfgs_direction": {
+        "first loop's alpha from Δg^T q instead of s^T q": held_direction_alpha_from_change,
+        "q = g without a copy: g changed in place": held_direction_in_place,
+        "gamma = s^T s / s^T Δg": held_direction_gamma_s_over,
+    },
+    "backtracking_line_search": {
+        "alpha /= shrink: the step grows": held_backtracking_grows,
+        "ignores the c1 argument (uses 1e-4)": held_backtracking_fixed_c1,
+        "compares with the previous trial's value instead of f(w)": (
+            held_backtracking_previous_trial
+        ),
+    },
+    "lbfgs": {
+        "iteration count one too many on convergence": held_lbfgs_iterations_plus_one,
+        "steepest descent: the pairs never used": held_lbfgs_steepest,
+        "Δg list never trimmed to m: pairs mismatched": held_lbfgs_change_list_kept_whole,
+    },
+    "largest_weight_counts": {
+        "bytes taken as numbers (no // 8)": held_counts_bytes_as_numbers,
+        "L-BFGS: m P numbers, the 2 forgotten": held_counts_two_forgotten,
+        "4 bytes a number (float32)": held_counts_float32,
+        "returns (L-BFGS, Newton) instead of (Newton, L-BFGS)": held_counts_swapped,
+    },
+}

@@ -165,3 +165,109 @@ MISTAKES = {
         "returns the step -lr * dw instead of the new weights": sgd_returns_the_step,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_batches_shuffle_returns_none(num_examples, batch_size, num_epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(num_epochs):
+        order = rng.shuffle(np.arange(num_examples))
+        batches += [order[i : i + batch_size] for i in range(0, num_examples, batch_size)]
+    return batches
+
+
+def held_batches_sorted(num_examples, batch_size, num_epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(num_epochs):
+        order = rng.permutation(num_examples)
+        batches += [np.sort(order[i : i + batch_size]) for i in range(0, num_examples, batch_size)]
+    return batches
+
+
+def held_batches_choice(num_examples, batch_size, num_epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(num_epochs):
+        order = rng.choice(num_examples, num_examples, replace=False)
+        batches += [order[i : i + batch_size] for i in range(0, num_examples, batch_size)]
+    return batches
+
+
+def held_batches_array_split(num_examples, batch_size, num_epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(num_epochs):
+        order = rng.permutation(num_examples)
+        batches += np.array_split(order, max(1, num_examples // batch_size))
+    return batches
+
+
+def held_batches_seed_per_epoch(num_examples, batch_size, num_epochs, seed=0):
+    batches = []
+    for epoch in range(num_epochs):
+        order = np.random.default_rng(seed + epoch).permutation(num_examples)
+        batches += [order[i : i + batch_size] for i in range(0, num_examples, batch_size)]
+    return batches
+
+
+def held_sgd_in_place(w, dw, lr):
+    w -= lr * dw
+    return w
+
+
+def held_sgd_returns_state(w, dw, lr):
+    return w - lr * dw, None
+
+
+def held_sgd_normalized(w, dw, lr):
+    return w - lr * dw / np.linalg.norm(dw)
+
+
+def held_batch_no_population_factor(sigma2, max_noise, num_examples):
+    return int(min(num_examples, np.ceil(sigma2 / max_noise)))
+
+
+def held_batch_factor_over_n(sigma2, max_noise, num_examples):
+    sizes = np.arange(1, num_examples + 1)
+    noise = sigma2 / sizes * (num_examples - sizes) / num_examples
+    return int(sizes[np.argmax(noise <= max_noise)])
+
+
+def held_batch_standard_deviation_law(sigma2, max_noise, num_examples):
+    sizes = np.arange(1, num_examples + 1)
+    noise = sigma2 / np.sqrt(sizes) * (num_examples - sizes) / (num_examples - 1)
+    return int(sizes[np.argmax(noise <= max_noise)])
+
+
+def held_batch_one_before(sigma2, max_noise, num_examples):
+    sizes = np.arange(1, num_examples + 1)
+    noise = sigma2 / sizes * (num_examples - sizes) / (num_examples - 1)
+    return int(max(1, sizes[np.argmax(noise <= max_noise)] - 1))
+
+
+HELD_OUT = {
+    "minibatch_indices": {
+        "order = rng.shuffle(...), which returns None": held_batches_shuffle_returns_none,
+        "each batch sorted": held_batches_sorted,
+        "rng.choice(N, N, replace=False) instead of rng.permutation(N)": held_batches_choice,
+        "np.array_split into N // batch_size batches: sizes not batch_size": (
+            held_batches_array_split
+        ),
+        "a generator seeded seed + epoch every epoch": held_batches_seed_per_epoch,
+    },
+    "sgd_step": {
+        "w -= lr * dw: changes w in place": held_sgd_in_place,
+        "returns (w, None), as the rules with a state": held_sgd_returns_state,
+        "normalized gradient: w - lr * dw / |dw|": held_sgd_normalized,
+    },
+    "smallest_batch_size": {
+        "no finite-population factor: ceil(sigma2 / max_noise)": held_batch_no_population_factor,
+        "factor (N - B) / N instead of (N - B) / (N - 1)": held_batch_factor_over_n,
+        "noise sigma2 / sqrt(B): the standard deviation's law": held_batch_standard_deviation_law,
+        "returns the size just before the first that meets the bound": held_batch_one_before,
+    },
+}

@@ -291,3 +291,163 @@ MISTAKES = {
         "a frozen parameter's velocity reset to zeros": step_frozen_velocity_zeroed,
     },
 }
+
+
+# Held out: written after the checks' catalogs were grown from MISTAKES, without reading them.
+
+
+def held_head_in_place(params, num_classes, rng):
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params[f"W{last}"].shape[0]
+    params[f"W{last}"] = rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in)
+    params[f"b{last}"] = np.zeros(num_classes)
+    return params
+
+
+def held_head_shallow_copy(params, num_classes, rng):
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params[f"W{last}"].shape[0]
+    new = dict(params)
+    new[f"W{last}"] = rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in)
+    new[f"b{last}"] = np.zeros(num_classes)
+    return new
+
+
+def held_head_fan_in_from_columns(params, num_classes, rng):
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params[f"W{last}"].shape[0]
+    scale_from = params[f"W{last}"].shape[1]
+    new = {name: value.copy() for name, value in params.items()}
+    new[f"W{last}"] = rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / scale_from)
+    new[f"b{last}"] = np.zeros(num_classes)
+    return new
+
+
+def held_head_variance_as_std(params, num_classes, rng):
+    last = sum(1 for name in params if name.startswith("W"))
+    fan_in = params[f"W{last}"].shape[0]
+    new = {name: value.copy() for name, value in params.items()}
+    new[f"W{last}"] = rng.normal(0.0, 2.0 / fan_in, (fan_in, num_classes))
+    new[f"b{last}"] = np.zeros(num_classes)
+    return new
+
+
+def held_rates(param_names, num_trainable_layers, lr, fine_tune_factor, variant):
+    num_layers = sum(1 for name in param_names if name.startswith("W"))
+    rates = {}
+    for name in param_names:
+        layer = int(name[1:])
+        if layer == num_layers:
+            rates[name] = float(lr * fine_tune_factor) if variant == "swapped" else float(lr)
+        elif layer > num_layers - num_trainable_layers:
+            if variant == "factor":
+                rates[name] = float(fine_tune_factor)
+            elif variant == "swapped":
+                rates[name] = float(lr)
+            else:
+                rates[name] = float(lr * fine_tune_factor)
+        elif variant != "dropped":
+            rates[name] = 0.0
+    return rates
+
+
+def held_rates_frozen_left_out(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
+    return held_rates(param_names, num_trainable_layers, lr, fine_tune_factor, "dropped")
+
+
+def held_rates_factor_only(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
+    return held_rates(param_names, num_trainable_layers, lr, fine_tune_factor, "factor")
+
+
+def held_rates_swapped(param_names, num_trainable_layers, lr, fine_tune_factor=0.1):
+    return held_rates(param_names, num_trainable_layers, lr, fine_tune_factor, "swapped")
+
+
+def held_step_in_place(params, grads, velocity, rates, rho=0.9):
+    new_velocity = {}
+    for name in params:
+        if rates[name] == 0:
+            new_velocity[name] = velocity[name]
+            continue
+        new_velocity[name] = rho * velocity[name] - rates[name] * grads[name]
+        params[name] += new_velocity[name]
+    return params, new_velocity
+
+
+def held_step_rate_on_velocity(params, grads, velocity, rates, rho=0.9):
+    new_params, new_velocity = {}, {}
+    for name, value in params.items():
+        v = rates[name] * (rho * velocity[name] - grads[name])
+        new_params[name], new_velocity[name] = value + v, v
+    return new_params, new_velocity
+
+
+def held_step_frozen_dropped(params, grads, velocity, rates, rho=0.9):
+    new_params, new_velocity = {}, {}
+    for name, value in params.items():
+        if rates[name] == 0:
+            continue
+        v = rho * velocity[name] - rates[name] * grads[name]
+        new_params[name], new_velocity[name] = value + v, v
+    return new_params, new_velocity
+
+
+def held_count(sizes, num_classes, num_trainable_layers, variant):
+    widths = list(sizes[:-1]) + [num_classes] if variant != "head" else list(sizes)
+    layers = list(zip(widths[:-1], widths[1:]))
+    if variant == "bottom":
+        chosen = layers[:num_trainable_layers]
+    elif variant == "one more":
+        chosen = layers[-num_trainable_layers - 1 :]
+    else:
+        chosen = layers[-num_trainable_layers:]
+    bias = 0 if variant == "no bias" else 1
+    return sum((fan_in + bias) * fan_out for fan_in, fan_out in chosen)
+
+
+def held_count_no_biases(sizes, num_classes, num_trainable_layers):
+    return held_count(sizes, num_classes, num_trainable_layers, "no bias")
+
+
+def held_count_old_head(sizes, num_classes, num_trainable_layers):
+    return held_count(sizes, num_classes, num_trainable_layers, "head")
+
+
+def held_count_bottom_layers(sizes, num_classes, num_trainable_layers):
+    return held_count(sizes, num_classes, num_trainable_layers, "bottom")
+
+
+def held_count_one_more(sizes, num_classes, num_trainable_layers):
+    return held_count(sizes, num_classes, num_trainable_layers, "one more")
+
+
+HELD_OUT = {
+    "replace_head": {
+        "params changed in place": held_head_in_place,
+        "shallow copy: the other arrays shared with the pretrained network": (
+            held_head_shallow_copy
+        ),
+        "He scale from the old head's fan-out": held_head_fan_in_from_columns,
+        "rng.normal(0, 2 / fan_in): the variance as the standard deviation": (
+            held_head_variance_as_std
+        ),
+    },
+    "learning_rates": {
+        "frozen layers left out of the dict": held_rates_frozen_left_out,
+        "fine-tuned layers get fine_tune_factor (lr forgotten)": held_rates_factor_only,
+        "head gets lr * factor, the layers below lr": held_rates_swapped,
+    },
+    "fine_tune_step": {
+        "params changed in place": held_step_in_place,
+        "rate multiplies the whole velocity: v = rate * (rho v - grad)": (
+            held_step_rate_on_velocity
+        ),
+        "frozen parameters left out of the returned dicts": held_step_frozen_dropped,
+    },
+    "trained_parameter_count": {
+        "biases forgotten: fan_in * fan_out": held_count_no_biases,
+        "head's fan-out the old sizes[-1], not num_classes": held_count_old_head,
+        "counts the bottom layers": held_count_bottom_layers,
+        "one layer too many": held_count_one_more,
+    },
+}
