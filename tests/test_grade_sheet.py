@@ -68,7 +68,9 @@ def test_does_the_sheet_keep_nbgraders_columns_and_add_status_reason_and_the_two
 def test_does_the_sheet_tell_the_four_standings_apart(course):
     rows = sheet(course / "grades.csv")
     standing = {key: (row["status"], row["score"]) for key, row in rows.items()}
-    assert standing[GRADED_ASSIGNMENT, "ada"] == ("graded", str(full_marks(GRADED_ASSIGNMENT)))
+    # ada's written answer awaits an instructor: no total yet, the automatic part in full.
+    assert standing[GRADED_ASSIGNMENT, "ada"] == ("awaiting manual grading", "")
+    assert float(rows[GRADED_ASSIGNMENT, "ada"]["auto_score"]) == full_marks(GRADED_ASSIGNMENT)
     assert standing[GRADED_ASSIGNMENT, "bob"] == ("graded", "0.0")  # a real zero: the stubs
     assert standing[GRADED_ASSIGNMENT, "eve"] == ("refused", "")
     assert standing[GRADED_ASSIGNMENT, "cyd"] == ("not graded", "")
@@ -92,9 +94,11 @@ def test_does_nbgrader_export_write_the_same_sheet(course):
 def test_is_a_submission_the_machine_failed_on_graded_by_the_next_run(course, tmp_path):
     again = grade(course, GRADED_ASSIGNMENT, GradingOptions(jobs=1))
     outcomes = {o.student: o for o in again.outcomes}
-    assert outcomes["cyd"].graded and outcomes["cyd"].score == full_marks(GRADED_ASSIGNMENT)
+    assert outcomes["cyd"].graded and outcomes["cyd"].auto_score == full_marks(GRADED_ASSIGNMENT)
     assert "unchanged since it was graded" in outcomes["ada"].problem
-    assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "cyd"]["status"] == "graded"
+    assert sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "cyd"]["status"] == (
+        "awaiting manual grading"
+    )
 
 
 def set_manual_score(course, assignment: str, student: str, cell: str, points: float) -> None:
@@ -122,7 +126,8 @@ def test_does_a_regrade_say_which_manual_grades_it_flagged(course):
     assert ada.manual_grades_flagged == ["test_relative_error (manual 1.5 points kept)"]
     assert "manual grades flagged for review in formgrader: test_relative_error" in summary(run_)
     row = sheet(course / "grades.csv")[GRADED_ASSIGNMENT, "ada"]
-    assert row["status"] == "graded" and "flagged for manual grading" in row["reason"]
+    # Her written answer is still to grade: the reason names it, and formgrader shows the flag.
+    assert row["status"] == "awaiting manual grading" and "explain_" in row["reason"]
 
 
 def test_does_no_score_show_as_a_test_cells_output(course):
