@@ -92,7 +92,14 @@ def test_does_feedback_name_each_cataloged_mistake_and_no_other(chapter, functio
         f"test_{function}"
     ]
     assert messages, f"{short(why)!r} passed every check of test_{function}"
-    assert all(f"Likely mistake: {why}" in message for message in messages), messages
+    # A check on whose problem the mistake gives the right values where the answer parted
+    # (eps inside the square root, at a tiny eps) cannot tell it apart: it names nothing
+    # there, never another mistake.
+    assert any(f"Likely mistake: {why}" in message for message in messages), messages
+    assert all(
+        f"Likely mistake: {why}" in message or "Likely mistake: " not in message
+        for message in messages
+    ), messages
     others = [other for other in catalog if other != why]
     assert not any(other in message for message in messages for other in others), messages
 
