@@ -31,7 +31,7 @@ HELD_OUT = student_mistakes.held_out()
 # The share of the corpus the feedback names today (benchmarks/feedback_coverage.md): all of it,
 # since the catalogs were grown from it, so it no longer measures how the feedback generalizes
 # (HELD_OUT does).
-NAMED_TODAY = 1.0
+NAMED_TODAY = 0.99
 
 # The share of the held-out set the feedback names today (benchmarks/feedback_coverage.md: 103
 # of 180), rounded down to 0.05: the figure that measures the feedback on mistakes its catalogs
