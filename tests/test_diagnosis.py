@@ -142,6 +142,43 @@ def test_does_an_update_rule_show_the_smallest_problem_it_fails():
     assert found and "one weight" in found[0] and "step 2 is the first" in found[0], found
 
 
+def test_are_the_right_values_in_another_order_said():
+    def velocity_first(w, dw, v, lr, rho=0.9):
+        return momentum.nesterov_step(w, dw, v, lr, rho)[::-1]
+
+    found = [m for m in messages_for("momentum", "nesterov_step", velocity_first)]
+    assert any("the right answer's first value is its second" in m for m in found), found
+
+
+def test_is_an_array_that_should_have_been_summed_said():
+    from autograder.reference import regularization
+
+    def not_summed(W, lam):
+        return lam * W**2, regularization.l2_penalty(W, lam)[1]
+
+    says("regularization", "l2_penalty", not_summed, "whose sum is the right number")
+
+
+def test_is_a_value_where_none_is_asked_said():
+    from autograder.reference import regularization
+
+    def mask_at_test_time(x, drop_prob, rng, train=True, inverted=True):
+        out, mask = regularization.dropout_forward(x, drop_prob, rng, train, inverted)
+        return out, (mask if train else np.ones(x.shape, dtype=bool))
+
+    says("regularization", "dropout_forward", mask_at_test_time, "where the right answer is None")
+
+
+def test_are_missing_dict_entries_named():
+    from autograder.reference import transfer
+
+    def frozen_left_out(*args, **kwargs):
+        rates = transfer.learning_rates(*args, **kwargs)
+        return {name: rate for name, rate in rates.items() if rate}
+
+    says("transfer", "learning_rates", frozen_left_out, "the dict it returns has no entry")
+
+
 def test_is_the_list_in_the_wrong_order_said():
     def g(s_list, grad_change_list):
         return s_list[-1] * 2 + s_list[0]

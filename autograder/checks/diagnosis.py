@@ -236,12 +236,18 @@ def _relation(call: Call, right: Callable, expected) -> str:
     if [where for where, _ in gots] != [where for where, _ in expecteds]:
         return _missing_parts(gots, expecteds)
     arguments = _named_arguments(right, call.args, call.kwargs)
+    if swapped := _reordered(gots, expecteds):
+        return swapped
     for index, ((what, got), (_, want)) in enumerate(zip(gots, expecteds)):
-        if _close(got, want):
+        if _close(got, want) or (got is None and want is None):
             continue
+        if want is None:
+            return f"{what} is a value where the right answer is None (nothing is asked there)"
         g, e = _numbers(got), _numbers(want)
         if g is None or e is None:
             return ""
+        if e.ndim == 0 and g.size > 1 and _close(g.sum(), e):
+            return f"{what} is an array whose sum is the right number: sum it"
         found = (
             _equal_to_input(g, e, arguments)
             or _as_if(call, right, expected, index, arguments)
@@ -260,6 +266,26 @@ def _changed_dtype(got, expected) -> str:
     return ""
 
 
+def _reordered(gots: list, expecteds: list) -> str:
+    """The right values of a tuple returned in another order, or ''."""
+    if len(gots) < 2 or any(where.startswith(("its entry", "entry")) for where, _ in gots):
+        return ""  # a dict's entries have keys, not an order
+    order = []
+    for _, want in expecteds:
+        matches = [i for i, (_, got) in enumerate(gots) if i not in order and _close(got, want)]
+        if not matches:
+            return ""
+        order.append(matches[0])
+    if order == sorted(order):
+        return ""
+    first = next(i for i, j in enumerate(order) if i != j)
+    short = lambda i: _ordinal(i, len(gots)).split(" of the ")[0].removeprefix("the ")  # noqa: E731
+    return (
+        f"returns the right values in another order: the right answer's {short(first)} value "
+        f"is its {short(order[first])}"
+    )
+
+
 def _missing_parts(gots: list, expecteds: list) -> str:
     """Entries of a dict answer that are missing or extra."""
     got_names, expected_names = [w for w, _ in gots], [w for w, _ in expecteds]
@@ -270,7 +296,7 @@ def _missing_parts(gots: list, expecteds: list) -> str:
     ):
         return f"has {len(got_names)} value(s) where the right answer has {len(expected_names)}"
     if not (missing or extra) or not all(
-        w.startswith("its entry") for w in got_names + expected_names
+        w.startswith(("its entry", "entry")) for w in got_names + expected_names
     ):
         return ""
     said = []
