@@ -37,19 +37,27 @@ def stated_forms() -> set[str]:
 
 
 def secret_lines(assignment: str) -> set[str]:
-    """The lines of the assignment's solution, hidden-test and rubric regions that the public part
-    of its notebook (instructions, docstrings, visible tests) does not already show."""
-    text = "\n".join(cell.source for cell in solution(assignment).cells)
-    regions = (
-        SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text) + RUBRIC_REGION.findall(text)
-    )
+    """The lines of the assignment's solution, hidden-test and rubric regions, and of its written
+    answers' model answers, that the public part of its notebook (instructions, docstrings,
+    visible tests, questions) does not already show."""
+    cells = solution(assignment).cells
+    text = "\n".join(cell.source for cell in cells)
+    code = SOLUTION_REGION.findall(text) + HIDDEN_REGION.findall(text)
+    # Rubrics and model answers are prose: only a line of some length would be a leak, not a
+    # wrapped line's fragment ("pixel statistics.") that the chapter happens to share.
+    prose = RUBRIC_REGION.findall(text) + [
+        cell.source
+        for cell in cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
+    ]
     public = SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", RUBRIC_REGION.sub("", text)))
     public_lines = {line.strip() for line in public.splitlines()} | stated_forms()
+    public_lines -= {line.strip() for region in prose for line in region.splitlines()}
     return {
         line.strip()
-        for region in regions
+        for region, shortest in [(r, 16) for r in code] + [(r, 40) for r in prose]
         for line in region.splitlines()
-        if len(line.strip()) >= 16
+        if len(line.strip()) >= shortest
         and line.strip() not in public_lines
         and not any(line.strip() in public_line for public_line in public_lines)
     }
@@ -227,13 +235,15 @@ def submit(course: Path, student: str, assignment: str, nb) -> None:
 
 
 def cell_scores(course: Path, assignment: str, student: str) -> dict[str, float]:
-    """Each grade cell's autograder score, as nbgrader's gradebook holds it."""
+    """Each autograded cell's score, as nbgrader's gradebook holds it (the written answers,
+    graded by hand, are not among them)."""
     with open_gradebook(course) as gb:
         submission = gb.find_submission(assignment, student)
         return {
             grade.name: grade.auto_score
             for notebook in submission.notebooks
             for grade in notebook.grades
+            if grade.cell.cell_type == "code"
         }
 
 

@@ -12,6 +12,7 @@ import pytest
 from grading_support import (
     cell_scores,
     feedback_text,
+    full_marks,
     make_course,
     released,
     solution,
@@ -23,6 +24,7 @@ from unprivileged import AS_THIS_USER, AS_UNPRIVILEGED, graded_by
 from autograder.grading import grade
 
 ASSIGNMENT = "schedules"
+FULL = full_marks(ASSIGNMENT)  # the automatic points; the written answer awaits an instructor
 
 
 def answered():
@@ -112,19 +114,19 @@ def graded(request, tmp_path_factory):
 
 def test_does_an_honest_submission_with_an_extra_file_score_full_marks(graded):
     course, outcomes = graded
-    assert outcomes["honest"].graded and outcomes["honest"].score == 5.0
+    assert outcomes["honest"].graded and outcomes["honest"].score == FULL
 
 
 def test_is_a_deleted_test_cell_restored_so_that_working_code_keeps_its_points(graded):
     course, outcomes = graded
-    assert outcomes["deleted_test_cell"].score == 5.0
+    assert outcomes["deleted_test_cell"].score == FULL
     assert "test_step_decay" in [c for c in cell_scores(course, ASSIGNMENT, "deleted_test_cell")]
 
 
 def test_does_a_deleted_answer_cost_only_its_function_and_say_so(graded):
     course, outcomes = graded
     scores = cell_scores(course, ASSIGNMENT, "deleted_answer_cell")
-    assert scores["test_step_decay"] == 0.0 and sum(scores.values()) == 4.0
+    assert scores["test_step_decay"] == 0.0 and sum(scores.values()) == FULL - 1
     assert "no function named 'step_decay' is defined in the notebook" in feedback_text(
         course, ASSIGNMENT, "deleted_answer_cell"
     )
@@ -137,18 +139,18 @@ def test_do_duplicated_cells_and_stray_markers_still_get_full_marks_and_feedback
     course, outcomes = graded
     assert (
         outcomes[student].graded
-        and outcomes[student].score == 5.0
+        and outcomes[student].score == FULL
         and not outcomes[student].problem
     )
     assert "Hidden checks: 1 of 1 passed" in feedback_text(course, ASSIGNMENT, student)
 
 
 @pytest.mark.parametrize(
-    "student,score,message",
+    "student,lost,message",
     [
         (
             "renamed_function",
-            4.0,
+            -1.0,
             "step_decay() raised NameError: "
             "no function named 'step_decay' is defined in the notebook",
         ),
@@ -156,17 +158,17 @@ def test_do_duplicated_cells_and_stray_markers_still_get_full_marks_and_feedback
         # passes.
         (
             "wrong_signature",
-            4.5,
+            -0.5,
             "step_decay() raised TypeError: "
             "step_decay() got an unexpected keyword argument 'drop'",
         ),
     ],
 )
 def test_do_renamed_functions_and_wrong_signatures_cost_their_cell_with_a_clear_message(
-    graded, student, score, message
+    graded, student, lost, message
 ):
     course, outcomes = graded
-    assert outcomes[student].score == score
+    assert outcomes[student].score == FULL + lost
     assert message in feedback_text(course, ASSIGNMENT, student)
 
 

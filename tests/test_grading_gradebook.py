@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from grading_support import make_course, solution, submit, total_score
+from grading_support import full_marks, make_course, solution, submit, total_score
 
 from autograder import gradebook
 from autograder.grading import grade
@@ -18,7 +18,7 @@ from autograder.release import enter_in_gradebook
 
 ASSIGNMENT = "schedules"
 STUDENTS = ["ada", "bob", "cyd"]
-FULL = 5.0  # the assignment's points
+FULL = full_marks(ASSIGNMENT)  # the automatic points; the written answer awaits an instructor
 
 
 @pytest.fixture

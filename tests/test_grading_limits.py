@@ -5,12 +5,21 @@ student process costs nothing."""
 from __future__ import annotations
 
 import pytest
-from grading_support import cell_scores, feedback_text, make_course, solution, submit, with_answers
+from grading_support import (
+    cell_scores,
+    feedback_text,
+    full_marks,
+    make_course,
+    solution,
+    submit,
+    with_answers,
+)
 
 from autograder.grading import grade
 from autograder.options import GradingOptions
 
 ASSIGNMENT = "schedules"
+FULL = full_marks(ASSIGNMENT)  # the automatic points; the written answer awaits an instructor
 # Right answers, but each call takes 0.3 s: fine for one call, too slow for a check's many.
 SLOW_STEP_DECAY = (
     "import time\n"
@@ -67,7 +76,7 @@ def test_does_a_check_over_its_time_limit_cost_only_that_check(graded):
         == scores["test_cosine_decay"]
         == 1.0
     )
-    assert sum(cell_scores(graded, ASSIGNMENT, "honest").values()) == 5.0
+    assert sum(cell_scores(graded, ASSIGNMENT, "honest").values()) == FULL
 
 
 def test_does_the_feedback_name_the_limits_that_were_hit(graded):
@@ -79,7 +88,7 @@ def test_does_the_feedback_name_the_limits_that_were_hit(graded):
 def test_does_notebook_code_slower_than_a_checks_calls_but_within_its_own_limit_cost_nothing(
     graded,
 ):
-    assert sum(cell_scores(graded, ASSIGNMENT, "slow_notebook").values()) == 5.0
+    assert sum(cell_scores(graded, ASSIGNMENT, "slow_notebook").values()) == FULL
 
 
 def test_does_running_the_notebooks_code_again_after_a_timeout_cost_no_other_check(graded):
@@ -87,7 +96,7 @@ def test_does_running_the_notebooks_code_again_after_a_timeout_cost_no_other_che
     the next check's first call, and does not count against that check's 2 s."""
     scores = cell_scores(graded, ASSIGNMENT, "slow_notebook_endless_loop")
     assert scores["test_step_decay"] == 0.0
-    assert sum(scores.values()) == 4.0, scores
+    assert sum(scores.values()) == FULL - 1, scores
 
 
 def test_does_a_used_up_submission_limit_fail_the_remaining_checks_without_running_them(tmp_path):
@@ -137,7 +146,7 @@ def test_is_a_submission_whose_process_is_killed_by_sigkill_every_time_left_not_
     submit(course, "honest", ASSIGNMENT, solution(ASSIGNMENT))
     run = grade(course, ASSIGNMENT, progress=lambda *_: None)
     outcomes = {o.student: o for o in run.outcomes}
-    assert outcomes["honest"].graded and outcomes["honest"].score == 5.0
+    assert outcomes["honest"].graded and outcomes["honest"].score == FULL
     assert not outcomes["kills_itself"].graded
     assert (
         "InfrastructureError: the student process was killed by SIGKILL 3 times in a row"

@@ -26,6 +26,7 @@ import pytest
 from grading_support import (
     ROOT,
     feedback_text,
+    full_marks,
     make_course,
     released,
     sandbox_required,
@@ -412,7 +413,7 @@ def test_can_student_code(attack, mode, observations):
 # --- a class graded through the real pipeline ---------------------------------------------------
 
 ASSIGNMENT = "schedules"
-FULL_MARKS = 5.0
+FULL_MARKS = full_marks(ASSIGNMENT)  # the automatic points; the written answer awaits grading
 # Each answer raises what the attacker could read: whatever it got would show in its feedback.
 LOOT = """
 def _loot():
