@@ -225,6 +225,19 @@ def with_answers(
     return nb
 
 
+def without_written_answers(nb: nbformat.NotebookNode, assignment: str) -> nbformat.NotebookNode:
+    """The notebook with each written answer (a markdown cell graded by hand: nbgrader grade and
+    solution) left as the released notebook has it: nbgrader scores it 0 ("no response"), so the
+    submission is graded at once, on its automatic points, with nothing pending."""
+    nb = nbformat.from_dict(nb)
+    blank = {grade_id(c): c.source for c in released(assignment).cells if grade_id(c)}
+    for cell in nb.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and nbgrader.get("grade") and nbgrader.get("solution"):
+            cell.source = blank[grade_id(cell)]
+    return nb
+
+
 def submit(course: Path, student: str, assignment: str, nb) -> None:
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,17 +15,35 @@ from pathlib import Path
 import pytest
 from grading_support import (
     ROOT,
+    full_marks,
     make_course,
     released,
     run_command,
     solution,
     submit,
     venv_environment,
+    without_written_answers,
 )
 
 from autograder.records import read_record
 
 ASSIGNMENT = "gradients"
+AUTOMATIC = full_marks(ASSIGNMENT)  # the hidden checks' points
+# The grade cells of the notebook: its test cells and its written answers (graded by hand).
+GRADED = [
+    c.metadata["nbgrader"]
+    for c in solution(ASSIGNMENT).cells
+    if c.metadata.get("nbgrader", {}).get("grade")
+]
+TEST_CELLS = [m["grade_id"] for m in GRADED if not m.get("solution")]
+WRITTEN = [(m["grade_id"], m["points"]) for m in GRADED if m.get("solution")]
+TOTAL = AUTOMATIC + sum(points for _, points in WRITTEN)  # with the written answers
+
+
+def answered():
+    """The solution with its written answers left as released (scored 0, nothing pending): graded
+    at once on its automatic points, TOTAL the most it could get."""
+    return without_written_answers(solution(ASSIGNMENT), ASSIGNMENT)
 
 
 def autograder(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -45,18 +63,29 @@ def course(tmp_path_factory):
 def test_does_grade_print_a_summary_and_write_every_output(course):
     result = autograder("grade", ASSIGNMENT, cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (
-        "ada: 10/10" in result.stderr and "bob: 0/10" in result.stderr
-    )  # in the order they finish
+    # In the order they finish: ada's written answer awaits a grader, bob's (left as released)
+    # is scored 0.
+    assert f"ada: {AUTOMATIC:g}/{AUTOMATIC:g} + written pending" in result.stderr, result.stderr
+    assert f"bob: 0/{TOTAL:g}" in result.stderr, result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.split() == ["ada", "10", "/", "10"] for line in lines), result.stdout
-    assert any(line.split() == ["bob", "0", "/", "10"] for line in lines), result.stdout
-    per_cell = [
-        line.split() for line in lines if line.startswith("test_")
-    ]  # cell, points, full, partial, zero
-    assert len(per_cell) == 4 and all(row[2:] == ["1", "0", "1"] for row in per_cell), (
-        result.stdout
-    )
+    written_points = TOTAL - AUTOMATIC
+    assert any(
+        line.split()
+        == ["ada", "automatic", f"{AUTOMATIC:g}", "/", f"{AUTOMATIC:g};", "written"]
+        + [f"{written_points:g}", "points", "pending", "(grade", "in", "formgrader)"]
+        for line in lines
+    ), result.stdout
+    assert any(
+        line.split()[:4] == ["bob", "0", "/", f"{TOTAL:g}"]
+        and f"(automatic 0 / {AUTOMATIC:g}, written 0 / {written_points:g})" in line
+        for line in lines
+    ), result.stdout
+    per_cell = {line.split()[0]: line.split()[1:] for line in lines if line.split()}
+    # test cell: points, full, partial, zero
+    assert all(per_cell[name][1:] == ["1", "0", "1"] for name in TEST_CELLS), result.stdout
+    # written answer: points, to grade, full, partial, zero
+    for name, points in WRITTEN:
+        assert per_cell[name] == [f"{points:g}", "1", "0", "0", "1"], result.stdout
     for student in ("ada", "bob"):
         assert (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
         assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
@@ -67,18 +96,26 @@ def test_does_nbgrader_export_read_the_grades(course):
     result = run_command("nbgrader", "export", "--to", "export.csv", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
     with open(course / "export.csv") as handle:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
-    assert scores == {"ada": 10.0, "bob": 0.0}
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    read = {
+        name: (row["status"], row["score"], float(row["auto_score"])) for name, row in rows.items()
+    }
+    # ada's written answer awaits a grader: no total yet (not a zero), her automatic points apart.
+    assert read == {
+        "ada": ("awaiting manual grading", "", AUTOMATIC),
+        "bob": ("graded", "0.0", 0.0),
+    }
 
 
 def test_does_regrading_one_student_keep_the_others(course):
     submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))
     result = autograder("grade", ASSIGNMENT, "--student", "bob", cwd=course)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "ada:" not in result.stderr and "[1/1] bob: 10/10" in result.stderr
-    with open(course / "grades.csv") as handle:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
-    assert scores == {"ada": 10.0, "bob": 10.0}
+    assert "ada:" not in result.stderr
+    assert f"[1/1] bob: {AUTOMATIC:g}/{AUTOMATIC:g} + written pending" in result.stderr
+    # Both await the grading of their written answer: the automatic part is what stands.
+    assert grades(course, "auto_score") == [("ada", AUTOMATIC), ("bob", AUTOMATIC)]
+    assert {status for _, status in grades(course, "status", str)} == {"awaiting manual grading"}
 
 
 def test_does_the_cli_refuse_an_unknown_assignment(course):
@@ -98,7 +135,7 @@ def test_does_release_regenerate_the_exercises(tmp_path):
 
 def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
-    submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "ada", ASSIGNMENT, answered())
     submit(course, "empty", ASSIGNMENT, "")
     submit(course, "latin1", ASSIGNMENT, "caf\xe9".encode("latin-1"))
     submit(course, "notjson", ASSIGNMENT, "{ not json")
@@ -116,30 +153,35 @@ def test_does_a_broken_submission_get_a_clear_reason_and_spare_the_others(tmp_pa
         "no gradients.ipynb in the submission (found: Copy of gradients.ipynb)"
         in reasons["renamed"]
     )
-    assert any(line.split() == ["ada", "10", "/", "10"] for line in result.stdout.splitlines())
+    assert any(
+        line.split()[:4] == ["ada", f"{AUTOMATIC:g}", "/", f"{TOTAL:g}"]
+        for line in result.stdout.splitlines()
+    ), result.stdout
 
 
-def grades(course) -> list[tuple[str, float]]:
+def grades(course, column: str = "score", kind=float) -> list[tuple[str, object]]:
+    """Each student's ``column`` of grades.csv (the total, by default: only a graded row has
+    one)."""
     with open(course / "grades.csv") as handle:
-        return sorted((row["student_id"], float(row["score"])) for row in csv.DictReader(handle))
+        return sorted((row["student_id"], kind(row[column])) for row in csv.DictReader(handle))
 
 
 def test_does_a_second_run_grade_only_what_is_new_or_changed(tmp_path):
     course = make_course(tmp_path, ASSIGNMENT)
-    submit(course, "ada", ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, "ada", ASSIGNMENT, answered())
     submit(course, "bob", ASSIGNMENT, released(ASSIGNMENT))
     assert autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course).returncode == 0
-    submit(course, "bob", ASSIGNMENT, solution(ASSIGNMENT))  # resubmitted
+    submit(course, "bob", ASSIGNMENT, answered())  # resubmitted
     submit(course, "cyd", ASSIGNMENT, released(ASSIGNMENT))  # new
     again = autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert (
-        "ada:" not in again.stderr and "bob: 10/10" in again.stderr and "cyd: 0/10" in again.stderr
-    )
+    assert "ada:" not in again.stderr, again.stderr
+    assert f"bob: {AUTOMATIC:g}/{TOTAL:g}" in again.stderr, again.stderr
+    assert f"cyd: 0/{TOTAL:g}" in again.stderr, again.stderr
     assert "unchanged since it was graded" in next(
         line for line in again.stdout.splitlines() if line.startswith("ada")
     )
-    assert grades(course) == [("ada", 10.0), ("bob", 10.0), ("cyd", 0.0)]
+    assert grades(course) == [("ada", AUTOMATIC), ("bob", AUTOMATIC), ("cyd", 0.0)]
     forced = autograder("grade", ASSIGNMENT, "--force", cwd=course)
     assert all(f"{name}:" in forced.stderr for name in ("ada", "bob", "cyd"))
 
@@ -148,7 +190,7 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
     course = make_course(tmp_path, ASSIGNMENT)
     names = [f"s{k:02d}" for k in range(8)]
     for name in names:
-        submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+        submit(course, name, ASSIGNMENT, answered())
     first = subprocess.Popen(
         [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--jobs", "2"],
         cwd=course,
@@ -170,8 +212,8 @@ def test_does_a_run_killed_midway_finish_when_started_again_counting_nothing_twi
     assert 1 <= graded_before < len(names)
     again = autograder("grade", ASSIGNMENT, "--jobs", "2", cwd=course)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert again.stderr.count(": 10/10") == len(names) - graded_before
-    assert grades(course) == [(name, 10.0) for name in names]
+    assert again.stderr.count(f": {AUTOMATIC:g}/{TOTAL:g}") == len(names) - graded_before
+    assert grades(course) == [(name, AUTOMATIC) for name in names]
 
 
 DUE = "2026-12-01 23:59"
@@ -184,7 +226,7 @@ STAMPS = {  # nbgrader's timestamp of each late course's submission
 
 def submit_at(course, name: str, stamp: str) -> None:
     """A right submission of ``name``, collected at ``stamp``."""
-    submit(course, name, ASSIGNMENT, solution(ASSIGNMENT))
+    submit(course, name, ASSIGNMENT, answered())
     (course / "submitted" / name / ASSIGNMENT / "timestamp.txt").write_text(stamp)
 
 
@@ -207,14 +249,20 @@ def test_is_late_work_penalized_by_the_stated_policy_on_nbgraders_timestamps(tmp
     result = grade_under_penalty(course, "20")
     assert result.returncode == 0, result.stderr[-3000:]
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
-    assert lines["early"].split() == ["early", "10", "/", "10"]
+    late = AUTOMATIC * (1 - 0.20)  # one started day: 20% off
+    assert lines["early"].split()[:4] == ["early", f"{AUTOMATIC:g}", "/", f"{TOTAL:g}"]
+    assert "late by" not in lines["early"]
     assert (
-        lines["late"].split()[:4] == ["late", "8", "/", "10"]
+        lines["late"].split()[:4] == ["late", f"{late:g}", "/", f"{TOTAL:g}"]
         and "late by 1 h 1 min" in lines["late"]
     )
     # 19 started days: all of it.
-    assert lines["very_late"].split()[:4] == ["very_late", "0", "/", "10"]
-    assert grades(course) == [("early", 10.0), ("late", 8.0), ("very_late", 0.0)]
+    assert lines["very_late"].split()[:4] == ["very_late", "0", "/", f"{TOTAL:g}"]
+    assert grades(course) == [
+        ("early", AUTOMATIC),
+        ("late", pytest.approx(late)),
+        ("very_late", 0.0),
+    ]
 
 
 def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
@@ -227,7 +275,8 @@ def test_is_the_late_policy_kept_by_a_plain_rerun_and_shown(tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     assert "late policy: due 2026-12-01 23:59 UTC, 10% off per started day late" in again.stdout
     assert "early:" not in again.stderr and "late:" not in again.stderr  # nothing changed for them
-    assert grades(course) == [("early", 10.0), ("late", 9.0), ("new", 9.0)]
+    late = pytest.approx(AUTOMATIC * (1 - 0.10))  # one started day: 10% off
+    assert grades(course) == [("early", AUTOMATIC), ("late", late), ("new", late)]
 
 
 def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(tmp_path):
@@ -243,7 +292,7 @@ def test_does_a_changed_late_policy_regrade_everyone_under_it_even_with_student(
         "50% off per started day late (changed by this run; was: due 2026-12-01 23:59 UTC, 10% off"
         in changed.stdout
     )
-    assert grades(course) == [("early", 10.0), ("late", 5.0)]
+    assert grades(course) == [("early", AUTOMATIC), ("late", pytest.approx(AUTOMATIC * 0.5))]
     records = {name: read_record(course, ASSIGNMENT, name).policy for name in ("early", "late")}
     assert len(set(records.values())) == 1  # one assignment, one policy
 
