@@ -37,7 +37,7 @@ from optlab.testing import assert_close
 
 from ..reference import gradients as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, problem_argument
-from .mistakes import name_mistake, same_values
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .tasks import compare_prediction
 
@@ -291,20 +291,6 @@ MISTAKE_SECTIONS = {
 CHECKS = Registry("gradients", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
 
-def name_among_wrong(got, catalog: dict, expected, *args, **kwargs) -> str:
-    """`name_mistake` among the catalog's mistakes that give a wrong answer on these arguments:
-    one that gives the expected answer here did not make this answer wrong (on a 1-D w, say,
-    perturbing whole rows is perturbing entries)."""
-    expected = expected if isinstance(expected, tuple) else (expected,)
-    wrong_here = {}
-    for why, wrong in catalog.items():
-        with np.errstate(all="ignore"):
-            output = wrong(*args, **kwargs)
-        if not same_values(output if isinstance(output, tuple) else (output,), expected):
-            wrong_here[why] = wrong
-    return name_mistake(got, wrong_here, *args, **kwargs)
-
-
 def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(n) for n in rng.integers(2, 5, size=int(rng.integers(1, 3))))
 
@@ -331,9 +317,8 @@ def matches_exact_gradient(student, problem, w, what: str) -> None:
         assert_close(got, problem.grad(w), rtol=1e-6, atol=1e-8, what=what)
     except AssertionError as failure:
         expected = reference.numeric_gradient(problem.loss, w.copy())
-        raise CheckFailed(
-            f"{failure}{name_among_wrong(got, NUMERIC_MISTAKES, expected, problem.loss, w)}"
-        ) from None
+        named = name_mistake(got, NUMERIC_MISTAKES, problem.loss, w, right_answer=expected)
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 @CHECKS.check(
@@ -358,9 +343,8 @@ def numeric_gradient_is_centered(student, rng):
             what=f"gradient of Rosenbrock at {w.round(3)} with h={h:g}",
         )
     except AssertionError as failure:
-        raise CheckFailed(
-            f"{failure}{name_among_wrong(got, NUMERIC_MISTAKES, expected, problem.loss, w, h=h)}"
-        ) from None
+        named = name_mistake(got, NUMERIC_MISTAKES, problem.loss, w, h=h, right_answer=expected)
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 @CHECKS.check("test_numeric_gradient", "Does it work when w is a matrix?")
@@ -387,7 +371,7 @@ def check_relative_error(student, a, n, what: str) -> None:
         got = as_float(returned, "relative_error")
     except AssertionError as failure:
         raise CheckFailed(
-            f"{failure}{name_among_wrong(returned, RELATIVE_MISTAKES, expected, a, n)}"
+            f"{failure}{name_mistake(returned, RELATIVE_MISTAKES, a, n, right_answer=expected)}"
         ) from None
     try:
         if np.isnan(got):
@@ -398,7 +382,7 @@ def check_relative_error(student, a, n, what: str) -> None:
         assert_close(got, expected, rtol=1e-9, what=what)
     except AssertionError as failure:
         raise CheckFailed(
-            f"{failure}{name_among_wrong(got, RELATIVE_MISTAKES, expected, a, n)}"
+            f"{failure}{name_mistake(got, RELATIVE_MISTAKES, a, n, right_answer=expected)}"
         ) from None
 
 
@@ -475,8 +459,8 @@ def gradient_check_measures_right_gradient(student, rng):
             what=f"relative error of Rosenbrock's exact gradient at {w.round(3)}, h=1e-3",
         )
     except AssertionError as failure:
-        named = name_among_wrong(
-            got, CHECK_MISTAKES, expected, problem.loss, problem.grad, w, h=1e-3
+        named = name_mistake(
+            got, CHECK_MISTAKES, problem.loss, problem.grad, w, h=1e-3, right_answer=expected
         )
         raise CheckFailed(f"{failure}{named}") from None
 
@@ -506,7 +490,9 @@ def gradient_check_catches_wrong_gradient(student, rng):
     try:
         assert_close(got, expected, rtol=1e-4, what="relative error of a wrong gradient")
     except AssertionError as failure:
-        named = name_among_wrong(got, CHECK_MISTAKES, expected, problem.loss, problem.grad, w)
+        named = name_mistake(
+            got, CHECK_MISTAKES, problem.loss, problem.grad, w, right_answer=expected
+        )
         raise CheckFailed(f"{failure}{named}") from None
 
 
@@ -535,17 +521,17 @@ def check_svm(student, W, X, y, what):
         loss = as_float(loss, "svm_loss loss")
         dW = as_array(dW, "svm_loss gradient", W.shape)
     except AssertionError as failure:
-        named = name_among_wrong(returned, SVM_MISTAKES, expected, W, X, y)
+        named = name_mistake(returned, SVM_MISTAKES, W, X, y, right_answer=expected)
         raise CheckFailed(f"{failure}{named}") from None
     try:
         assert_close(loss, expected[0], rtol=1e-9, atol=1e-12, what=f"loss {what}")
     except AssertionError as failure:
-        named = name_among_wrong(loss, SVM_LOSS_MISTAKES, expected[0], W, X, y)
+        named = name_mistake(loss, SVM_LOSS_MISTAKES, W, X, y, right_answer=expected[0])
         raise CheckFailed(f"{failure}{named}") from None
     try:
         assert_close(dW, expected[1], rtol=1e-7, atol=1e-10, what=f"gradient dW {what}")
     except AssertionError as failure:
-        named = name_among_wrong((loss, dW), SVM_MISTAKES, expected, W, X, y)
+        named = name_mistake((loss, dW), SVM_MISTAKES, W, X, y, right_answer=expected)
         raise CheckFailed(f"{failure}{named}") from None
 
 

@@ -39,12 +39,20 @@ def is_real(value) -> bool:
     return isinstance(value, (int, float))
 
 
-def name_mistake(got, mistakes: dict[str, Callable], *args, **kwargs) -> str:
-    """A line naming the first cataloged mistake whose output is ``got``, or '' when none is."""
+def name_mistake(got, mistakes: dict[str, Callable], *args, right_answer=None, **kwargs) -> str:
+    """A line naming the first cataloged mistake whose output is ``got``, or '' when none is.
+
+    Given the ``right_answer`` on these arguments, a mistake whose output is that answer is
+    passed over: it did not make this answer wrong (on a 1-D w, say, perturbing whole rows is
+    perturbing entries)."""
     got = got if isinstance(got, tuple) else (got,)
+    right = right_answer if isinstance(right_answer, tuple) else (right_answer,)
     for why, wrong in mistakes.items():
         with np.errstate(all="ignore"):
-            expected = wrong(*args, **kwargs)
-        if same_values(got, expected if isinstance(expected, tuple) else (expected,)):
+            output = wrong(*args, **kwargs)
+        output = output if isinstance(output, tuple) else (output,)
+        if same_values(got, output) and not (
+            right_answer is not None and same_values(output, right)
+        ):
             return f"\n    Likely mistake: {why}"
     return ""
