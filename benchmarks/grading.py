@@ -40,7 +40,9 @@ def time_sandbox(course: Path) -> tuple[float, float, float]:
     nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     registry = load_registry(ASSIGNMENT)
     config = SandboxConfig()
-    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+    with StudentSession(
+        student_cells(nb), config, registry.blocked, registry.returns_new
+    ) as student:
         start = time.perf_counter()
         student.ensure_started()
         started = time.perf_counter()

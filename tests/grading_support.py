@@ -290,8 +290,9 @@ class LocalStudent:
     """Stands in for a sandboxed student process: calls functions of a namespace, in-process,
     with arguments and results passed through the same wire format. For testing the checks."""
 
-    def __init__(self, namespace: dict):
+    def __init__(self, namespace: dict, returns_new: frozenset[str] = frozenset()):
         self.namespace = namespace
+        self.returns_new = returns_new
 
     def limit_time(self, deadline: float | None, limit: str = "") -> None:
         """In-process calls cannot be stopped; the checks' time limits are the sandbox's to
@@ -303,16 +304,20 @@ class LocalStudent:
 
         if name not in self.namespace:
             raise StudentCallFailed(f"no function named {name!r}")
-        from autograder.sandbox.session import changed_in_place
+        from autograder.sandbox.session import changed_in_place, returned_a_view
 
         decode = lambda value: harness.build(harness.decode(harness.encode(value)))  # noqa: E731
         args, kwargs = list(map(decode, args)), {k: decode(v) for k, v in kwargs.items()}
         try:
-            value, changed = harness.call_watching(self.namespace[name], args, kwargs)
+            value, changed, shared = harness.call_watching(
+                self.namespace[name], args, kwargs, returns_new=name in self.returns_new
+            )
         except Exception as error:  # noqa: BLE001 - reported like the sandbox reports it
             raise StudentCallFailed(f"{name}() raised {type(error).__name__}: {error}") from None
         if changed:  # as the sandbox's harness reports it
             raise StudentCallFailed(changed_in_place(name, changed))
+        if shared:
+            raise StudentCallFailed(returned_a_view(name, shared))
         return harness.decode(harness.encode(value))
 
 
@@ -321,7 +326,7 @@ def failed_results(assignment: str, namespace: dict, seed: int = 0) -> dict[str,
     from autograder.checks import load_registry, run_checks
 
     registry = load_registry(assignment)
-    student = LocalStudent(namespace)
+    student = LocalStudent(namespace, registry.returns_new)
     return {
         grade_id: [r for r in run_checks(checks, student, seed) if not r.passed]
         for grade_id, checks in registry.groups.items()
@@ -514,7 +519,9 @@ def sweep_checks(
     registry = load_registry(assignment)
     config = SandboxConfig(isolate=sandbox_unavailable() is None, numerics=numerics)
     failed = {}
-    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+    with StudentSession(
+        student_cells(nb), config, registry.blocked, registry.returns_new
+    ) as student:
         for seed in seeds:
             for grade_id, checks in registry.groups.items():
                 for result in run_checks(checks, student, seed):

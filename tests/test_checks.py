@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 
 import pytest
 from grading_support import (
@@ -157,3 +158,27 @@ def test_is_an_answer_that_ignores_a_setting_caught(assignment, name, parameter)
     right = reference_functions(assignment)
     failures = failed_checks(assignment, dict(right, **{name: ignoring(right[name], parameter)}))
     assert failures[f"test_{name}"], f"{name} ignoring {parameter} passes every check of its cell"
+
+
+def student_docstrings(assignment: str) -> dict[str, str]:
+    """The docstring of each function the solution notebook asks students to write."""
+    found = {}
+    for cell in solution(assignment).cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = ast.get_docstring(node) or ""
+    return found
+
+
+PROMISES_NEW = re.compile(r"new arrays?\b|is a copy\b")
+
+
+@pytest.mark.parametrize("assignment", assignments(ROOT))
+def test_are_views_refused_exactly_where_the_docstring_promises_new_arrays(assignment):
+    """A function whose docstring promises new arrays may not return a view of an argument
+    (the sandbox refuses it, Registry.returns_new); one that does not promise it may."""
+    promised = {
+        name for name, text in student_docstrings(assignment).items() if PROMISES_NEW.search(text)
+    }
+    assert load_registry(assignment).returns_new == promised

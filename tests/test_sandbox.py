@@ -743,7 +743,9 @@ def test_does_a_correct_notebook_that_forks_keep_every_point():
     nb = with_answers(solution("gradients"), {}, setup=FORK_BOMB)
     registry = load_registry("gradients")
     config = SandboxConfig(isolate=True)
-    with StudentSession(student_cells(nb), config, registry.blocked) as student:
+    with StudentSession(
+        student_cells(nb), config, registry.blocked, registry.returns_new
+    ) as student:
         student.ensure_started()
         assert student.cell_errors == []
         for checks in registry.groups.values():
@@ -913,6 +915,65 @@ def test_are_a_dicts_changed_entries_named():
             StudentCallFailed, match=r"arguments `params\['W1'\]` and `params\['b1'\]`"
         ):
             student.call("fine_tune_in_place", params, grads, 0.1)
+
+
+# --- results that share memory with an argument -------------------------------------------------
+
+VIEWS = """
+import numpy as np
+def flip_view(image):
+    return image[:, ::-1]
+def flip_copy(image):
+    return image[:, ::-1].copy()
+def same(image):
+    return image
+def head_shallow(params):
+    new = dict(params)
+    new["W2"] = np.zeros((2, 3))
+    return new
+def head_deep(params):
+    new = {name: value.copy() for name, value in params.items()}
+    new["W2"] = np.zeros((2, 3))
+    return new
+"""
+PROMISED_NEW = frozenset({"flip_view", "flip_copy", "same", "head_shallow", "head_deep"})
+
+
+def views_session(returns_new=PROMISED_NEW) -> StudentSession:
+    return StudentSession(
+        [{"label": "cell 1", "source": VIEWS}],
+        SandboxConfig(call_timeout=5.0, isolate=sandbox_unavailable() is None),
+        returns_new=returns_new,
+    )
+
+
+def test_does_a_function_promising_a_new_array_fail_when_it_returns_a_view():
+    image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
+    with views_session() as student:
+        for name in ("flip_view", "same"):
+            with pytest.raises(
+                StudentCallFailed,
+                match=rf"{name}\(\) returned a view of its argument `image` .*\.copy\(\)",
+            ):
+                student.call(name, image)
+        assert student.call("flip_copy", image).tolist() == image[:, ::-1].tolist()
+
+
+def test_are_a_shallow_copys_shared_entries_named():
+    params = {"W1": np.ones((2, 2)), "b1": np.zeros(2), "W2": np.ones((2, 2))}
+    with views_session() as student:
+        with pytest.raises(
+            StudentCallFailed, match=r"arguments `params\['W1'\]` and `params\['b1'\]`"
+        ):
+            student.call("head_shallow", params)
+        assert sorted(student.call("head_deep", params)) == ["W1", "W2", "b1"]
+
+
+def test_may_a_function_that_promises_no_new_array_return_a_view():
+    image = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
+    with views_session(returns_new=frozenset()) as student:
+        assert student.call("flip_view", image).tolist() == image[:, ::-1].tolist()
+        assert student.call("same", image).tolist() == image.tolist()
 
 
 def test_is_a_random_generator_free_to_advance_but_not_the_array_beside_it():

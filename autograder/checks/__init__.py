@@ -134,6 +134,9 @@ class Registry:
     # A named mistake (a phrase of its explanation) whose own section explains it better.
     mistake_sections: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[Check]] = field(default_factory=dict)
+    # The functions whose docstrings promise new arrays: a result that shares memory with an
+    # argument (a view of it) fails the call, as one that changes an argument in place does.
+    returns_new: frozenset[str] = frozenset()
 
     @property
     def blocked(self) -> dict[str, str]:

@@ -41,7 +41,12 @@ MISTAKE_SECTIONS = {
     "t is incremented after it is used": "why-t-is-incremented-before-it-is-used",
     "eps is inside the square root": "our-forms-and-pytorch-s",
 }
-CHECKS = Registry("adaptive", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
+CHECKS = Registry(
+    "adaptive",
+    sections=SECTIONS,
+    mistake_sections=MISTAKE_SECTIONS,
+    returns_new=frozenset({"adagrad_step", "rmsprop_step", "adam_step"}),
+)
 
 
 def adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

@@ -41,7 +41,12 @@ SECTIONS = {
 MISTAKE_SECTIONS = {
     "the offset uses the eigenvalues": "offsets-along-the-components",
 }
-CHECKS = Registry("augmentation", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
+CHECKS = Registry(
+    "augmentation",
+    sections=SECTIONS,
+    mistake_sections=MISTAKE_SECTIONS,
+    returns_new=frozenset({"horizontal_flip", "random_crop", "color_jitter", "pca_color"}),
+)
 
 
 @lru_cache(maxsize=1)

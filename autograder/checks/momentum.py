@@ -126,7 +126,12 @@ MISTAKE_SECTIONS = {
     "this is plain momentum": "the-change-of-variables",
     "evaluated at the wrong point": "the-change-of-variables",
 }
-CHECKS = Registry("momentum", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
+CHECKS = Registry(
+    "momentum",
+    sections=SECTIONS,
+    mistake_sections=MISTAKE_SECTIONS,
+    returns_new=frozenset({"momentum_step", "nesterov_step"}),
+)
 
 
 def random_case(rng):

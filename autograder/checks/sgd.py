@@ -25,7 +25,7 @@ SECTIONS = {
     "test_minibatch_indices": "batch-size-and-sampling",
     "test_sgd_step": "a-minibatch-gradient-estimates-the-full-gradient",
 }
-CHECKS = Registry("sgd", sections=SECTIONS)
+CHECKS = Registry("sgd", sections=SECTIONS, returns_new=frozenset({"sgd_step"}))
 
 
 def drawn_with_replacement(num_examples, batch_size, num_epochs, seed=0):

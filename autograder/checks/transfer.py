@@ -32,7 +32,7 @@ SECTIONS = {
     "test_learning_rates": "the-recipe-a-new-head-and-one-learning-rate-per-layer",
     "test_fine_tune_step": "what-moves-and-what-stays",
 }
-CHECKS = Registry("transfer", sections=SECTIONS)
+CHECKS = Registry("transfer", sections=SECTIONS, returns_new=frozenset({"replace_head"}))
 
 
 def random_network(rng, layers=(2, 6)) -> dict[str, np.ndarray]:

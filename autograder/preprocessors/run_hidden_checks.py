@@ -128,7 +128,9 @@ class RunHiddenChecks(NbGraderPreprocessor):
         )
         base_url = book_base_url(self.course_root)
         limit = f"the hidden checks of a submission may take {self.submission_timeout:g} s in all"
-        with StudentSession(student_cells(nb), config, registry.blocked) as student:
+        with StudentSession(
+            student_cells(nb), config, registry.blocked, registry.returns_new
+        ) as student:
             try:
                 student.ensure_started()  # the notebook's code, under setup_timeout alone
             except StudentCallFailed:

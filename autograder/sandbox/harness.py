@@ -13,14 +13,18 @@ sides share one wire format.
 
 Once it has set its limits it writes READY; then requests and replies (each reply carries
 its request's "id"):
-    {"op": "run", "id", "cells": [{"label", "source"}], "blocked": {module: message}}
+    {"op": "run", "id", "cells": [{"label", "source"}], "blocked": {module: message},
+     "returns_new": [function, ...]}
         -> {"op": "ran", "id", "errors": [{"label", "error"}]}
     {"op": "call", "id", "name", "args", "kwargs"}
         -> {"op": "result", "id", "ok": true, "value"}
-        or {"op": "result", "id", "ok": true, "value", "changed": [argument, ...]}
+        or {"op": "result", "id", "ok": true, "value", "changed": [argument, ...],
+            "shared": [argument, ...]} (either key alone, too)
         or {"op": "result", "id", "ok": false, "error", "where"}
 "changed" names the arguments the call changed in place (`changed_arguments`), by their
-parameter names, a dict's entries as name['key'].
+parameter names, a dict's entries as name['key']; "shared", for a function of "returns_new"
+(whose docstring promises new arrays), the arguments whose memory an array it returned shares
+(`shared_arguments`: it returned a view of them, or them).
 
 Only the harness's own process reads requests and writes replies: the channel's file
 descriptors are closed on exec, moved to /dev/null in any child the student's code forks,
@@ -314,7 +318,7 @@ def run_cells(cells: list[dict]) -> tuple[dict, list[dict]]:
     return shell.user_ns, errors
 
 
-def serve(namespace: dict, requests, replies) -> None:
+def serve(namespace: dict, requests, replies, returns_new: frozenset = frozenset()) -> None:
     def reply(message: dict) -> None:
         leave_if_forked()
         replies.write(json.dumps(message, allow_nan=False).encode() + b"\n")
@@ -338,10 +342,14 @@ def serve(namespace: dict, requests, replies) -> None:
         try:
             args = [build(decode(a)) for a in request["args"]]
             kwargs = {k: build(decode(v)) for k, v in request["kwargs"].items()}
-            value, changed = call_watching(function, args, kwargs)
+            value, changed, shared = call_watching(
+                function, args, kwargs, returns_new=name in returns_new
+            )
             message = {"op": "result", "id": request["id"], "ok": True, "value": encode(value)}
             if changed:
                 message["changed"] = changed
+            if shared:
+                message["shared"] = shared
         except BaseException as error:  # noqa: BLE001 - any failure of student code is reported, even
             # KeyboardInterrupt and SystemExit: nobody can press Ctrl-C in the sandbox, so it is
             # the code's own
@@ -411,13 +419,47 @@ def changed_arguments(named: list[tuple[str, object]], before: dict) -> list[str
     ]
 
 
-def call_watching(function, args: list, kwargs: dict) -> tuple[object, list[str]]:
-    """``function(*args, **kwargs)``, and the arguments it changed in place
-    (`changed_arguments`)."""
+def shared_arguments(value, named: list[tuple[str, object]]) -> list[str]:
+    """The arguments whose memory an array of ``value`` (at any depth) shares: ``value`` is
+    them, or a view of them. Arrays allocated apart never overlap, so a bounds check is
+    exact for anything but a view."""
+    import numpy as np
+
+    arguments = [(label, a) for label, a in named if isinstance(a, np.ndarray) and a.size]
+    shared = []
+    for array in array_leaves(value):
+        for label, argument in arguments:
+            if label not in shared and np.may_share_memory(array, argument):
+                shared.append(label)
+    return shared
+
+
+def array_leaves(value, depth: int = 0) -> list:
+    """The non-empty NumPy arrays in ``value``, its tuples, lists and dicts included."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return [value] if value.size else []
+    if depth >= MAX_DEPTH:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [a for item in value for a in array_leaves(item, depth + 1)]
+    if isinstance(value, dict):
+        return [a for item in value.values() for a in array_leaves(item, depth + 1)]
+    return []
+
+
+def call_watching(
+    function, args: list, kwargs: dict, returns_new: bool = False
+) -> tuple[object, list[str], list[str]]:
+    """``function(*args, **kwargs)``, the arguments it changed in place (`changed_arguments`)
+    and, if it ``returns_new`` arrays, those whose memory what it returned shares
+    (`shared_arguments`)."""
     named = named_arguments(function, args, kwargs)
     before = {label: fingerprint(value) for label, value in named}
     value = function(*args, **kwargs)
-    return value, changed_arguments(named, before)
+    shared = shared_arguments(value, named) if returns_new else []
+    return value, changed_arguments(named, before), shared
 
 
 def build(value):
@@ -449,7 +491,7 @@ def main() -> None:
     leave_if_forked()
     replies.write(json.dumps({"op": "ran", "id": first["id"], "errors": errors}).encode() + b"\n")
     replies.flush()
-    serve(namespace, requests, replies)
+    serve(namespace, requests, replies, frozenset(first.get("returns_new", [])))
 
 
 if __name__ == "__main__":

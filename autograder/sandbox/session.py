@@ -132,11 +132,16 @@ Limit = tuple[float, str]  # (time.monotonic() deadline, the limit it is, in wor
 
 class StudentSession:
     def __init__(
-        self, cells: list[dict], config: SandboxConfig, blocked: dict[str, str] | None = None
+        self,
+        cells: list[dict],
+        config: SandboxConfig,
+        blocked: dict[str, str] | None = None,
+        returns_new: frozenset[str] = frozenset(),
     ):
         self.cells = cells
         self.config = config
         self.blocked = blocked or {}
+        self.returns_new = returns_new  # functions whose results may share no argument's memory
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.uid: int | None = config.uid
@@ -237,7 +242,15 @@ class StudentSession:
             self.total,
         )
         reply = self._exchange(
-            {"op": "run", "cells": self.cells, "blocked": self.blocked}, deadline, limit, doing
+            {
+                "op": "run",
+                "cells": self.cells,
+                "blocked": self.blocked,
+                "returns_new": sorted(self.returns_new),
+            },
+            deadline,
+            limit,
+            doing,
         )
         errors = reply.get("errors")
         if (
@@ -588,15 +601,16 @@ class StudentSession:
         if reply.get("op") != "result" or type(reply.get("ok")) is not bool:
             self._refuse(NOT_A_REPLY)
         if reply["ok"]:
-            changed = reply.get("changed", [])
-            if (
-                set(reply) - {"changed"} != {"op", "id", "ok", "value"}
-                or type(changed) is not list
-                or not all(type(label) is str for label in changed)
+            changed, shared = reply.get("changed", []), reply.get("shared", [])
+            if set(reply) - {"changed", "shared"} != {"op", "id", "ok", "value"} or not all(
+                type(labels) is list and all(type(label) is str for label in labels)
+                for labels in (changed, shared)
             ):
                 self._refuse(NOT_A_REPLY)
             if changed:
                 raise StudentCallFailed(changed_in_place(name, changed))
+            if shared:
+                raise StudentCallFailed(returned_a_view(name, shared))
             try:
                 return harness.decode(reply["value"], arguments=False)
             except ValueError as error:
@@ -635,6 +649,19 @@ def changed_in_place(name: str, changed: list[str]) -> str:
     return (
         f"your function {name}() changed its arguments {listed} in place; "
         "return new arrays instead"
+    )
+
+
+def returned_a_view(name: str, shared: list[str]) -> str:
+    """The feedback for a call whose result shares memory with its arguments, where the
+    docstring promises new arrays (the harness looks after every call)."""
+    labels = [f"`{label[:80]}`" for label in shared[:5]] + ["..."] * (len(shared) > 5)
+    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
+    them = "them" if len(labels) > 1 else "it"
+    return (
+        f"your function {name}() returned a view of its argument{'s' * (len(labels) > 1)} "
+        f"{listed} (or the argument itself): writing to what it returns would change {them}; "
+        "return a new array (.copy()) instead"
     )
 
 
