@@ -241,3 +241,91 @@ def test_does_the_diagnosis_leave_every_verdict_as_it_was(monkeypatch, chapter, 
     assert {g: [r.question for r in rs] for g, rs in with_diagnosis.items()} == {
         g: [r.question for r in rs] for g, rs in without.items()
     }
+
+
+# --- a number input changed, a constant, a derived factor: on stand-in functions ---------------
+
+
+def diagnosis_of(right, wrong, *args) -> str:
+    """What the diagnosis says of ``wrong`` called on ``args``, against ``right`` as the
+    reference (both named ``f``)."""
+    import types
+
+    from grading_support import LocalStudent
+
+    recording = diagnosis.Recording(LocalStudent({"f": wrong}))
+    recording.call("f", *args)
+    return diagnosis.what_it_does(recording, types.SimpleNamespace(f=right))
+
+
+def test_is_a_number_input_off_by_a_constant_named():
+    def right(memory_bytes, m):  # the numbers of float64s that fit: 8 bytes each
+        return int(np.sqrt(memory_bytes // 8)), int(memory_bytes // (8 * 2 * m))
+
+    def bytes_as_numbers(memory_bytes, m):
+        return int(np.sqrt(memory_bytes)), int(memory_bytes // (2 * m))
+
+    assert "with `memory_bytes` 8 times as large" in diagnosis_of(
+        right, bytes_as_numbers, 6_633_918_380, 17
+    )
+
+
+def test_is_a_number_input_read_as_its_complement_named():
+    def right(g, lr, decay):
+        return lr * g / np.sqrt((1 - decay) * g**2)
+
+    def decay_for_keep(g, lr, decay):
+        return lr * g / np.sqrt(decay * g**2)
+
+    assert "with 1 - `decay` in place of `decay`" in diagnosis_of(
+        right, decay_for_keep, np.float64(0.3), 0.01, 0.9
+    )
+
+
+def test_is_a_count_that_matches_a_changed_input_only_by_chance_not_blamed_on_it():
+    """A count matches many changed inputs at one point; the relation must hold nearby too."""
+
+    def right(lr, lam):
+        return int(np.ceil(np.log(0.5) / np.log(1 - 2 * lr * lam)))
+
+    def ten_too_many(lr, lam):  # 53: the right count with the square root of lam, here only
+        return right(lr, lam) + 10
+
+    said = diagnosis_of(right, ten_too_many, 0.00534744, 1.53326)
+    assert "what the right rule gives" not in said, said
+
+
+def test_is_a_logarithms_base_named():
+    def right(lr0, lr_end, total_steps):
+        return np.log(lr0 / lr_end) / total_steps
+
+    def log10(lr0, lr_end, total_steps):
+        return np.log10(lr0 / lr_end) / total_steps
+
+    assert "1/ln 10" in diagnosis_of(right, log10, 0.64, 0.032, 1553)
+
+
+def test_is_a_factor_that_is_the_square_root_of_an_input_named():
+    def right(grad_norm, step_size, num_weights):
+        return step_size * grad_norm / np.sqrt(2 * np.pi)
+
+    def per_weight(grad_norm, step_size, num_weights):
+        return right(grad_norm, step_size, num_weights) / np.sqrt(num_weights)
+
+    assert "1/sqrt(`num_weights`)" in diagnosis_of(right, per_weight, 0.04, 1.5e-4, 35305)
+
+
+def test_is_an_input_multiplied_by_another_named():
+    def right(w, dw, v, lr, rho=0.9):
+        v = rho * v - lr * dw
+        return w + v, v
+
+    def rho_scales_the_gradient(w, dw, v, lr, rho=0.9):
+        v = rho * (v - lr * dw)
+        return w + v, v
+
+    rng = np.random.default_rng(0)
+    w, dw, v = rng.standard_normal((3, 4))
+    assert "with `lr` times `rho` in place of `lr`" in diagnosis_of(
+        right, rho_scales_the_gradient, w, dw, v, 0.002, 0.83
+    )

@@ -120,7 +120,7 @@ def what_it_does(recording: Recording, reference: ModuleType) -> str:
         earlier = [c for c in calls[:index] if c.name == call.name]
         # Randomness from elsewhere than the generator given explains any values: said first.
         words = _random_source(recording.student, call, right, expected) or _relation(
-            call, right, expected
+            call, right, expected, recording.student
         )
         probe = "" if words else _probe(recording.student, call, right, expected)
         history = _history(call, earlier, right)
@@ -230,7 +230,7 @@ def _defaults(function: Callable) -> dict:
 # --- how an answer relates to the right one -------------------------------------------------
 
 
-def _relation(call: Call, right: Callable, expected) -> str:
+def _relation(call: Call, right: Callable, expected, student=None) -> str:
     """How the first wrong leaf of the answer relates to the right one, or ''."""
     gots, expecteds = _leaves(call.returned), _leaves(expected)
     if [where for where, _ in gots] != [where for where, _ in expecteds]:
@@ -248,12 +248,20 @@ def _relation(call: Call, right: Callable, expected) -> str:
             return ""
         if e.ndim == 0 and g.size > 1 and _close(g.sum(), e):
             return f"{what} is an array whose sum is the right number: sum it"
-        found = (
-            _equal_to_input(g, e, arguments)
-            or _as_if(call, right, expected, index, arguments)
-            or _compared(g, e, arguments)
-            or _sliced(g, e)
-        )
+        found = _equal_to_input(g, e, arguments)
+        if g.size == 1:  # of one number, a plain factor says more than a changed input
+            found = (
+                found
+                or _compared(g, e, arguments)
+                or _as_if(call, right, expected, index, student)
+            )
+        else:
+            found = (
+                found
+                or _as_if(call, right, expected, index, student)
+                or _compared(g, e, arguments)
+            )
+        found = found or _sliced(g, e)
         return f"{what} {found}" if found else ""
     return ""
 
@@ -344,17 +352,25 @@ def _equal_to_input(g: np.ndarray, e: np.ndarray, arguments: dict) -> str:
     return ""
 
 
-def _as_if(call: Call, right: Callable, expected, index: int, arguments: dict) -> str:
+def _as_if(call: Call, right: Callable, expected, index: int, student=None) -> str:
     """The input change that makes the reference give the student's answer, in words."""
+    arguments = _named_arguments(right, call.args, call.kwargs)
     if not arguments:
         return ""
     gots = _parts(call.returned)
-    # One number (a step size from a few halvings, say) matches many changed inputs by chance:
-    # only a count one off is said of it.
+    # One number (a step size from a few halvings, a count) matches many changed inputs by
+    # chance: only a count one off is said of it, and a changed number that the student's
+    # function, called again on nearby inputs, still follows.
     one_number = len(gots) == 1 and np.size(gots[0]) == 1
-    for changed, words in _changed_inputs(right, arguments):
+    changes = [
+        (lambda a, changed=changed: changed, words)
+        for changed, words in _changed_inputs(right, arguments)
+    ]
+    for change, words in (*changes, *_changed_numbers(arguments)):
+        changed = change(arguments)
         if one_number and not words.endswith("one off"):
-            continue
+            if student is None or not _follows(student, call, right, change, arguments):
+                continue
         value = _run(right, (), changed)
         if value is _FAILED:
             continue
@@ -422,6 +438,85 @@ def _changed_inputs(right: Callable, arguments: dict):
                 )
 
 
+# The factors a number is most often off by: a constant forgotten or doubled (1/2 of a
+# square's derivative, the 3 of a cube's, 8 bytes a float64), and their inverses.
+FACTORS = (2, 3, 4, 8)
+
+
+def _changed_numbers(arguments: dict):
+    """Number inputs changed as a formula slip changes them, each (change: arguments ->
+    changed arguments, words): scaled by a common constant, squared or square-rooted, left
+    out (taken as 1), read as 1 - itself, multiplied or divided by another number input, or
+    swapped with one."""
+    numbers = [
+        n
+        for n, v in arguments.items()
+        if isinstance(v, (int, float, np.integer, np.floating))
+        and not isinstance(v, bool)
+        and np.isfinite(v)
+        and v not in (0, 1)
+    ]
+    floats = [n for n in numbers if isinstance(arguments[n], (float, np.floating))]
+
+    def with_(name, how):
+        return lambda a: {**a, name: type(a[name])(how(a[name]))}
+
+    for name in numbers:
+        value = arguments[name]
+        for k in FACTORS:
+            yield with_(name, lambda v, k=k: v * k), f"with `{name}` {k} times as large"
+            if name in floats or value % k == 0:
+                divided = (lambda v, k=k: v / k) if name in floats else (lambda v, k=k: v // k)
+                yield with_(name, divided), f"with `{name}` divided by {k}"
+        yield with_(name, lambda v: v * v), f"with `{name}` squared"
+        if value > 0:
+            yield with_(name, lambda v: 1), f"with `{name}` taken as 1, as if it played no part"
+        if name in floats and value > 0:
+            yield with_(name, np.sqrt), f"with the square root of `{name}` in its place"
+        if name in floats and 0 < value < 1:
+            yield with_(name, lambda v: 1 - v), f"with 1 - `{name}` in place of `{name}`"
+    for a in floats:
+        for b in floats:
+            if a != b:
+                yield (
+                    (lambda x, a=a, b=b: {**x, a: x[a] * x[b]}),
+                    f"with `{a}` times `{b}` in place of `{a}`",
+                )
+                yield (
+                    (lambda x, a=a, b=b: {**x, a: x[a] / x[b]}),
+                    f"with `{a}` divided by `{b}` in place of `{a}`",
+                )
+                if a < b:
+                    yield (
+                        (lambda x, a=a, b=b: {**x, a: x[b], b: x[a]}),
+                        f"with `{a}` and `{b}` swapped",
+                    )
+
+
+# How far inputs are moved to see whether an answer follows a changed input: enough to move
+# any answer that depends on them smoothly, little enough to keep them valid.
+NUDGE = 1.037
+
+
+def _follows(student, call: Call, right: Callable, change: Callable, arguments: dict) -> bool:
+    """Whether the student's function, called again with its number inputs nudged, still
+    gives what the reference gives with ``change`` applied to them, where that differs from
+    before: a relation that holds at two inputs, not a coincidence at one."""
+    nudged = dict(arguments)
+    for name, value in arguments.items():
+        if isinstance(value, (float, np.floating)):
+            nudged[name] = type(value)(value * NUDGE)
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 30:
+            nudged[name] = type(value)(round(value * NUDGE))
+    if all(nudged[name] is value for name, value in arguments.items()):
+        return False
+    want, before = _run(right, (), change(nudged)), _run(right, (), change(arguments))
+    if want is _FAILED or before is _FAILED or _agrees(want, before):
+        return False
+    answer = _call_with(student, call, nudged)
+    return answer is not _FAILED and _agrees(answer, want)
+
+
 def _compared(g: np.ndarray, e: np.ndarray, arguments: dict) -> str:
     """How ``g`` relates to ``e`` by itself: a constant factor, a transpose, a few entries."""
     if g.shape != e.shape:
@@ -480,6 +575,26 @@ def _scale(g: np.ndarray, e: np.ndarray) -> float | None:
     return c
 
 
+# Constants a formula holds that a slip leaves out or puts in: a logarithm's base, the normal
+# distribution's sqrt(2 pi), a square root's 2.
+CONSTANTS = (
+    (np.log(10), "ln 10 (2.3026): a natural logarithm where log10 is taken, or the reverse"),
+    (1 / np.log(10), "1/ln 10 (0.4343): log10 where the natural logarithm is asked"),
+    (np.log(2), "ln 2 (0.6931): log2 where the natural logarithm is asked, or the reverse"),
+    (1 / np.log(2), "1/ln 2 (1.4427): log2 where the natural logarithm is asked"),
+    (np.sqrt(2 * np.pi), "sqrt(2 pi) (2.5066)"),
+    (1 / np.sqrt(2 * np.pi), "1/sqrt(2 pi) (0.3989)"),
+    (np.sqrt(np.pi / 2), "sqrt(pi/2) (1.2533), 1/2 over 1/sqrt(2 pi)"),
+    (np.sqrt(2 / np.pi), "sqrt(2/pi) (0.7979)"),
+    (np.sqrt(2), "sqrt(2)"),
+    (1 / np.sqrt(2), "1/sqrt(2)"),
+    (np.pi, "pi"),
+    (1 / np.pi, "1/pi"),
+    (np.e, "e"),
+    (1 / np.e, "1/e"),
+)
+
+
 def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> str:
     """A constant factor in words: an argument's value (or its reciprocal, square or negative),
     an array argument's dimension, or a simple fraction; else the number, or '' when
@@ -497,10 +612,15 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
                     (1 / number, f"1/`{name}` (1/{number:g})"),
                     (-number, f"-`{name}` ({-number:g})"),
                 ]
-                # Powers and complements say something of many entries; of one number they
-                # are coincidences more often than not.
-                if not meaningful_only:
+                # Powers of a small count, and complements, say something of many entries; of
+                # one number they are coincidences more often than not.
+                if not meaningful_only or abs(number) >= 10 or not number.is_integer():
                     candidates.append((number**2, f"`{name}` squared"))
+                    if number > 0:
+                        candidates += [
+                            (number**0.5, f"the square root of `{name}` ({number**0.5:.6g})"),
+                            (number**-0.5, f"1/sqrt(`{name}`) ({number**-0.5:.6g})"),
+                        ]
                 if 0 < number < 1 and not meaningful_only:
                     candidates += [
                         (1 - number, f"1 - `{name}` ({1 - number:g})"),
@@ -517,7 +637,7 @@ def _name_of(scale: float, arguments: dict, meaningful_only: bool = False) -> st
                             f"1/{length}, one over the length of axis {axis} of `{name}`",
                         ),
                     ]
-    for factor, words in candidates:
+    for factor, words in (*candidates, *CONSTANTS):
         if np.isclose(scale, factor, rtol=1e-7):
             return words
     # A few entries are some simple fraction of the right ones by chance more often.
@@ -572,7 +692,10 @@ def _random_source(student, call: Call, right: Callable, expected) -> str:
             continue
         answer = _call_with(student, call, {**arguments, name: other})
         if answer is not _FAILED and _same(answer, call.returned):
-            return f"it ignores `{name}`: given another, it draws the same"
+            return (
+                f"given another `{name}`, it returns the same answer, where the right one "
+                f"changes: it ignores `{name}`, or keeps none of its draws"
+            )
     return ""
 
 
