@@ -1,14 +1,19 @@
 """Wrong versions written from typical student mistakes, for tests/test_student_mistakes.py and
 benchmarks/feedback_coverage.py.
 
-One module a chapter (``student_mistakes/<chapter>.py``), data only: ``MISTAKES`` and
-``HELD_OUT``, each {graded function: {the mistake, in a line: the student's whole function
-making it}}. Both were written from the student's side (the exercise notebook's docstrings, the
-chapter, the reference) without reading the checks' catalogs of named mistakes. The catalogs
-were then grown from ``MISTAKES``, so the feedback names all of it by construction; ``HELD_OUT``
-was written afterwards, different from every entry of ``MISTAKES`` and again without reading
-the catalogs (nor tests/wrong_versions), so that the share of it the feedback names measures
-how the feedback generalizes to mistakes it was not built from.
+Two sources, data only, each {graded function: {the mistake, in a line: the student's whole
+function making it}}:
+
+- the corpus, one module a chapter here (``student_mistakes/<chapter>.py``): ``MISTAKES``,
+  then ``SECOND_ROUND``, both written from the student's side (the exercise notebook's
+  docstrings, the chapter, the reference) without reading the checks' catalogs of named
+  mistakes. ``SECOND_ROUND`` was written after the catalogs had been grown from ``MISTAKES``,
+  to measure them; the catalogs were then grown from it as well. The feedback names all of
+  the corpus by construction;
+- the held-out set (tests/held_out_mistakes/<chapter>.py, ``HELD_OUT``), written afterwards
+  by someone who read neither the checks, nor their catalogs, nor the corpus, nor
+  tests/wrong_versions, and not used to grow anything: the share of it the feedback names
+  measures how the feedback generalizes to mistakes it was not built from.
 
 Grading is in-process, as tests/wrong_versions' (``right_functions`` is theirs): the chapter's
 right functions, with the wrong one in place of its function.
@@ -27,8 +32,9 @@ from wrong_versions import right_functions
 CATALOG_LINE = "Likely mistake: "  # a mistake a check's catalog names
 DIAGNOSIS_LINE = "What it does: "  # how the wrong answer relates to the right one
 # What the sandbox reports when the call itself goes wrong, naming what the function did: it
-# changed an argument in place, or raised (the exception and its message).
-CALL_FAILURES = ("() changed its argument", "() raised ")
+# changed an argument in place, raised (the exception and its message), or returned a view of
+# an argument where new arrays are promised.
+CALL_FAILURES = ("() changed its argument", "() raised ", "() returned a view of")
 
 
 class Mistake(NamedTuple):
@@ -73,13 +79,18 @@ def chapters() -> list[str]:
 
 
 def mistakes(chapter: str) -> dict[str, dict[str, Callable]]:
-    """The chapter's ``MISTAKES``: the corpus the catalogs were grown from."""
-    return importlib.import_module(f"{__name__}.{chapter}").MISTAKES
+    """The chapter's corpus: ``MISTAKES`` and ``SECOND_ROUND``, the catalogs' sources."""
+    module = importlib.import_module(f"{__name__}.{chapter}")
+    merged: dict[str, dict[str, Callable]] = {}
+    for table in (module.MISTAKES, module.SECOND_ROUND):
+        for function, wrongs in table.items():
+            merged.setdefault(function, {}).update(wrongs)
+    return merged
 
 
 def held_out_mistakes(chapter: str) -> dict[str, dict[str, Callable]]:
-    """The chapter's ``HELD_OUT``: written after the catalogs were grown, not used to grow them."""
-    return importlib.import_module(f"{__name__}.{chapter}").HELD_OUT
+    """The chapter's ``HELD_OUT`` (tests/held_out_mistakes): not used to grow anything."""
+    return importlib.import_module(f"held_out_mistakes.{chapter}").HELD_OUT
 
 
 def _flatten(table: Callable[[str], dict[str, dict[str, Callable]]]) -> list[Mistake]:
@@ -92,7 +103,7 @@ def _flatten(table: Callable[[str], dict[str, dict[str, Callable]]]) -> list[Mis
 
 
 def corpus() -> list[Mistake]:
-    """Every wrong version of ``MISTAKES``, every chapter."""
+    """Every wrong version of the corpus, every chapter."""
     return _flatten(mistakes)
 
 

@@ -441,7 +441,7 @@ def held_steady_step_one_step_late(g, lr, decay, t):
     return lr / np.sqrt(1.0 - decay ** (t + 1))
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "adagrad_step": {
         "h += dw * dw: changes h in place": held_adagrad_in_place,
         "one accumulator for all weights: h + dw @ dw": held_adagrad_scalar_accumulator,

@@ -641,7 +641,7 @@ def held_crop_count_square(height, width, size):
     return 2 * (height - size + 1) ** 2
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "horizontal_flip": {
         "returns a view: writing to it changes the image": held_flip_view,
         "flips the image in place": held_flip_in_place,

@@ -172,7 +172,7 @@ def held_best_rate_diagonal(A):
     return 2.0 / (diagonal.min() + diagonal.max())
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "gradient_descent": {
         "each row stored before its update: rows w0, w0, w1, ...": held_gd_stores_before_update,
         "normalized gradient: w - lr * g / |g|": held_gd_normalized_gradient,

@@ -566,7 +566,7 @@ def held_best_h_terms_equal(machine_epsilon, loss_value, third_derivative):
     return float(np.cbrt(6.0 * machine_epsilon * abs(loss_value) / abs(third_derivative)))
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "numeric_gradient": {
         "f_plus - f_minus / (2 * h): precedence": held_numeric_precedence,
         "second difference (f(w + h) - 2 f(w) + f(w - h)) / h ** 2": (

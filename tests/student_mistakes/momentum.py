@@ -195,7 +195,7 @@ def held_speedup_one_term_short(rho, t):
     return float(t - 1) if rho == 1 else (1 - rho ** (t - 1)) / (1 - rho)
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "momentum_step": {
         "v = rho * (v - lr * dw): rho scales the gradient too": held_momentum_rho_on_both,
         "velocity decays by 1 - rho instead of rho": (

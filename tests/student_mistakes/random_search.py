@@ -392,7 +392,7 @@ def held_gain_mean_absolute(grad_norm, step_size, num_weights):
     return step_size * grad_norm * np.sqrt(2.0 / np.pi)
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "random_search": {
         "best loss starts at 0 instead of inf": held_search_best_starts_at_zero,
         "returns the last try's loss, not the best": held_search_returns_last_loss,

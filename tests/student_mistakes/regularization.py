@@ -354,7 +354,7 @@ def held_halving_one_too_many(lr, lam):
     return t + 1
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "l2_penalty": {
         "value without lam": held_l2_value_without_lam,
         "value not summed: lam * W ** 2": held_l2_value_not_summed,

@@ -251,7 +251,7 @@ def held_constants_difference(lr0, lr_end, total_steps):
     return math.log(lr0 / lr_end) / total_steps, (lr0 - lr_end) / total_steps
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "step_decay": {
         "drop ** (epoch % every)": held_step_decay_modulo,
         "decays at epoch 0 already: drop ** (epoch // every + 1)": held_step_decay_from_epoch_zero,

@@ -654,7 +654,7 @@ def held_counts_swapped(memory_bytes, m):
     return int(numbers // (2 * m)), int(np.sqrt(numbers))
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "newton_step": {
         "half step: w - H^-1 g / 2 (the Taylor 1/2)": held_newton_half_step,
         "damped: solves (H + I) p = g": held_newton_damped,

@@ -249,7 +249,7 @@ def held_batch_one_before(sigma2, max_noise, num_examples):
     return int(max(1, sizes[np.argmax(noise <= max_noise)] - 1))
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "minibatch_indices": {
         "order = rng.shuffle(...), which returns None": held_batches_shuffle_returns_none,
         "each batch sorted": held_batches_sorted,

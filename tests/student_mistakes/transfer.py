@@ -421,7 +421,7 @@ def held_count_one_more(sizes, num_classes, num_trainable_layers):
     return held_count(sizes, num_classes, num_trainable_layers, "one more")
 
 
-HELD_OUT = {
+SECOND_ROUND = {
     "replace_head": {
         "params changed in place": held_head_in_place,
         "shallow copy: the other arrays shared with the pretrained network": (
