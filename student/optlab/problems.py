@@ -243,6 +243,12 @@ class SoftmaxLoss(Problem):
         W = np.asarray(W, dtype=np.float64)
         return softmax_loss(W.reshape(self.shape), self.X, self.y)[1].reshape(W.shape)
 
+    def error_rate(self, W: np.ndarray) -> float:
+        """The fraction of the examples whose highest score is not their label's: the 0-1
+        loss, a step function of W, which random search can minimize and no gradient can."""
+        scores = self.X @ np.asarray(W, dtype=np.float64).reshape(self.shape)
+        return float(np.mean(np.argmax(scores, axis=1) != self.y))
+
     def to_spec(self) -> dict:
         return {
             "kind": "softmax",
