@@ -660,6 +660,16 @@ JITTER_MISTAKES = {
     "image by b, bright = b * image": lambda image, B, C, rng: _jitter(
         image, *_factors(rng, B, C), bright_of=lambda b, image: image + (b - 1) * 255
     ),
+    "the factors' roles are swapped: the first draw, from the brightness range, is b, which "
+    "multiplies the image (bright = b * image); the second, c, stretches the contrast": (
+        lambda image, B, C, rng: _jitter(image, *_factors(rng, B, C)[::-1])
+    ),
+    "the contrast change multiplies the brightened image by c, a second brightness change: it "
+    "stretches the values around their mean, mean + c (bright - mean)": (
+        lambda image, B, C, rng: _jitter(
+            image, *_factors(rng, B, C), mean_of=lambda bright, image: 0.0
+        )
+    ),
     "contrast is stretched around each pixel's own gray level (the mean of its three "
     "channels): the notebook's mean is one number, over every pixel and channel of the "
     "brightened image": lambda image, B, C, rng: _jitter(
@@ -801,7 +811,10 @@ def with_unsigned_vectors(components):
     """``components`` with the signs of the eigenvectors dropped, as the comparison drops them."""
 
     def unsigned(pixels):
-        result = components(pixels)
+        try:
+            result = components(pixels)
+        except (ValueError, ArithmeticError):  # np.linalg.LinAlgError is a ValueError
+            return np.empty(0), np.empty(0)  # a formula that cannot be computed here names nothing
         return result[0], np.abs(result[1])
 
     return unsigned
@@ -874,6 +887,7 @@ def _pca_color(
     spread=lambda sigma: sigma,
     center=lambda sigma: 0.0,
     along_channels=False,
+    summed=False,
     sign=1.0,
     rounding=np.rint,
     finish=to_image,
@@ -881,7 +895,8 @@ def _pca_color(
     """PCA color augmentation with one part swapped for a student's: the scale of each
     component (sqrt of its eigenvalue), the components as rows, draws per pixel or a single
     one, the center and the spread of the draws, the offset added to the channels as it is
-    (no eigenvectors), the offset's sign, the rounding, the last step."""
+    (no eigenvectors; ``summed``: its sum to all three), the offset's sign, the rounding, the
+    last step."""
     scales = scale(np.asarray(values, dtype=np.float64))
     if per_pixel:
         offset = (rng.normal(center(sigma), spread(sigma), image.shape) * scales) @ vectors.T
@@ -891,11 +906,10 @@ def _pca_color(
             if one_draw
             else rng.normal(center(sigma), spread(sigma), 3)
         )
-        offset = (
-            alpha * scales
-            if along_channels
-            else (vectors.T if rows else vectors) @ (alpha * scales)
-        )
+        if along_channels:
+            offset = np.sum(alpha * scales) if summed else alpha * scales
+        else:
+            offset = (vectors.T if rows else vectors) @ (alpha * scales)
     return finish(image, sign * offset, rounding)
 
 
@@ -912,6 +926,9 @@ PCA_MISTAKES = {
     "it is a color along the principal components, eigenvectors @ (alpha * sqrt(eigenvalues))": (
         lambda *args: _pca_color(*args, along_channels=True)
     ),
+    "the offset is one number, sum(alpha * sqrt(eigenvalues)), added to all three channels (a "
+    "gray shift): it is a color, eigenvectors @ (alpha * sqrt(eigenvalues)), one value per "
+    "channel": lambda *args: _pca_color(*args, along_channels=True, summed=True),
     "each pixel gets offsets of its own: one offset ζ_k per component is drawn for the whole "
     "image and added to every pixel": lambda *args: _pca_color(*args, per_pixel=True),
     "one offset is drawn for all three components: each component q_k gets its own "
