@@ -23,7 +23,9 @@ from optlab.network import init_mlp
 from optlab.testing import assert_close
 
 from ..reference import transfer as reference
+from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, describe, generator_argument
+from .diagnosis import LIKELY_MISTAKE, unrecorded
 from .mistakes import name_mistake
 
 # The section of book/transfer.md that explains each function, for feedback.
@@ -57,6 +59,12 @@ HEAD_MISTAKES = {
     "where fan_in is the number of rows of the old last W": (
         lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(2.0 / k))
     ),
+    "the scale is read from the old head's columns, sqrt(2 / old width): He initialization "
+    "scales by sqrt(2 / fan_in), fan_in the rows of the last W, the width of the layer below": (
+        lambda params, k, seed: _head(
+            params, k, seed, lambda fan_in: np.sqrt(2.0 / _last_W(params).shape[1])
+        )
+    ),
     "He initialization scales by sqrt(2 / fan_in), not 2 / fan_in": (
         lambda params, k, seed: _head(params, k, seed, lambda fan_in: 2.0 / fan_in)
     ),
@@ -64,7 +72,39 @@ HEAD_MISTAKES = {
     "this is the variance's 1 / fan_in (Xavier), not He's 2 / fan_in": (
         lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(1.0 / fan_in))
     ),
+    "the scale is Glorot's, sqrt(2 / (fan_in + num_classes)): the head follows a ReLU layer, "
+    "and He initialization scales by sqrt(2 / fan_in)": lambda params, k, seed: _head(
+        params, k, seed, lambda fan_in: np.sqrt(2.0 / (fan_in + k))
+    ),
+    "the weights are not scaled, standard normal: He initialization multiplies them by "
+    "sqrt(2 / fan_in)": lambda params, k, seed: _head(params, k, seed, lambda fan_in: 1.0),
+    "the weights are scaled by 0.01, a fixed small scale: He initialization scales by "
+    "sqrt(2 / fan_in), from the width of the layer below": lambda params, k, seed: _head(
+        params, k, seed, lambda fan_in: 0.01
+    ),
+    "the weights are divided by sqrt(2 / fan_in): He initialization multiplies by it": (
+        lambda params, k, seed: _head(params, k, seed, lambda fan_in: np.sqrt(fan_in / 2.0))
+    ),
+    "the weights are uniform on [0, 1) (rng.random), all positive: He initialization draws "
+    "them from a normal, rng.standard_normal((fan_in, num_classes)) * sqrt(2 / fan_in)": (
+        lambda params, k, seed: _head(
+            params,
+            k,
+            seed,
+            lambda fan_in: np.sqrt(2.0 / fan_in),
+            draw=lambda rng, shape: rng.random(shape),
+        )
+    ),
+    "the new W is drawn as (num_classes, fan_in): a layer's W is (fan_in, fan_out), so the "
+    "head's is rng.standard_normal((fan_in, num_classes))": lambda params, k, seed: (
+        np.random.default_rng(seed).standard_normal((k, _last_W(params).shape[0]))
+        * np.sqrt(2.0 / _last_W(params).shape[0])
+    ),
 }
+
+
+def _last_W(params):
+    return params[f"W{sum(1 for name in params if name.startswith('W'))}"]
 
 
 def head_fan_in_of_first_layer(params, num_classes, rng):
@@ -84,6 +124,20 @@ def head_in_place_of_the_first_layer(params, num_classes, rng):
     }
 
 
+def _layers(params):
+    return sum(1 for name in params if name.startswith("W"))
+
+
+def head_with_a_random_bias_first(params, num_classes, rng):
+    last = _layers(params)
+    fan_in = params[f"W{last}"].shape[0]
+    bias = rng.standard_normal(num_classes) * np.sqrt(2.0 / fan_in)
+    return dict(params) | {
+        f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
+        f"b{last}": bias,
+    }
+
+
 def head_with_a_random_bias(params, num_classes, rng):
     new = reference.replace_head(params, num_classes, rng)
     last = sum(1 for name in params if name.startswith("W"))
@@ -99,6 +153,20 @@ REPLACE_HEAD_MISTAKES = {
     "classes' scores": head_in_place_of_the_first_layer,
     "the new bias is drawn at random, after the weights: the new head starts with zero "
     "biases, only its weights drawn": head_with_a_random_bias,
+    "the new bias is drawn at random, before the weights, so the weights come from the wrong "
+    "draws too: the new head draws its weights first and only them; its biases are zeros": (
+        head_with_a_random_bias_first
+    ),
+    "the old head's bias is kept: its width is the old number of classes; the new head's "
+    "bias is np.zeros(num_classes)": lambda params, num_classes, rng: (
+        reference.replace_head(params, num_classes, rng)
+        | {f"b{_layers(params)}": params[f"b{_layers(params)}"]}
+    ),
+    "the new bias has shape (1, num_classes): a bias is a vector, np.zeros(num_classes), "
+    "as every other b of the network": lambda params, num_classes, rng: (
+        reference.replace_head(params, num_classes, rng)
+        | {f"b{_layers(params)}": np.zeros((1, num_classes))}
+    ),
 }
 
 
@@ -108,7 +176,8 @@ def in_order(version, names):
     def arrays(*args):
         returned = version(*args)
         parts = returned if isinstance(returned, tuple) else (returned,)
-        return tuple(np.asarray(part[name]) for part in parts for name in names)
+        # A name the version leaves out gives NaN, which matches no array.
+        return tuple(np.asarray(part.get(name, np.nan)) for part in parts for name in names)
 
     return arrays
 
@@ -129,10 +198,74 @@ def name_whole_mistake(got, catalog, names, arguments: Callable[[], tuple]) -> s
     return ""
 
 
-def _head(params, k, seed, scale):
+def _head(params, k, seed, scale, draw=lambda rng, shape: rng.standard_normal(shape)):
+    """The new head's W drawn by ``draw`` and scaled by ``scale(fan_in)``."""
     last = sum(1 for name in params if name.startswith("W"))
     fan_in = params[f"W{last}"].shape[0]
-    return np.random.default_rng(seed).standard_normal((fan_in, k)) * scale(fan_in)
+    return draw(np.random.default_rng(seed), (fan_in, k)) * scale(fan_in)
+
+
+def same_array(returned, wrong) -> bool:
+    """Is ``returned`` an array of the wrong answer's shape and values (to a relative 1e-9)?"""
+    return (
+        isinstance(returned, np.ndarray)
+        and returned.dtype.kind in "iuf"
+        and returned.shape == np.shape(wrong)
+        and np.allclose(returned, wrong, rtol=1e-9, atol=0.0)
+    )
+
+
+def same_dicts(returned, wrong) -> bool:
+    """Do the dicts ``returned`` (a dict, or a tuple of them) hold the names of the wrong
+    answer's, no other, and its arrays under them (see `same_array`)?"""
+    returned = returned if isinstance(returned, tuple) else (returned,)
+    wrong = wrong if isinstance(wrong, tuple) else (wrong,)
+    return len(returned) == len(wrong) and all(
+        isinstance(got, dict)
+        and set(got) == set(answer)
+        and all(same_array(got[name], answer[name]) for name in answer)
+        for got, answer in zip(returned, wrong)
+    )
+
+
+def name_head_mistake(student, value, params, k, seed) -> str:
+    """The line naming the cataloged wrong head whose W is ``value``; '' when none is. Two
+    scales can agree on one network (sqrt(1 / fan_in) and sqrt(2 / num_classes), when
+    num_classes is twice fan_in): the student's function is then called on more networks,
+    until one of them is left."""
+    matching = [
+        why
+        for why, wrong in HEAD_MISTAKES.items()
+        if name_mistake(value, {why: wrong}, params, k, seed)
+    ]
+    if len(matching) > 1:
+        draws = np.random.default_rng(seed)
+        probes = [
+            (random_network(draws), int(draws.integers(2, 12)), int(draws.integers(2**31)))
+            for _ in range(4)
+        ]
+        try:
+            with unrecorded(student):  # the check's own probes, not the call that failed
+                heads = [
+                    student.call("replace_head", network, classes, generator_argument(probe))
+                    for network, classes, probe in probes
+                ]
+        except StudentCallFailed:
+            heads = None
+        if heads is not None:
+            matching = [
+                why
+                for why in matching
+                if all(
+                    isinstance(head, dict)
+                    and same_array(
+                        head.get(f"W{_layers(network)}"),
+                        HEAD_MISTAKES[why](network, classes, probe),
+                    )
+                    for head, (network, classes, probe) in zip(heads, probes)
+                )
+            ] or matching
+    return f"\n    {LIKELY_MISTAKE}{matching[0]}" if matching else ""
 
 
 @CHECKS.check(
@@ -159,6 +292,8 @@ def new_head(student, rng):
             try:
                 value = as_array(got[name], f"{call}: {name}", expected[name].shape)
             except AssertionError as failure:  # a shape, or not an array
+                if not whole and name == f"W{last}" and isinstance(got[name], np.ndarray):
+                    whole = name_head_mistake(student, got[name], params, k, seed)
                 raise CheckFailed(f"{failure}{whole}") from None
             try:
                 assert_close(value, expected[name], rtol=1e-12, what=name)
@@ -166,7 +301,7 @@ def new_head(student, rng):
                 if whole:
                     hint = whole
                 elif name.startswith("W") and int(name[1:]) == last:
-                    hint = name_mistake(value, HEAD_MISTAKES, params, k, seed)
+                    hint = name_head_mistake(student, value, params, k, seed)
                 elif name.startswith("b") and int(name[1:]) == last:
                     hint = "\n    The new bias is zeros."
                 else:
@@ -242,12 +377,90 @@ RATE_MISTAKES = {
     "ones, the head and the num_trainable_layers - 1 layers right below it": (
         rates_counted_from_the_bottom
     ),
+    "the head and the layers below it are swapped: the head learns with lr, the fine-tuned "
+    "pretrained layers below it with lr * fine_tune_factor": lambda names, k, lr, f: (
+        rates_by_layer(
+            names,
+            _layers(names),
+            lambda layer, n: lr * f if layer == n else (lr if layer > n - k else 0.0),
+        )
+    ),
+    "the fine-tuned layers get lr: fine_tune_factor is left out, and they learn with "
+    "lr * fine_tune_factor, more slowly than the head": lambda names, k, lr, f: rates_by_layer(
+        names, _layers(names), lambda layer, n: lr if layer > n - k else 0.0
+    ),
+    "the fine-tuned layers get fine_tune_factor itself: their rate is lr * fine_tune_factor, "
+    "the factor times the head's rate": lambda names, k, lr, f: rates_by_layer(
+        names,
+        _layers(names),
+        lambda layer, n: lr if layer == n else (f if layer > n - k else 0.0),
+    ),
+    "each layer down is fine_tune_factor times slower than the one above: every fine-tuned "
+    "layer below the head gets the same rate, lr * fine_tune_factor": lambda names, k, lr, f: (
+        rates_by_layer(
+            names,
+            _layers(names),
+            lambda layer, n: lr * f ** (n - layer) if layer > n - k else 0.0,
+        )
+    ),
+    "the frozen layers are left out of the dict: every parameter gets a rate, 0.0 for a "
+    "frozen one, so that the training loop can look each one up": lambda names, k, lr, f: {
+        name: rate for name, rate in reference.learning_rates(names, k, lr, f).items() if rate
+    },
+    "no layer is frozen: the layers below the top num_trainable_layers get the rate 0.0": (
+        lambda names, k, lr, f: rates_by_layer(
+            names, _layers(names), lambda layer, n: lr if layer == n else lr * f
+        )
+    ),
 }
 
 
 def rates_in_order(learning_rates, ordered):
     """``learning_rates`` giving the tuple of the rates of the names ``ordered``."""
-    return lambda *args: tuple(learning_rates(*args)[name] for name in ordered)
+    return lambda *args: tuple(learning_rates(*args).get(name, np.nan) for name in ordered)
+
+
+def tell_apart(student, matching, catalog, function, cases, same) -> list[str]:
+    """Of the cataloged mistakes ``matching`` (explanations of ``catalog``), those whose wrong
+    version gives what the student's ``function`` returns on every case of ``cases``, by
+    ``same(returned, wrong answer)``: two wrong versions can agree on the case that failed,
+    rarely on all. ``matching`` itself when that leaves none, or a call fails."""
+    if len(matching) < 2:
+        return matching
+    try:
+        with unrecorded(student):  # the check's own probes, not the call that failed
+            answers = [student.call(function, *case) for case in cases]
+    except StudentCallFailed:
+        return matching
+    kept = [
+        why
+        for why in matching
+        if all(same(answer, catalog[why](*case)) for answer, case in zip(answers, cases))
+    ]
+    return kept or matching
+
+
+def same_rates(returned, wrong) -> bool:
+    """Does the dict of rates returned hold the wrong version's rate for every name?"""
+    if not (isinstance(returned, dict) and set(returned) == set(wrong)):
+        return False
+    try:
+        return all(np.isclose(float(returned[n]), wrong[n], rtol=1e-9) for n in wrong)
+    except (TypeError, ValueError):
+        return False
+
+
+def rate_case(rng) -> tuple:
+    """(names in a random order, num_trainable_layers, lr, fine_tune_factor)."""
+    num_layers = int(rng.integers(2, 7))
+    names = [f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"]
+    names = [names[i] for i in rng.permutation(len(names))]
+    return (
+        names,
+        int(rng.integers(1, num_layers + 1)),
+        float(rng.uniform(0.01, 1)),
+        float(rng.uniform(0.01, 0.9)),
+    )
 
 
 @CHECKS.check(
@@ -255,22 +468,24 @@ def rates_in_order(learning_rates, ordered):
     "Does every parameter get the reference's rate, for any depth and split?",
 )
 def rates(student, rng):
-    for _ in range(6):
-        num_layers = int(rng.integers(2, 7))
-        names = [f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"]
-        names = [names[i] for i in rng.permutation(len(names))]
-        k, lr, factor = (
-            int(rng.integers(1, num_layers + 1)),
-            float(rng.uniform(0.01, 1)),
-            float(rng.uniform(0.01, 0.9)),
-        )
+    cases = [rate_case(rng) for _ in range(6)]
+    for names, k, lr, factor in cases:
         call = (
             f"learning_rates({names}, num_trainable_layers={k}, lr={lr:.4g}, "
             f"fine_tune_factor={factor:.4g})"
         )
-        got = as_params(
-            student.call("learning_rates", names, k, lr, fine_tune_factor=factor), names, call
-        )
+        returned = student.call("learning_rates", names, k, lr, fine_tune_factor=factor)
+        try:
+            got = as_params(returned, names, call)
+        except CheckFailed as failure:
+            matching = [
+                why
+                for why, wrong in RATE_MISTAKES.items()
+                if same_rates(returned, wrong(names, k, lr, factor))
+            ]
+            raise CheckFailed(
+                f"{failure}" + (f"\n    {LIKELY_MISTAKE}{matching[0]}" if matching else "")
+            ) from None
         expected = reference.learning_rates(names, k, lr, factor)
         ordered = sorted(names, key=lambda n: (int(n[1:]), n[0] != "W"))
         got_values = [as_float(got[n], f"{call}: rate of {n}") for n in ordered]
@@ -282,10 +497,23 @@ def rates(student, rng):
                 what=f"rates of {', '.join(ordered)}",
             )
         except AssertionError as failure:
-            catalog = {why: rates_in_order(wrong, ordered) for why, wrong in RATE_MISTAKES.items()}
+            matching = [
+                why
+                for why, wrong in RATE_MISTAKES.items()
+                if name_mistake(
+                    tuple(got_values),
+                    {why: rates_in_order(wrong, ordered)},
+                    names,
+                    k,
+                    lr,
+                    factor,
+                )
+            ]
+            matching = tell_apart(
+                student, matching, RATE_MISTAKES, "learning_rates", cases, same_rates
+            )
             raise CheckFailed(
-                f"{call}: {failure}"
-                + name_mistake(tuple(got_values), catalog, names, k, lr, factor)
+                f"{call}: {failure}" + (f"\n    {LIKELY_MISTAKE}{matching[0]}" if matching else "")
             ) from None
 
 
@@ -345,15 +573,94 @@ def fine_tune_frozen_velocity_zeroed(params, grads, velocity, rates, rho=0.9):
     )
 
 
+def fine_tune_by_rule(step, frozen_velocity=lambda v, rho: v):
+    """A wrong version of fine_tune_step whose trainable parameters take
+    ``step(p, v, rate, grad, rho)`` -> (p, v) and whose frozen ones keep their parameter, their
+    velocity ``frozen_velocity(v, rho)``."""
+    return lambda params, grads, velocity, rates, rho=0.9: momentum_by_parameter(
+        params,
+        grads,
+        velocity,
+        rates,
+        rho,
+        lambda p, v, rate, g: step(p, v, rate, g, rho),
+        lambda v: frozen_velocity(v, rho),
+    )
+
+
+def fine_tune_rate_on_everything(params, grads, velocity, rates, rho=0.9):
+    new_velocity = {n: rates[n] * (rho * velocity[n] - grads[n]) for n in params}
+    return {n: params[n] + new_velocity[n] for n in params}, new_velocity
+
+
 FINE_TUNE_MISTAKES = {
     "every parameter that trains takes the largest rate, the head's: each takes its own "
     "rate, the one learning_rates gave its layer": fine_tune_at_one_rate,
     "the frozen parameters take the momentum step too, so their velocity moves them: a "
     "parameter of rate 0 is left as it is, it and its velocity": fine_tune_frozen_moving,
-    "the parameters move against the new velocity: the velocity already points downhill, so "
-    "the step adds it": fine_tune_stepping_back,
+    "the rate multiplies the whole velocity, v = rate * (rho * v - grad), which wipes out a "
+    "frozen parameter's velocity: the course's momentum is v = rho * v - rate * grad; "
+    "p = p + v, and a frozen parameter keeps its velocity": fine_tune_rate_on_everything,
+    "a frozen parameter's velocity still decays, rho * v: frozen, a parameter keeps its "
+    "velocity as it was, untouched": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + (rho * v - rate * g), rho * v - rate * g),
+        lambda v, rho: rho * v,
+    ),
     "a frozen parameter's velocity is reset to zero: frozen, a parameter keeps its velocity "
     "too, as it was": fine_tune_frozen_velocity_zeroed,
+    "the parameters move against the new velocity: the velocity already points downhill, so "
+    "the step adds it": fine_tune_stepping_back,
+    "the frozen parameters are left out of the returned dicts: a frozen parameter comes back "
+    "as it was, it and its velocity, so that every parameter is still there for the next "
+    "step": lambda params, grads, velocity, rates, rho=0.9: tuple(
+        {name: value for name, value in part.items() if rates[name]}
+        for part in reference.fine_tune_step(params, grads, velocity, rates, rho)
+    ),
+    "the velocity returned is the old one: the step computes v = rho * v - rate * grad, moves "
+    "p by it, and returns this new v for the next step": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + (rho * v - rate * g), v)
+    ),
+    "the parameters move by the old velocity, before it is updated: first v = rho * v - "
+    "rate * grad, then p = p + v with the new v": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + v, rho * v - rate * g)
+    ),
+    "the velocity has the opposite sign, v = rho * v + rate * grad with p = p - v: the same "
+    "steps, but the course's velocity is v = rho * v - rate * grad, added, p = p + v": (
+        fine_tune_by_rule(
+            lambda p, v, rate, g, rho: (p - (rho * v + rate * g), rho * v + rate * g)
+        )
+    ),
+    "the rate multiplies the velocity, v = rho * v - grad; p = p + rate * v: the course's "
+    "velocity carries the rate, v = rho * v - rate * grad; p = p + v": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + rate * (rho * v - g), rho * v - g)
+    ),
+    "this is PyTorch's momentum, v = rho * v + grad; p = p - rate * v, whose velocity has no "
+    "rate in it: the course's is v = rho * v - rate * grad; p = p + v": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p - rate * (rho * v + g), rho * v + g)
+    ),
+    "the rate is applied twice, p = p + rate * v with v = rho * v - rate * grad: the velocity "
+    "already carries the rate, p = p + v": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + rate * (rho * v - rate * g), rho * v - rate * g)
+    ),
+    "rho multiplies the gradient too, v = rho * (v - rate * grad): only the old velocity "
+    "decays, v = rho * v - rate * grad": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + rho * (v - rate * g), rho * (v - rate * g))
+    ),
+    "rho is left out, v = -rate * grad, a plain gradient step: the velocity carries the past, "
+    "v = rho * v - rate * grad": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p - rate * g, -rate * g)
+    ),
+    "rho is always 0.9: the velocity decays by `rho`, the argument given (0.9 is only its "
+    "default)": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (p + (0.9 * v - rate * g), 0.9 * v - rate * g)
+    ),
+    "this is Nesterov's step, p - rho * v + (1 + rho) * v_new: fine-tuning takes the plain "
+    "momentum step, v = rho * v - rate * grad; p = p + v": fine_tune_by_rule(
+        lambda p, v, rate, g, rho: (
+            p - rho * v + (1 + rho) * (rho * v - rate * g),
+            rho * v - rate * g,
+        )
+    ),
 }
 
 
@@ -372,10 +679,20 @@ def step_network(student, rng, params, rates, velocity, num_steps, rho):
             ("params", "velocity"),
             call,
         )
-        got_params, got_velocity = (
-            as_params(part, params, f"{call}: {which}")
-            for part, which in zip(got, ("params", "velocity"))
-        )
+        try:
+            got_params, got_velocity = (
+                as_params(part, params, f"{call}: {which}")
+                for part, which in zip(got, ("params", "velocity"))
+            )
+        except CheckFailed as failure:
+            matching = [
+                why
+                for why, wrong in FINE_TUNE_MISTAKES.items()
+                if same_dicts(tuple(got), wrong(params, grads, velocity, rates, rho))
+            ]
+            raise CheckFailed(
+                f"{failure}" + (f"\n    {LIKELY_MISTAKE}{matching[0]}" if matching else "")
+            ) from None
         expected_params, expected_velocity = reference.fine_tune_step(
             params, grads, velocity, rates, rho
         )
@@ -467,27 +784,96 @@ def frozen_with_velocity(student, rng):
 SECTIONS["test_trained_parameter_count"] = "the-recipe-a-new-head-and-one-learning-rate-per-layer"
 
 
+def count_of(chosen, widths_of=lambda sizes, k: [*sizes[:-1], k], size=lambda n, m: (n + 1) * m):
+    """A count of the parameters of the layers ``chosen(layers, trainable)`` picks, the layers
+    (fan_in, fan_out) of ``widths_of(sizes, num_classes)``, each of ``size(fan_in, fan_out)``
+    entries."""
+
+    def count(sizes, num_classes, trainable):
+        widths = widths_of(list(sizes), num_classes)
+        layers = list(zip(widths[:-1], widths[1:]))
+        return sum(size(n, m) for n, m in chosen(layers, trainable))
+
+    return count
+
+
+def top(layers, trainable):
+    return layers[-trainable:]
+
+
+# Wrong counts, taking trained_parameter_count's arguments.
+PARAMETER_COUNT_MISTAKES = {
+    "the biases are not counted: each layer that trains has fan_in * fan_out weights and "
+    "fan_out biases, (fan_in + 1) * fan_out": count_of(top, size=lambda n, m: n * m),
+    "each layer's biases are counted by its fan_in: a layer has one bias per output, "
+    "(fan_in + 1) * fan_out in all": count_of(top, size=lambda n, m: (m + 1) * n),
+    "the head keeps the old width, sizes[-1]: the new head has num_classes outputs, so its "
+    "fan_out is num_classes": count_of(top, widths_of=lambda sizes, k: sizes),
+    "the new head is counted on top of the old one, as one more layer: it replaces the old "
+    "head, so the widths are sizes[:-1] + [num_classes]": count_of(
+        top, widths_of=lambda sizes, k: [*sizes, k]
+    ),
+    "the bottom layers are counted: the layers that train are the top num_trainable_layers, "
+    "the head and the layers right below it": count_of(lambda layers, t: layers[:t]),
+    "one layer too many is counted, the head and num_trainable_layers layers below it: "
+    "num_trainable_layers counts the head": count_of(lambda layers, t: layers[-t - 1 :]),
+    "the head is not counted: the num_trainable_layers layers that train include the head, "
+    "the top layer": count_of(lambda layers, t: layers[-t - 1 : -1]),
+    "only the head is counted: the top num_trainable_layers layers train, the head and the "
+    "num_trainable_layers - 1 below it": count_of(lambda layers, t: layers[-1:]),
+    "every layer is counted: the layers below the top num_trainable_layers are frozen and "
+    "train nothing": count_of(lambda layers, t: layers),
+    "the frozen layers are counted instead of the ones that train: count the top "
+    "num_trainable_layers layers, the head among them": count_of(
+        lambda layers, t: layers[: len(layers) - t]
+    ),
+}
+
+
+def count_case(rng) -> tuple:
+    """(sizes, num_classes, num_trainable_layers, the count), the count taken on a network built
+    with the reference's replace_head and learning_rates."""
+    num_layers = int(rng.integers(2, 6))
+    sizes = [int(n) for n in rng.integers(2, 40, size=num_layers + 1)]
+    num_classes = int(rng.integers(2, 12))
+    while num_classes == sizes[-1]:  # a head of another width, so that its size shows
+        num_classes = int(rng.integers(2, 12))
+    trainable = int(rng.integers(1, num_layers + 1))
+    params = reference.replace_head(init_mlp(sizes, seed=0), num_classes, rng)
+    rates = reference.learning_rates(list(params), trainable, 0.1)
+    return sizes, num_classes, trainable, sum(params[n].size for n in params if rates[n] > 0)
+
+
 @CHECKS.check(
     "test_trained_parameter_count",
     "Does it count every weight and bias that fine-tuning trains, and no other?",
 )
 def counts_what_trains(student, rng):
-    for _ in range(6):
-        num_layers = int(rng.integers(2, 6))
-        sizes = [int(n) for n in rng.integers(2, 40, size=num_layers + 1)]
-        num_classes = int(rng.integers(2, 12))
-        while num_classes == sizes[-1]:  # a head of another width, so that its size shows
-            num_classes = int(rng.integers(2, 12))
-        trainable = int(rng.integers(1, num_layers + 1))
-        params = reference.replace_head(init_mlp(sizes, seed=0), num_classes, rng)
-        rates = reference.learning_rates(list(params), trainable, 0.1)
-        expected = sum(params[name].size for name in params if rates[name] > 0)
+    cases = [count_case(rng) for _ in range(6)]
+    for sizes, num_classes, trainable, expected in cases:
         got = student.call("trained_parameter_count", sizes, num_classes, trainable)
         if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
             raise CheckFailed(f"trained_parameter_count(): expected a whole number, got {got!r}")
         if float(got) != expected:
+            matching = [
+                why
+                for why, wrong in PARAMETER_COUNT_MISTAKES.items()
+                if name_mistake(float(got), {why: wrong}, sizes, num_classes, trainable)
+            ]
+            matching = tell_apart(
+                student,
+                matching,
+                PARAMETER_COUNT_MISTAKES,
+                "trained_parameter_count",
+                [case[:3] for case in cases],
+                lambda returned, wrong: (
+                    isinstance(returned, (int, float, np.integer, np.floating))
+                    and float(returned) == wrong
+                ),
+            )
             raise CheckFailed(
                 f"trained_parameter_count({sizes}, {num_classes}, {trainable}): got {got}, "
                 f"expected {expected} (exactly): count the weights and biases of every layer "
                 f"that learning_rates gives a nonzero rate, with the new head's width"
+                + (f"\n    {LIKELY_MISTAKE}{matching[0]}" if matching else "")
             )

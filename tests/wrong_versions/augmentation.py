@@ -70,6 +70,7 @@ CATALOGS = {
     "color_jitter": checks.JITTER_MISTAKES,
     "rgb_principal_components": checks.COMPONENT_MISTAKES,
     "pca_color": checks.PCA_MISTAKES,
+    "training_crop_count": checks.CROP_COUNT_MISTAKES,
 }
 FEEDBACK = {
     "test_color_jitter": {"truncated": "Likely mistake: values are truncated"},

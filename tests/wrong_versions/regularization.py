@@ -58,8 +58,9 @@ MUTANTS = {
 }
 CATALOGS = dict(
     checks.PENALTY_MISTAKES,
-    dropout_forward=checks.MASK_MISTAKES,
+    dropout_forward=checks.DROPOUT_MISTAKES | checks.MASK_MISTAKES,
     dropout_backward=checks.BACKWARD_MISTAKES,
+    halving_steps=checks.HALVING_MISTAKES,
 )
 
 
@@ -85,6 +86,11 @@ SECTIONS = {
     "test_dropout_forward": {
         "the mask keeps a unit with probability drop_prob": "switching-off-random-units",
         "the mask is read back from the output": "switching-off-random-units",
+        "the mask keeps a unit when its draw is below 1 - drop_prob": (
+            "switching-off-random-units"
+        ),
+        "the mask returned marks the dropped units": "switching-off-random-units",
+        "dropout not rescaled": "what-the-test-time-network-must-compute",
     },
 }
 

@@ -27,7 +27,7 @@ MUTANTS = {
         )
     },
 }
-CATALOGS = checks.MISTAKES
+CATALOGS = dict(checks.MISTAKES)
 
 # decay_constants: a choice, graded by running the schedules with the constants returned.
 MUTANTS["test_decay_constants"] = {
@@ -48,6 +48,8 @@ MUTANTS["test_decay_constants"] = {
         math.log(lr0 / lr_end) / T,
     ),
 }
+# Each wrong version of the constants gets one of them wrong; the check of that one names it.
+CATALOGS["decay_constants"] = checks.DECAY_CONSTANT_MISTAKES
 FEEDBACK = {
     "test_decay_constants": {
         "1/t decay's constant from the ratio, not the ratio minus one": (

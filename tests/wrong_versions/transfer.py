@@ -47,8 +47,26 @@ MUTANTS = {
         ),
     },
 }
+
+
+def with_head(wrong_head):
+    """replace_head whose new W is ``wrong_head(params, num_classes, rng)`` (a wrong head of the
+    checks' HEAD_MISTAKES, which takes a seed or, as here, the generator itself)."""
+
+    def replace(params, num_classes, rng):
+        last = sum(name.startswith("W") for name in params)
+        return {name: value.copy() for name, value in params.items()} | {
+            f"W{last}": wrong_head(params, num_classes, rng),
+            f"b{last}": np.zeros(num_classes),
+        }
+
+    return replace
+
+
 CATALOGS = {
-    "replace_head": checks.REPLACE_HEAD_MISTAKES,
+    # Whole wrong versions, then those whose new W alone is wrong.
+    "replace_head": checks.REPLACE_HEAD_MISTAKES
+    | {why: with_head(wrong) for why, wrong in checks.HEAD_MISTAKES.items()},
     # The checks' wrong rates take the factor as their fourth argument; the check passes it by
     # its name.
     "learning_rates": {
@@ -58,6 +76,7 @@ CATALOGS = {
         for why, wrong in checks.RATE_MISTAKES.items()
     },
     "fine_tune_step": checks.FINE_TUNE_MISTAKES,
+    "trained_parameter_count": checks.PARAMETER_COUNT_MISTAKES,
 }
 FEEDBACK = {
     "test_fine_tune_step": {
