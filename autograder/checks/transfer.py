@@ -107,10 +107,15 @@ def _last_W(params):
     return params[f"W{sum(1 for name in params if name.startswith('W'))}"]
 
 
+def _copied(params):
+    """A new dict of new arrays: the mistakes below make a copy of the network, as asked."""
+    return {name: np.array(value) for name, value in params.items()}
+
+
 def head_fan_in_of_first_layer(params, num_classes, rng):
     last = sum(1 for name in params if name.startswith("W"))
     fan_in = params["W1"].shape[0]
-    return dict(params) | {
+    return _copied(params) | {
         f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
         f"b{last}": np.zeros(num_classes),
     }
@@ -118,7 +123,7 @@ def head_fan_in_of_first_layer(params, num_classes, rng):
 
 def head_in_place_of_the_first_layer(params, num_classes, rng):
     fan_in = params["W1"].shape[0]
-    return dict(params) | {
+    return _copied(params) | {
         "W1": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
         "b1": np.zeros(num_classes),
     }
@@ -132,7 +137,7 @@ def head_with_a_random_bias_first(params, num_classes, rng):
     last = _layers(params)
     fan_in = params[f"W{last}"].shape[0]
     bias = rng.standard_normal(num_classes) * np.sqrt(2.0 / fan_in)
-    return dict(params) | {
+    return _copied(params) | {
         f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
         f"b{last}": bias,
     }
@@ -160,7 +165,7 @@ REPLACE_HEAD_MISTAKES = {
     "the old head's bias is kept: its width is the old number of classes; the new head's "
     "bias is np.zeros(num_classes)": lambda params, num_classes, rng: (
         reference.replace_head(params, num_classes, rng)
-        | {f"b{_layers(params)}": params[f"b{_layers(params)}"]}
+        | {f"b{_layers(params)}": params[f"b{_layers(params)}"].copy()}
     ),
     "the new bias has shape (1, num_classes): a bias is a vector, np.zeros(num_classes), "
     "as every other b of the network": lambda params, num_classes, rng: (
@@ -274,8 +279,11 @@ def name_head_mistake(student, value, params, k, seed) -> str:
     weight=2,
 )
 def new_head(student, rng):
-    for _ in range(3):
-        params, k, seed = random_network(rng), int(rng.integers(2, 12)), int(rng.integers(2**31))
+    # The last network is deep, so that "W10" follows "W9": a head found by sorting the names
+    # as text, or by their last digit, is then the wrong layer.
+    for layers in ((2, 6), (2, 6), (10, 14)):
+        params = random_network(rng, layers)
+        k, seed = int(rng.integers(2, 12)), int(rng.integers(2**31))
         last = sum(1 for name in params if name.startswith("W"))
         call = f"replace_head(params of {last} layers, num_classes={k}, rng)"
         got = as_params(
@@ -450,9 +458,9 @@ def same_rates(returned, wrong) -> bool:
         return False
 
 
-def rate_case(rng) -> tuple:
+def rate_case(rng, layers=(2, 7)) -> tuple:
     """(names in a random order, num_trainable_layers, lr, fine_tune_factor)."""
-    num_layers = int(rng.integers(2, 7))
+    num_layers = int(rng.integers(*layers))
     names = [f"{kind}{layer}" for layer in range(1, num_layers + 1) for kind in "Wb"]
     names = [names[i] for i in rng.permutation(len(names))]
     return (
@@ -468,7 +476,8 @@ def rate_case(rng) -> tuple:
     "Does every parameter get the reference's rate, for any depth and split?",
 )
 def rates(student, rng):
-    cases = [rate_case(rng) for _ in range(6)]
+    # The last two networks have 10 to 13 layers: "W10" is not "W1" and does not sort before "W9".
+    cases = [rate_case(rng) for _ in range(4)] + [rate_case(rng, (10, 14)) for _ in range(2)]
     for names, k, lr, factor in cases:
         call = (
             f"learning_rates({names}, num_trainable_layers={k}, lr={lr:.4g}, "

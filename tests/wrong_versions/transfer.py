@@ -10,9 +10,31 @@ def head_scaled_by_the_classes(params, num_classes, rng):
     """He's scale from the new head's width, sqrt(2 / num_classes), not from its fan-in."""
     last = sum(name.startswith("W") for name in params)
     fan_in = params[f"W{last}"].shape[0]
-    return dict(params) | {
+    return {name: value.copy() for name, value in params.items()} | {
         f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / num_classes),
         f"b{last}": np.zeros(num_classes),
+    }
+
+
+def head_on_the_last_name_as_text(params, num_classes, rng):
+    """The head found as the last of the W names sorted as text: "W9" after "W10"."""
+    last = max(name for name in params if name.startswith("W"))[1:]
+    fan_in = params[f"W{last}"].shape[0]
+    return {name: value.copy() for name, value in params.items()} | {
+        f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
+        f"b{last}": np.zeros(num_classes),
+    }
+
+
+def rates_by_the_last_digit(names, num_trainable_layers, lr, fine_tune_factor=0.1):
+    """The layer read from the name's last character: "W12" is taken for layer 2."""
+    num_layers = max(int(name[-1]) for name in names)
+    first_trained = num_layers - num_trainable_layers + 1
+    return {
+        name: lr
+        if int(name[-1]) == num_layers
+        else (lr * fine_tune_factor if int(name[-1]) >= first_trained else 0.0)
+        for name in names
     }
 
 
@@ -27,11 +49,13 @@ def momentum_on_frozen_too(params, grads, velocity, rates, rho=0.9):
 MUTANTS = {
     "test_replace_head": {
         "scaled by the number of classes": head_scaled_by_the_classes,
+        "the head found by sorting the names as text": head_on_the_last_name_as_text,
         "first bias reset": lambda params, k, rng: (
             replace_head(params, k, rng) | {"b1": np.zeros_like(params["b1"])}
         ),
     },
     "test_learning_rates": {
+        "the layer read from the last digit of the name": rates_by_the_last_digit,
         "one layer too many trains": lambda names, k, lr, fine_tune_factor=0.1: learning_rates(
             names, k + 1, lr, fine_tune_factor
         ),
