@@ -39,26 +39,29 @@ def says(chapter: str, function: str, wrong, *phrases: str) -> None:
     )
 
 
-def test_is_an_answer_scaled_by_a_constant_given_its_factor():
-    def divides_by_h(f, w, h=1e-5):
-        return 2 * gradients.numeric_gradient(f, w, h)
+def doubles_the_gradient(W, X, y):
+    """The right SVM loss, and twice its gradient: a factor no catalog names."""
+    loss, dW = gradients.svm_loss(W, X, y)
+    return loss, 2 * dW
 
-    says("gradients", "numeric_gradient", divides_by_h, "times 2")
+
+def test_is_an_answer_scaled_by_a_constant_given_its_factor():
+    says("gradients", "svm_loss", doubles_the_gradient, "times 2")
 
 
 def test_is_a_factor_that_is_an_input_named_after_it():
-    def sums_over_examples(W, X, y):
+    def times_the_features(W, X, y):
         loss, dW = gradients.svm_loss(W, X, y)
-        return loss * X.shape[0], dW
+        return loss, dW * W.shape[0]
 
-    says("gradients", "svm_loss", sums_over_examples, "times", "the length of axis 0 of `X`")
+    says("gradients", "svm_loss", times_the_features, "times", "the length of axis 0 of `W`")
 
 
 def test_is_a_flipped_sign_said():
-    def ascending(f, w, h=1e-5):
-        return -gradients.numeric_gradient(f, w, h)
+    def negative_error(f, grad_f, w, h=1e-5):
+        return -gradients.gradient_check(f, grad_f, w, h)
 
-    says("gradients", "numeric_gradient", ascending, "sign flipped")
+    says("gradients", "gradient_check", negative_error, "sign flipped")
 
 
 def test_is_returning_an_input_unchanged_said():
@@ -216,11 +219,8 @@ def test_does_a_diagnosis_that_fails_leave_the_message_as_it_was(monkeypatch):
     def fails(*args):
         raise ValueError("the diagnosis broke")
 
-    def divides_by_h(f, w, h=1e-5):
-        return 2 * gradients.numeric_gradient(f, w, h)
-
     monkeypatch.setattr(diagnosis, "what_it_does", fails)
-    messages = messages_for("gradients", "numeric_gradient", divides_by_h)
+    messages = messages_for("gradients", "svm_loss", doubles_the_gradient)
     assert messages and not any(WHAT_IT_DOES in m for m in messages), messages
 
 

@@ -2,6 +2,9 @@
 
 Each check module keeps a catalog ``{explanation: wrong_version}``; a wrong version takes
 the arguments the student's function was given and returns what the mistaken code would.
+Where two wrong versions give the same answer on a check's problem, `telling_mistake` asks the
+student's function again, on probes of the check's choosing, and names a mistake only when
+one alone fits them all.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
+from ..sandbox.session import StudentCallFailed
+from .diagnosis import LIKELY_MISTAKE, unrecorded
 
 
 def same_values(got, wrong) -> bool:
@@ -56,3 +62,54 @@ def name_mistake(got, mistakes: dict[str, Callable], *args, right_answer=None, *
         ):
             return f"\n    Likely mistake: {why}"
     return ""
+
+
+def _parts(answer) -> tuple:
+    return answer if isinstance(answer, tuple) else (answer,)
+
+
+def _outputs(wrong: Callable, arguments: tuple[tuple, dict]) -> tuple:
+    with np.errstate(all="ignore"):
+        return _parts(wrong(*arguments[0], **arguments[1]))
+
+
+def telling_mistake(
+    got, mistakes: dict[str, Callable], call: tuple[tuple, dict], right, *probes: Callable
+) -> str:
+    """The line naming the cataloged mistake whose output on ``call`` (positional and keyword
+    arguments) is ``got`` and not the ``right`` answer, as `name_mistake` does; '' when none
+    is, or when more than one is and the probes do not leave one alone.
+
+    Two wrong versions can give the same answer on a check's problem (walks that never move, a
+    factor 2 that is also sqrt(P) at P = 4). Then each of ``probes`` is called in turn, while
+    more than one mistake is left: it returns the student's answer on another problem (a call
+    left out of the recording, see `unrecorded_call`) and the call of the wrong versions there,
+    and only the mistakes that give that answer too are kept. A tie that no probe breaks, or a
+    probe that none fits (another mistake that agrees here by chance), names nothing."""
+    matched = []
+    for why, wrong in mistakes.items():
+        output = _outputs(wrong, call)
+        if same_values(_parts(got), output) and not same_values(output, _parts(right)):
+            matched.append(why)
+    for probe in probes:
+        if len(matched) < 2:
+            break
+        try:
+            answer, arguments = probe()
+        except (AssertionError, StudentCallFailed):  # the check's failure is what counts
+            return ""
+        if answer is None:
+            return ""
+        matched = [
+            why
+            for why in matched
+            if same_values(_parts(answer), _outputs(mistakes[why], arguments))
+        ]
+    return f"\n    {LIKELY_MISTAKE}{matched[0]}" if len(matched) == 1 else ""
+
+
+def unrecorded_call(student, name: str, *args, **kwargs):
+    """The student's ``name`` on ``args``, a call of the grader's own, left out of the
+    recording (the diagnosis describes the calls the checks made)."""
+    with unrecorded(student):
+        return student.call(name, *args, **kwargs)

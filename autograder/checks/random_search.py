@@ -8,15 +8,25 @@ Both must reproduce the reference exactly for the same seed (the draw order is s
 the docstrings): best weights, best loss and history, to rtol 1e-12. A walk's weights are w0
 plus the steps it took, which correct code may add in any order, and a quadratic's loss is a
 difference of terms: each is also allowed 1e-12 of the size of its terms (WEIGHT_SIZES,
-loss_size), since their sum may cancel to near zero. Known wrong versions (the last sample
-kept, raw losses in the history, uphill steps taken, ...) are named. The expected gain of a try
-is a prediction, compared with the exact value to rtol 1e-2.
+loss_size), since their sum may cancel to near zero. On a continuous loss two samples never
+tie, so one check searches the digits' 0-1 error rate, a fraction of the examples, with a seed
+on which a later sample ties the best: the earlier one must be kept (a strictly lower loss
+replaces it). Known wrong versions (the last sample
+kept, raw losses in the history, uphill steps taken, ...: SEARCH_MISTAKES,
+LOCAL_SEARCH_MISTAKES) are named. The expected gain of a try is a prediction, compared with the
+exact value to rtol 1e-2; known wrong formulas (GAIN_MISTAKES) are named.
+
+Two wrong versions can give the same answer on a check's problem (two walks that never move);
+`mistakes.telling_mistake` then runs the student's function once more, on a probe problem that
+tells them apart (PROBE_PROBLEM), and names the one that fits there too (none, if the tie
+stays).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from math import lgamma
 
 import numpy as np
 
@@ -25,7 +35,7 @@ from optlab.testing import assert_close
 
 from ..reference import random_search as reference
 from . import CheckFailed, Registry, as_array, as_float, as_tuple, draw_until, problem_argument
-from .mistakes import name_mistake
+from .mistakes import telling_mistake, unrecorded_call
 from .problems import digits_problem, random_quadratic
 from .tasks import compare_prediction
 
@@ -44,24 +54,57 @@ def search(loss, shape, num_samples, scale=1.0, seed=0, mistake=None):
     best_w, best_loss, history = None, np.inf, np.empty(num_samples)
     if mistake == "worst":
         best_loss = -np.inf
-    for k in range(num_samples):
-        draws = np.random.default_rng(seed) if mistake == "rng_per_sample" else rng
+    elif mistake == "zero_start":
+        best_loss = 0.0
+    elif mistake == "one_short":
+        history = history[:-1]
+    for k in range(len(history)):
+        draws = rng
+        if mistake == "rng_per_sample":
+            draws = np.random.default_rng(seed)
+        elif mistake == "seed_per_sample":
+            draws = np.random.default_rng(seed + k)
         if mistake == "uniform":
             w = draws.uniform(-scale, scale, shape)
+        elif mistake == "uniform_01":
+            w = scale * draws.random(shape)
         elif mistake == "legacy":
             w = scale * legacy.standard_normal(shape)
+        elif mistake == "shifted":
+            w = scale + draws.standard_normal(shape)
         else:
-            w = (1.0 if mistake == "unscaled" else scale) * draws.standard_normal(shape)
+            factor = {"unscaled": 1.0, "variance": np.sqrt(scale), "squared": scale**2}
+            w = factor.get(mistake, scale) * draws.standard_normal(shape)
         value = loss(w)
         before = best_loss
-        if (value > best_loss if mistake == "worst" else value < best_loss) or (
-            mistake == "keep_last"
-        ):
+        if mistake == "worst":
+            better = value > best_loss
+        elif mistake == "ties_replace":  # <= for <: a tie replaces the earlier best
+            better = value <= best_loss
+        else:
+            better = value < best_loss
+        if better or mistake == "keep_last":
             best_w, best_loss = w, value
         if mistake == "last_w":
             best_w = w
         history[k] = {"raw_history": value, "history_before": before}.get(mistake, best_loss)
+    if mistake == "last_loss":
+        return best_w, float(value), history
     return best_w, float(best_loss), history
+
+
+def try_from(start, step_size, draw, mistake=None):
+    """A try of random local search from ``start`` with the standard normal ``draw``, or the try
+    that its wrong version making ``mistake`` takes."""
+    if mistake == "step_as_mean":
+        return start + step_size + draw
+    if mistake == "unit_direction":
+        return start + step_size * draw / np.linalg.norm(draw)
+    if mistake == "root_step":
+        return start + np.sqrt(step_size) * draw
+    if mistake == "minus":
+        return start - step_size * draw
+    return start + step_size * draw
 
 
 def local_search(loss, w0, num_steps, step_size=0.1, seed=0, mistake=None):
@@ -71,16 +114,32 @@ def local_search(loss, w0, num_steps, step_size=0.1, seed=0, mistake=None):
     w = np.array(w0, dtype=np.float64)
     current = loss(w)
     history = [] if mistake == "skip_start" else [current]
+    step, step_size = None, 0.1 if mistake == "step_default" else step_size
     for _ in range(num_steps):
-        start = np.array(w0, dtype=np.float64) if mistake == "around_w0" else w
-        draw = (
-            rng.uniform(-1, 1, w.shape) if mistake == "uniform" else rng.standard_normal(w.shape)
-        )
-        candidate = start + step_size * draw
+        start = np.array(w0, dtype=np.float64) if mistake in ("around_w0", "stuck") else w
+        if mistake == "uniform":
+            draw = rng.uniform(-1, 1, w.shape)
+        elif mistake == "draw_on_move":  # a new draw only after a move
+            step = rng.standard_normal(w.shape) if step is None else step
+            draw = step
+        else:
+            draw = rng.standard_normal(w.shape)
+        candidate = try_from(start, step_size, draw, mistake)
         value = loss(candidate)
+        before = current
         if (value > current if mistake == "rises" else value < current) or mistake == "uphill":
-            w, current = candidate, value
-        history.append(value if mistake == "raw_history" else current)
+            if mistake == "stale_current":  # the weights move, the loss compared with stays
+                w = candidate
+            elif mistake == "stuck":  # the loss compared with moves, the weights stay
+                current = value
+            else:
+                w, current = candidate, value
+            step = None
+        history.append({"raw_history": value, "history_before": before}.get(mistake, current))
+    if mistake == "one_short":  # the last step taken, but not kept in the history
+        history = history[:-1]
+    if mistake in ("returns_w0", "stuck"):
+        w = np.array(w0, dtype=np.float64)
     return w, float(current), np.array(history)
 
 
@@ -112,6 +171,32 @@ SEARCH_MISTAKES = {
     "history[k] is the best loss among the first k + 1 samples, sample k included": (
         "history_before"
     ),
+    "the loss returned is the last sample's, not the best one's: return the best loss, the "
+    "loss of the weights returned (history[-1])": "last_loss",
+    "each sample is scale plus a standard normal draw, centred on scale (rng.normal(scale, "
+    "...) takes scale as the mean): a sample is scale times the draw, W_k = scale * Z_k, of "
+    "mean 0 and standard deviation scale": "shifted",
+    "the samples have standard deviation sqrt(scale), as if scale were their variance: scale "
+    "is the standard deviation of each entry, W_k = scale * Z_k": "variance",
+    "the samples are scale**2 times the draws: scale is the standard deviation of each entry, "
+    "W_k = scale * Z_k": "squared",
+    "the samples are uniform on [0, scale) (rng.random): random search draws each entry from "
+    "a normal distribution of mean 0 and standard deviation scale, "
+    "scale * rng.standard_normal(shape)": "uniform_01",
+    "the best loss starts at 0, so a sample counts only if its loss is negative (and with "
+    "none, no weights are kept): it starts at inf, so that the first sample is kept": (
+        "zero_start"
+    ),
+    "this draws one sample too few (range(1, num_samples) runs num_samples - 1 times): "
+    "random search tries num_samples candidates, and history has num_samples entries": (
+        "one_short"
+    ),
+    "a sample whose loss ties the best so far replaces it (<= for <): the best is replaced "
+    "only by a strictly lower loss, so that a tie keeps the earlier sample": "ties_replace",
+    "each sample has a generator of its own, seeded seed + k: the exercise draws every sample "
+    "from one rng = np.random.default_rng(seed), made before the loop, in order": (
+        "seed_per_sample"
+    ),
 }
 LOCAL_SEARCH_MISTAKES = {
     "every step is taken, uphill too: "
@@ -125,6 +210,30 @@ LOCAL_SEARCH_MISTAKES = {
     "lower than the current one": "rises",
     "the steps are uniform on [-step_size, step_size]: a candidate adds to the current weights "
     "step_size times independent standard normal draws": "uniform",
+    "the weights move, but the loss that tries must beat stays loss(w0): a move sets the "
+    "current loss to the candidate's too, so that later tries must beat it": "stale_current",
+    "the loss is updated after a better try but the weights are not, so every try is drawn "
+    "around w0: a move sets both the weights and their loss to the candidate's": "stuck",
+    "this returns w0, not the weights the walk ends at: return the current weights after "
+    "the last step": "returns_w0",
+    "the last step is left out of the history, which has num_steps entries: history[0] is "
+    "loss(w0) and history[k] the loss after step k, num_steps + 1 entries in all": "one_short",
+    "history[k] is the loss before step k is decided: history[k] is the loss of the weights "
+    "kept after step k": "history_before",
+    "a rejected try is tried again: a new Z is drawn only after a move; the walk draws one Z "
+    "per step, whether or not the step is taken": "draw_on_move",
+    "each try adds step_size + Z, as rng.normal(step_size, ...) does (its first argument is "
+    "the mean): a try is W + step_size * Z, the standard normal draw times step_size": (
+        "step_as_mean"
+    ),
+    "each try moves step_size along a unit direction Z / |Z|: a try is W + step_size * Z, "
+    "with Z standard normal (about step_size * sqrt(P) long in P weights)": "unit_direction",
+    "the tries are sqrt(step_size) * Z, as if step_size were a variance: step_size multiplies "
+    "the standard normal draw, W + step_size * Z": "root_step",
+    "each try subtracts step_size * Z: the draws are fixed by the seed, and a try adds them, "
+    "W + step_size * Z": "minus",
+    "the tries are 0.1 * Z whatever the step_size passed: a try is W + step_size * Z, with the "
+    "step_size of the call (0.1 only by default)": "step_default",
 }
 MISTAKES = {
     "random_search": catalog(search, SEARCH_MISTAKES),
@@ -191,12 +300,14 @@ def check_result(
     )
 
 
-def compare(student, name, problem, *args, what, **kwargs):
-    """Call the student's ``name`` and the reference's on ``problem``'s loss with the same
+def compare(student, name, problem, *args, what, method="loss", **kwargs):
+    """Call the student's ``name`` and the reference's on ``problem``'s ``method`` (its loss, or
+    another function of the weights, such as the digits' error rate) with the same
     arguments."""
-    got = student.call(name, problem_argument(problem, "loss"), *args, **kwargs)
+    loss = getattr(problem, method)
+    got = student.call(name, problem_argument(problem, method), *args, **kwargs)
     try:
-        expected = getattr(reference, name)(problem.loss, *args, **kwargs)
+        expected = getattr(reference, name)(loss, *args, **kwargs)
         sizes = WEIGHT_SIZES[name](expected[2], *args, **kwargs)
         check_result(
             got,
@@ -207,11 +318,40 @@ def compare(student, name, problem, *args, what, **kwargs):
         )
     except AssertionError as failure:
         hint = (
-            name_mistake(tuple(got), MISTAKES[name], problem.loss, *args, **kwargs)
-            if is_triple(got)
+            telling_mistake(
+                as_answer(got),
+                ANSWERS[name],
+                ((loss, *args), kwargs),
+                as_answer(expected),
+                partial(probe_answer, student, name),
+            )
+            if as_answer(got) is not None
             else ""
         )
         raise CheckFailed(f"{failure}{hint}") from None
+
+
+# Where a student's search is run again when two cataloged mistakes fit its answer: a quadratic
+# in 6 weights on which every cataloged walk and search differs from every other.
+PROBE_PROBLEM = random_quadratic(np.random.default_rng(20240611), (3, 3.01), 6)
+PROBE_ARGUMENTS = {
+    "random_search": ((6,), 12, {"scale": 1.7, "seed": 9}),
+    "random_local_search": (
+        np.linspace(-3.0, 2.0, 6),
+        40,
+        {"step_size": 0.4, "seed": 5},
+    ),
+}
+
+
+def probe_answer(student, name: str) -> tuple:
+    """The student's ``name`` on the probe problem (a call that is not the check's), and the
+    arguments its wrong versions take there."""
+    first, count, kwargs = PROBE_ARGUMENTS[name]
+    answer = unrecorded_call(
+        student, name, problem_argument(PROBE_PROBLEM, "loss"), first, count, **kwargs
+    )
+    return as_answer(answer), ((PROBE_PROBLEM.loss, first, count), kwargs)
 
 
 def is_triple(got) -> bool:
@@ -221,6 +361,27 @@ def is_triple(got) -> bool:
         and len(got) == 3
         and all(isinstance(part, (np.ndarray, float, int, np.floating)) for part in got)
     )
+
+
+NO_WEIGHTS = np.empty(0)  # the best weights of a search that kept no sample (None), compared
+
+
+def as_answer(got) -> tuple | None:
+    """(w, loss, history) as a wrong version's output is compared with it, None weights (no sample
+    kept, as when the best loss starts at 0) as NO_WEIGHTS; None if ``got`` has not that form."""
+    if isinstance(got, (tuple, list)) and len(got) == 3 and got[0] is None:
+        got = (NO_WEIGHTS, *got[1:])
+    return tuple(got) if is_triple(got) else None
+
+
+# The catalogs, each wrong version's output as `as_answer` gives it.
+ANSWERS = {
+    name: {
+        why: lambda *args, wrong=wrong, **kwargs: as_answer(wrong(*args, **kwargs))
+        for why, wrong in mistakes.items()
+    }
+    for name, mistakes in MISTAKES.items()
+}
 
 
 @CHECKS.check("test_random_search", "Does it reproduce the reference on a random quadratic?")
@@ -244,6 +405,44 @@ def random_search_on_digits(student, rng):
     n, seed = int(rng.integers(5, 20)), int(rng.integers(1000))
     what = f"random_search on digits ({n} samples of shape {problem.shape})"
     compare(student, "random_search", problem, problem.shape, n, what=what, scale=0.01, seed=seed)
+
+
+def ties_tell(drawn) -> bool:
+    """Do `<` and `<=` keep different best weights in this search (a later sample ties the best
+    loss)? On a continuous loss they never do."""
+    problem, n, seed = drawn
+    right = reference.random_search(problem.error_rate, problem.shape, n, scale=0.01, seed=seed)
+    ties = search(
+        problem.error_rate, problem.shape, n, scale=0.01, seed=seed, mistake="ties_replace"
+    )
+    return not np.array_equal(right[0], ties[0])
+
+
+@CHECKS.check(
+    "test_random_search",
+    "Does a tie keep the earlier best, on the digits' 0-1 error rate?",
+)
+def random_search_keeps_earlier_on_ties(student, rng):
+    # The error rate is a fraction of 60 examples: samples tie. A seed is drawn until a later
+    # sample ties the best, so that replacing on a tie keeps other weights.
+    problem = digits_problem(rng)
+    n = int(rng.integers(10, 30))
+    _, n, seed = draw_until(rng, lambda rng: (problem, n, int(rng.integers(1000))), ties_tell)
+    what = (
+        f"random_search on the digits' error rate ({n} samples of shape {problem.shape}, "
+        f"seed {seed}; ties happen)"
+    )
+    compare(
+        student,
+        "random_search",
+        problem,
+        problem.shape,
+        n,
+        what=what,
+        method="error_rate",
+        scale=0.01,
+        seed=seed,
+    )
 
 
 def quadratic_walk(rng):
@@ -301,6 +500,63 @@ def local_search_on_digits(student, rng):
 
 SECTIONS["test_expected_gain_per_try"] = "why-guessing-fails-in-high-dimension"
 GAIN_RTOL = 1e-2
+# E[max(0, Z)] for a standard normal Z: the mean gain of a try, in units of step_size * grad_norm.
+POSITIVE_PART = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def length_times_cosine(grad_norm, step_size, num_weights):
+    """The gain of a try as its length taken as exactly step_size * sqrt(P), times the mean
+    downhill cosine of a random direction in P dimensions, Gamma(P/2) / (2 sqrt(pi)
+    Gamma((P + 1)/2))."""
+    log_ratio = lgamma(num_weights / 2) - lgamma((num_weights + 1) / 2)
+    cosine = np.exp(log_ratio) / (2 * np.sqrt(np.pi))
+    return step_size * np.sqrt(num_weights) * grad_norm * cosine
+
+
+# Wrong formulas for the gain of a try, each with its explanation (tried in this order).
+GAIN_MISTAKES = {
+    "this multiplies by sqrt(P): a try is about step_size * sqrt(P) long, but its slope is "
+    "only about g / sqrt(P) of the steepest one; the slope <grad L, Z> of the whole try is "
+    "normal with standard deviation g whatever P, so a try gains "
+    "step_size * g / sqrt(2 pi)": lambda g, tau, p: tau * g * np.sqrt(p) * POSITIVE_PART,
+    "this divides by sqrt(P): 1 / sqrt(2 pi P) is the share of a steepest step of the try's "
+    "own length, step_size * sqrt(P); measured in step_size, a try gains "
+    "step_size * g / sqrt(2 pi), whatever the number of weights": (
+        lambda g, tau, p: tau * g * POSITIVE_PART / np.sqrt(p)
+    ),
+    "this is a step of the try's length, step_size * sqrt(P), along the steepest direction: a "
+    "random try gains only 1 / sqrt(2 pi P) of that, step_size * g / sqrt(2 pi)": (
+        lambda g, tau, p: tau * g * np.sqrt(p)
+    ),
+    "this is a step of length step_size along the steepest direction, step_size * g: a random "
+    "try's slope is g times a standard normal Z, and it gains E[max(0, Z)] = 1 / sqrt(2 pi) of "
+    "that on average": lambda g, tau, p: tau * g,
+    "this counts each kept try as gaining the whole step_size * g, half the time: a kept try "
+    "gains step_size * g * Z for a positive standard normal Z, and E[max(0, Z)] is "
+    "1 / sqrt(2 pi), not 1/2": lambda g, tau, p: tau * g / 2,
+    "this is step_size * g * E|Z|, as if an uphill try gained too: a rejected try gains 0, "
+    "so the mean is of max(0, Z), 1 / sqrt(2 pi), half of E|Z| = sqrt(2 / pi)": (
+        lambda g, tau, p: tau * g * 2 * POSITIVE_PART
+    ),
+    "this halves the gain once more for the rejected tries: E[max(0, Z)] = 1 / sqrt(2 pi) "
+    "already counts them as gaining 0": lambda g, tau, p: tau * g * POSITIVE_PART / 2,
+    "the square root is missing: the mean of the positive part of a standard normal, "
+    "E[max(0, Z)], is 1 / sqrt(2 pi), not 1 / (2 pi)": lambda g, tau, p: tau * g / (2 * np.pi),
+    "this takes the try's length as exactly step_size * sqrt(P), times the mean downhill "
+    "cosine of a random direction: with few weights |Z| is not sqrt(P); the slope "
+    "<grad L, Z> is normal with standard deviation g, so a try gains "
+    "step_size * g / sqrt(2 pi) exactly": length_times_cosine,
+    "the gradient's length is squared, as in gradient descent's decrease lr * g**2: a try of "
+    "size step_size changes the loss by step_size times its slope, step_size * g * Z": (
+        lambda g, tau, p: tau * g**2 * POSITIVE_PART
+    ),
+    "the step size is left out: the slope of a try W + step_size * Z is g times a standard "
+    "normal Z, and the try gains step_size times it": lambda g, tau, p: g * POSITIVE_PART,
+    "this is the change of the loss, a negative number: the gain of a try is the decrease of "
+    "the loss, E[max(0, L(W) - L(W + step_size Z))] >= 0": (
+        lambda g, tau, p: -tau * g * POSITIVE_PART
+    ),
+}
 
 
 def check_gain(student, rng, num_weights: int, what: str) -> None:
@@ -308,14 +564,27 @@ def check_gain(student, rng, num_weights: int, what: str) -> None:
     step_size = float(np.exp(rng.uniform(np.log(1e-4), np.log(1.0))))
     call = f"expected_gain_per_try({grad_norm:.6g}, {step_size:.6g}, {num_weights})"
     expected = float(reference.expected_gain_per_try(grad_norm, step_size, num_weights))
-    compare_prediction(
-        student.call("expected_gain_per_try", grad_norm, step_size, num_weights),
-        expected,
-        GAIN_RTOL,
-        f"{call} {what}",
-        f"; a step of length step_size along the steepest direction would gain "
-        f"{step_size * grad_norm:.6g}",
-    )
+    got = student.call("expected_gain_per_try", grad_norm, step_size, num_weights)
+    try:
+        compare_prediction(
+            got,
+            expected,
+            GAIN_RTOL,
+            f"{call} {what}",
+            f"; a step of length step_size along the steepest direction would gain "
+            f"{step_size * grad_norm:.6g}",
+        )
+    except AssertionError as failure:
+        other = 7 if num_weights != 7 else 5  # where P = 4 makes sqrt(P) a plain 2
+
+        def probe():
+            answer = unrecorded_call(student, "expected_gain_per_try", grad_norm, step_size, other)
+            return answer, ((grad_norm, step_size, other), {})
+
+        named = telling_mistake(
+            got, GAIN_MISTAKES, ((grad_norm, step_size, num_weights), {}), expected, probe
+        )
+        raise CheckFailed(f"{failure}{named}") from None
 
 
 @CHECKS.check(

@@ -22,7 +22,10 @@ MUTANTS = {
         "one step short": one_step_short,
     }
 }
-CATALOGS = {"gradient_descent": checks.MISTAKES}
+CATALOGS = {
+    "gradient_descent": checks.MISTAKES,
+    "best_learning_rate": checks.RATE_MISTAKES,
+}
 
 
 def curvatures(A):

@@ -44,6 +44,22 @@ def svm_without_the_true_class_term(W, X, y):
     return float(np.sum(margins * active) / len(y)), X.T @ active / len(y)
 
 
+def svm_margin_zero_active(W, X, y):
+    """The course's loops, with a margin of exactly 0 counted as violated (>= 0 for > 0)."""
+    n, loss, dW = X.shape[0], 0.0, np.zeros_like(W)
+    for i in range(n):
+        scores = X[i] @ W
+        for j in range(W.shape[1]):
+            if j == y[i]:
+                continue
+            margin = scores[j] - scores[y[i]] + 1
+            if margin >= 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    return loss / n, dW / n
+
+
 MUTANTS = {
     "test_numeric_gradient": {
         "one-sided difference": one_sided,
@@ -61,6 +77,10 @@ MUTANTS = {
     },
     "test_gradient_check": {
         "always zero": lambda f, grad_f, w, h=1e-5: 0.0,
+        "a verdict": lambda f, grad_f, w, h=1e-5: reference.gradient_check(f, grad_f, w, h) < 1e-7,
+        "a verdict of Python's": lambda f, grad_f, w, h=1e-5: bool(
+            reference.gradient_check(f, grad_f, w, h) < 1e-2
+        ),
         "ignores h": lambda f, grad_f, w, h=1e-5: reference.gradient_check(f, grad_f, w),
         "absolute error": lambda f, grad_f, w, h=1e-5: float(
             np.max(np.abs(grad_f(w) - reference.numeric_gradient(f, w, h)))
@@ -70,6 +90,7 @@ MUTANTS = {
         "no mean over examples": svm_without_mean,
         "counts the true class": svm_counting_the_true_class,
         "gradient misses the true-class term": svm_without_the_true_class_term,
+        "a margin of 0 counted as violated": svm_margin_zero_active,
         "transposed gradient shape": lambda W, X, y: (
             reference.svm_loss(W, X, y)[0],
             reference.svm_loss(W, X, y)[1].T.copy(),
@@ -94,6 +115,17 @@ CATALOGS = {
     "relative_error": checks.RELATIVE_MISTAKES,
     "gradient_check": checks.CHECK_MISTAKES,
     "svm_loss": checks.SVM_MISTAKES,
+    "best_h": checks.BEST_H_MISTAKES,
+}
+FEEDBACK = {
+    "test_svm_loss": {
+        "a margin of 0 counted as violated": "Likely mistake: a margin of exactly 0 counts as "
+        "violated"
+    },
+    "test_gradient_check": {
+        "a verdict": "Likely mistake: this returns a verdict (True or False)",
+        "a verdict of Python's": "Likely mistake: this returns a verdict (True or False)",
+    },
 }
 SECTIONS = {
     "test_numeric_gradient": {"the weights were perturbed in float32": "float32-ruins-the-check"},

@@ -24,6 +24,19 @@ def unseeded(loss, w0, num_steps, step_size=0.1, seed=0):
     )
 
 
+def ties_replace(loss, shape, num_samples, scale=1.0, seed=0):
+    """The course's search, with a tie replacing the best so far (<= for <)."""
+    rng = np.random.default_rng(seed)
+    best_w, best_loss, history = None, np.inf, np.empty(num_samples)
+    for k in range(num_samples):
+        w = scale * rng.standard_normal(shape)
+        value = loss(w)
+        if value <= best_loss:
+            best_w, best_loss = w, value
+        history[k] = best_loss
+    return best_w, float(best_loss), history
+
+
 MUTANTS = {
     "test_random_search": {
         "new generator per draw": lambda loss, shape, n, scale=1.0, seed=0: random_search(
@@ -33,6 +46,7 @@ MUTANTS = {
             loss, shape, n, 1.0, seed
         ),
         "history of raw losses": raw_losses,
+        "a tie replaces the best": ties_replace,
     },
     "test_random_local_search": {
         "history without loss(w0)": lambda loss, w0, n, step_size=0.1, seed=0: (
@@ -45,7 +59,7 @@ MUTANTS = {
         ),
     },
 }
-CATALOGS = checks.MISTAKES
+CATALOGS = {**checks.MISTAKES, "expected_gain_per_try": checks.GAIN_MISTAKES}
 
 MUTANTS["test_expected_gain_per_try"] = {
     "the step size taken as the try's length": lambda g, tau, p: tau * g / np.sqrt(2 * np.pi * p),
@@ -60,7 +74,10 @@ MUTANTS["test_expected_gain_per_try"] = {
 }
 SEEDS = (0, 1, 2)
 FEEDBACK = {
+    "test_random_search": {
+        "a tie replaces the best": "Likely mistake: a sample whose loss ties the best so far"
+    },
     "test_random_local_search": {
         "ignores the seed": "called again with the same seed, it returns another answer"
-    }
+    },
 }

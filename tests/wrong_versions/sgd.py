@@ -19,6 +19,10 @@ MUTANTS = {
         "a new generator each epoch": lambda n, b, e, seed=0: [
             x for k in range(e) for x in minibatch_indices(n, b, 1, seed + k)
         ],
+        "a list of epochs": lambda n, b, e, seed=0: [
+            minibatch_indices(n, b, e, seed)[k : k + -(-n // b)]
+            for k in range(0, e * -(-n // b), -(-n // b))
+        ],
     },
     "test_sgd_step": {
         "uphill": lambda w, dw, lr: w + lr * dw,
@@ -48,4 +52,9 @@ MUTANTS["test_smallest_batch_size"] = {
 }
 SEEDS = (0, 1, 2)
 
-CATALOGS = {"minibatch_indices": checks.BATCH_MISTAKES, "sgd_step": checks.SGD_MISTAKES}
+CATALOGS = {
+    "minibatch_indices": checks.BATCH_MISTAKES,
+    "sgd_step": checks.SGD_MISTAKES,
+    "smallest_batch_size": checks.BATCH_SIZE_MISTAKES,
+}
+FEEDBACK = {"test_minibatch_indices": {"a list of epochs": "this returns a list of epochs"}}
