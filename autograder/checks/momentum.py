@@ -7,7 +7,8 @@ Each rule is stepped beside the reference for many steps, fed its own weights an
 velocity, with the gradient taken where its weights are; both outputs must match to
 rtol 1e-9 at every step. The first step where they part is reported, and known wrong
 versions (a flipped sign, PyTorch's buffer, plain momentum for Nesterov, a gradient
-evaluated at the wrong point) are named.
+evaluated at the wrong point, the learning rate or rho in the wrong place, the old velocity
+used) are named.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import numpy as np
 from optlab.problems import Rosenbrock, Saddle, quadratic
 
 from ..reference import momentum as reference
-from . import Registry
+from . import CheckFailed, Registry, as_float
+from .mistakes import name_mistake
 from .problems import digits_problem, random_quadratic
 from .tasks import Setting, assert_predicted, assert_reaches, chosen_settings
-from .update_rules import UpdateRule
+from .update_rules import UpdateRule, telling_mistakes
 
 # The section of book/momentum.md that explains each function, for feedback.
 SECTIONS = {
@@ -58,6 +60,55 @@ def momentum_stepping_back(w, dw, v, lr, rho=0.9):
     return w - v_new, v_new
 
 
+def momentum_rho_on_gradient_too(w, dw, v, lr, rho=0.9):
+    v_new = rho * (v - lr * dw)
+    return w + v_new, v_new
+
+
+def momentum_rho_on_step(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w + rho * v_new, v_new
+
+
+def momentum_lr_twice(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w + lr * v_new, v_new
+
+
+def momentum_lr_in_step(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - dw
+    return w + lr * v_new, v_new
+
+
+def momentum_without_lr(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - dw
+    return w + v_new, v_new
+
+
+def momentum_without_friction(w, dw, v, lr, rho=0.9):
+    v_new = v - lr * dw
+    return w + v_new, v_new
+
+
+def momentum_keeping_one_minus_rho(w, dw, v, lr, rho=0.9):
+    v_new = (1 - rho) * v - lr * dw
+    return w + v_new, v_new
+
+
+def momentum_moving_by_old_velocity(w, dw, v, lr, rho=0.9):
+    return w + v, rho * v - lr * dw
+
+
+def momentum_as_average(w, dw, v, lr, rho=0.9):
+    v_new = rho * v + (1 - rho) * dw
+    return w - lr * v_new, v_new
+
+
+def momentum_outputs_swapped(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return v_new, w + v_new
+
+
 def nesterov_climbing(w, dw, v, lr, rho=0.9):
     v_new = rho * v + lr * dw
     return w - rho * v + (1 + rho) * v_new, v_new
@@ -82,6 +133,41 @@ def nesterov_keeping_old_look_ahead(w, dw, v, lr, rho=0.9):
     return w + (1 + rho) * v_new, v_new
 
 
+def nesterov_rho_for_one_plus_rho(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w - rho * v + rho * v_new, v_new
+
+
+def nesterov_adding_old_look_ahead(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w + rho * v + (1 + rho) * v_new, v_new
+
+
+def nesterov_rho_squared(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w - rho**2 * v + (1 + rho) * v_new, v_new
+
+
+def nesterov_lr_in_step(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - dw
+    return w - rho * v + (1 + rho) * lr * v_new, v_new
+
+
+def nesterov_as_pytorch(w, dw, v, lr, rho=0.9):
+    buffer = rho * v + dw
+    return w - lr * (dw + rho * buffer), buffer
+
+
+def nesterov_correction_flipped(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w + v_new - rho * (v_new - v), v_new
+
+
+def nesterov_correction_without_rho(w, dw, v, lr, rho=0.9):
+    v_new = rho * v - lr * dw
+    return w + v_new + (v_new - v), v_new
+
+
 MOMENTUM_MISTAKES = {
     "the velocity has the opposite sign: the course's is v = rho * v - lr * dw, "
     "then w = w + v": momentum_with_flipped_velocity,
@@ -96,6 +182,41 @@ MOMENTUM_MISTAKES = {
     "velocity is scaled by rho": momentum_dampened,
     "the weights move against the new velocity: the velocity already points downhill, so "
     "the step adds it to the weights": momentum_stepping_back,
+    "rho multiplies the gradient step too (v = rho * (v - lr * dw)): in the course's velocity "
+    "(equation momentum) only the old velocity is scaled by rho, "
+    "v = rho * v - lr * dw": momentum_rho_on_gradient_too,
+    "the weights move by rho times the new velocity: they move by the whole new velocity, "
+    "w = w + v (equation momentum), and rho only scales the old velocity inside "
+    "it": momentum_rho_on_step,
+    "the learning rate is applied twice (w + lr * v): the velocity already holds the step, "
+    "v = rho * v - lr * dw, so the weights move by the velocity itself, w = w + v": (
+        momentum_lr_twice
+    ),
+    "the velocity leaves out the learning rate (v = rho * v - dw) and the step puts it back "
+    "(w + lr * v): the weights come out right, but the velocity returned is not the course's, "
+    "which holds the step itself, v = rho * v - lr * dw, with w = w + v": momentum_lr_in_step,
+    "the learning rate is missing: the velocity subtracts the learning rate times the "
+    "gradient, v = rho * v - lr * dw": momentum_without_lr,
+    "the old velocity is not scaled by rho, so nothing slows it down: the velocity keeps the "
+    "fraction rho of itself, v = rho * v - lr * dw": momentum_without_friction,
+    "the old velocity is scaled by 1 - rho: the friction rho is the fraction of the velocity "
+    "that each step keeps, v = rho * v - lr * dw": momentum_keeping_one_minus_rho,
+    "the weights move by the old velocity: the velocity is updated first, "
+    "v = rho * v - lr * dw, then the weights move by the new one, w = w + v": (
+        momentum_moving_by_old_velocity
+    ),
+    "this is the exponential-average form (v = rho * v + (1 - rho) * dw; w -= lr * v), whose "
+    "steps are 1 - rho times the course's: the course's velocity adds the whole gradient "
+    "step, v = rho * v - lr * dw, then w = w + v": momentum_as_average,
+    "this is Nesterov's step, w - rho * v + (1 + rho) * v_new: plain momentum moves the "
+    "weights by the new velocity alone, w = w + v": reference.nesterov_step,
+    "the outputs are swapped: return the weights first, then the velocity, (w, v)": (
+        momentum_outputs_swapped
+    ),
+    "the rho passed in is ignored (0.9 is used): the velocity keeps the fraction rho of "
+    "itself, the rho the caller gives": (
+        lambda w, dw, v, lr, rho=0.9: reference.momentum_step(w, dw, v, lr)
+    ),
 }
 NESTEROV_MISTAKES = {
     "this is plain momentum (w + v_new): Nesterov's look-ahead form is "
@@ -118,13 +239,47 @@ NESTEROV_MISTAKES = {
     "as the change of variables gives": nesterov_velocities_swapped,
     "the new velocity is added 1 - rho times: the new look-ahead point is the new weights "
     "plus rho times the new velocity, so it counts 1 + rho times in all": (nesterov_one_minus_rho),
+    "the new velocity is added rho times: the new look-ahead point is the new weights "
+    "(w - rho * v + v_new) plus rho times the new velocity, so the new velocity counts "
+    "1 + rho times in all": nesterov_rho_for_one_plus_rho,
+    "the old look-ahead rho * v is added instead of taken back, so the next gradient is "
+    "evaluated at the wrong point: the weights under the look-ahead point are w - rho * v, "
+    "and the new look-ahead point is w - rho * v + (1 + rho) * v_new": (
+        nesterov_adding_old_look_ahead
+    ),
+    "rho**2 * v is taken back: the look-ahead of the old velocity is rho * v, so the weights "
+    "under the look-ahead point are w - rho * v, and the new look-ahead point "
+    "w - rho * v + (1 + rho) * v_new": nesterov_rho_squared,
+    "the velocity leaves out the learning rate (v_new = rho * v - dw) and the step multiplies "
+    "it back in: the course's velocity holds the step itself, v_new = rho * v - lr * dw, and "
+    "the step is w - rho * v + (1 + rho) * v_new": nesterov_lr_in_step,
+    "this is PyTorch's form with nesterov=True, a buffer of raw gradients "
+    "(b = rho * b + dw; w -= lr * (dw + rho * b)): the course's velocity is "
+    "v_new = rho * v - lr * dw, and the step w - rho * v + (1 + rho) * v_new": (
+        nesterov_as_pytorch
+    ),
+    "the correction rho * (v_new - v) is subtracted: Nesterov's step is a momentum step plus "
+    "the correction, w + v_new + rho * (v_new - v)": nesterov_correction_flipped,
+    "the correction v_new - v is missing its rho: Nesterov's step is a momentum step plus "
+    "rho times the change of the velocity, w + v_new + rho * (v_new - v)": (
+        nesterov_correction_without_rho
+    ),
+    "the rho passed in is ignored (0.9 is used): the velocity keeps the fraction rho of "
+    "itself, the rho the caller gives": (
+        lambda w, dw, v, lr, rho=0.9: reference.nesterov_step(w, dw, v, lr)
+    ),
 }
+# Returning the velocity given (momentum_step) and (v, w) for (w, v) (nesterov_step) are left
+# to the diagnosis, which names both in its words (tests/test_diagnosis.py holds it to them);
+# returning the velocity given, the argument itself, is refused by the sandbox as a view.
 # The section that explains a named mistake better than its function's, by a phrase of the
 # mistake's explanation above.
 MISTAKE_SECTIONS = {
     "this is PyTorch's form": "pytorch-s-form",
     "this is plain momentum": "the-change-of-variables",
     "evaluated at the wrong point": "the-change-of-variables",
+    "the correction": "the-change-of-variables",
+    "this is Nesterov's step": "the-change-of-variables",
 }
 CHECKS = Registry(
     "momentum",
@@ -202,6 +357,8 @@ for rule in (
 # heavy-ball) gets there in at most 8 sqrt(kappa) on every draw, and so do choices near it
 # (a learning rate 20% smaller, a friction (sqrt(kappa) - 1) / (sqrt(kappa) + 1)); a fixed
 # friction fails on one band of condition numbers or another, gradient descent on every band.
+# A choice that fails and is a slip of the heavy-ball tuning (CHOICE_MISTAKES: a square or a
+# square root left out, the outputs swapped) is named; a wrong prediction, by SPEEDUP_MISTAKES.
 SECTIONS["test_choose_momentum"] = "the-best-momentum-for-a-quadratic"
 SECTIONS["test_momentum_speedup"] = "velocity-a-running-average-of-the-gradients"
 
@@ -246,6 +403,78 @@ def loss_fractions(problem, lr: float, rho: float, steps: int) -> np.ndarray:
     return np.array(fractions)
 
 
+def _heavy_ball_lr(mu, nu_max):
+    return reference.choose_momentum(mu, nu_max)[0]
+
+
+def _heavy_ball_rho(mu, nu_max):
+    return reference.choose_momentum(mu, nu_max)[1]
+
+
+# Wrong tunings that fail the target, each a slip in the heavy-ball tuning (equation
+# heavy-ball): a choice that still reaches the target is slower, not wrong, and named nowhere.
+CHOICE_MISTAKES = {
+    "the square covers only the 2 of the learning rate (4 / (sqrt(nu_max) + sqrt(mu))): the "
+    "heavy-ball learning rate (equation heavy-ball) is the whole fraction "
+    "2 / (sqrt(nu_max) + sqrt(mu)), squared": lambda mu, nu_max: (
+        4 / (nu_max**0.5 + mu**0.5),
+        _heavy_ball_rho(mu, nu_max),
+    ),
+    "the learning rate is not squared (2 / (sqrt(nu_max) + sqrt(mu))): the heavy-ball "
+    "learning rate (equation heavy-ball) is that fraction squared": lambda mu, nu_max: (
+        2 / (nu_max**0.5 + mu**0.5),
+        _heavy_ball_rho(mu, nu_max),
+    ),
+    "the square (sqrt(nu_max) + sqrt(mu))**2 is taken as nu_max + mu (lr = 4 / (nu_max + mu)), "
+    "without its cross term 2 sqrt(nu_max mu): the heavy-ball learning rate (equation "
+    "heavy-ball) is (2 / (sqrt(nu_max) + sqrt(mu)))**2": lambda mu, nu_max: (
+        4 / (nu_max + mu),
+        _heavy_ball_rho(mu, nu_max),
+    ),
+    "the square roots are missing from the learning rate ((2 / (nu_max + mu))**2): the "
+    "heavy-ball learning rate (equation heavy-ball) squares 2 over the sum of the square "
+    "roots of the extreme curvatures": lambda mu, nu_max: (
+        (2 / (nu_max + mu)) ** 2,
+        _heavy_ball_rho(mu, nu_max),
+    ),
+    "the learning rate is 1 / nu_max, gradient descent's safe rate: the heavy-ball friction "
+    "comes with its own learning rate (equation heavy-ball), about 4 times larger on an "
+    "ill-conditioned problem": lambda mu, nu_max: (1 / nu_max, _heavy_ball_rho(mu, nu_max)),
+    "the friction uses kappa where it needs sqrt(kappa) (((kappa - 1) / (kappa + 1))**2), "
+    "which puts it far too close to 1: the heavy-ball friction (equation heavy-ball) is "
+    "built from the square root of the condition number": lambda mu, nu_max: (
+        _heavy_ball_lr(mu, nu_max),
+        ((nu_max / mu - 1) / (nu_max / mu + 1)) ** 2,
+    ),
+    "the friction is (kappa - 1) / (kappa + 1), gradient descent's convergence factor at its "
+    "best learning rate: the heavy-ball friction (equation heavy-ball) is built from "
+    "sqrt(kappa), and is squared": lambda mu, nu_max: (
+        _heavy_ball_lr(mu, nu_max),
+        (nu_max / mu - 1) / (nu_max / mu + 1),
+    ),
+    "the outputs are swapped: return the learning rate first, then the friction, "
+    "(lr, rho)": lambda mu, nu_max: reference.choose_momentum(mu, nu_max)[::-1],
+}
+
+
+def named_choice(returned, mu: float, nu_max: float) -> str:
+    """A line naming the cataloged wrong tuning that ``returned`` (what choose_momentum gave)
+    is, or ''."""
+    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+        return ""
+    try:
+        got = tuple(as_float(part, "choose_momentum()") for part in returned)
+    except AssertionError:  # not numbers: no mistake of the catalog returns them
+        return ""
+    return name_mistake(
+        got,
+        telling_mistakes(CHOICE_MISTAKES, mu, nu_max),
+        mu,
+        nu_max,
+        right_answer=reference.choose_momentum(mu, nu_max),
+    )
+
+
 for band in CONDITION_BANDS:
 
     @CHECKS.check(
@@ -255,9 +484,11 @@ for band in CONDITION_BANDS:
     )
     def reaches_target(student, rng, band=band):
         problem, mu, nu_max, kappa = tuning_problem(rng, band)
-        chosen = chosen_settings(
-            student.call("choose_momentum", mu, nu_max), TUNING, "choose_momentum"
-        )
+        returned = student.call("choose_momentum", mu, nu_max)
+        try:
+            chosen = chosen_settings(returned, TUNING, "choose_momentum")
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure}" + named_choice(returned, mu, nu_max)) from None
         steps = int(np.ceil(STEPS_PER_ROOT_KAPPA * np.sqrt(kappa)))
         achieved = loss_fractions(problem, chosen["lr"], chosen["rho"], steps)[-1]
         tuned = loss_fractions(problem, *reference.choose_momentum(mu, nu_max), steps)
@@ -271,7 +502,8 @@ for band in CONDITION_BANDS:
             "start,",
             hint=f"Tuned for this condition number, momentum gets there in "
             f"{int(np.argmax(tuned <= TARGET))} steps (gradient descent at its best learning "
-            f"rate needs about {kappa * np.log(1 / TARGET) / 4:.0f}).",
+            f"rate needs about {kappa * np.log(1 / TARGET) / 4:.0f})."
+            + named_choice((chosen["lr"], chosen["rho"]), mu, nu_max),
         )
 
 
@@ -285,6 +517,28 @@ SPEEDUP_MISTAKES = {
     "as v starts at zero": lambda rho, t: reference.momentum_speedup(rho, t - 1),
     "this is rho**t, the weight of the first gradient in the velocity, "
     "not the length of the step": lambda rho, t: rho**t,
+    "this is rho**(t - 1), the weight of the oldest gradient in the t-th step, not the "
+    "length of the step: the step adds up the weights of all t gradients": (
+        lambda rho, t: rho ** (t - 1)
+    ),
+    "this is 1 - rho**t, the geometric series' numerator alone: the series "
+    "1 + rho + ... + rho**(t - 1) is that divided by 1 - rho": lambda rho, t: 1 - rho**t,
+    "the sum starts at rho (rho + ... + rho**t), one power too high: the newest gradient "
+    "counts with weight 1, the one before with rho, and so on back to the first": (
+        lambda rho, t: rho * (1 - rho**t) / (1 - rho)
+    ),
+    "this is t, as if the friction lost nothing: each step keeps only the fraction rho of "
+    "the velocity, so the gradient of j steps ago counts with weight rho**j": (
+        lambda rho, t: float(t)
+    ),
+    "this is 1 / (1 + rho), the limit when the gradient flips sign at every step: here it is "
+    "the same at every step, and the steps grow toward 1 / (1 - rho)": (
+        lambda rho, t: 1 / (1 + rho)
+    ),
+    "this is the distance covered in t steps, the lengths of the first t steps added up: the "
+    "t-th step alone is asked for": lambda rho, t: sum(
+        reference.momentum_speedup(rho, k) for k in range(1, t + 1)
+    ),
 }
 
 
@@ -310,7 +564,7 @@ def predicts_speedup(student, rng):
             rtol=SPEEDUP_RTOL,
             function="momentum_speedup",
             given=given,
-            mistakes=SPEEDUP_MISTAKES,
+            mistakes=telling_mistakes(SPEEDUP_MISTAKES, **given),
         )
 
 
@@ -331,5 +585,5 @@ def predicts_edges(student, rng):
             rtol=SPEEDUP_RTOL,
             function="momentum_speedup",
             given=given,
-            mistakes=SPEEDUP_MISTAKES,
+            mistakes=telling_mistakes(SPEEDUP_MISTAKES, **given),
         )

@@ -10,7 +10,10 @@
 Steps, updates and directions must match the reference to rtol 1e-9 on random problems;
 the line search must return the reference's step exactly; the full loop must reach the
 minimum (max |w - w*| <= 1e-5) in the reference's number of iterations (within
-`ITERATION_BAND`) and follow its losses for the first iterations (rtol 1e-6).
+`ITERATION_BAND`) and follow its losses for the first iterations (rtol 1e-6). A failure names
+the cataloged mistake (the *_MISTAKES dicts) whose wrong version gives the same answer; a
+wrong line search is named only when it also returns that mistake's steps on SEARCH_PROBES,
+fixed searches on which the cataloged mistakes all differ.
 
 Iteration counts are compared only on runs where round-off cannot change them by more
 than the band: L-BFGS with one or two pairs on an ill-conditioned quadratic is chaotic (a
@@ -28,7 +31,9 @@ from optlab.problems import Beale, Quadratic, Rosenbrock, quadratic
 from optlab.testing import assert_close
 
 from ..reference import second_order as reference
+from ..sandbox.session import StudentCallFailed
 from . import CheckFailed, Registry, as_array, as_float, as_int, as_tuple, problem_argument
+from .diagnosis import LIKELY_MISTAKE, unrecorded
 from .mistakes import name_mistake
 from .problems import random_quadratic
 from .tasks import positive_number
@@ -46,6 +51,9 @@ MISTAKE_SECTIONS = {
     "the update is made even when the curvature condition": "the-curvature-condition",
     "H is reset to the identity when the update is skipped": "the-curvature-condition",
     "the update is skipped only when Δg^T s < 0": "the-curvature-condition",
+    "the curvature test is reversed": "the-curvature-condition",
+    "the step comes from backtracking": "why-quasi-newton-methods-need-the-curvature-condition",
+    "L-BFGS's count": "l-bfgs-the-last-m-pairs",
 }
 CHECKS = Registry("second_order", sections=SECTIONS, mistake_sections=MISTAKE_SECTIONS)
 
@@ -91,6 +99,24 @@ NEWTON_MISTAKES = {
     "this is a gradient step, g divided by the Hessian's trace: Newton's step "
     "Δw_N = -(∇²L)^-1 g solves with the whole Hessian": (
         lambda w, g, hessian: w - g / np.trace(hessian)
+    ),
+    "this returns the step Δw_N = -(∇²L)^-1 g, not the new weights: newton_step returns "
+    "w + Δw_N": lambda w, g, hessian: -np.linalg.solve(hessian, g),
+    "the system solved is ∇²L p = w: Newton's step solves it for the gradient, "
+    "∇²L Δw_N = -g, and adds the solution to w": (
+        lambda w, g, hessian: w - np.linalg.solve(hessian, w)
+    ),
+    "the step is halved, as if the 1/2 of the quadratic model carried over: the model "
+    "L(w) + g^T Δw + Δw^T ∇²L Δw / 2 is least at the whole step, Δw_N = -(∇²L)^-1 g": (
+        lambda w, g, hessian: w - 0.5 * np.linalg.solve(hessian, g)
+    ),
+    "the Hessian is damped, ∇²L + I (Levenberg-Marquardt's form): Newton's step solves with "
+    "the Hessian itself, ∇²L Δw_N = -g": lambda w, g, hessian: (
+        w - np.linalg.solve(hessian + np.eye(len(g)), g)
+    ),
+    "this is steepest descent with the exact step along -g, (g^T g / g^T ∇²L g) g: Newton's "
+    "step turns the gradient by the Hessian's inverse, Δw_N = -(∇²L)^-1 g": (
+        lambda w, g, hessian: w - float(g @ g) / float(g @ hessian @ g) * g
     ),
 }
 
@@ -139,12 +165,12 @@ def _bfgs(
     rho_of=None,
     left_of=None,
     right_of=None,
-    new_pair_term=True,
+    pair_term=lambda rho, s, grad_change: rho * np.outer(s, s),
     skips=lambda curvature: curvature <= 0,
 ):
     """The BFGS update of H, with one part swapped for a student's: rho_of(s, Δg), the left
-    factor left_of(rho, s, Δg), the right one right_of(left), the term ρ s s^T, and the
-    curvatures Δg^T s at which the update is skipped."""
+    factor left_of(rho, s, Δg), the right one right_of(left), the term pair_term(rho, s, Δg)
+    (ρ s s^T), and the curvatures Δg^T s at which the update is skipped."""
     # A float64 division: at Δg^T s = 0 the mistaken update gives inf and NaN, as a student's.
     curvature = np.float64(grad_change @ s)
     if skips(curvature):
@@ -156,7 +182,24 @@ def _bfgs(
         else left_of(rho, s, grad_change)
     )
     right = left.T if right_of is None else right_of(left)
-    return left @ H @ right + (rho * np.outer(s, s) if new_pair_term else 0.0)
+    return left @ H @ right + pair_term(rho, s, grad_change)
+
+
+def _hessian_bfgs(H, s, grad_change):
+    """BFGS's update of a Hessian estimate B (B - B s s^T B / s^T B s + Δg Δg^T / Δg^T s),
+    applied to H."""
+    H_s = H @ s
+    return (
+        H
+        - np.outer(H_s, H_s) / float(s @ H_s)
+        + np.outer(grad_change, grad_change) / float(grad_change @ s)
+    )
+
+
+def _sr1(H, s, grad_change):
+    """The symmetric rank-one update: H + r r^T / (r^T Δg), r = s - H Δg."""
+    r = s - H @ grad_change
+    return H + np.outer(r, r) / float(r @ grad_change)
 
 
 def _dfp(H, s, grad_change):
@@ -192,10 +235,57 @@ BFGS_MISTAKES = {
     ),
     "the term ρ s s^T is missing: without it the BFGS update does not meet the secant "
     "equation H_new Δg = s": lambda H, s, grad_change: _bfgs(
-        H, s, grad_change, new_pair_term=False
+        H, s, grad_change, pair_term=lambda rho, s, grad_change: 0.0
     ),
     "this is the DFP update, BFGS's dual: the chapter's update of H is BFGS's, built from "
     "the factors I - ρ s Δg^T and its transpose": _dfp,
+    "the term ρ s s^T is subtracted: the BFGS update adds it, and with it H_new meets the "
+    "secant equation H_new Δg = s": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, pair_term=lambda rho, s, grad_change: -rho * np.outer(s, s)
+    ),
+    "the term added is s s^T, without ρ: the BFGS update adds ρ s s^T, ρ = 1 / (Δg^T s)": (
+        lambda H, s, grad_change: _bfgs(
+            H, s, grad_change, pair_term=lambda rho, s, grad_change: np.outer(s, s)
+        )
+    ),
+    "the term added is ρ Δg Δg^T: the BFGS update of the inverse estimate H adds ρ s s^T, "
+    "which maps Δg to s (the secant equation H_new Δg = s)": lambda H, s, grad_change: _bfgs(
+        H,
+        s,
+        grad_change,
+        pair_term=lambda rho, s, grad_change: rho * np.outer(grad_change, grad_change),
+    ),
+    "ρ is 1 / (Δg^T Δg): the BFGS update divides by the curvature along the step, "
+    "ρ = 1 / (Δg^T s)": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, rho_of=lambda s, grad_change: 1.0 / float(grad_change @ grad_change)
+    ),
+    "the factors add ρ s Δg^T to I: in the BFGS update they subtract it, I - ρ s Δg^T on the "
+    "left and its transpose on the right": lambda H, s, grad_change: _bfgs(
+        H,
+        s,
+        grad_change,
+        left_of=lambda rho, s, grad_change: np.eye(len(s)) + rho * np.outer(s, grad_change),
+    ),
+    "the right factor is missing: the BFGS update multiplies H by I - ρ s Δg^T on the left "
+    "and by its transpose, I - ρ Δg s^T, on the right": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, right_of=lambda left: np.eye(len(s))
+    ),
+    "the factors are missing (H + ρ s s^T): the BFGS update first multiplies H by "
+    "I - ρ s Δg^T on the left and its transpose on the right, then adds ρ s s^T": (
+        lambda H, s, grad_change: _bfgs(
+            H, s, grad_change, left_of=lambda rho, s, grad_change: np.eye(len(s))
+        )
+    ),
+    "this is BFGS's update of the Hessian, B - B s s^T B / (s^T B s) + Δg Δg^T / (Δg^T s), "
+    "applied to the inverse estimate H: the chapter's update of H (equation bfgs-update) is "
+    "built from the factors I - ρ s Δg^T and its transpose": _hessian_bfgs,
+    "this is the symmetric rank-one (SR1) update: the chapter's update of H is BFGS's, a "
+    "rank-two change built from the factors I - ρ s Δg^T and its transpose": _sr1,
+    "the curvature test is reversed: this skips the update (H comes back unchanged) when the "
+    "pair meets the curvature condition Δg^T s > 0; the update is made then, and skipped "
+    "only when Δg^T s <= 0": lambda H, s, grad_change: _bfgs(
+        H, s, grad_change, skips=lambda curvature: curvature > 0
+    ),
 }
 
 
@@ -313,25 +403,37 @@ def _two_loop(
     alphas_reversed=True,
     gamma_pair=-1,
     sign=-1.0,
+    gamma_of=lambda s, grad_change: float(s @ grad_change) / float(grad_change @ grad_change),
+    rho_of=lambda s, grad_change: 1.0 / float(grad_change @ s),
+    alpha_with=lambda s, grad_change: s,
+    first_along=lambda s, grad_change: grad_change,
+    beta_with=lambda s, grad_change: grad_change,
+    second_along=lambda s, grad_change: s,
+    difference=lambda alpha, beta: alpha - beta,
+    gamma_at_end=False,
 ):
     """The two-loop recursion with one part swapped for a student's: the order of each loop,
-    which alpha the second loop pairs with each pair, the pair gamma is taken from, the sign."""
+    which alpha the second loop pairs with each pair, the pair gamma is taken from and its
+    formula gamma_of(s, Δg), ρ = rho_of(s, Δg), the vectors alpha and beta are dotted with
+    (alpha = ρ alpha_with^T q, beta = ρ beta_with^T r), the vectors the loops move q and r
+    along, the difference the second loop adds, gamma applied after the second loop instead
+    of before it, and the sign."""
     q = np.array(g, dtype=np.float64)
     pairs = list(zip(s_list, grad_change_list))
     if not pairs:
         return sign * q
     alphas = []
     for s, grad_change in reversed(pairs) if first_newest_first else pairs:
-        alpha = float(s @ q) / float(grad_change @ s)
-        q = q - alpha * grad_change
+        alpha = rho_of(s, grad_change) * float(alpha_with(s, grad_change) @ q)
+        q = q - alpha * first_along(s, grad_change)
         alphas.append(alpha)
-    s, grad_change = pairs[gamma_pair]
-    r = float(s @ grad_change) / float(grad_change @ grad_change) * q
+    gamma = gamma_of(*pairs[gamma_pair])
+    r = q if gamma_at_end else gamma * q
     second = pairs if second_oldest_first else pairs[::-1]
     for (s, grad_change), alpha in zip(second, alphas[::-1] if alphas_reversed else alphas):
-        beta = float(grad_change @ r) / float(grad_change @ s)
-        r = r + (alpha - beta) * s
-    return sign * r
+        beta = rho_of(s, grad_change) * float(beta_with(s, grad_change) @ r)
+        r = r + difference(alpha, beta) * second_along(s, grad_change)
+    return sign * (gamma * r if gamma_at_end else r)
 
 
 def _divided_by_gamma(g, s_list, grad_change_list):
@@ -367,6 +469,44 @@ DIRECTION_MISTAKES = {
     "the initial scaling: start the second loop from gamma * q, "
     "gamma = (s @ grad_change) / (grad_change @ grad_change) of the newest pair": (
         _divided_by_gamma
+    ),
+    "γ is applied after the second loop: the estimate starts from H_0 = γ I, so the second "
+    "loop starts from r = γ q, and its updates are made on the scaled vector": (
+        lambda g, S, G: _two_loop(g, S, G, gamma_at_end=True)
+    ),
+    "γ is 1, no initial scaling: L-BFGS starts from H_0 = γ I, with "
+    "γ = s^T Δg / Δg^T Δg of the newest pair": lambda g, S, G: _two_loop(
+        g, S, G, gamma_of=lambda s, grad_change: 1.0
+    ),
+    "γ is upside down (Δg^T Δg / s^T Δg, a curvature): γ estimates the inverse curvature "
+    "along the last step, γ = s^T Δg / Δg^T Δg": lambda g, S, G: _two_loop(
+        g,
+        S,
+        G,
+        gamma_of=lambda s, grad_change: float(grad_change @ grad_change) / float(s @ grad_change),
+    ),
+    "γ is s^T s / s^T Δg: the initial scale is γ = s^T Δg / Δg^T Δg of the newest pair, "
+    "with Δg in the denominator": lambda g, S, G: _two_loop(
+        g, S, G, gamma_of=lambda s, grad_change: float(s @ s) / float(s @ grad_change)
+    ),
+    "ρ is 1 / (s^T s): each pair's ρ is 1 / (Δg^T s), the curvature along its step": (
+        lambda g, S, G: _two_loop(g, S, G, rho_of=lambda s, grad_change: 1.0 / float(s @ s))
+    ),
+    "the first loop's α is ρ Δg^T q: it is ρ s^T q, and then q loses α Δg": (
+        lambda g, S, G: _two_loop(g, S, G, alpha_with=lambda s, grad_change: grad_change)
+    ),
+    "the first loop subtracts α s from q: it subtracts α Δg (q = q - α Δg), and the second "
+    "loop adds along s": lambda g, S, G: _two_loop(g, S, G, first_along=lambda s, grad_change: s),
+    "the second loop's β is ρ s^T r: it is ρ Δg^T r, and then r gains (α - β) s": (
+        lambda g, S, G: _two_loop(g, S, G, beta_with=lambda s, grad_change: s)
+    ),
+    "the second loop adds along Δg: it adds (α - β) s to r, the first loop having "
+    "subtracted along Δg": lambda g, S, G: _two_loop(
+        g, S, G, second_along=lambda s, grad_change: grad_change
+    ),
+    "the second loop adds (β - α) s: it adds (α - β) s, α from the first loop and "
+    "β = ρ Δg^T r": lambda g, S, G: _two_loop(
+        g, S, G, difference=lambda alpha, beta: beta - alpha
     ),
 }
 
@@ -413,32 +553,172 @@ def lbfgs_edges(student, rng):
 
 
 def _backtracking(
-    f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4, shrink_first=False, give_up_with=None
+    f,
+    w,
+    direction,
+    g,
+    alpha=1.0,
+    shrink=0.5,
+    c1=1e-4,
+    shrink_first=False,
+    give_up_with=None,
+    tries=60,
+    point=lambda w, alpha, direction: w + alpha * direction,
+    slope_of=lambda g, direction: float(g @ direction),
+    accepts=lambda loss, bound, alpha, c1, slope: loss <= bound + c1 * alpha * slope,
+    next_alpha=lambda alpha, shrink: alpha * shrink,
+    success=lambda alpha, shrink: alpha,
+    bound_moves=False,
 ):
     """Backtracking with one part swapped for a student's: shrinking before the first try, or
     returning ``give_up_with(alpha)`` (alpha the first step) when no try meets Armijo's
-    condition."""
-    first, f0, slope = alpha, f(w), float(g @ direction)
-    for _ in range(60):
+    condition; the number of tries, the point tried, the slope, the test accepts(loss, bound,
+    alpha, c1, slope) with bound f(w) (or, if ``bound_moves``, the loss of the previous try),
+    the next step tried and the step returned on success."""
+    first, bound, slope = alpha, f(w), slope_of(g, direction)
+    for _ in range(tries):
         if shrink_first:
-            alpha *= shrink
-        if f(w + alpha * direction) <= f0 + c1 * alpha * slope:
-            return alpha
+            alpha = next_alpha(alpha, shrink)
+        loss = f(point(w, alpha, direction))
+        if accepts(loss, bound, alpha, c1, slope):
+            return success(alpha, shrink)
+        if bound_moves:
+            bound = loss
         if not shrink_first:
-            alpha *= shrink
+            alpha = next_alpha(alpha, shrink)
     return alpha if give_up_with is None else give_up_with(first)
+
+
+def _searching(**parts):
+    return lambda *args, **settings: _backtracking(*args, **settings, **parts)
 
 
 SEARCH_MISTAKES = {
     "the first step is shrunk before it is tried: backtracking tries alpha itself first, and "
-    "returns it when it meets the Armijo condition": lambda *args, **settings: _backtracking(
-        *args, **settings, shrink_first=True
-    ),
+    "returns it when it meets the Armijo condition": _searching(shrink_first=True),
     "when no try meets the Armijo condition, this returns the first step: the search returns "
-    "its last, alpha shrunk 60 times": lambda *args, **settings: _backtracking(
-        *args, **settings, give_up_with=lambda first: first
+    "its last, alpha shrunk 60 times": _searching(give_up_with=lambda first: first),
+    "the point tried is w + d, whatever the step: each try evaluates the loss at "
+    "w + alpha d, for the alpha being tried": _searching(
+        point=lambda w, alpha, direction: w + direction
+    ),
+    "the Armijo bound has the wrong sign (f(w) - c1 alpha g^T d, above f(w)): the loss must "
+    "fall below f(w) + c1 alpha g^T d, the decrease the slope g^T d < 0 promises": (
+        _searching(
+            accepts=lambda loss, bound, alpha, c1, slope: loss <= bound - c1 * alpha * slope
+        )
+    ),
+    "the Armijo bound is missing alpha (f(w) + c1 g^T d): the decrease asked for shrinks with "
+    "the step, f(w) + c1 alpha g^T d": _searching(
+        accepts=lambda loss, bound, alpha, c1, slope: loss <= bound + c1 * slope
+    ),
+    "the slope is -g^T g, the steepest descent's: it is the slope along the direction given, "
+    "g^T d": _searching(slope_of=lambda g, direction: -float(g @ g)),
+    "the test is a plain decrease, f(w + alpha d) < f(w): the Armijo condition asks for the "
+    "decrease c1 alpha g^T d the slope promises, f(w + alpha d) <= f(w) + c1 alpha g^T d": (
+        _searching(accepts=lambda loss, bound, alpha, c1, slope: loss < bound)
+    ),
+    "the c1 passed in is ignored (1e-4 is used): the Armijo condition uses the caller's c1": (
+        lambda f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4: _backtracking(
+            f, w, direction, g, alpha, shrink
+        )
+    ),
+    "each try is compared with the previous try's loss: the Armijo condition compares every "
+    "try with the loss at the start, f(w)": _searching(bound_moves=True),
+    "the shrink passed in is ignored (alpha is halved): each failed try is multiplied by the "
+    "caller's shrink": lambda f, w, direction, g, alpha=1.0, shrink=0.5, c1=1e-4: _backtracking(
+        f, w, direction, g, alpha, 0.5, c1
+    ),
+    "the step grows after a failed try (alpha / shrink): backtracking multiplies it by "
+    "shrink < 1, trying shorter and shorter steps": _searching(
+        next_alpha=lambda alpha, shrink: alpha / shrink
+    ),
+    "the step returned is one shrink past the one that met the Armijo condition: return the "
+    "alpha that was tried and passed": _searching(success=lambda alpha, shrink: alpha * shrink),
+    "when no try meets the Armijo condition, this returns alpha shrunk 59 times (the last "
+    "step tried, not shrunk once more): the search returns alpha shrunk 60 times": (
+        _searching(tries=59)
     ),
 }
+
+
+def _search_probes() -> tuple:
+    """Searches (problem, w, direction, g, settings) on which the cataloged wrong searches all
+    return different steps: a Rosenbrock start along -g and along a longer -3 g; a bowl's Newton
+    direction, and a short step along -g tried from alpha = 4; a bowl's minimum, where no step
+    meets the Armijo condition; and a step of 1.9999 along -g on the bowl w**2 / 2 from w = 1,
+    which lowers the loss by 1e-4, too little for Armijo's c1 = 0.3."""
+    valley, bowl = Rosenbrock(), Quadratic(A=np.diag([1.0, 4.0]), b=np.zeros(2))
+    round_bowl = Quadratic(A=np.eye(2), b=np.zeros(2))
+    start, corner, east = np.array([-1.2, 1.0]), np.ones(2), np.array([1.0, 0.0])
+    uphill = np.array([1.0, -0.5])
+    return (
+        (valley, start, -valley.grad(start), valley.grad(start), {"c1": 1e-4, "shrink": 0.5}),
+        (
+            valley,
+            start,
+            -3 * valley.grad(start),
+            valley.grad(start),
+            {"alpha": 0.5, "shrink": 0.3, "c1": 0.3},
+        ),
+        (
+            bowl,
+            corner,
+            -np.linalg.solve(bowl.A, bowl.grad(corner)),
+            bowl.grad(corner),
+            {"c1": 0.3},
+        ),
+        (bowl, corner, -0.2 * bowl.grad(corner), bowl.grad(corner), {"alpha": 4.0, "c1": 0.3}),
+        (bowl, np.zeros(2), uphill, -uphill, {"shrink": 0.3}),
+        (round_bowl, east, -east, east, {"alpha": 1.9999, "c1": 0.3}),
+    )
+
+
+SEARCH_PROBES = _search_probes()
+
+
+def _log_step(alpha: float) -> float:
+    """A step in log scale, where 0.5**60 and 0.5**59 differ as much as 1 and 2 (a comparison
+    of steps themselves, to an absolute 1e-12, finds them equal); NaN for a step <= 0."""
+    return float(np.log(alpha)) if alpha > 0 else float("nan")
+
+
+def named_search(student, failing: tuple, got: float) -> str:
+    """A line naming the cataloged wrong search that returned ``got`` on the ``failing`` search
+    (problem, w, direction, g, settings) and returns that mistake's steps on every search of
+    SEARCH_PROBES, or ''.
+
+    One step says little (every search returns alpha shrunk some number of times, and several
+    mistakes shrink as often on one line): the probes, on which the mistakes all differ, tell
+    which it is. Calls made to the student's search for them are left out of the diagnosis."""
+    searches = (failing, *SEARCH_PROBES)
+    steps = [got]
+    with unrecorded(student):
+        for problem, w, direction, g, settings in SEARCH_PROBES:
+            try:
+                returned = student.call(
+                    "backtracking_line_search",
+                    problem_argument(problem, "loss"),
+                    w,
+                    direction,
+                    g,
+                    **settings,
+                )
+                steps.append(as_float(returned, "backtracking_line_search"))
+            except (AssertionError, StudentCallFailed):
+                return ""
+
+    def on_every_search(search):
+        return lambda: tuple(
+            _log_step(search(problem.loss, w, direction, g, **settings))
+            for problem, w, direction, g, settings in searches
+        )
+
+    return name_mistake(
+        tuple(_log_step(step) for step in steps),
+        {why: on_every_search(wrong) for why, wrong in SEARCH_MISTAKES.items()},
+        right_answer=on_every_search(reference.backtracking_line_search)(),
+    )
 
 
 def check_search(student, problem, w, direction, g, settings: dict, where: str) -> None:
@@ -469,7 +749,7 @@ def check_search(student, problem, w, direction, g, settings: dict, where: str) 
     raise CheckFailed(
         f"backtracking_line_search {where} returned {got:.6g}, expected "
         f"{expected:.6g} ({', '.join(f'{k}={v:g}' for k, v in settings.items())}): {why}"
-        + name_mistake(got, SEARCH_MISTAKES, problem.loss, w, direction, g, **settings)
+        + named_search(student, (problem, w, direction, g, settings), got)
     )
 
 
@@ -553,29 +833,42 @@ def _lbfgs(
     line_search=True,
     converged=lambda g, tol: np.max(np.abs(g)) <= tol,
     tests_before_the_step=True,
+    keep_changes=None,
+    search=wolfe_line_search,
+    direction_of=reference.lbfgs_direction,
+    first_history=True,
+    last_count=lambda max_iter: max_iter,
 ):
-    """L-BFGS with one part swapped for a student's: which pairs are kept, the count returned
-    on convergence (off by ``count_offset``), whether pairs are stored at all, the line search
-    (else full steps), the stopping test, and where it is made."""
+    """L-BFGS with one part swapped for a student's: which pairs are kept (of the steps, and
+    of the gradient changes if ``keep_changes`` is given), the count returned on convergence
+    (off by ``count_offset``) and without it, whether pairs are stored at all, the line search
+    (``search``; full steps without ``line_search``), the direction from the lists, the
+    stopping test and where it is made, and whether history starts with f(w0)."""
+    keep_changes = keep_changes or keep
     w = np.array(w0, dtype=np.float64)
-    g, s_list, grad_change_list, history = grad(w), [], [], [f(w)]
+    g, s_list, grad_change_list = grad(w), [], []
+    history = [f(w)] if first_history else []
     for k in range(max_iter):
         if tests_before_the_step and converged(g, tol):
             return w, k + count_offset, np.array(history)
-        direction = reference.lbfgs_direction(g, s_list, grad_change_list)
-        alpha = wolfe_line_search(f, grad, w, direction) if line_search else 1.0
+        direction = direction_of(g, s_list, grad_change_list)
+        alpha = search(f, grad, w, direction) if line_search else 1.0
         w_new = w + alpha * direction
         g_new = grad(w_new)
         s, grad_change = w_new - w, g_new - g
         curvature = grad_change @ s > 1e-12 * np.linalg.norm(s) * np.linalg.norm(grad_change)
         if stores_pairs and curvature:
             s_list = keep(s_list + [s], m)
-            grad_change_list = keep(grad_change_list + [grad_change], m)
+            grad_change_list = keep_changes(grad_change_list + [grad_change], m)
         w, g = w_new, g_new
         history.append(f(w))
         if not tests_before_the_step and converged(g, tol):
             return w, k + 1 + count_offset, np.array(history)
-    return w, max_iter, np.array(history)
+    return w, last_count(max_iter), np.array(history)
+
+
+def _looping(**parts):
+    return lambda *args, **settings: _lbfgs(*args, **settings, **parts)
 
 
 # The mistakes of the loop (the direction and the line search are right). The stopping test
@@ -608,6 +901,32 @@ LBFGS_MISTAKES = {
     "the stopping test is made only after a step: it comes first in each iteration, "
     "so a w0 that already meets it is returned after 0 iterations": (
         lambda *args, **settings: _lbfgs(*args, **settings, tests_before_the_step=False)
+    ),
+    "every pair is kept, never the last m alone: the iteration (lbfgs-iteration) drops the "
+    "oldest pair once it holds M = m": _looping(keep=lambda pairs, m: pairs),
+    "the list of gradient changes is never trimmed to m, so s_i and Δg_i come from different "
+    "steps: drop the oldest of both lists together": _looping(keep_changes=lambda pairs, m: pairs),
+    "the pairs are handed to lbfgs_direction newest first: it takes them oldest first, the "
+    "newest pair last": _looping(
+        direction_of=lambda g, S, G: reference.lbfgs_direction(g, S[::-1], G[::-1])
+    ),
+    "the step comes from backtracking, the Armijo condition alone: each iteration takes "
+    "wolfe_line_search's step, whose curvature condition keeps Δg^T s > 0 for the pair": (
+        _looping(
+            search=lambda f, grad, w, direction: reference.backtracking_line_search(
+                f, w, direction, grad(w)
+            )
+        )
+    ),
+    "history does not start with f(w0): it holds the loss at w0, then after each iteration, "
+    "one more entry than iterations": _looping(first_history=False),
+    "the count returned without convergence is max_iter - 1: after max_iter iterations "
+    "without meeting the stopping test, it is max_iter": _looping(
+        last_count=lambda max_iter: max_iter - 1
+    ),
+    "the tol passed in is ignored (1e-6 is used): the stopping test is max |g| <= tol, with "
+    "the caller's tol": lambda f, grad, w0, m=10, tol=1e-6, max_iter=500: _lbfgs(
+        f, grad, w0, m, 1e-6, max_iter
     ),
 }
 
@@ -812,6 +1131,73 @@ SECTIONS["test_largest_weight_counts"] = "what-a-newton-step-costs"
 COUNT_RTOL = 0.01
 
 
+def _counts(memory_bytes, m, *, bytes_per_number=8, newton_of=np.sqrt, numbers_per_weight=None):
+    """(P for Newton, P for L-BFGS), unrounded, with one part swapped for a student's: the bytes
+    of a number, P from the numbers Newton's method may store, and the numbers L-BFGS stores
+    for each weight (2 m)."""
+    numbers = memory_bytes / bytes_per_number
+    per_weight = 2 * m if numbers_per_weight is None else numbers_per_weight(m)
+    return newton_of(numbers), numbers / per_weight
+
+
+# Wrong counts, as functions of the check's arguments: each is named when both of the answer's
+# counts are within COUNT_RTOL of its own (or 1 weight, for rounding).
+COUNT_MISTAKES = {
+    "the counts are swapped: return Newton's P first, then L-BFGS's, (P_newton, P_lbfgs)": (
+        lambda memory_bytes, m: _counts(memory_bytes, m)[::-1]
+    ),
+    "the bytes are counted as numbers: each float64 number takes 8 bytes, so the memory "
+    "holds memory_bytes / 8 numbers": lambda memory_bytes, m: _counts(
+        memory_bytes, m, bytes_per_number=1
+    ),
+    "a number is taken as 4 bytes (float32): every number here is a float64, 8 bytes": (
+        lambda memory_bytes, m: _counts(memory_bytes, m, bytes_per_number=4)
+    ),
+    "the memory is divided by 64, as if it were counted in bits: memory_bytes is in bytes, and "
+    "a float64 number takes 8 of them": lambda memory_bytes, m: _counts(
+        memory_bytes, m, bytes_per_number=64
+    ),
+    "L-BFGS's count leaves out the 2: it stores m pairs of two vectors, s and Δg, each of P "
+    "numbers, 2 m P numbers in all": lambda memory_bytes, m: _counts(
+        memory_bytes, m, numbers_per_weight=lambda m: m
+    ),
+    "L-BFGS's count adds the weights and the gradient (2 m P + 2 P numbers): count only what "
+    "it adds to gradient descent, its m pairs, 2 m P numbers": lambda memory_bytes, m: _counts(
+        memory_bytes, m, numbers_per_weight=lambda m: 2 * m + 2
+    ),
+    "Newton's count stores half the Hessian, P (P + 1) / 2 numbers: the chapter counts the "
+    "whole Hessian, P**2 numbers": lambda memory_bytes, m: _counts(
+        memory_bytes, m, newton_of=lambda numbers: np.sqrt(2 * numbers)
+    ),
+    "Newton's count is a cube root, the P**3 of the solve's time: the memory holds the "
+    "Hessian, P**2 numbers, so P is a square root": lambda memory_bytes, m: _counts(
+        memory_bytes, m, newton_of=np.cbrt
+    ),
+    "Newton's count divides by 8 after the square root (sqrt(memory_bytes) / 8): the memory "
+    "holds memory_bytes / 8 numbers, and P**2 of them fit": lambda memory_bytes, m: (
+        np.sqrt(memory_bytes) / 8,
+        _counts(memory_bytes, m)[1],
+    ),
+}
+
+
+def named_count(counts: list[float], memory_bytes: int, m: int) -> str:
+    """A line naming the cataloged wrong count whose two counts are both what the student's are,
+    to COUNT_RTOL (or 1 weight), or '': nothing when two mistakes fit, or the mistake's counts
+    are the right ones."""
+    right = reference.largest_weight_counts(memory_bytes, m)
+
+    def near(one, other) -> bool:
+        return all(np.isclose(a, b, rtol=COUNT_RTOL, atol=1.0) for a, b in zip(one, other))
+
+    fitting = [
+        why
+        for why, wrong in COUNT_MISTAKES.items()
+        if near(counts, wrong(memory_bytes, m)) and not near(wrong(memory_bytes, m), right)
+    ]
+    return f"\n    {LIKELY_MISTAKE}{fitting[0]}" if len(fitting) == 1 else ""
+
+
 def check_weight_count(student, rng, index, method):
     for _ in range(5):
         memory_bytes = int(np.exp(rng.uniform(np.log(1e6), np.log(1e12))))
@@ -833,6 +1219,7 @@ def check_weight_count(student, rng, index, method):
                 f"largest_weight_counts({memory_bytes}, m={m}): P for {method}: got {got:.6g}, "
                 f"expected {expected} (relative tolerance {COUNT_RTOL:g}); count the numbers "
                 f"{method} stores for P weights, 8 bytes each"
+                + named_count(counts, memory_bytes, m)
             )
 
 

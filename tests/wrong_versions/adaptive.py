@@ -9,6 +9,7 @@ CATALOGS = {
     "rmsprop_step": checks.RMSPROP_MISTAKES,
     "adam_step": checks.ADAM_MISTAKES,
     "adamw_step": checks.ADAMW_MISTAKES,
+    "rmsprop_steady_step": checks.STEADY_MISTAKES,
 }
 SECTIONS = {
     "test_adagrad_step": {"eps is inside the square root": "our-forms-and-pytorch-s"},
@@ -17,7 +18,16 @@ SECTIONS = {
         "no bias correction": "the-bias-of-zero-initialized-moments",
         "t is incremented after it is used": "why-t-is-incremented-before-it-is-used",
         "eps is inside the square root": "our-forms-and-pytorch-s",
+        "t is never incremented": "why-t-is-incremented-before-it-is-used",
+        "t comes back unchanged": "why-t-is-incremented-before-it-is-used",
+        "Keras's and TensorFlow's form": "our-forms-and-pytorch-s",
+        "only m is bias-corrected": "the-bias-of-zero-initialized-moments",
     },
+    "test_adamw_step": {
+        "t comes back unchanged": "why-t-is-incremented-before-it-is-used",
+        "with the penalty's gradient 2 * weight_decay * w": "adamw-weight-decay-decoupled",
+    },
+    "test_rmsprop_steady_step": {"this is AdaGrad's step": "the-decay-rate"},
 }
 
 MUTANTS = {

@@ -28,11 +28,18 @@ MUTANTS = {
 }
 CATALOGS = {"momentum_step": checks.MOMENTUM_MISTAKES, "nesterov_step": checks.NESTEROV_MISTAKES}
 SECTIONS = {
-    "test_momentum_step": {"this is PyTorch's form": "pytorch-s-form"},
+    "test_momentum_step": {
+        "this is PyTorch's form": "pytorch-s-form",
+        "this is Nesterov's step": "the-change-of-variables",
+    },
     "test_nesterov_step": {
         "this is plain momentum": "the-change-of-variables",
         "not the look-ahead point": "the-change-of-variables",
         "not taken back": "the-change-of-variables",
+        "added instead of taken back": "the-change-of-variables",
+        "this is PyTorch's form": "pytorch-s-form",
+        "the correction rho * (v_new - v) is subtracted": "the-change-of-variables",
+        "the correction v_new - v is missing its rho": "the-change-of-variables",
     },
 }
 
@@ -60,6 +67,7 @@ MUTANTS["test_momentum_speedup"] = {
     "a sum that starts at rho": lambda rho, t: sum(rho**k for k in range(1, t + 1)),
 }
 CATALOGS["momentum_speedup"] = checks.SPEEDUP_MISTAKES
+CATALOGS["choose_momentum"] = checks.CHOICE_MISTAKES
 FEEDBACK = {
     "test_choose_momentum": {
         "a fixed friction 0.9 with lr 1/nu_max": "Tuned for this condition number, momentum "

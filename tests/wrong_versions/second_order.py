@@ -81,11 +81,22 @@ CATALOGS = {
     "lbfgs_direction": checks.DIRECTION_MISTAKES,
     "backtracking_line_search": checks.SEARCH_MISTAKES,
     "lbfgs": checks.LBFGS_MISTAKES,
+    "largest_weight_counts": checks.COUNT_MISTAKES,
 }
 SECTIONS = {
     "test_bfgs_update": {
         "the update is made even when the curvature condition": "the-curvature-condition",
         "H is reset to the identity when the update is skipped": "the-curvature-condition",
         "the update is skipped only when Δg^T s < 0": "the-curvature-condition",
+        "the curvature test is reversed": "the-curvature-condition",
+    },
+    "test_lbfgs": {
+        "the step comes from backtracking": (
+            "why-quasi-newton-methods-need-the-curvature-condition"
+        ),
+    },
+    "test_largest_weight_counts": {
+        "L-BFGS's count leaves out the 2": "l-bfgs-the-last-m-pairs",
+        "Newton's count is a cube root": "what-a-newton-step-costs",
     },
 }
