@@ -65,8 +65,9 @@ def test_is_a_flipped_sign_said():
 
 
 def test_is_returning_an_input_unchanged_said():
+    # A copy: returning `v` itself is refused as a view before any diagnosis.
     def returns_old_velocity(w, dw, v, lr, rho=0.9):
-        return momentum.momentum_step(w, dw, v, lr, rho)[0], v
+        return momentum.momentum_step(w, dw, v, lr, rho)[0], v.copy()
 
     says("momentum", "momentum_step", returns_old_velocity, "`v`, the value it was given")
 
