@@ -69,11 +69,11 @@ class HostedGrade:
 
     @property
     def score(self) -> float:
-        return sum(test.score for test in self.tests)
+        return float(sum(test.score for test in self.tests))
 
     @property
     def max_score(self) -> float:
-        return sum(test.max_score for test in self.tests)
+        return float(sum(test.max_score for test in self.tests))
 
 
 def grade_upload(
