@@ -9,6 +9,10 @@ At the root of the archive (Gradescope unpacks it into ``/autograder/source``):
 - ``run_autograder``, which Gradescope runs for every submission: ``python -m autograder
   gradescope-run``, which grades ``/autograder/submission`` with hosted.grade_upload and writes
   ``/autograder/results/results.json``;
+- ``run_prairielearn``, the same grading as PrairieLearn's external grader runs it (the
+  question's entrypoint, with the archive's files in the course's ``serverFilesCourse``):
+  ``python -m autograder prairielearn``, ``/grade/student`` in, ``/grade/results/results.json``
+  out, with the interpreter of an image built by running ``setup.sh`` in ``/opt/optgrade``;
 - what grading needs of the course: the package ``autograder`` (hidden checks and reference
   included), the student package ``optlab`` (``student/``), the exercise's source notebook
   (``solutions/<exercise>/``), ``_config.yml`` (the book's address, for the feedback's links),
@@ -73,10 +77,12 @@ fi
 "$python" -m venv .venv
 .venv/bin/pip install --no-cache-dir --disable-pip-version-check \\
     -r requirements.txt -c constraints.txt ./student
-# Said in the build's log: whether a sandbox starts here (run_autograder grades nothing where
-# none can, and says why).
-.venv/bin/python -c 'from autograder.sandbox.isolation import can_isolate
+# Said in the build's log: whether a sandbox starts here (the grader grades nothing where none
+# can, and says why). An image built without the grader's files (for PrairieLearn) skips it.
+if [ -d autograder ]; then
+    .venv/bin/python -c 'from autograder.sandbox.isolation import can_isolate
 print("sandbox:", can_isolate() or "it starts")'
+fi
 """
 
 RUN_AUTOGRADER = """\
@@ -92,6 +98,22 @@ python="${{OPTGRADE_PYTHON:-$source/.venv/bin/python}}"
 cd "$source"
 PYTHONPATH="$source" exec "$python" -m autograder --root "$source" \\
     gradescope-run {assignment} --gradescope-root "$root" "$@"
+"""
+
+RUN_PRAIRIELEARN = """\
+#!/bin/sh
+# PrairieLearn's external grader runs this (the question's entrypoint), as root: it grades the
+# notebook in $grade/student with the hidden checks (the student's code in the sandbox) and
+# writes $grade/results/results.json. OPTGRADE_GRADE_ROOT moves that layout (/grade) elsewhere,
+# OPTGRADE_PYTHON names another interpreter than the image's (setup.sh run in /opt/optgrade);
+# arguments are passed on.
+set -eu
+source="$(cd "$(dirname "$0")" && pwd)"
+grade="${{OPTGRADE_GRADE_ROOT:-/grade}}"
+python="${{OPTGRADE_PYTHON:-/opt/optgrade/.venv/bin/python}}"
+cd "$source"
+PYTHONPATH="$source" exec "$python" -m autograder --root "$source" \\
+    prairielearn {assignment} --grade-root "$grade" "$@"
 """
 
 
@@ -136,6 +158,9 @@ def write_bundle(root: Path, assignment: str, to: Path) -> Path:
 
         add("setup.sh", SETUP_SH.encode(), EXECUTABLE)
         add("run_autograder", RUN_AUTOGRADER.format(assignment=assignment).encode(), EXECUTABLE)
+        add(
+            "run_prairielearn", RUN_PRAIRIELEARN.format(assignment=assignment).encode(), EXECUTABLE
+        )
         add("requirements.txt", grading_requirements(root).encode())
         for name, path in bundle_files(root, assignment).items():
             add(name, path.read_bytes())

@@ -58,14 +58,15 @@ PRAIRIELEARN_TEST_FIELDS = {"name", "description", "points", "max_points", "mess
 # A cell of the student's own that goes after what the service's grader holds: the hidden
 # reference and checks and the solution notebook (through the grader's working folder, as its
 # other processes show it, or the interpreter's installation), and results.json, which it writes
-# with full marks wherever Gradescope's layout is found. Paired with answers that call what it
-# stole (else wrong ones).
+# with full marks wherever Gradescope's or PrairieLearn's layout is found (the grader's folder
+# is in both). Paired with answers that call what it stole (else wrong ones).
 WRITES_THE_RESULTS = """
 import json, os
 fake = json.dumps({"score": 1000.0, "output": "all passed", "tests": []})
-roots = ["/autograder"] + ["/proc/%s/cwd/.." % p for p in os.listdir("/proc") if p.isdigit()]
+cwds = ["/proc/%s/cwd" % p for p in os.listdir("/proc") if p.isdigit()]
+roots = ["/autograder", "/grade"] + [c + "/.." for c in cwds] + [c + "/../.." for c in cwds]
 for root in roots:
-    if os.path.isdir(root + "/submission"):
+    if os.path.isdir(root + "/submission") or os.path.isdir(root + "/student"):
         try:
             os.makedirs(root + "/results", exist_ok=True)
             with open(root + "/results/results.json", "w") as handle:
@@ -177,7 +178,8 @@ def test_does_the_bundle_hold_what_gradescope_asks_and_no_more(bundle):
         entries = {entry.filename: entry for entry in archive.infolist()}
         setup = archive.read("setup.sh").decode()
         requirements = archive.read("requirements.txt").decode().split()
-    for script in ("setup.sh", "run_autograder"):  # at the root of the archive, executable
+    # At the root of the archive, executable.
+    for script in ("setup.sh", "run_autograder", "run_prairielearn"):
         assert (entries[script].external_attr >> 16) & 0o111 == 0o111, script
     assert "bubblewrap" in setup and "libseccomp2" in setup
     assert subprocess.run(["bash", "-n", "-c", setup]).returncode == 0
@@ -254,20 +256,32 @@ def test_does_gradescope_get_no_score_where_no_sandbox_can_be_made(bundle, tmp_p
     assert results_of(root) is None  # Gradescope shows a failed run, not a score
 
 
-def prairielearn(course: Path, grade_root: Path, *args: str) -> subprocess.CompletedProcess:
-    return support.run_command(
-        sys.executable,
-        "-m",
-        "autograder",
-        "--root",
-        str(course),
-        "prairielearn",
-        ASSIGNMENT,
-        "--grade-root",
-        str(grade_root),
-        *args,
-        cwd=course,
+def prairielearn_layout(bundle: Path, where: Path) -> Path:
+    """A folder laid out as PrairieLearn lays out /grade for an external grader: the bundle in
+    serverFilesCourse/optgrade/ (the course's files students never get), student/ holding the
+    upload, results/ empty."""
+    grade_root = where / "grade"
+    unpacked = gradescope_layout(bundle, where)
+    shutil.move(unpacked / "source", grade_root / "serverFilesCourse" / "optgrade")
+    (grade_root / "student").mkdir()
+    return grade_root
+
+
+def run_prairielearn(grade_root: Path, *args: str, **environment: str):
+    """PrairieLearn's run: the question's entrypoint, the bundle's ``run_prairielearn``, with this
+    test run's interpreter for the image's; its results.json (None when it wrote none)."""
+    env = support.venv_environment() | environment
+    env |= {"OPTGRADE_GRADE_ROOT": str(grade_root), "OPTGRADE_PYTHON": sys.executable}
+    result = subprocess.run(
+        [str(grade_root / "serverFilesCourse" / "optgrade" / "run_prairielearn"), *args],
+        cwd=grade_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+    path = grade_root / "results" / "results.json"
+    return result, json.loads(path.read_text()) if path.exists() else None
 
 
 def assert_prairielearn_format(results: dict) -> None:
@@ -280,14 +294,11 @@ def assert_prairielearn_format(results: dict) -> None:
 
 
 @pytest.mark.parametrize("student", ["one_sided", "cheat"])
-def test_does_prairielearn_get_the_score_grade_gives(by_grade, tmp_path, student):
-    course = support.make_course(tmp_path / "course", ASSIGNMENT)
-    grade_root = tmp_path / "grade"
-    (grade_root / "student").mkdir(parents=True)
+def test_does_prairielearn_get_the_score_grade_gives(bundle, by_grade, tmp_path, student):
+    grade_root = prairielearn_layout(bundle, tmp_path)
     nbformat.write(class_notebooks()[student], grade_root / "student" / f"{ASSIGNMENT}.ipynb")
-    result = prairielearn(course, grade_root, "--seed", str(SEED))
+    result, results = run_prairielearn(grade_root, "--seed", str(SEED))
     assert result.returncode == 0, result.stderr[-3000:]
-    results = json.loads((grade_root / "results" / "results.json").read_text())
     assert_prairielearn_format(results)
     assert results["succeeded"] and results["gradable"]
     assert {test["name"]: test["points"] for test in results["tests"]} == by_grade[student]
@@ -296,30 +307,15 @@ def test_does_prairielearn_get_the_score_grade_gives(by_grade, tmp_path, student
 
 
 @pytest.mark.parametrize("cause", ["refused", "no sandbox"])
-def test_does_prairielearn_tell_an_upload_it_cannot_grade_from_a_zero(tmp_path, cause):
-    course = support.make_course(tmp_path / "course", ASSIGNMENT)
-    grade_root = tmp_path / "grade"
-    (grade_root / "student").mkdir(parents=True)
+def test_does_prairielearn_tell_an_upload_it_cannot_grade_from_a_zero(bundle, tmp_path, cause):
+    grade_root = prairielearn_layout(bundle, tmp_path)
     notebook = grade_root / "student" / f"{ASSIGNMENT}.ipynb"
     if cause == "refused":
         notebook.write_text("")
-        result = prairielearn(course, grade_root)
+        result, results = run_prairielearn(grade_root)
     else:
         nbformat.write(support.solution(ASSIGNMENT), notebook)
-        missing = str(tmp_path / "no-such-bwrap")
-        result = support.run_command(
-            "env",
-            f"OPTGRADE_BWRAP={missing}",
-            sys.executable,
-            "-m",
-            "autograder",
-            "prairielearn",
-            ASSIGNMENT,
-            "--grade-root",
-            str(grade_root),
-            cwd=course,
-        )
-    results = json.loads((grade_root / "results" / "results.json").read_text())
+        result, results = run_prairielearn(grade_root, OPTGRADE_BWRAP=str(tmp_path / "no-bwrap"))
     assert_prairielearn_format(results)
     if cause == "refused":  # invalid, not an attempt: the student is told why
         assert result.returncode == 0, result.stderr[-3000:]
