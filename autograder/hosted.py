@@ -8,12 +8,12 @@ checks, sandbox, limits, refusals and feedback as ``python -m autograder grade``
 submission at a time. `HostedGrade` is what that grading gave; `gradescope_results` and
 `prairielearn_results` say it in each service's format.
 
-Only regular files at the top of the upload are taken, read without following links: a link
-named like the notebook that points at the course's own files (its solutions, in the
-autograder's folder) is not the student's work. The student's code runs in the sandbox, which
-shows none of the service's folders (the grader's files, the results), so it can neither read
-the hidden checks nor write the results: the grader writes ``results.json`` once grading is
-over, replacing whatever stood there.
+Only the notebooks at the top of the upload are taken (regular ``*.ipynb`` files), read without
+following links: a link named like the notebook that points at the course's own files (its
+solutions, in the autograder's folder) is not the student's work. The student's code runs in
+the sandbox, which shows none of the service's folders (the grader's files, the results), so it
+can neither read the hidden checks nor write the results: the grader writes ``results.json``
+once grading is over, replacing whatever stood there.
 
 Gradescope's format (its "Autograder Specifications"): ``score``, ``output``,
 ``stdout_visibility`` and ``tests``, each test with ``name``, ``score``, ``max_score``,
@@ -107,9 +107,13 @@ def grade_upload(
 
 
 def copy_uploaded_files(upload: Path, folder: Path) -> None:
-    """Copy the regular files at the top of ``upload`` into ``folder``, never through a link."""
-    for entry in sorted(Path(upload).iterdir()) if Path(upload).is_dir() else []:
+    """Copy the notebooks at the top of ``upload`` (regular ``*.ipynb`` files) into ``folder``,
+    never through a link. Grading reads nothing else of a submission; other files (nbgrader's
+    ``timestamp.txt`` among them) are the service's business, not the student's to set."""
+    for entry in sorted(Path(upload).glob("*.ipynb")) if Path(upload).is_dir() else []:
         try:
+            # O_NONBLOCK: a FIFO opens at once (and is then skipped) instead of waiting for a
+            # writer that never comes.
             handle = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             continue  # a link (ELOOP), or unreadable: not a file the student uploaded
