@@ -213,6 +213,9 @@ def test_does_gradescope_score_each_test_cell_as_grade_does(bundle, by_grade, tm
     assert {test["name"]: test["score"] for test in results["tests"]} == by_grade[student]
     assert results["score"] == sum(by_grade[student].values())
     assert results["stdout_visibility"] == "hidden"  # the grader's log is the instructor's
+    shown = json.dumps(results, ensure_ascii=False)  # all that students see
+    assert [line for line in support.secret_lines(ASSIGNMENT) if line in shown] == []
+    assert support.leaked_functions(shown) == []
     if student == "honest":
         assert results["score"] == support.full_marks(ASSIGNMENT) > 0
         assert "explain_centered_difference" in results["output"]  # left to a grader's hand
