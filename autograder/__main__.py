@@ -3,6 +3,8 @@
 python -m autograder release [ASSIGNMENT ...]   regenerate exercises/ from solutions/
 python -m autograder grade ASSIGNMENT           grade submitted/*/ASSIGNMENT/
 python -m autograder export [--to FILE]         write the grade sheet from the gradebook
+python -m autograder gradescope ASSIGNMENT      write the assignment's Gradescope autograder.zip
+python -m autograder prairielearn ASSIGNMENT    grade /grade/student/ for PrairieLearn
 """
 
 from __future__ import annotations
@@ -29,10 +31,18 @@ OPTION_GROUPS = {
 }
 
 
-def add_grading_options(command: argparse.ArgumentParser) -> None:
-    """A flag for each of GradingOptions' fields, with its help, default and group."""
+# What grading one upload for a hosted service leaves to the service: whom (one student), how
+# many at once (one), what to skip (nothing), and lateness (the service's own deadlines).
+HOSTED_FIXED = ("students", "jobs", "force", "due", "late_percent_per_day")
+
+
+def add_grading_options(command: argparse.ArgumentParser, leave_out: tuple[str, ...] = ()) -> None:
+    """A flag for each of GradingOptions' fields but those named in ``leave_out``, with its help,
+    default and group."""
     groups = {name: command.add_argument_group(title) for name, title in OPTION_GROUPS.items()}
     for option in fields(GradingOptions):
+        if option.name in leave_out:
+            continue
         flag = dict(option.metadata["flag"])
         flags = flag.pop("flags", ("--" + option.name.replace("_", "-"),))
         where = groups[flag.pop("group")] if "group" in flag else command
@@ -80,6 +90,49 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write it (default: grades.csv in the course directory)",
     )
 
+    gradescope = commands.add_parser(
+        "gradescope",
+        help="write the assignment's Gradescope autograder (autograder.zip: setup.sh, "
+        "run_autograder, the hidden checks); upload it as the assignment's autograder",
+    )
+    gradescope.add_argument("assignment", help="the assignment's name, e.g. gradients")
+    gradescope.add_argument(
+        "--to",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where to write it (default: gradescope/<assignment>/autograder.zip in the course "
+        "directory)",
+    )
+    gradescope_run = commands.add_parser(
+        "gradescope-run",
+        help="what the Gradescope autograder's run_autograder runs: grade "
+        "<gradescope root>/submission/ and write <gradescope root>/results/results.json",
+    )
+    gradescope_run.add_argument("assignment", help="the assignment's name, e.g. gradients")
+    gradescope_run.add_argument(
+        "--gradescope-root",
+        type=Path,
+        default=Path("/autograder"),
+        metavar="DIR",
+        help="Gradescope's folder, with submission/ and results/ (default: /autograder)",
+    )
+    add_grading_options(gradescope_run, HOSTED_FIXED)
+    prairielearn = commands.add_parser(
+        "prairielearn",
+        help="grade one submission as PrairieLearn's external grader: <grade root>/student/ "
+        "in, <grade root>/results/results.json out",
+    )
+    prairielearn.add_argument("assignment", help="the assignment's name, e.g. gradients")
+    prairielearn.add_argument(
+        "--grade-root",
+        type=Path,
+        default=Path("/grade"),
+        metavar="DIR",
+        help="PrairieLearn's folder, with student/ and results/ (default: /grade)",
+    )
+    add_grading_options(prairielearn, HOSTED_FIXED)
+
     args = parser.parse_args(argv)
     root = args.root.resolve()
     known = assignments(root)
@@ -102,6 +155,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.assignment not in known:
         parser.error(f"no such assignment: {args.assignment} (known: {', '.join(known)})")
+    if args.command == "gradescope":
+        from .gradescope import write_bundle
+
+        to = args.to or Path(root, "gradescope", args.assignment, "autograder.zip")
+        written = write_bundle(root, args.assignment, to)
+        print(f"wrote the Gradescope autograder of {args.assignment} to {written}")
+        return 0
+    if args.command in ("gradescope-run", "prairielearn"):
+        return grade_for_service(args, root)
     from .grading import NoSubmission, summary
     from .grading import grade as do_grade
     from .late import parse_due
@@ -136,6 +198,47 @@ def main(argv: list[str] | None = None) -> int:
     if not_graded:
         print(f"Not graded: {', '.join(not_graded)}: run the same command again to grade them.")
     return 0 if all(o.graded for o in run.outcomes) else 1
+
+
+def grade_for_service(args: argparse.Namespace, root: Path) -> int:
+    """Grade the one submission a hosted service hands over and write its results.json: 0 when
+    written with a score (or a refusal's reason), 1 when the submission could not be graded for
+    a reason not the student's, 4 when no sandbox can be made here. Gradescope then has no
+    results.json (it shows the run as failed, and keeps no score); PrairieLearn has one that
+    says grading did not succeed."""
+    from .hosted import (
+        HostedGrade,
+        grade_upload,
+        gradescope_results,
+        prairielearn_results,
+        write_results,
+    )
+    from .records import NOT_GRADED
+    from .sandbox.isolation import IsolationError
+
+    if args.command == "gradescope-run":
+        upload, results = args.gradescope_root / "submission", args.gradescope_root / "results"
+    else:
+        upload, results = args.grade_root / "student", args.grade_root / "results"
+    values = {
+        option.name: getattr(args, option.name)
+        for option in fields(GradingOptions)
+        if option.name not in HOSTED_FIXED
+    }
+    code = 0
+    try:
+        result = grade_upload(root, args.assignment, upload, GradingOptions(**values))
+    except IsolationError as error:
+        result, code = HostedGrade(NOT_GRADED, f"no sandbox can be made here: {error}"), 4
+    if result.status == NOT_GRADED:
+        print(f"not graded: {result.problem}", file=sys.stderr)
+        code = code or 1
+        if args.command == "gradescope-run":
+            return code
+    write = gradescope_results if args.command == "gradescope-run" else prairielearn_results
+    path = write_results(write(result), results)
+    print(f"{result.status}: {result.score:g} / {result.max_score:g}; wrote {path}")
+    return code
 
 
 if __name__ == "__main__":

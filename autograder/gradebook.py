@@ -159,6 +159,22 @@ def find_submission(root: str | Path, assignment: str, student: str) -> Submissi
         return _submission(gb, assignment, student)
 
 
+def test_cell_scores(root: str | Path, assignment: str, student: str) -> dict[str, float]:
+    """The score of each autograded test cell of a submission, by grade id (the written answers,
+    graded by hand, are not among them); empty when the gradebook holds no such submission."""
+    with open_gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {
+            grade.name: float(grade.score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+            if grade.cell.cell_type == "code" and grade.name not in manual_cells(notebook.notebook)
+        }
+
+
 def manual_grades(root: str | Path, assignment: str, student: str) -> dict[str, float]:
     """The cells of a submission that an instructor graded by hand, and their manual scores."""
     with open_gradebook(root) as gb:

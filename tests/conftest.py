@@ -103,6 +103,7 @@ MODULE_TIERS = {
     "test_grading_corpus": ("sandbox", "slow"),
     "test_grading_gradebook": ("sandbox", "slow"),
     "test_grading_limits": ("sandbox", "slow"),
+    "test_hosted_grading": ("sandbox", "slow"),
     "test_isolation": ("sandbox",),
     "test_restore_deleted_test_cells": ("slow",),
     "test_sandbox": ("sandbox",),
