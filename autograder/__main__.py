@@ -129,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not started: {error}", file=sys.stderr)
         return 4
     print(summary(run))
+    from .gradebook import gradebook_location
+
     print(
-        f"\nScores are in gradebook.db, feedback in feedback/, the grade sheet in {run.csv.name}."
+        f"\nScores are in {gradebook_location(root)}, feedback in feedback/, "
+        f"the grade sheet in {run.csv.name}."
     )
     not_graded = [o.student for o in run.outcomes if o.status == NOT_GRADED]
     if not_graded:

@@ -9,8 +9,9 @@ One submission that cannot be graded is reported and does not stop the others.
 Submissions are graded in parallel by ``jobs`` worker processes. Each worker grades one
 submission at a time (its student process runs as a sandbox uid leased for the machine,
 sandbox/uids.py, so that killing what a student started never touches another student of
-this run or of any other), and writes to the one SQLite gradebook, whose writers wait for
-each other. One run at a time grades an assignment of a course (records.AssignmentLock).
+this run or of any other), and writes to the one gradebook (SQLite's, or a PostgreSQL server's
+that other graders may share: gradebook.py), whose writers wait for each other. One run at a
+time grades an assignment of a course (records.AssignmentLock).
 
 Every grading of a submission ends in a record (records.py): graded, not graded (the
 machine or the gradebook failed: nothing of it is scored, and the next run grades it
@@ -249,6 +250,9 @@ def _grade(root: Path, assignment: str, options: GradingOptions, progress) -> Gr
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
+    # Entered here, by one process, rather than by each worker's autograde (a run of another
+    # assignment may enter the same students at the same time: gradebook.add_students).
+    gradebook.add_students(root, todo)
     workers = max(1, min(options.jobs or default_jobs(), len(todo) or 1))
     # Workers are forked once everything they need is imported (nbgrader, the checks and
     # what they import), which saves each of them seconds of start-up. The parent holds no
@@ -406,7 +410,7 @@ def _last_error(result: dict) -> str:
     text = "\n".join(
         line for line in text.splitlines() if "Please see the the above traceback" not in line
     )
-    if "database is locked" in text:
+    if any(message in text for message in gradebook.LOCKED_MESSAGES):
         return (
             "the gradebook stayed locked by other writers for more than "
             f"{gradebook.GRADEBOOK_WAIT_SECONDS:g} s; nothing of this submission was kept: "
