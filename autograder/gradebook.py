@@ -17,11 +17,14 @@ that no connection stays open (grading forks its workers with none).
 from __future__ import annotations
 
 import functools
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nbgrader.api
+import tornado.log
 from alembic.script import ScriptDirectory
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from nbgrader.dbutil import ALEMBIC_DIR
@@ -125,12 +128,27 @@ def add_students(root: str | Path, students: list[str]) -> None:
     Another grader may enter the same student at the same moment (a run of another assignment,
     with the same students): the database refuses the second entry, which then finds the
     student entered; nbgrader's own autograde would fail on it instead."""
-    with open_gradebook(root) as gb:
+    with open_gradebook(root) as gb, _quiet(tornado.log.app_log):
         for student in students:
             try:
                 gb.update_or_create_student(student)
-            except InvalidEntry:
-                gb.find_student(student)  # entered by the other grader (rolled back here)
+            except InvalidEntry as refused:
+                try:
+                    gb.find_student(student)  # entered by the other grader (rolled back here)
+                except MissingEntry:
+                    raise refused from None
+
+
+@contextmanager
+def _quiet(logger: logging.Logger):
+    """``logger`` silent while the block runs: nbgrader logs the refused entry of a student that
+    another grader entered first with its traceback, as an error, which it is not here."""
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
 
 
 def set_due_date(root: str | Path, assignment: str, due: datetime) -> None:
