@@ -82,3 +82,25 @@ def test_does_a_course_that_moves_to_another_gradebook_enter_its_assignments_the
     in_sqlite = _source_digest(tmp_path, "gradients")
     name_database(tmp_path, "postgresql://grader@db.example.org/course\n")
     assert _source_digest(tmp_path, "gradients") != in_sqlite
+
+
+def test_does_the_cli_say_so_when_the_gradebooks_server_cannot_be_reached(tmp_path, capsys):
+    """No server listens at the named socket: grading starts nothing and the sheet is not
+    written, with the reason and what to do (exit code 5), not a traceback."""
+    import shutil
+
+    from grading_support import ROOT
+
+    from autograder.__main__ import main
+
+    shutil.copytree(ROOT / "solutions" / "gradients", tmp_path / "solutions" / "gradients")
+    (tmp_path / "submitted" / "ada" / "gradients").mkdir(parents=True)
+    name_database(tmp_path, f"postgresql://grader:s3cret@/course?host={tmp_path}\n")
+    for command in (["export"], ["grade", "gradients", "--no-isolation"]):
+        assert main(["--root", str(tmp_path), *command]) == 5
+        said = capsys.readouterr().err
+        assert said.startswith("stopped: the gradebook (postgresql+psycopg://grader:***@/course")
+        assert "run the same command again once it can" in said
+        assert "s3cret" not in said
+    assert not (tmp_path / "grades.csv").exists()
+    assert not (tmp_path / "gradebook.db").exists()
