@@ -34,7 +34,7 @@ from autograder.grading import grade
 from autograder.options import GradingOptions
 
 ASSIGNMENT = "gradients"
-WRONG_SVM = "def svm_loss(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n"
+WRONG_SVM = "def svm_loss(W, X, y):\n    return 0.0, np.zeros_like(W)\n"
 # Right, one function wrong, nothing done, and right in another style: full, partial and no marks.
 SUBMISSIONS = {
     "ada": solution(ASSIGNMENT),
@@ -220,3 +220,51 @@ def test_do_graders_entering_the_same_students_at_once_enter_each_once(server, t
     assert errors == [""] * len(processes)  # nothing to alarm an instructor either
     with open_gradebook(course) as gb:
         assert sorted(s.id for s in gb.students) == students
+
+
+# A student's cell that writes to the gradebook's server if it can reach it (it knows where the
+# server's socket is, as an attacker who guessed it would); its answer says what happened.
+REACH_THE_SERVER = """
+def _reach_the_server():
+    try:
+        import psycopg
+        with psycopg.connect(
+            host={socket!r}, user="grader", dbname={database!r}, autocommit=True,
+            connect_timeout=20,
+        ) as db:
+            db.execute("create table forged (score float)")
+        return "wrote to the gradebook"
+    except Exception as error:
+        return "refused: " + type(error).__name__
+"""
+REACHING_ANSWER = {
+    "svm_loss": "def svm_loss(W, X, y):\n"
+    "    raise RuntimeError('server: ' + _reach_the_server())\n"
+}
+
+
+def graded_attacker(server, course, database: str, isolate: bool) -> tuple[bool, str]:
+    """A student who tries to write to the course's gradebook in PostgreSQL, graded with or
+    without the sandbox: whether the server holds what it wrote, and its feedback."""
+    from grading_support import feedback_text
+
+    make_course(course, ASSIGNMENT)
+    in_postgresql(course, server, database)
+    setup = REACH_THE_SERVER.format(socket=server.socket_folder, database=database)
+    submit(course, "eve", ASSIGNMENT, with_answers(solution(ASSIGNMENT), REACHING_ANSWER, setup))
+    run = grade(course, ASSIGNMENT, GradingOptions(jobs=1, isolate=isolate))
+    assert [o.graded for o in run.outcomes] == [True], [o.problem for o in run.outcomes]
+    with server.connect(database) as db:
+        forged = db.execute("select to_regclass('public.forged') is not null").fetchone()[0]
+    return forged, feedback_text(course, ASSIGNMENT, "eve")
+
+
+def test_can_student_code_reach_the_gradebooks_postgresql_server(server, tmp_path):
+    """No: the sandbox has no network and no sockets of the machine. Without the sandbox the
+    same submission writes to the gradebook: the attack is real."""
+    forged, feedback = graded_attacker(server, tmp_path / "sandboxed", "sandboxed", True)
+    assert "server: refused: " in feedback, feedback[-3000:]
+    assert not forged
+    forged, feedback = graded_attacker(server, tmp_path / "unsandboxed", "unsandboxed", False)
+    assert "server: wrote to the gradebook" in feedback, feedback[-3000:]
+    assert forged
