@@ -340,14 +340,23 @@ def max_manual_score(assignment) -> float:
 def sheet_entries(
     gb: Gradebook, assignments: list[str] | None = None, students: list[str] | None = None
 ) -> list[SheetEntry]:
-    """Every (assignment, student) of the open gradebook ``gb``, in its order (only the named
-    ``assignments`` and ``students``, when given)."""
+    """Every (assignment, student) of the open gradebook ``gb`` (only the named ``assignments``
+    and ``students``, when given), in nbgrader's order: assignments by due date (none first) and
+    name, students by last and first name (none first) and id, whatever the database."""
+    # nbgrader's own order leaves ties to the database (SQLite: as entered; PostgreSQL: any) and
+    # puts a missing name or date first in SQLite, last in PostgreSQL.
+    in_order = sorted(
+        gb.assignments, key=lambda a: (a.duedate is not None, a.duedate or datetime.min, a.name)
+    )
+    students_in_order = sorted(
+        gb.students, key=lambda s: (s.last_name or "", s.first_name or "", s.id)
+    )
     entries = []
-    for assignment in gb.assignments:
+    for assignment in in_order:
         if assignments and assignment.name not in assignments:
             continue
         manual_points = max_manual_score(assignment)
-        for student in gb.students:
+        for student in students_in_order:
             if students and student.id not in students:
                 continue
             entries.append(
@@ -367,7 +376,7 @@ def sheet_entries(
 
 
 def read_sheet_entries(root: str | Path) -> list[SheetEntry]:
-    """Every (assignment, student) of the course's gradebook, in its order."""
+    """Every (assignment, student) of the course's gradebook, in `sheet_entries`' order."""
     with open_gradebook(root) as gb:
         return sheet_entries(gb)
 

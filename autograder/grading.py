@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import InvalidEntry
 from nbgrader.apps import NbGraderAPI
+from sqlalchemy.exc import OperationalError
 
 from . import gradebook
 from .checks import load_registry
@@ -250,9 +252,6 @@ def _grade(root: Path, assignment: str, options: GradingOptions, progress) -> Gr
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
-    # Entered here, by one process, rather than by each worker's autograde (a run of another
-    # assignment may enter the same students at the same time: gradebook.add_students).
-    gradebook.add_students(root, todo)
     workers = max(1, min(options.jobs or default_jobs(), len(todo) or 1))
     # Workers are forked once everything they need is imported (nbgrader, the checks and
     # what they import), which saves each of them seconds of start-up. The parent holds no
@@ -344,6 +343,12 @@ def _grade_one(root: Path, assignment: str, student: str, options: GradingOption
     # Autograding again keeps a manual score but flags its cell for review in formgrader
     # (nbgrader's SaveAutoGrades): the summary names them.
     manual_before = gradebook.manual_grades(root, assignment, student)
+    try:
+        # Before autograde, which fails when a run of another assignment enters the same
+        # student at the same moment (gradebook.add_student finds them entered instead).
+        gradebook.add_student(root, student)
+    except (OperationalError, InvalidEntry) as error:  # reported as autograde's failures are
+        return Outcome(student, False, problem=_last_error({"error": str(error)}))
     api = _worker_api(root, options)
     result = api.autograde(assignment, student, force=True, create=True)
     if not result["success"]:

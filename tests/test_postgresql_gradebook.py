@@ -150,7 +150,7 @@ def test_do_graders_writing_to_one_postgresql_gradebook_at_once_lose_nothing_nor
     server, tmp_path
 ):
     """Two runs, of two assignments with the same students, each with two workers: four
-    writers at once, and two parents entering the same students."""
+    writers at once, two of them entering the same students."""
     students = [f"s{k}" for k in range(4)]
     assignments = ["gradients", "random_search"]
     course = in_postgresql(tmp_path, server, "shared")
@@ -192,8 +192,8 @@ add_students(sys.argv[1], json.loads(sys.argv[2]))
 
 
 def test_do_graders_entering_the_same_students_at_once_enter_each_once(server, tmp_path):
-    """The parents of runs of two assignments enter the same students into the gradebook at
-    the same moment: each finds those the other entered, none fails."""
+    """Graders (the workers of runs of two assignments) enter the same students into the
+    gradebook at the same moment: each finds those the others entered, none fails."""
     course = in_postgresql(tmp_path, server, "entering")
     with open_gradebook(course):
         pass  # the gradebook's tables, as a release makes them before any grading
