@@ -268,3 +268,49 @@ def test_can_student_code_reach_the_gradebooks_postgresql_server(server, tmp_pat
     forged, feedback = graded_attacker(server, tmp_path / "unsandboxed", "unsandboxed", False)
     assert "server: wrote to the gradebook" in feedback, feedback[-3000:]
     assert forged
+
+
+HOLD_THE_STUDENTS = """
+import sys, time, psycopg
+db = psycopg.connect(host=sys.argv[1], user="grader", dbname=sys.argv[2])
+db.execute("lock table student in exclusive mode")  # others may read it, not write to it
+print("holding", flush=True)
+time.sleep(3600)
+"""
+
+
+def test_is_a_submission_that_waited_too_long_for_postgresqls_lock_graded_by_the_next_run(
+    server, tmp_path, monkeypatch
+):
+    """Another writer holds the gradebook's table of students until the test ends it: each
+    writer gives up after its wait, nothing of its submission is kept, the next run grades it."""
+    from autograder import gradebook
+    from autograder.release import enter_in_gradebook
+
+    course = in_postgresql(make_course(tmp_path, ASSIGNMENT), server, "locked")
+    for student in ("ada", "bob"):
+        submit(course, student, ASSIGNMENT, solution(ASSIGNMENT))
+    enter_in_gradebook(course, ASSIGNMENT)
+    monkeypatch.setattr(gradebook, "GRADEBOOK_WAIT_SECONDS", 5)  # forked workers see it
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_STUDENTS, server.socket_folder, "locked"],
+        env=venv_environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        blocked = grade(course, ASSIGNMENT, GradingOptions(jobs=2))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [o.graded for o in blocked.outcomes] == [False, False]
+    assert all(
+        "gradebook stayed locked by other writers for more than 5 s" in o.problem
+        for o in blocked.outcomes
+    ), [o.problem for o in blocked.outcomes]
+    again = grade(course, ASSIGNMENT, GradingOptions(jobs=2))
+    assert [(o.student, o.graded) for o in again.outcomes] == [("ada", True), ("bob", True)]
+    assert [total_score(course, ASSIGNMENT, s) for s in ("ada", "bob")] == [
+        full_marks(ASSIGNMENT)
+    ] * 2
