@@ -9,9 +9,10 @@ that the system package `bubblewrap` (the program /usr/bin/bwrap) is installed: 
 grader runs every student's code in its sandbox, and `python -m autograder grade` refuses
 to start without it (the sandbox tests then skip, and the grading tests fail).
 `test` also makes sure Debian's Chromium and its driver are installed for the browser
-tests (tests/test_browser.py). A missing package is installed with apt-get when this runs
-as root on a system that has it (as in CI); otherwise a line says what is missing, what
-needs it and how to install it, and the command goes on.
+tests (tests/test_browser.py), and Debian's PostgreSQL for the tests of a gradebook in
+PostgreSQL (tests/test_postgresql_gradebook.py). A missing package is installed with
+apt-get when this runs as root on a system that has it (as in CI); otherwise a line says
+what is missing, what needs it and how to install it, and the command goes on.
 Anything after the verb is passed on: to `jupyter-book build` for `book`, to pytest
 for `test` (for example `python3 dev.py test -k gradients -x`).
 """
@@ -74,6 +75,30 @@ BROWSER = SystemPackages(
     [Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")],
     why="The browser tests (tests/test_browser.py) open the built site in Chromium",
     without="the browser tests fail",
+)
+
+
+# Where Debian's PostgreSQL keeps its server's programs, one folder per major version.
+POSTGRESQL_BIN = "/usr/lib/postgresql/*/bin"
+
+
+def postgresql_bin() -> Path | None:
+    """The newest installed PostgreSQL server's folder of programs (initdb, pg_ctl); None when
+    none is installed."""
+    folders = [Path(p).parent for p in Path("/").glob(POSTGRESQL_BIN.lstrip("/") + "/initdb")]
+    return max(
+        folders, key=lambda f: (f.parent.name.isdigit(), f.parent.name.zfill(8)), default=None
+    )
+
+
+# The PostgreSQL server the gradebook's tests start, throwaway (tests/postgresql.py): a gradebook
+# may be in PostgreSQL (autograder/gradebook.py).
+POSTGRESQL = SystemPackages(
+    ["postgresql"],
+    [(postgresql_bin() or Path(POSTGRESQL_BIN)) / "initdb"],
+    why="The tests of a gradebook in PostgreSQL (tests/test_postgresql_gradebook.py) start "
+    "a PostgreSQL server of their own",
+    without="those tests skip",
 )
 
 
@@ -174,6 +199,7 @@ def build_book(extra: list[str]) -> None:
 def run_tests(extra: list[str]) -> None:
     ensure_system_packages(SANDBOX)
     ensure_system_packages(BROWSER)
+    ensure_system_packages(POSTGRESQL)
     # Workers take whole modules, so that a module's shared fixtures (a graded course, a
     # browser) are made once; `-n 0` runs in one process.
     parallel = ["-n", str(worker_count()), "--dist", "loadfile"]

@@ -19,6 +19,8 @@ from pathlib import Path
 # that no notebook schema uses. Without the module, jsonschema leaves out that one check.
 sys.modules.setdefault("rfc3987_syntax", None)
 
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
 from .course import assignments  # noqa: E402
 from .options import GradingOptions, described  # noqa: E402
 
@@ -135,6 +137,23 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    try:
+        return _command(parser, args, root)
+    except OperationalError as error:
+        # A gradebook in a database server (gradebook.py) that cannot be reached, or that failed
+        # midway: nothing graded since is scored, and running the command again finishes it.
+        from .gradebook import gradebook_location
+
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(
+            f"stopped: the gradebook ({gradebook_location(root)}) cannot be reached: {reason}; "
+            "run the same command again once it can",
+            file=sys.stderr,
+        )
+        return 5
+
+
+def _command(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path) -> int:
     known = assignments(root)
 
     if args.command == "release":
@@ -191,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not started: {error}", file=sys.stderr)
         return 4
     print(summary(run))
+    from .gradebook import gradebook_location
+
     print(
-        f"\nScores are in gradebook.db, feedback in feedback/, the grade sheet in {run.csv.name}."
+        f"\nScores are in {gradebook_location(root)}, feedback in feedback/, "
+        f"the grade sheet in {run.csv.name}."
     )
     not_graded = [o.student for o in run.outcomes if o.status == NOT_GRADED]
     if not_graded:

@@ -5,6 +5,7 @@
     submitted/<student>/<assignment>/           collected submissions (nbgrader's layout)
     autograded/, feedback/, gradebook.db        written by grading; ignored by git
     .autograder/, grades.csv                    the grader's records (records.py), the grade sheet
+    .autograder/gradebook_url                   the gradebook's database, when not gradebook.db
 
 Every module of the grader may import this one: it imports nothing of the package. nbgrader
 is configured with these names in nbgrader_setup.py; the gradebook is reached through

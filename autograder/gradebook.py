@@ -1,5 +1,10 @@
-"""nbgrader's gradebook of the course (``gradebook.db``, SQLite): every read and write the grader
-makes of it.
+"""nbgrader's gradebook of the course: every read and write the grader makes of it.
+
+The gradebook is SQLite's ``gradebook.db`` at the course's root, unless the course names another
+database in ``.autograder/gradebook_url`` (`GRADEBOOK_URL_FILE`): a PostgreSQL server that
+several graders share. That file is the one place the choice is made: `gradebook_url` reads it,
+and every tool on the course gets its URL from there (``python -m autograder``, and plain
+``nbgrader`` and formgrader through nbgrader_setup.py's ``CourseDirectory.db_url``).
 
 nbgrader's own steps (autograde, generate_assignment, feedback, formgrader) keep their own
 sessions; what the grader itself asks of the gradebook or tells it is here: where it is, its
@@ -12,16 +17,28 @@ that no connection stays open (grading forks its workers with none).
 from __future__ import annotations
 
 import functools
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nbgrader.api
+import tornado.log
 from alembic.script import ScriptDirectory
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from nbgrader.dbutil import ALEMBIC_DIR
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import URL, make_url
 
-GRADEBOOK = "gradebook.db"
+from .course import COURSE_ID
+
+GRADEBOOK = "gradebook.db"  # the embedded default, at the course's root
+# The database of a course whose gradebook is elsewhere: one SQLAlchemy URL in this file (under
+# the course's root; git ignores .autograder/, so a password written in it is never committed).
+GRADEBOOK_URL_FILE = Path(".autograder", "gradebook_url")
+# The driver of a PostgreSQL URL that names none (requirements.txt pins it).
+POSTGRESQL_DRIVER = "postgresql+psycopg"
 
 
 @functools.cache
@@ -38,28 +55,100 @@ def gradebook_schema_version() -> str:
 nbgrader.api.get_alembic_version = gradebook_schema_version
 
 # Parallel graders write to the gradebook at once: a writer waits this long for the others
-# (SQLite's busy timeout) before its submission is reported as not graded, for a later run.
+# (SQLite's busy timeout; PostgreSQL's lock timeout) before its submission is reported as not
+# graded, for a later run.
 GRADEBOOK_WAIT_SECONDS = 60
+# What a database says when a writer waited `GRADEBOOK_WAIT_SECONDS` in vain: SQLite, PostgreSQL.
+LOCKED_MESSAGES = ("database is locked", "canceling statement due to lock timeout")
+
+
+def configured_gradebook_url(root: str | Path) -> URL | None:
+    """The database that the course's `GRADEBOOK_URL_FILE` names (its first line that is neither
+    blank nor a ``#`` comment); None when it names none. ``postgresql://`` means the pinned driver
+    (`POSTGRESQL_DRIVER`)."""
+    try:
+        lines = Path(root, GRADEBOOK_URL_FILE).read_text().splitlines()
+    except FileNotFoundError:
+        return None
+    named = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    if not named:
+        return None
+    url = make_url(named[0])
+    if url.drivername == "postgresql":
+        url = url.set(drivername=POSTGRESQL_DRIVER)
+    return url
 
 
 def gradebook_url(root: str | Path) -> str:
-    """Where nbgrader's gradebook of the course at ``root`` lives."""
-    return f"sqlite:///{Path(root).resolve()}/{GRADEBOOK}?timeout={GRADEBOOK_WAIT_SECONDS:g}"
+    """Where nbgrader's gradebook of the course at ``root`` lives, as nbgrader's ``db_url``: the
+    database `GRADEBOOK_URL_FILE` names, or else ``gradebook.db`` at the root; in either, a writer
+    waits `GRADEBOOK_WAIT_SECONDS` for the others."""
+    url = configured_gradebook_url(root)
+    if url is None:
+        return f"sqlite:///{Path(root).resolve()}/{GRADEBOOK}?timeout={GRADEBOOK_WAIT_SECONDS:g}"
+    if url.get_backend_name() == "postgresql" and "options" not in url.query:
+        # libpq's options: every statement of the session waits this long for a lock.
+        url = url.update_query_dict({"options": f"-c lock_timeout={GRADEBOOK_WAIT_SECONDS:g}s"})
+    return url.render_as_string(hide_password=False)
+
+
+def gradebook_location(root: str | Path) -> str:
+    """The gradebook's place in words for the instructor (never with a password)."""
+    url = configured_gradebook_url(root)
+    return GRADEBOOK if url is None else url.render_as_string(hide_password=True)
 
 
 def gradebook_exists(root: str | Path) -> bool:
-    return Path(root, GRADEBOOK).exists()
+    """Does the course's gradebook hold nbgrader's tables yet?"""
+    if configured_gradebook_url(root) is None:
+        return Path(root, GRADEBOOK).exists()
+    engine = create_engine(gradebook_url(root))
+    try:
+        return inspect(engine).has_table("alembic_version")
+    finally:
+        engine.dispose()
 
 
 def open_gradebook(root: str | Path) -> Gradebook:
     """A session with the course's gradebook (a context manager that closes it)."""
-    return Gradebook(gradebook_url(root))
+    # The course nbgrader's own steps name (nbgrader_setup.py), which the first release enters
+    # in the gradebook: with another, each session would enter that one as well, and two
+    # graders entering it at once collide.
+    return Gradebook(gradebook_url(root), COURSE_ID)
 
 
 def add_student(root: str | Path, student: str) -> None:
     """Enter ``student`` in the gradebook (nothing changes if they are in it already)."""
-    with open_gradebook(root) as gb:
-        gb.update_or_create_student(student)
+    add_students(root, [student])
+
+
+def add_students(root: str | Path, students: list[str]) -> None:
+    """Enter ``students`` in the gradebook (those in it already stay as they are).
+
+    Another grader may enter the same student at the same moment (a run of another assignment,
+    with the same students): the database refuses the second entry, which then finds the
+    student entered; nbgrader's own autograde would fail on it instead."""
+    with open_gradebook(root) as gb, _quiet(tornado.log.app_log):
+        for student in students:
+            try:
+                gb.update_or_create_student(student)
+            except InvalidEntry as refused:
+                try:
+                    gb.find_student(student)  # entered by the other grader (rolled back here)
+                except MissingEntry:
+                    raise refused from None
+
+
+@contextmanager
+def _quiet(logger: logging.Logger):
+    """``logger`` silent while the block runs: nbgrader logs the refused entry of a student that
+    another grader entered first with its traceback, as an error, which it is not here."""
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
 
 
 def set_due_date(root: str | Path, assignment: str, due: datetime) -> None:
@@ -267,14 +356,23 @@ def max_manual_score(assignment) -> float:
 def sheet_entries(
     gb: Gradebook, assignments: list[str] | None = None, students: list[str] | None = None
 ) -> list[SheetEntry]:
-    """Every (assignment, student) of the open gradebook ``gb``, in its order (only the named
-    ``assignments`` and ``students``, when given)."""
+    """Every (assignment, student) of the open gradebook ``gb`` (only the named ``assignments``
+    and ``students``, when given), in nbgrader's order: assignments by due date (none first) and
+    name, students by last and first name (none first) and id, whatever the database."""
+    # nbgrader's own order leaves ties to the database (SQLite: as entered; PostgreSQL: any) and
+    # puts a missing name or date first in SQLite, last in PostgreSQL.
+    in_order = sorted(
+        gb.assignments, key=lambda a: (a.duedate is not None, a.duedate or datetime.min, a.name)
+    )
+    students_in_order = sorted(
+        gb.students, key=lambda s: (s.last_name or "", s.first_name or "", s.id)
+    )
     entries = []
-    for assignment in gb.assignments:
+    for assignment in in_order:
         if assignments and assignment.name not in assignments:
             continue
         manual_points = max_manual_score(assignment)
-        for student in gb.students:
+        for student in students_in_order:
             if students and student.id not in students:
                 continue
             entries.append(
@@ -294,7 +392,7 @@ def sheet_entries(
 
 
 def read_sheet_entries(root: str | Path) -> list[SheetEntry]:
-    """Every (assignment, student) of the course's gradebook, in its order."""
+    """Every (assignment, student) of the course's gradebook, in `sheet_entries`' order."""
     with open_gradebook(root) as gb:
         return sheet_entries(gb)
 
@@ -310,7 +408,7 @@ def source_cells(resources) -> SourceCells | None:
     resources), as the gradebook holds them; None if it holds none: what a submission's cells
     are checked against."""
     info = resources["nbgrader"]
-    with Gradebook(info["db_url"]) as gb:
+    with Gradebook(info["db_url"], COURSE_ID) as gb:
         try:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
         except MissingEntry:

@@ -9,8 +9,9 @@ One submission that cannot be graded is reported and does not stop the others.
 Submissions are graded in parallel by ``jobs`` worker processes. Each worker grades one
 submission at a time (its student process runs as a sandbox uid leased for the machine,
 sandbox/uids.py, so that killing what a student started never touches another student of
-this run or of any other), and writes to the one SQLite gradebook, whose writers wait for
-each other. One run at a time grades an assignment of a course (records.AssignmentLock).
+this run or of any other), and writes to the one gradebook (SQLite's, or a PostgreSQL server's
+that other graders may share: gradebook.py), whose writers wait for each other. One run at a
+time grades an assignment of a course (records.AssignmentLock).
 
 Every grading of a submission ends in a record (records.py): graded, not graded (the
 machine or the gradebook failed: nothing of it is scored, and the next run grades it
@@ -32,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import InvalidEntry
 from nbgrader.apps import NbGraderAPI
+from sqlalchemy.exc import OperationalError
 
 from . import gradebook
 from .checks import load_registry
@@ -340,6 +343,12 @@ def _grade_one(root: Path, assignment: str, student: str, options: GradingOption
     # Autograding again keeps a manual score but flags its cell for review in formgrader
     # (nbgrader's SaveAutoGrades): the summary names them.
     manual_before = gradebook.manual_grades(root, assignment, student)
+    try:
+        # Before autograde, which fails when a run of another assignment enters the same
+        # student at the same moment (gradebook.add_student finds them entered instead).
+        gradebook.add_student(root, student)
+    except (OperationalError, InvalidEntry) as error:  # reported as autograde's failures are
+        return Outcome(student, False, problem=_last_error({"error": str(error)}))
     api = _worker_api(root, options)
     result = api.autograde(assignment, student, force=True, create=True)
     if not result["success"]:
@@ -406,7 +415,7 @@ def _last_error(result: dict) -> str:
     text = "\n".join(
         line for line in text.splitlines() if "Please see the the above traceback" not in line
     )
-    if "database is locked" in text:
+    if any(message in text for message in gradebook.LOCKED_MESSAGES):
         return (
             "the gradebook stayed locked by other writers for more than "
             f"{gradebook.GRADEBOOK_WAIT_SECONDS:g} s; nothing of this submission was kept: "

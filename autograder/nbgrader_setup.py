@@ -56,6 +56,8 @@ def configure_nbgrader(c: Config, root: str | Path) -> Config:
     c.CourseDirectory.source_directory = SOURCE
     c.CourseDirectory.release_directory = RELEASE
     c.CourseDirectory.submitted_directory = SUBMITTED
+    # The course's gradebook wherever it is (gradebook.db, or the database the course names in
+    # .autograder/gradebook_url): every nbgrader step and formgrader open it through this.
     c.CourseDirectory.db_url = gradebook_url(root)
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     # A written answer's rubric is a mark-scheme region of its locked question cell, not of an

@@ -5,6 +5,8 @@
     .autograder/locks/<assignment>.lock               held by the grading run of that assignment
     .autograder/locks/gradebook.lock                  held while an assignment enters the gradebook
 
+The instructor may add ``.autograder/gradebook_url``: where the gradebook is (gradebook.py).
+
 A record says whether the submission was graded, not graded (and why: the machine failed,
 the gradebook stayed locked) or refused (and why: no notebook, another exercise's), with
 a digest of the submitted files and the late policy it was graded under; the grade sheet

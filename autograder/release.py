@@ -9,16 +9,18 @@ scratch folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from pathlib import Path
 
 from .course import SOURCE, assignments, folder_digest
-from .gradebook import gradebook_exists
+from .gradebook import gradebook_exists, gradebook_location
 from .nbgrader_setup import nbgrader_api
 from .records import course_lock, write_atomically
 
-# Which version of each assignment's source the gradebook holds (a digest of its files).
+# Which version of each assignment's source the gradebook holds (a digest of its files and of
+# the gradebook's place, so that a course that moves to another gradebook enters it there).
 ENTERED = "gradebook.sources.json"
 
 
@@ -49,7 +51,8 @@ def release(
 
 
 def _source_digest(root: Path, name: str) -> str:
-    return folder_digest(Path(root, SOURCE, name))
+    place = hashlib.sha256(gradebook_location(root).encode()).hexdigest()[:16]
+    return f"{folder_digest(Path(root, SOURCE, name))} in {place}"
 
 
 def _entered(root: Path) -> dict:

@@ -105,6 +105,7 @@ MODULE_TIERS = {
     "test_grading_limits": ("sandbox", "slow"),
     "test_hosted_grading": ("sandbox", "slow"),
     "test_isolation": ("sandbox",),
+    "test_postgresql_gradebook": ("sandbox", "slow"),
     "test_restore_deleted_test_cells": ("slow",),
     "test_sandbox": ("sandbox",),
     "test_sandbox_attacks": ("sandbox", "slow"),
