@@ -32,7 +32,7 @@ def dev(monkeypatch, tmp_path):
             raise subprocess.CalledProcessError(100, cmd)
 
     monkeypatch.setattr(module, "run", run)
-    for name in ("SANDBOX", "BROWSER"):
+    for name in ("SANDBOX", "BROWSER", "POSTGRESQL"):
         need = getattr(module, name)
         monkeypatch.setattr(
             module, name, need._replace(programs=[tmp_path / p.name for p in need.programs])
@@ -45,15 +45,18 @@ def as_user(monkeypatch, dev, *, root: bool, apt_get: bool = True) -> None:
     monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}" if apt_get else None)
 
 
-def test_are_both_verbs_making_sure_of_bubblewrap_and_test_of_chromium(dev, monkeypatch):
+def test_are_both_verbs_making_sure_of_bubblewrap_and_test_of_chromium_and_postgresql(
+    dev, monkeypatch
+):
     ensured = []
     monkeypatch.setattr(dev, "ensure_system_packages", lambda need: ensured.append(need.packages))
     dev.build_book([])
     assert ensured == [["bubblewrap"]]
     ensured.clear()
     dev.run_tests([])
-    assert ensured == [["bubblewrap"], ["chromium", "chromium-driver"]]
+    assert ensured == [["bubblewrap"], ["chromium", "chromium-driver"], ["postgresql"]]
     assert dev.SANDBOX.programs[0].name == "bwrap" and dev.BROWSER.programs[0].name == "chromium"
+    assert dev.POSTGRESQL.programs[0].name == "initdb"
 
 
 def test_is_nothing_done_when_the_programs_are_there(dev, monkeypatch, capsys):
