@@ -36,6 +36,7 @@ from nbgrader.apps import NbGraderAPI
 
 from . import gradebook
 from .checks import load_registry
+from .cluster import graded_on_cluster, scheduler_address
 from .course import AUTOGRADED, SOURCE, SUBMITTED, folder_digest
 from .grade_sheet import write_grade_sheet
 from .late import late_policy
@@ -202,7 +203,8 @@ def grade(
     """
     root = Path(root).resolve()
     options = options or GradingOptions()
-    if options.isolate and (reason := can_isolate()):
+    # On a cluster, its workers run the sandboxes, and are asked instead (cluster.py).
+    if options.isolate and not scheduler_address(options) and (reason := can_isolate()):
         raise IsolationError(reason)
     with AssignmentLock(root, assignment):
         return _grade(root, assignment, options, progress)
@@ -249,36 +251,53 @@ def _grade(root: Path, assignment: str, options: GradingOptions, progress) -> Gr
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
-    workers = max(1, min(options.jobs or default_jobs(), len(todo) or 1))
-    # Workers are forked once everything they need is imported (nbgrader, the checks and
-    # what they import), which saves each of them seconds of start-up. The parent holds no
-    # database connection at this point (gradebook.py closes each session it opens).
     load_registry(assignment)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker
-    ) as pool:
-        futures = {
-            pool.submit(grade_one, root, assignment, student, options, run.policy): student
-            for student in todo
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            student = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
-                outcome = Outcome(
-                    student, False, problem=f"the grader failed on this submission: {error!r}"
-                )
-                write_record(root, assignment, student, Record(NOT_GRADED, outcome.problem))
-            run.outcomes.append(outcome)
-            progress(done, len(todo), outcome)
+    address = scheduler_address(options)
+    graded = (
+        graded_on_cluster(address, root, assignment, todo, options)
+        if address
+        else _graded_here(root, assignment, todo, options)
+    )
+    for done, (student, digest, result) in enumerate(graded, start=1):
+        try:
+            outcome = result()
+        except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
+            outcome = Outcome(
+                student, False, problem=f"the grader failed on this submission: {error!r}"
+            )
+        _record(root, assignment, student, outcome, digest, run.policy)
+        run.outcomes.append(outcome)
+        progress(done, len(todo), outcome)
     run.outcomes.sort(key=lambda o: o.student)
     run.cells = gradebook.cell_summary(
         root, assignment, [o.student for o in run.outcomes if o.graded]
     )
     run.csv = write_grade_sheet(root)
     return run
+
+
+def _graded_here(root: Path, assignment: str, students: list[str], options: GradingOptions):
+    """Grade ``students``' submissions in ``options.jobs`` worker processes of this machine; as
+    each is graded, yield (student, digest of its files as graded, a function that returns its
+    Outcome or raises what its grading raised)."""
+    workers = max(1, min(options.jobs or default_jobs(), len(students) or 1))
+    # Workers are forked once everything they need is imported (nbgrader, the checks and
+    # what they import), which saves each of them seconds of start-up. The parent holds no
+    # database connection at this point (gradebook.py closes each session it opens).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker
+    ) as pool:
+        futures = {
+            pool.submit(grade_one, root, assignment, student, options): (
+                student,
+                submission_digest(root, assignment, student),
+            )
+            for student in students
+        }
+        for future in as_completed(futures):
+            student, digest = futures[future]
+            yield student, digest, future.result
 
 
 _WORKER_APIS: dict = {}
@@ -304,15 +323,18 @@ def _worker_api(root: Path, options: GradingOptions) -> NbGraderAPI:
     return _WORKER_APIS[key]
 
 
-def grade_one(
-    root: Path, assignment: str, student: str, options: GradingOptions, policy: str
-) -> Outcome:
-    """Autograde one submission and write its feedback, in a worker process; its outcome, also
-    recorded."""
+def grade_one(root: Path, assignment: str, student: str, options: GradingOptions) -> Outcome:
+    """Autograde one submission and write its feedback, in a worker process; its outcome."""
     started = time.monotonic()
-    digest = submission_digest(root, assignment, student)
     outcome = _grade_one(root, assignment, student, options)
     outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _record(
+    root: Path, assignment: str, student: str, outcome: Outcome, digest: str, policy: str
+) -> None:
+    """Record how the grading of a submission (of files whose digest is ``digest``) ended."""
     write_record(
         root,
         assignment,
@@ -328,7 +350,6 @@ def grade_one(
             outcome.student_seconds,
         ),
     )
-    return outcome
 
 
 def _grade_one(root: Path, assignment: str, student: str, options: GradingOptions) -> Outcome:
