@@ -160,10 +160,15 @@ def _scratch_course(assignment: AssignmentFiles) -> Path:
 
 
 def grade_files(
-    assignment: AssignmentFiles, student: str, files: dict[str, bytes], options: GradingOptions
+    assignment: AssignmentFiles,
+    student: str,
+    files: dict[str, bytes],
+    options: GradingOptions,
+    manual_grades: dict[str, float],
 ) -> dict:
-    """Grade one submission (``files``: its files by relative path) as a local worker does, in a
-    scratch course; return plain data: ``outcome`` (grading.Outcome's fields), ``autograded`` and
+    """Grade one submission (``files``: its files by relative path; ``manual_grades``: what the
+    course's gradebook holds of its cells graded by hand) as a local worker does, in a scratch
+    course; return plain data: ``outcome`` (grading.Outcome's fields), ``autograded`` and
     ``feedback`` (files by relative path) and ``grades`` (gradebook.autograded_grades; None when
     nothing was graded)."""
     from .grading import _grade_one
@@ -178,6 +183,8 @@ def grade_files(
     for folder in (SUBMITTED, AUTOGRADED, FEEDBACK):
         shutil.rmtree(course / folder, ignore_errors=True)
     shutil.copy(course / "template.db", course / gradebook.GRADEBOOK)
+    if manual_grades:  # kept, flagged for review and shown in the feedback, as here
+        gradebook.enter_manual_grades(course, assignment.name, student, manual_grades)
     for name, data in files.items():
         path = course / SUBMITTED / student / assignment.name / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -223,7 +230,8 @@ def graded_on_cluster(
             digest = files_digest(files)
             # Named by the submission: a task run again after its worker died is the same one.
             key = f"grade-{assignment}-{student}-{digest[:16]}"
-            future = client.submit(grade_files, sent, student, files, options, key=key)
+            manual = gradebook.manual_grades(root, assignment, student)
+            future = client.submit(grade_files, sent, student, files, options, manual, key=key)
             futures[future] = (student, digest)
         for future in as_completed(futures):
             student, digest = futures[future]

@@ -357,3 +357,19 @@ def save_autograded(root: str | Path, assignment: str, student: str, grades: dic
             for name, auto_comment in entries["comments"].items():
                 gb.find_comment(name, notebook, assignment, student).auto_comment = auto_comment
         gb.db.commit()
+
+
+def enter_manual_grades(
+    root: str | Path, assignment: str, student: str, scores: dict[str, float]
+) -> None:
+    """Enter a student's submission holding these manual scores (cell name: score, as
+    `manual_grades` reads them from another gradebook), so that an autograde here keeps them and
+    flags them for review as it would there."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                if grade.name in scores:
+                    grade.manual_score = scores[grade.name]
+        gb.db.commit()

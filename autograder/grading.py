@@ -10,13 +10,16 @@ Submissions are graded in parallel by ``jobs`` worker processes. Each worker gra
 submission at a time (its student process runs as a sandbox uid leased for the machine,
 sandbox/uids.py, so that killing what a student started never touches another student of
 this run or of any other), and writes to the one SQLite gradebook, whose writers wait for
-each other. One run at a time grades an assignment of a course (records.AssignmentLock).
+each other. With a Dask scheduler (``options.scheduler``), the workers are a cluster's
+instead, and this process alone writes the course (cluster.py). One run at a time grades an
+assignment of a course (records.AssignmentLock).
 
-Every grading of a submission ends in a record (records.py): graded, not graded (the
-machine or the gradebook failed: nothing of it is scored, and the next run grades it
-again) or refused (the submission cannot be graded as it is), with a digest of the
-submitted files and the late policy. A later run skips what was graded, unchanged, under
-the same policy, so a run that was killed can be started again and finishes the rest.
+Every grading of a submission ends in a record (records.py), written by this process:
+graded, not graded (the machine or the gradebook failed: nothing of it is scored, and the
+next run grades it again) or refused (the submission cannot be graded as it is), with a
+digest of the submitted files and the late policy. A later run skips what was graded,
+unchanged, under the same policy, so a run that was killed can be started again and finishes
+the rest.
 """
 
 from __future__ import annotations
@@ -195,7 +198,9 @@ def grade(
     ``options.late_percent_per_day`` its penalty per started day late (both are kept for later
     runs; None keeps what is stored). Under a changed policy every submission graded under the
     old one is graded again, named in ``students`` or not, so that no assignment is graded
-    under two. The seed, the limits and the isolation go to `RunHiddenChecks`.
+    under two. The seed, the limits and the isolation go to `RunHiddenChecks`. With
+    ``options.scheduler`` (or $AUTOGRADER_SCHEDULER) the submissions are graded on the workers
+    of that Dask cluster (cluster.py), which are asked whether they can run a sandbox.
     ``progress(done, total, outcome)`` is called as each submission is finished.
     Raises `GradingUnderWay` while another run grades the same assignment of this course,
     `NoSubmission` for a named student without a submission, `IsolationError` (before

@@ -30,11 +30,17 @@ from grading_support import (
 )
 
 from autograder import cluster
+from autograder.gradebook import open_gradebook
 from autograder.options import GradingOptions
 
 ASSIGNMENT = "gradients"
 AUTOMATIC = full_marks(ASSIGNMENT)
 WORKERS = 3
+WRITTEN = next(  # the written answer, graded by hand
+    c.metadata.nbgrader["grade_id"]
+    for c in solution(ASSIGNMENT).cells
+    if c.metadata.get("nbgrader", {}).get("grade") and c.metadata.nbgrader.get("solution")
+)
 GATE = "AUTOGRADER_TEST_GATE"
 
 pytestmark = sandbox_required()
@@ -139,6 +145,19 @@ def test_does_a_cluster_grade_what_this_machine_grades(dask_cluster, tmp_path):
     assert there.stdout == here.stdout, there.stdout
     assert sheet(courses["cluster"]) == sheet(courses["here"])
     assert float(sheet(courses["cluster"])["cyd"]["score"]) == pytest.approx(AUTOMATIC * 0.75)
+    # ada's written answer graded by hand, then her submission graded again: the manual score
+    # is kept and flagged for review in both.
+    for course in courses.values():
+        with open_gradebook(course) as gb:
+            gb.find_grade(WRITTEN, ASSIGNMENT, ASSIGNMENT, "ada").manual_score = 1.5
+            gb.db.commit()
+    again = ("--student", "ada", "--seed", "7")
+    here = autograder("grade", ASSIGNMENT, *again, cwd=courses["here"])
+    there = autograder("grade", ASSIGNMENT, *again, cwd=courses["cluster"], env=env)
+    assert there.returncode == here.returncode == 0, there.stderr[-3000:]
+    assert there.stdout == here.stdout
+    assert f"{WRITTEN} (manual 1.5 points kept)" in there.stdout, there.stdout
+    assert sheet(courses["cluster"]) == sheet(courses["here"])
     for student in ("ada", "bob", "cyd"):
         assert feedback_text(courses["cluster"], ASSIGNMENT, student) == feedback_text(
             courses["here"], ASSIGNMENT, student
@@ -205,4 +224,4 @@ def test_does_a_worker_with_other_grader_code_refuse_to_grade(tmp_path):
     sent = replace(cluster.assignment_files(course, ASSIGNMENT), code="another checkout")
     files = cluster.submission_files(course, ASSIGNMENT, "ada")
     with pytest.raises(cluster.WrongGraderCode, match="other grader code"):
-        cluster.grade_files(sent, "ada", files, GradingOptions())
+        cluster.grade_files(sent, "ada", files, GradingOptions(), {})
