@@ -255,8 +255,12 @@ def _save(root: Path, assignment: str, student: str, future):
         target = Path(root, folder, student, assignment)
         shutil.rmtree(target, ignore_errors=True)
         for name, data in result[folder].items():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes(data)
+            path = target / name
+            # Names come from the worker: none may reach outside the submission's folder.
+            if ".." in Path(name).parts or Path(name).is_absolute():
+                raise ValueError(f"a worker sent a file outside {target}: {name!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
     outcome = _score(root, assignment, student)
     outcome.problem = worker.problem
     outcome.seconds, outcome.student_seconds = worker.seconds, worker.student_seconds
