@@ -143,7 +143,9 @@ def main(n: int, sizes: list[int]) -> None:
         "throughput stops growing: on a cluster each worker brings its own. What does not "
         "spread is the coordinator's part (reading each submission, writing its grades, "
         "autograded notebook and feedback): its CPU time per submission bounds the throughput "
-        "at about one over it, however many workers there are.",
+        "at about one over it, however many workers there are. With more workers than cores, "
+        "the workers, the scheduler, the coordinator and their sandboxes compete for the cores, "
+        "and both columns slow down.",
         "",
     ]
     (Path(__file__).parent / "cluster.md").write_text("\n".join(lines))
