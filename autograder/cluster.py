@@ -6,20 +6,21 @@ scheduler` and `dask worker` started by hand, by Slurm through dask-jobqueue or 
 through dask-kubernetes) instead of to a process of this machine.
 
 What a worker does is a function of plain data (`grade_files`): the assignment (its source
-files, due date, penalty per day late, the site's address: `AssignmentFiles`) and the bytes of
-one submission go in; it grades them the way a local worker does (`grading._grade_one`:
-nbgrader's autograde with the hidden checks in the sandbox, the same limits, then the
-feedback), in a scratch course of its own with a scratch gradebook (in the worker's own
-folder, which Dask removes), and returns plain data: the outcome, the autograded files, the
-feedback files and the grades (gradebook.autograded_grades). This coordinator alone writes the
-course: the gradebook (gradebook.save_autograded, then nbgrader's late-penalty step on it),
-``autograded/``, ``feedback/`` and the record (`record`).
+files, due date, penalty per day late, the site's address: `AssignmentFiles`), the bytes of
+one submission and the manual scores the gradebook holds of it go in; it grades them the way
+a local worker does (`grading._grade_one`: nbgrader's autograde with the hidden checks in the
+sandbox, the same limits, then the feedback), in a scratch course of its own with a scratch
+gradebook (in the worker's own folder, which Dask removes), and returns plain data: the
+outcome, the autograded files, the feedback files and the grades (gradebook.
+autograded_grades). This coordinator alone writes the course: the gradebook (gradebook.
+save_autograded, then nbgrader's late-penalty step on it), ``autograded/``, ``feedback/`` and
+the record (grading.py, as for a local worker).
 
 Workers need no copy of the course, only the grader's code: the same checkout of this
 repository and its environment (a shared file system on Slurm, the same image on Kubernetes),
-with ``autograder`` importable (start ``dask worker`` from the course root). Each task carries a
-digest of the grader's code (`grader_code_digest`), and a worker whose code differs grades
-nothing: the submission is left not graded, with the reason.
+with ``autograder`` importable (``PYTHONPATH=<course root> dask worker ...``). Each task
+carries a digest of the grader's code (`grader_code_digest`), and a worker whose code differs
+grades nothing: the submission is left not graded, with the reason.
 
 A worker lost midway (killed, its machine gone) costs nothing: it had written nothing, and the
 scheduler gives its submission to another worker. Each submission is one task, named by its
