@@ -22,6 +22,7 @@ SOURCE = "solutions"
 RELEASE = "exercises"
 SUBMITTED = "submitted"
 AUTOGRADED = "autograded"  # nbgrader's default name, which the course keeps
+FEEDBACK = "feedback"  # nbgrader's default name too
 GRADES_CSV = "grades.csv"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
@@ -33,13 +34,26 @@ def assignments(root: str | Path) -> list[str]:
     )
 
 
+def folder_files(folder: str | Path) -> dict[str, bytes]:
+    """Every file under ``folder``: its path relative to ``folder``, and its bytes."""
+    folder = Path(folder)
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+    }
+
+
+def files_digest(files: dict[str, bytes]) -> str:
+    """A digest of files (relative path: bytes), names and bytes: whether any of them changed."""
+    digest = hashlib.sha256()
+    for name in sorted(files, key=lambda name: Path(name).parts):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
 def folder_digest(folder: str | Path) -> str:
     """A digest of every file under ``folder``, names and bytes: whether anything in it changed."""
-    digest = hashlib.sha256()
-    folder = Path(folder)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest(folder_files(folder))
 
 
 def book_base_url(root: str | Path) -> str:

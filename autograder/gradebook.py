@@ -420,3 +420,70 @@ def source_cells(resources) -> SourceCells | None:
             if cell.cell_type == "code" and cell.name in sources
         }
     return SourceCells(sources, tests)
+
+
+def autograded_grades(root: str | Path, assignment: str, student: str) -> dict | None:
+    """What an autograde of a submission wrote into the gradebook, as plain data (None when it
+    holds no submission): its timestamp (ISO, naive UTC, or None) and, for each notebook, each
+    grade cell's automatic score and whether it needs a grader's hand, and each answer cell's
+    automatic comment. What a worker of a cluster sends back (cluster.py); `save_autograded`
+    writes it into another gradebook."""
+    with open_gradebook(root) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        return {
+            "timestamp": submission.timestamp.isoformat() if submission.timestamp else None,
+            "notebooks": {
+                notebook.name: {
+                    "grades": {
+                        grade.name: [grade.auto_score, bool(grade.needs_manual_grade)]
+                        for grade in notebook.grades
+                    },
+                    "comments": {
+                        comment.name: comment.auto_comment for comment in notebook.comments
+                    },
+                }
+                for notebook in submission.notebooks
+            },
+        }
+
+
+def save_autograded(root: str | Path, assignment: str, student: str, grades: dict) -> None:
+    """Write into the course's gradebook what `autograded_grades` read from another (where the
+    submission was autograded), as nbgrader's autograde would have: the student and the
+    submission entered as needed, the timestamp replaced when there is one, the automatic
+    scores and comments replaced, the manual scores kept."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_student(student)
+        stamp = grades["timestamp"]
+        gb.update_or_create_submission(
+            assignment, student, **({"timestamp": datetime.fromisoformat(stamp)} if stamp else {})
+        )
+        for notebook, entries in grades["notebooks"].items():
+            for name, (auto_score, flagged) in entries["grades"].items():
+                grade = gb.find_grade(name, notebook, assignment, student)
+                grade.auto_score = auto_score
+                # nbgrader's SaveAutoGrades also flags a cell graded by hand before, which the
+                # other gradebook could not know of.
+                grade.needs_manual_grade = flagged or grade.manual_score is not None
+            for name, auto_comment in entries["comments"].items():
+                gb.find_comment(name, notebook, assignment, student).auto_comment = auto_comment
+        gb.db.commit()
+
+
+def enter_manual_grades(
+    root: str | Path, assignment: str, student: str, scores: dict[str, float]
+) -> None:
+    """Enter a student's submission holding these manual scores (cell name: score, as
+    `manual_grades` reads them from another gradebook), so that an autograde here keeps them and
+    flags them for review as it would there."""
+    with open_gradebook(root) as gb:
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                if grade.name in scores:
+                    grade.manual_score = scores[grade.name]
+        gb.db.commit()

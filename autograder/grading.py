@@ -10,14 +10,17 @@ Submissions are graded in parallel by ``jobs`` worker processes. Each worker gra
 submission at a time (its student process runs as a sandbox uid leased for the machine,
 sandbox/uids.py, so that killing what a student started never touches another student of
 this run or of any other), and writes to the one gradebook (SQLite's, or a PostgreSQL server's
-that other graders may share: gradebook.py), whose writers wait for each other. One run at a
-time grades an assignment of a course (records.AssignmentLock).
+that other graders may share: gradebook.py), whose writers wait for each other. With a Dask
+scheduler (``options.scheduler``), the workers are a cluster's instead, and this process alone
+writes the course (cluster.py). One run at a time grades an assignment of a course
+(records.AssignmentLock).
 
-Every grading of a submission ends in a record (records.py): graded, not graded (the
-machine or the gradebook failed: nothing of it is scored, and the next run grades it
-again) or refused (the submission cannot be graded as it is), with a digest of the
-submitted files and the late policy. A later run skips what was graded, unchanged, under
-the same policy, so a run that was killed can be started again and finishes the rest.
+Every grading of a submission ends in a record (records.py), written by this process:
+graded, not graded (the machine or the gradebook failed: nothing of it is scored, and the
+next run grades it again) or refused (the submission cannot be graded as it is), with a
+digest of the submitted files and the late policy. A later run skips what was graded,
+unchanged, under the same policy, so a run that was killed can be started again and finishes
+the rest.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from sqlalchemy.exc import OperationalError
 
 from . import gradebook
 from .checks import load_registry
+from .cluster import graded_on_cluster, scheduler_address
 from .course import AUTOGRADED, SOURCE, SUBMITTED, folder_digest
 from .grade_sheet import write_grade_sheet
 from .late import late_policy
@@ -197,7 +201,9 @@ def grade(
     ``options.late_percent_per_day`` its penalty per started day late (both are kept for later
     runs; None keeps what is stored). Under a changed policy every submission graded under the
     old one is graded again, named in ``students`` or not, so that no assignment is graded
-    under two. The seed, the limits and the isolation go to `RunHiddenChecks`.
+    under two. The seed, the limits and the isolation go to `RunHiddenChecks`. With
+    ``options.scheduler`` (or $AUTOGRADER_SCHEDULER) the submissions are graded on the workers
+    of that Dask cluster (cluster.py), which are asked whether they can run a sandbox.
     ``progress(done, total, outcome)`` is called as each submission is finished.
     Raises `GradingUnderWay` while another run grades the same assignment of this course,
     `NoSubmission` for a named student without a submission, `IsolationError` (before
@@ -205,7 +211,8 @@ def grade(
     """
     root = Path(root).resolve()
     options = options or GradingOptions()
-    if options.isolate and (reason := can_isolate()):
+    # On a cluster, its workers run the sandboxes, and are asked instead (cluster.py).
+    if options.isolate and not scheduler_address(options) and (reason := can_isolate()):
         raise IsolationError(reason)
     with AssignmentLock(root, assignment):
         return _grade(root, assignment, options, progress)
@@ -252,36 +259,53 @@ def _grade(root: Path, assignment: str, options: GradingOptions, progress) -> Gr
         outcome = _score(root, assignment, student)
         outcome.problem = outcome.problem or "unchanged since it was graded; kept"
         run.outcomes.append(outcome)
-    workers = max(1, min(options.jobs or default_jobs(), len(todo) or 1))
-    # Workers are forked once everything they need is imported (nbgrader, the checks and
-    # what they import), which saves each of them seconds of start-up. The parent holds no
-    # database connection at this point (gradebook.py closes each session it opens).
     load_registry(assignment)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker
-    ) as pool:
-        futures = {
-            pool.submit(grade_one, root, assignment, student, options, run.policy): student
-            for student in todo
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            student = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
-                outcome = Outcome(
-                    student, False, problem=f"the grader failed on this submission: {error!r}"
-                )
-                write_record(root, assignment, student, Record(NOT_GRADED, outcome.problem))
-            run.outcomes.append(outcome)
-            progress(done, len(todo), outcome)
+    address = scheduler_address(options)
+    graded = (
+        graded_on_cluster(address, root, assignment, todo, options)
+        if address
+        else _graded_here(root, assignment, todo, options)
+    )
+    for done, (student, digest, result) in enumerate(graded, start=1):
+        try:
+            outcome = result()
+        except Exception as error:  # noqa: BLE001 - a worker that died must not stop the batch
+            outcome = Outcome(
+                student, False, problem=f"the grader failed on this submission: {error!r}"
+            )
+        _record(root, assignment, student, outcome, digest, run.policy)
+        run.outcomes.append(outcome)
+        progress(done, len(todo), outcome)
     run.outcomes.sort(key=lambda o: o.student)
     run.cells = gradebook.cell_summary(
         root, assignment, [o.student for o in run.outcomes if o.graded]
     )
     run.csv = write_grade_sheet(root)
     return run
+
+
+def _graded_here(root: Path, assignment: str, students: list[str], options: GradingOptions):
+    """Grade ``students``' submissions in ``options.jobs`` worker processes of this machine; as
+    each is graded, yield (student, digest of its files as graded, a function that returns its
+    Outcome or raises what its grading raised)."""
+    workers = max(1, min(options.jobs or default_jobs(), len(students) or 1))
+    # Workers are forked once everything they need is imported (nbgrader, the checks and
+    # what they import), which saves each of them seconds of start-up. The parent holds no
+    # database connection at this point (gradebook.py closes each session it opens).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker
+    ) as pool:
+        futures = {
+            pool.submit(grade_one, root, assignment, student, options): (
+                student,
+                submission_digest(root, assignment, student),
+            )
+            for student in students
+        }
+        for future in as_completed(futures):
+            student, digest = futures[future]
+            yield student, digest, future.result
 
 
 _WORKER_APIS: dict = {}
@@ -307,15 +331,18 @@ def _worker_api(root: Path, options: GradingOptions) -> NbGraderAPI:
     return _WORKER_APIS[key]
 
 
-def grade_one(
-    root: Path, assignment: str, student: str, options: GradingOptions, policy: str
-) -> Outcome:
-    """Autograde one submission and write its feedback, in a worker process; its outcome, also
-    recorded."""
+def grade_one(root: Path, assignment: str, student: str, options: GradingOptions) -> Outcome:
+    """Autograde one submission and write its feedback, in a worker process; its outcome."""
     started = time.monotonic()
-    digest = submission_digest(root, assignment, student)
     outcome = _grade_one(root, assignment, student, options)
     outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _record(
+    root: Path, assignment: str, student: str, outcome: Outcome, digest: str, policy: str
+) -> None:
+    """Record how the grading of a submission (of files whose digest is ``digest``) ended."""
     write_record(
         root,
         assignment,
@@ -331,7 +358,6 @@ def grade_one(
             outcome.student_seconds,
         ),
     )
-    return outcome
 
 
 def _grade_one(root: Path, assignment: str, student: str, options: GradingOptions) -> Outcome:

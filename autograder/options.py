@@ -87,6 +87,14 @@ class GradingOptions:
         metavar="N",
         type=int,
     )
+    scheduler: str | None = option(
+        None,
+        "grade on the workers of this Dask cluster instead of on this machine, e.g. "
+        "tcp://login-node:8786 (--jobs is then the cluster's); the environment variable "
+        "AUTOGRADER_SCHEDULER sets it too",
+        default_text="$AUTOGRADER_SCHEDULER, or none: grade here",
+        metavar="ADDRESS",
+    )
     force: bool = option(
         False,
         "grade again submissions that an earlier run graded and that have not changed "

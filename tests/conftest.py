@@ -96,6 +96,7 @@ MODULE_TIERS = {
     "test_light_icons": ("book", "slow"),
     "test_chapter_notebooks": ("book", "slow"),
     "test_cli": ("sandbox", "slow"),
+    "test_cluster_grading": ("sandbox", "slow"),
     "test_concurrent_grading": ("sandbox", "slow"),
     "test_exercises_grading": ("sandbox", "slow"),
     "test_grade_sheet": ("sandbox", "slow"),

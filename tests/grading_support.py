@@ -128,10 +128,11 @@ def venv_environment() -> dict[str, str]:
     return env
 
 
-def run_command(*args: str, cwd) -> subprocess.CompletedProcess:
-    """``args`` run to their end in ``cwd``, in this test run's environment; output captured."""
+def run_command(*args: str, cwd, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``args`` run to their end in ``cwd``, in this test run's environment (or ``env``); output
+    captured."""
     return subprocess.run(
-        args, cwd=cwd, env=venv_environment(), capture_output=True, text=True, timeout=600
+        args, cwd=cwd, env=env or venv_environment(), capture_output=True, text=True, timeout=600
     )
 
 
