@@ -98,6 +98,7 @@ MODULE_TIERS = {
     "test_cli": ("sandbox", "slow"),
     "test_cluster_grading": ("sandbox", "slow"),
     "test_concurrent_grading": ("sandbox", "slow"),
+    "test_crashing_returns": ("slow",),
     "test_exercises_grading": ("sandbox", "slow"),
     "test_grade_sheet": ("sandbox", "slow"),
     "test_gradients_grading": ("sandbox", "slow"),
@@ -111,8 +112,10 @@ MODULE_TIERS = {
     "test_sandbox": ("sandbox",),
     "test_sandbox_attacks": ("sandbox", "slow"),
     "test_sandbox_uids": ("sandbox",),
+    "test_student_mistakes": ("slow",),
     "test_tasks": ("slow",),
     "test_written_answers": ("sandbox", "slow"),
+    "test_wrong_versions": ("slow",),
 }
 TIERS = ("book", "browser", "sandbox", "slow")
 
