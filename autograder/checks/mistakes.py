@@ -64,13 +64,16 @@ def name_mistake(got, mistakes: dict[str, Callable], *args, right_answer=None, *
     return ""
 
 
-def _parts(answer) -> tuple:
+def parts_of(answer) -> tuple:
+    """An answer as the tuple of the values it returns (one value is a tuple of one)."""
     return answer if isinstance(answer, tuple) else (answer,)
 
 
-def _outputs(wrong: Callable, arguments: tuple[tuple, dict]) -> tuple:
+def outputs_of(wrong: Callable, *args, **kwargs) -> tuple:
+    """``parts_of`` what a wrong version returns on these arguments, its overflows and 0 / 0
+    left quiet: a wrong formula may well divide by zero."""
     with np.errstate(all="ignore"):
-        return _parts(wrong(*arguments[0], **arguments[1]))
+        return parts_of(wrong(*args, **kwargs))
 
 
 def telling_mistake(
@@ -88,8 +91,8 @@ def telling_mistake(
     probe that none fits (another mistake that agrees here by chance), names nothing."""
     matched = []
     for why, wrong in mistakes.items():
-        output = _outputs(wrong, call)
-        if same_values(_parts(got), output) and not same_values(output, _parts(right)):
+        output = outputs_of(wrong, *call[0], **call[1])
+        if same_values(parts_of(got), output) and not same_values(output, parts_of(right)):
             matched.append(why)
     for probe in probes:
         if len(matched) < 2:
@@ -103,7 +106,9 @@ def telling_mistake(
         matched = [
             why
             for why in matched
-            if same_values(_parts(answer), _outputs(mistakes[why], arguments))
+            if same_values(
+                parts_of(answer), outputs_of(mistakes[why], *arguments[0], **arguments[1])
+            )
         ]
     return f"\n    {LIKELY_MISTAKE}{matched[0]}" if len(matched) == 1 else ""
 

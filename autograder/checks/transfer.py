@@ -104,7 +104,7 @@ HEAD_MISTAKES = {
 
 
 def _last_W(params):
-    return params[f"W{sum(1 for name in params if name.startswith('W'))}"]
+    return params[f"W{_layers(params)}"]
 
 
 def _copied(params):
@@ -113,7 +113,7 @@ def _copied(params):
 
 
 def head_fan_in_of_first_layer(params, num_classes, rng):
-    last = sum(1 for name in params if name.startswith("W"))
+    last = _layers(params)
     fan_in = params["W1"].shape[0]
     return _copied(params) | {
         f"W{last}": rng.standard_normal((fan_in, num_classes)) * np.sqrt(2.0 / fan_in),
@@ -145,7 +145,7 @@ def head_with_a_random_bias_first(params, num_classes, rng):
 
 def head_with_a_random_bias(params, num_classes, rng):
     new = reference.replace_head(params, num_classes, rng)
-    last = sum(1 for name in params if name.startswith("W"))
+    last = _layers(params)
     fan_in = params[f"W{last}"].shape[0]
     return new | {f"b{last}": rng.standard_normal(num_classes) * np.sqrt(2.0 / fan_in)}
 
@@ -205,7 +205,7 @@ def name_whole_mistake(got, catalog, names, arguments: Callable[[], tuple]) -> s
 
 def _head(params, k, seed, scale, draw=lambda rng, shape: rng.standard_normal(shape)):
     """The new head's W drawn by ``draw`` and scaled by ``scale(fan_in)``."""
-    last = sum(1 for name in params if name.startswith("W"))
+    last = _layers(params)
     fan_in = params[f"W{last}"].shape[0]
     return draw(np.random.default_rng(seed), (fan_in, k)) * scale(fan_in)
 
@@ -284,7 +284,7 @@ def new_head(student, rng):
     for layers in ((2, 6), (2, 6), (10, 14)):
         params = random_network(rng, layers)
         k, seed = int(rng.integers(2, 12)), int(rng.integers(2**31))
-        last = sum(1 for name in params if name.startswith("W"))
+        last = _layers(params)
         call = f"replace_head(params of {last} layers, num_classes={k}, rng)"
         got = as_params(
             student.call("replace_head", params, k, generator_argument(seed)), params, call

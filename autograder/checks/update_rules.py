@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .mistakes import same_values
+from .mistakes import outputs_of, same_values
 from .steps import Steps, step_side_by_side
 
 
@@ -49,12 +49,10 @@ class UpdateRule:
         Nor where steps are so small that mistakes move the weights by less than a millionth of
         themselves (the decay of AdamW at lr = 1e-5): a mistake of the catalog and another one
         (a decay of 0.01 in place of the one given, say) are then closer than names can tell."""
-        with np.errstate(all="ignore"):
-            right = _as_tuple(self.reference(w, dw, *state, **hyper))
-            outputs = {
-                why: _as_tuple(wrong(w, dw, *state, **hyper))
-                for why, wrong in self.mistakes.items()
-            }
+        right = outputs_of(self.reference, w, dw, *state, **hyper)
+        outputs = {
+            why: outputs_of(wrong, w, dw, *state, **hyper) for why, wrong in self.mistakes.items()
+        }
 
         def close(one: tuple, other: tuple) -> bool:
             return same_values(one, other) or (
@@ -78,10 +76,6 @@ class UpdateRule:
         )
 
 
-def _as_tuple(output) -> tuple:
-    return output if isinstance(output, tuple) else (output,)
-
-
 def telling_mistakes(mistakes: dict[str, Callable], *args, **kwargs) -> dict[str, Callable]:
     """The entries of a catalog ``{why: wrong version}`` whose output on these arguments no other
     entry gives.
@@ -89,11 +83,7 @@ def telling_mistakes(mistakes: dict[str, Callable], *args, **kwargs) -> dict[str
     Two wrong formulas can agree on some arguments (rho**t and rho + ... + rho**t at t = 1): an
     answer equal to both cannot say which mistake was made, and naming the first could name the
     wrong one. A check whose arguments are fixed (an edge case) names only the telling ones."""
-    outputs = {}
-    for why, wrong in mistakes.items():
-        with np.errstate(all="ignore"):
-            output = wrong(*args, **kwargs)
-        outputs[why] = _as_tuple(output)
+    outputs = {why: outputs_of(wrong, *args, **kwargs) for why, wrong in mistakes.items()}
     return {
         why: wrong
         for why, wrong in mistakes.items()
